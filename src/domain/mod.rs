@@ -1,0 +1,12 @@
+//! Plain domain types: ids, catalog records, requirement logic, and the import [`Bundle`] with
+//! its validation. No I/O happens here.
+
+pub mod bundle;
+pub mod ids;
+pub mod records;
+pub mod requirement;
+
+pub use bundle::{Bundle, Counts, Problem, ProblemCode, RecordKind};
+pub use ids::*;
+pub use records::*;
+pub use requirement::{RawGroup, RequirementGroup};

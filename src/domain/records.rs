@@ -1,0 +1,284 @@
+//! The catalog records: competencies, courses, credentials, occupations and articulations.
+//!
+//! These types are also the import format of `POST /v1/imports` (see CONTRACT.md), so they
+//! derive serde and OpenAPI schemas. Unknown fields are rejected so that a misspelt field is
+//! reported instead of silently dropped.
+
+use super::ids::*;
+use super::requirement::RequirementGroup;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Where a record (or a figure) came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// Source kind, e.g. `import`, `seed`, `bls_projections`, `onet_db`.
+    pub source: String,
+    /// Where it was pulled from, when pulled over HTTP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The upstream release or date, e.g. `O*NET 29.3` or `2024-34`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// When it was retrieved (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retrieved_at: Option<String>,
+}
+
+/// A competency of a competency model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"id": "hc.t4.infection-control", "name": "Infection control", "tier": 5, "framework": "health-science"}))]
+pub struct Competency {
+    pub id: CompetencyId,
+    pub name: String,
+    /// Tier 1-9 of the DOL competency-model pyramid: 1 personal effectiveness, 2 academic,
+    /// 3 workplace, 4 industry-wide technical, 5 industry-sector technical, 6-8
+    /// occupation-specific, 9 management.
+    pub tier: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework: Option<String>,
+    /// The parent competency in a hierarchical framework (CASE `isChildOf`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<CompetencyId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+/// The education system a course belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum System {
+    Secondary,
+    Adult,
+    Postsecondary,
+    WorkBased,
+}
+
+impl System {
+    pub const ALL: [System; 4] = [
+        System::Secondary,
+        System::Adult,
+        System::Postsecondary,
+        System::WorkBased,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            System::Secondary => "secondary",
+            System::Adult => "adult",
+            System::Postsecondary => "postsecondary",
+            System::WorkBased => "work_based",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<System> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// Classification codes a course or program carries.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Codes {
+    /// NCES School Courses for the Exchange of Data code (secondary), e.g. `14001`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sced: Option<String>,
+    /// NCES Classification of Instructional Programs 2020 code, e.g. `51.3902`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cip: Option<String>,
+    /// The provider's own course number, e.g. `NUR 101`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<String>,
+}
+
+impl Codes {
+    pub fn is_empty(&self) -> bool {
+        self.sced.is_none() && self.cip.is_none() && self.local.is_none()
+    }
+}
+
+/// A course or learning unit in one of the systems.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"id": "hs.health-sci-1", "title": "Principles of Health Science", "system": "secondary",
+    "hours": 120, "credits": 1.0, "competencies": ["hc.t4.safety"], "prerequisites": [], "codes": {"sced": "14001"}}))]
+pub struct Course {
+    pub id: CourseId,
+    pub title: String,
+    pub system: System,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// Contact or seat hours.
+    pub hours: f64,
+    #[serde(default)]
+    pub credits: f64,
+    #[serde(default)]
+    pub competencies: Vec<CompetencyId>,
+    /// Groups that must all hold before the course can be taken.
+    #[serde(default)]
+    #[schema(value_type = Vec<crate::domain::RawGroup>)]
+    pub prerequisites: Vec<RequirementGroup>,
+    #[serde(default, skip_serializing_if = "Codes::is_empty")]
+    pub codes: Codes,
+    /// Cost to the learner in dollars, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+/// The kind of a credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialKind {
+    Diploma,
+    Hse,
+    IndustryCertification,
+    License,
+    Certificate,
+    Associate,
+    Bachelor,
+    Master,
+    Doctorate,
+    Apprenticeship,
+    Badge,
+    Other,
+}
+
+/// A credential on the stack.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"id": "cna", "title": "Certified Nursing Assistant", "kind": "license", "level": 1,
+    "requires": [{"choose": 2, "from": ["adult.cna-theory", "adult.cna-clinical"]}], "competencies": [], "stacks_into": ["lpn"]}))]
+pub struct Credential {
+    pub id: CredentialId,
+    pub title: String,
+    pub kind: CredentialKind,
+    /// Ordinal position on the stack (1 = entry level).
+    pub level: u32,
+    /// Groups that must all hold to earn the credential.
+    #[serde(default)]
+    #[schema(value_type = Vec<crate::domain::RawGroup>)]
+    pub requires: Vec<RequirementGroup>,
+    /// Competencies the credential certifies (beyond those its courses teach).
+    #[serde(default)]
+    pub competencies: Vec<CompetencyId>,
+    /// Higher credentials this one stacks into.
+    #[serde(default)]
+    pub stacks_into: Vec<CredentialId>,
+    #[serde(default, skip_serializing_if = "Codes::is_empty")]
+    pub codes: Codes,
+    /// Credential Engine CTID, where registered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ctid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+/// Labor-market demand for an occupation in one region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    /// `US` for national figures, a state's USPS code (`TX`) or an area code.
+    pub region: String,
+    /// Employment now (people).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employment: Option<f64>,
+    /// Projected employment at the end of the projection period (people).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projected_employment: Option<f64>,
+    /// Projected growth over the projection period, percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub growth_pct: Option<f64>,
+    /// Average annual openings (people).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_openings: Option<f64>,
+    /// Median annual wage, dollars.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_wage: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typical_entry_education: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+/// An occupation (SOC 2018 or O*NET-SOC code).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"soc": "31-1131", "title": "Nursing Assistants", "competencies": ["hc.t4.safety"],
+    "entry_credentials": ["cna"], "demand": [{"region": "US", "employment": 1390000, "annual_openings": 210000,
+    "growth_pct": 4.1, "median_wage": 38130}]}))]
+pub struct Occupation {
+    pub soc: SocCode,
+    pub title: String,
+    /// O*NET job zone 1-5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_zone: Option<u8>,
+    #[serde(default)]
+    pub competencies: Vec<CompetencyId>,
+    /// Credentials that qualify a person to enter the occupation.
+    #[serde(default)]
+    pub entry_credentials: Vec<CredentialId>,
+    #[serde(default)]
+    pub demand: Vec<Demand>,
+    /// Career cluster, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+impl Occupation {
+    /// Demand in `region`, falling back to national (`US`) figures; the flag says whether the
+    /// fallback was used.
+    pub fn demand_in(&self, region: &str) -> Option<(&Demand, bool)> {
+        if let Some(d) = self.demand.iter().find(|d| d.region == region) {
+            return Some((d, false));
+        }
+        self.demand
+            .iter()
+            .find(|d| d.region == "US")
+            .map(|d| (d, region != "US"))
+    }
+}
+
+/// How an articulation grants credit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ArticulationKind {
+    DualEnrollment,
+    StatewideAgreement,
+    CreditByExam,
+    PriorLearning,
+    CoEnrollment,
+}
+
+/// Credit granted toward a course for something completed or held.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"id": "a1", "from": "hs.health-sci-2", "to": "cc.hlth-101", "credits": 3, "kind": "dual_enrollment"}))]
+pub struct Articulation {
+    pub id: ArticulationId,
+    /// The course or credential that earns the credit.
+    pub from: ItemId,
+    /// The course credit is granted toward.
+    pub to: CourseId,
+    /// Credits granted; fewer than the target course carries is partial credit.
+    pub credits: f64,
+    pub kind: ArticulationKind,
+    /// The agreement this comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}

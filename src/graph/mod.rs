@@ -1,0 +1,472 @@
+//! The catalog graph: one immutable petgraph model per dataset version, with compact interned
+//! ids, shared by `Arc` between all readers.
+//!
+//! Nodes are competencies, courses, credentials and occupations; edges say how they relate
+//! (see [`Edge`]). Every record gets a dense index of its kind (its position in the canonical,
+//! id-sorted [`Bundle`]), so analyses work with small integers and flat vectors; public methods
+//! take and return domain ids or these typed indices, never petgraph's.
+//!
+//! Derived data that every analysis needs (compiled requirement groups, articulations by
+//! target, qualifying credentials per occupation...) is computed once in [`CatalogGraph::build`].
+
+use crate::domain::*;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use std::collections::HashMap;
+
+macro_rules! ix {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn ix(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+ix!(
+    /// Dense index of a competency in a snapshot.
+    CompetencyIx
+);
+ix!(
+    /// Dense index of a course in a snapshot.
+    CourseIx
+);
+ix!(
+    /// Dense index of a credential in a snapshot.
+    CredentialIx
+);
+ix!(
+    /// Dense index of an occupation in a snapshot.
+    OccupationIx
+);
+ix!(
+    /// Dense index of an articulation in a snapshot.
+    ArticulationIx
+);
+
+/// A course or a credential, as requirement groups and articulations name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Item {
+    Course(CourseIx),
+    Credential(CredentialIx),
+}
+
+/// A requirement group with ids resolved to indices.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Group {
+    Choose { n: u32, from: Vec<Item> },
+    MinCredits { credits: f64, from: Vec<Item> },
+}
+
+impl Group {
+    pub fn items(&self) -> &[Item] {
+        match self {
+            Group::Choose { from, .. } | Group::MinCredits { from, .. } => from,
+        }
+    }
+}
+
+/// A node of the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Node {
+    Competency(CompetencyIx),
+    Course(CourseIx),
+    Credential(CredentialIx),
+    Occupation(OccupationIx),
+}
+
+/// An edge of the graph; the direction is the direction of progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    /// Listed item -> course: the item appears in the course's prerequisite group.
+    Prerequisite { group: u32 },
+    /// Listed item -> credential: the item appears in the credential's requirement group.
+    Requirement { group: u32 },
+    /// Credential -> higher credential.
+    StacksInto,
+    /// Source item -> course credit is granted toward.
+    Articulation(ArticulationIx),
+    /// Credential -> occupation it is an entry credential for.
+    QualifiesFor,
+    /// Course -> competency it teaches.
+    Teaches,
+    /// Credential -> competency it certifies.
+    Certifies,
+    /// Occupation -> competency it requires.
+    RequiresCompetency,
+}
+
+/// The immutable graph of one dataset version.
+pub struct CatalogGraph {
+    version: u64,
+    bundle: Bundle,
+    graph: DiGraph<Node, Edge, u32>,
+    competency_ix: HashMap<Box<str>, CompetencyIx>,
+    item_ix: HashMap<Box<str>, Item>,
+    occupation_ix: HashMap<Box<str>, OccupationIx>,
+    competency_node: Vec<NodeIndex>,
+    course_node: Vec<NodeIndex>,
+    credential_node: Vec<NodeIndex>,
+    occupation_node: Vec<NodeIndex>,
+    course_competencies: Vec<Vec<CompetencyIx>>,
+    credential_competencies: Vec<Vec<CompetencyIx>>,
+    occupation_competencies: Vec<Vec<CompetencyIx>>,
+    prerequisites: Vec<Vec<Group>>,
+    requirements: Vec<Vec<Group>>,
+    articulations_to: Vec<Vec<ArticulationIx>>,
+    articulation_from: Vec<Item>,
+    entry_credentials: Vec<Vec<CredentialIx>>,
+    qualifies_for: Vec<Vec<OccupationIx>>,
+    stacks_into: Vec<Vec<CredentialIx>>,
+    stacked_from: Vec<Vec<CredentialIx>>,
+}
+
+impl CatalogGraph {
+    /// Builds the graph of a **validated** bundle (unknown references are skipped, not
+    /// reported). The bundle is put in canonical order first.
+    ///
+    /// Time and space O(records + references).
+    pub fn build(version: u64, mut bundle: Bundle) -> CatalogGraph {
+        bundle.canonicalize();
+        let b = &bundle;
+        let n_nodes = b.competencies.len() + b.courses.len() + b.credentials.len() + b.occupations.len();
+        let mut graph = DiGraph::with_capacity(n_nodes, n_nodes * 4);
+        let competency_node: Vec<_> = (0..b.competencies.len())
+            .map(|i| graph.add_node(Node::Competency(CompetencyIx(i as u32))))
+            .collect();
+        let course_node: Vec<_> = (0..b.courses.len())
+            .map(|i| graph.add_node(Node::Course(CourseIx(i as u32))))
+            .collect();
+        let credential_node: Vec<_> = (0..b.credentials.len())
+            .map(|i| graph.add_node(Node::Credential(CredentialIx(i as u32))))
+            .collect();
+        let occupation_node: Vec<_> = (0..b.occupations.len())
+            .map(|i| graph.add_node(Node::Occupation(OccupationIx(i as u32))))
+            .collect();
+
+        let competency_ix: HashMap<Box<str>, CompetencyIx> = b
+            .competencies
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str().into(), CompetencyIx(i as u32)))
+            .collect();
+        let mut item_ix: HashMap<Box<str>, Item> = HashMap::with_capacity(b.courses.len() + b.credentials.len());
+        for (i, c) in b.courses.iter().enumerate() {
+            item_ix.insert(c.id.as_str().into(), Item::Course(CourseIx(i as u32)));
+        }
+        for (i, c) in b.credentials.iter().enumerate() {
+            item_ix.insert(c.id.as_str().into(), Item::Credential(CredentialIx(i as u32)));
+        }
+        let occupation_ix: HashMap<Box<str>, OccupationIx> = b
+            .occupations
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.soc.as_str().into(), OccupationIx(i as u32)))
+            .collect();
+
+        let comps = |ids: &[CompetencyId]| -> Vec<CompetencyIx> {
+            let mut v: Vec<_> = ids
+                .iter()
+                .filter_map(|c| competency_ix.get(c.as_str()).copied())
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let compile = |groups: &[RequirementGroup]| -> Vec<Group> {
+            groups
+                .iter()
+                .map(|g| {
+                    let from: Vec<Item> = g
+                        .from()
+                        .iter()
+                        .filter_map(|id| item_ix.get(id.as_str()).copied())
+                        .collect();
+                    match g {
+                        RequirementGroup::Choose { choose, .. } => Group::Choose { n: *choose, from },
+                        RequirementGroup::MinCredits { min_credits, .. } => Group::MinCredits {
+                            credits: *min_credits,
+                            from,
+                        },
+                    }
+                })
+                .collect()
+        };
+        let course_competencies: Vec<_> = b.courses.iter().map(|c| comps(&c.competencies)).collect();
+        let credential_competencies: Vec<_> = b.credentials.iter().map(|c| comps(&c.competencies)).collect();
+        let occupation_competencies: Vec<_> = b.occupations.iter().map(|o| comps(&o.competencies)).collect();
+        let prerequisites: Vec<_> = b.courses.iter().map(|c| compile(&c.prerequisites)).collect();
+        let requirements: Vec<_> = b.credentials.iter().map(|c| compile(&c.requires)).collect();
+
+        let node_of = |item: Item| match item {
+            Item::Course(c) => course_node[c.ix()],
+            Item::Credential(c) => credential_node[c.ix()],
+        };
+        for (i, groups) in prerequisites.iter().enumerate() {
+            for (g, group) in groups.iter().enumerate() {
+                for &item in group.items() {
+                    graph.add_edge(node_of(item), course_node[i], Edge::Prerequisite { group: g as u32 });
+                }
+            }
+        }
+        for (i, groups) in requirements.iter().enumerate() {
+            for (g, group) in groups.iter().enumerate() {
+                for &item in group.items() {
+                    graph.add_edge(node_of(item), credential_node[i], Edge::Requirement { group: g as u32 });
+                }
+            }
+        }
+        for (i, cs) in course_competencies.iter().enumerate() {
+            for c in cs {
+                graph.add_edge(course_node[i], competency_node[c.ix()], Edge::Teaches);
+            }
+        }
+        for (i, cs) in credential_competencies.iter().enumerate() {
+            for c in cs {
+                graph.add_edge(credential_node[i], competency_node[c.ix()], Edge::Certifies);
+            }
+        }
+        for (i, cs) in occupation_competencies.iter().enumerate() {
+            for c in cs {
+                graph.add_edge(occupation_node[i], competency_node[c.ix()], Edge::RequiresCompetency);
+            }
+        }
+
+        let cred = |id: &CredentialId| match item_ix.get(id.as_str()) {
+            Some(Item::Credential(c)) => Some(*c),
+            _ => None,
+        };
+        let mut stacks_into = vec![Vec::new(); b.credentials.len()];
+        let mut stacked_from = vec![Vec::new(); b.credentials.len()];
+        for (i, c) in b.credentials.iter().enumerate() {
+            for up in c.stacks_into.iter().filter_map(cred) {
+                stacks_into[i].push(up);
+                stacked_from[up.ix()].push(CredentialIx(i as u32));
+                graph.add_edge(credential_node[i], credential_node[up.ix()], Edge::StacksInto);
+            }
+        }
+        let mut qualifies_for = vec![Vec::new(); b.credentials.len()];
+        let mut entry_credentials = vec![Vec::new(); b.occupations.len()];
+        for (o, occ) in b.occupations.iter().enumerate() {
+            for c in occ.entry_credentials.iter().filter_map(cred) {
+                if !entry_credentials[o].contains(&c) {
+                    entry_credentials[o].push(c);
+                    qualifies_for[c.ix()].push(OccupationIx(o as u32));
+                    graph.add_edge(credential_node[c.ix()], occupation_node[o], Edge::QualifiesFor);
+                }
+            }
+        }
+        let mut articulations_to = vec![Vec::new(); b.courses.len()];
+        let mut articulation_from = Vec::with_capacity(b.articulations.len());
+        for (a, art) in b.articulations.iter().enumerate() {
+            let from = item_ix.get(art.from.as_str()).copied();
+            let to = match item_ix.get(art.to.as_str()) {
+                Some(Item::Course(c)) => Some(*c),
+                _ => None,
+            };
+            // Validated bundles always resolve both ends; keep indices aligned regardless.
+            articulation_from.push(from.unwrap_or(Item::Course(CourseIx(u32::MAX))));
+            if let (Some(from), Some(to)) = (from, to) {
+                articulations_to[to.ix()].push(ArticulationIx(a as u32));
+                graph.add_edge(
+                    node_of(from),
+                    course_node[to.ix()],
+                    Edge::Articulation(ArticulationIx(a as u32)),
+                );
+            }
+        }
+
+        CatalogGraph {
+            version,
+            graph,
+            competency_ix,
+            item_ix,
+            occupation_ix,
+            competency_node,
+            course_node,
+            credential_node,
+            occupation_node,
+            course_competencies,
+            credential_competencies,
+            occupation_competencies,
+            prerequisites,
+            requirements,
+            articulations_to,
+            articulation_from,
+            entry_credentials,
+            qualifies_for,
+            stacks_into,
+            stacked_from,
+            bundle,
+        }
+    }
+
+    /// The dataset version this graph was built from.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The records, in canonical (id-sorted) order; a kind's dense index is the position here.
+    pub fn bundle(&self) -> &Bundle {
+        &self.bundle
+    }
+
+    // ---- id <-> index ----------------------------------------------------------------------
+
+    pub fn competency_ix(&self, id: &str) -> Option<CompetencyIx> {
+        self.competency_ix.get(id).copied()
+    }
+    pub fn item(&self, id: &str) -> Option<Item> {
+        self.item_ix.get(id).copied()
+    }
+    pub fn course_ix(&self, id: &str) -> Option<CourseIx> {
+        match self.item(id) {
+            Some(Item::Course(c)) => Some(c),
+            _ => None,
+        }
+    }
+    pub fn credential_ix(&self, id: &str) -> Option<CredentialIx> {
+        match self.item(id) {
+            Some(Item::Credential(c)) => Some(c),
+            _ => None,
+        }
+    }
+    pub fn occupation_ix(&self, soc: &str) -> Option<OccupationIx> {
+        self.occupation_ix.get(soc).copied()
+    }
+
+    pub fn competency(&self, c: CompetencyIx) -> &Competency {
+        &self.bundle.competencies[c.ix()]
+    }
+    pub fn course(&self, c: CourseIx) -> &Course {
+        &self.bundle.courses[c.ix()]
+    }
+    pub fn credential(&self, c: CredentialIx) -> &Credential {
+        &self.bundle.credentials[c.ix()]
+    }
+    pub fn occupation(&self, o: OccupationIx) -> &Occupation {
+        &self.bundle.occupations[o.ix()]
+    }
+    pub fn articulation(&self, a: ArticulationIx) -> &Articulation {
+        &self.bundle.articulations[a.ix()]
+    }
+    /// The id of a course or credential.
+    pub fn item_id(&self, item: Item) -> &str {
+        match item {
+            Item::Course(c) => self.course(c).id.as_str(),
+            Item::Credential(c) => self.credential(c).id.as_str(),
+        }
+    }
+
+    pub fn n_competencies(&self) -> usize {
+        self.bundle.competencies.len()
+    }
+    pub fn n_courses(&self) -> usize {
+        self.bundle.courses.len()
+    }
+    pub fn n_credentials(&self) -> usize {
+        self.bundle.credentials.len()
+    }
+    pub fn n_occupations(&self) -> usize {
+        self.bundle.occupations.len()
+    }
+
+    // ---- derived relations -----------------------------------------------------------------
+
+    /// Competencies a course teaches (sorted, deduplicated).
+    pub fn course_competencies(&self, c: CourseIx) -> &[CompetencyIx] {
+        &self.course_competencies[c.ix()]
+    }
+    /// Competencies a credential certifies (sorted, deduplicated).
+    pub fn credential_competencies(&self, c: CredentialIx) -> &[CompetencyIx] {
+        &self.credential_competencies[c.ix()]
+    }
+    /// Competencies an occupation requires (sorted, deduplicated).
+    pub fn occupation_competencies(&self, o: OccupationIx) -> &[CompetencyIx] {
+        &self.occupation_competencies[o.ix()]
+    }
+    /// A course's prerequisite groups, compiled.
+    pub fn prerequisites(&self, c: CourseIx) -> &[Group] {
+        &self.prerequisites[c.ix()]
+    }
+    /// A credential's requirement groups, compiled.
+    pub fn requirements(&self, c: CredentialIx) -> &[Group] {
+        &self.requirements[c.ix()]
+    }
+    /// The groups an item needs: prerequisites of a course, requirements of a credential.
+    pub fn groups(&self, item: Item) -> &[Group] {
+        match item {
+            Item::Course(c) => self.prerequisites(c),
+            Item::Credential(c) => self.requirements(c),
+        }
+    }
+    /// Articulations granting credit toward a course.
+    pub fn articulations_to(&self, c: CourseIx) -> &[ArticulationIx] {
+        &self.articulations_to[c.ix()]
+    }
+    /// The item an articulation grants credit for.
+    pub fn articulation_from(&self, a: ArticulationIx) -> Item {
+        self.articulation_from[a.ix()]
+    }
+    /// Entry credentials of an occupation.
+    pub fn entry_credentials(&self, o: OccupationIx) -> &[CredentialIx] {
+        &self.entry_credentials[o.ix()]
+    }
+    /// Occupations a credential is an entry credential for.
+    pub fn qualifies_for(&self, c: CredentialIx) -> &[OccupationIx] {
+        &self.qualifies_for[c.ix()]
+    }
+    /// Credentials a credential stacks into.
+    pub fn stacks_into(&self, c: CredentialIx) -> &[CredentialIx] {
+        &self.stacks_into[c.ix()]
+    }
+    /// Credentials that stack into this one.
+    pub fn stacked_from(&self, c: CredentialIx) -> &[CredentialIx] {
+        &self.stacked_from[c.ix()]
+    }
+
+    /// Items whose requirement or prerequisite groups list `item` (courses and credentials it
+    /// counts toward), from the graph's outgoing edges.
+    pub fn counts_toward(&self, item: Item) -> Vec<Item> {
+        let node = match item {
+            Item::Course(c) => self.course_node[c.ix()],
+            Item::Credential(c) => self.credential_node[c.ix()],
+        };
+        let mut out: Vec<Item> = self
+            .graph
+            .edges(node)
+            .filter_map(|e| match (e.weight(), self.graph[e.target()]) {
+                (Edge::Prerequisite { .. }, Node::Course(c)) => Some(Item::Course(c)),
+                (Edge::Requirement { .. }, Node::Credential(c)) => Some(Item::Credential(c)),
+                _ => None,
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Number of nodes and edges of the petgraph model.
+    pub fn size(&self) -> (usize, usize) {
+        (self.graph.node_count(), self.graph.edge_count())
+    }
+
+    /// The underlying petgraph graph, for algorithms in `analysis/` that want petgraph's
+    /// visitors (read-only).
+    pub fn petgraph(&self) -> &DiGraph<Node, Edge, u32> {
+        &self.graph
+    }
+
+    /// The petgraph node of a record.
+    pub fn node(&self, n: Node) -> NodeIndex {
+        match n {
+            Node::Competency(c) => self.competency_node[c.ix()],
+            Node::Course(c) => self.course_node[c.ix()],
+            Node::Credential(c) => self.credential_node[c.ix()],
+            Node::Occupation(o) => self.occupation_node[o.ix()],
+        }
+    }
+}

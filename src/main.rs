@@ -1,0 +1,60 @@
+use careermap::settings::{Cli, Command, Settings};
+use careermap::{domain::Bundle, service::Catalog, startup::Application};
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    careermap::telemetry::init(&cli.log);
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("careermap: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => {
+            let settings = Settings::from_serve(cli.data_dir, args).map_err(anyhow::Error::msg)?;
+            tracing::info!(settings = ?settings, "starting");
+            actix_web::rt::System::new().block_on(async move {
+                Application::build(settings)?
+                    .run_until_stopped()
+                    .await
+                    .map_err(Into::into)
+            })
+        }
+        Command::Import { file, mode } => {
+            let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let catalog = Catalog::open(&cli.data_dir, false)?;
+            let bundle = Bundle::from_json(&bytes).map_err(report)?;
+            let info = catalog
+                .write(bundle, mode, &format!("import:{}", mode.as_str()))
+                .map_err(|e| match e {
+                    careermap::service::WriteError::Invalid(p) => report(p),
+                    other => other.into(),
+                })?;
+            println!(
+                "{}",
+                serde_json::json!({"dataset_version": info.version, "counts": info.counts})
+            );
+            Ok(())
+        }
+        Command::Openapi => {
+            println!("{}", careermap::api::openapi().to_pretty_json()?);
+            Ok(())
+        }
+    }
+}
+
+fn report(problems: Vec<careermap::domain::Problem>) -> anyhow::Error {
+    let lines: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+    anyhow::anyhow!(
+        "the bundle has {} problem(s); nothing was imported:\n{}",
+        problems.len(),
+        lines.join("\n")
+    )
+}

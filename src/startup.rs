@@ -1,0 +1,101 @@
+//! Building the application: one [`Application::build`] for production and tests.
+
+use crate::api::{self, AppState};
+use crate::service::Catalog;
+use crate::settings::Settings;
+use actix_web::dev::Server;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use std::net::TcpListener;
+use std::sync::Arc;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// A bound, not yet running, careermap server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    catalog: Arc<Catalog>,
+}
+
+impl Application {
+    /// Opens the store (seeding it if empty and allowed), binds the listener and builds the
+    /// server. `bind` may use port 0; [`Application::port`] tells the port chosen.
+    pub fn build(settings: Settings) -> anyhow::Result<Application> {
+        let catalog = Arc::new(Catalog::open(&settings.data_dir, settings.seed)?);
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {} (CAREERMAP_BIND): {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let workers = settings.workers;
+        let state = web::Data::new(AppState::new(catalog.clone(), settings));
+        let server = HttpServer::new(move || {
+            let (app, spec) = App::new()
+                .into_utoipa_app()
+                .openapi(api::openapi())
+                .map(|app| app.wrap_fn(log_request))
+                .app_data(state.clone())
+                .configure(api::configure)
+                .split_for_parts();
+            app.configure(api::extractor_configs)
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec))
+                .route(
+                    "/docs",
+                    web::get().to(|| async {
+                        HttpResponse::PermanentRedirect()
+                            .insert_header(("Location", "/docs/"))
+                            .finish()
+                    }),
+                )
+                .default_service(web::to(api::not_found))
+        })
+        .workers(workers)
+        .listen(listener)?
+        .run();
+        tracing::info!(port, "listening");
+        Ok(Application { port, server, catalog })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.clone()
+    }
+
+    /// Runs until the server is stopped (SIGINT/SIGTERM stop it gracefully).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await?;
+        self.catalog.store().flush().map_err(std::io::Error::other)
+    }
+}
+
+/// One structured log line per request: method, path, status, latency. Never the body or
+/// headers (tokens).
+fn log_request<S, B>(
+    req: actix_web::dev::ServiceRequest,
+    srv: &S,
+) -> impl std::future::Future<Output = Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>> + use<S, B>
+where
+    S: actix_web::dev::Service<
+            actix_web::dev::ServiceRequest,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+{
+    let started = std::time::Instant::now();
+    let method = req.method().to_string();
+    let path = req.path().to_owned();
+    let fut = srv.call(req);
+    async move {
+        let res = fut.await;
+        let status = res.as_ref().map(|r| r.status().as_u16()).unwrap_or(500);
+        tracing::info!(
+            method,
+            path,
+            status,
+            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+            "request"
+        );
+        res
+    }
+}
