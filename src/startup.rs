@@ -62,6 +62,11 @@ impl Application {
         self.catalog.clone()
     }
 
+    /// The server future, for callers that run and stop it themselves (tests).
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+
     /// Runs until the server is stopped (SIGINT/SIGTERM stop it gracefully).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await?;

@@ -1,0 +1,157 @@
+//! Starting the real server on a random loopback port with a temporary data dir.
+
+use careermap::settings::{Secret, Settings};
+use careermap::startup::Application;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+pub const TOKEN: &str = "test-admin-token-0123456789";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub dir: PathBuf,
+    /// Keeps the temporary data dir alive (None when the caller owns the dir).
+    _tmp: Option<tempfile::TempDir>,
+    handle: actix_web::dev::ServerHandle,
+}
+
+/// How to start a test server.
+pub struct Options {
+    pub seed: bool,
+    pub token: Option<&'static str>,
+    pub body_limit: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            seed: false,
+            token: Some(TOKEN),
+            body_limit: 16 << 20,
+        }
+    }
+}
+
+/// Starts a server with an empty store and an admin token.
+pub async fn spawn_app() -> TestApp {
+    spawn_with(Options::default()).await
+}
+
+pub async fn spawn_with(options: Options) -> TestApp {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_path_buf();
+    let mut app = spawn_in(&dir, options).await;
+    app._tmp = Some(tmp);
+    app
+}
+
+/// Starts a server on an existing data dir (for restart tests).
+pub async fn spawn_in(dir: &Path, options: Options) -> TestApp {
+    let mut settings = Settings::for_tests(dir.to_path_buf());
+    settings.seed = options.seed;
+    settings.admin_token = options.token.map(Secret::new);
+    settings.body_limit = options.body_limit;
+    let app = Application::build(settings).expect("application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let server = app.into_server();
+    let handle = server.handle();
+    tokio::spawn(server);
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        dir: dir.to_path_buf(),
+        _tmp: None,
+        handle,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request sent")
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, Value) {
+        let r = self.get(path).await;
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(TOKEN)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// `POST /v1/imports?mode=...` with the admin token.
+    pub async fn import(&self, mode: &str, body: &Value) -> (u16, Value) {
+        self.post_json(&format!("/v1/imports?mode={mode}"), body).await
+    }
+
+    pub async fn version(&self) -> u64 {
+        self.get_json("/health").await.1["dataset_version"]
+            .as_u64()
+            .expect("health has a version")
+    }
+
+    /// Stops the server and waits until it has released the store.
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
+        // sled releases its file lock when the last handle drops; give the workers a moment.
+        for _ in 0..50 {
+            if careermap::store::Store::open(&self.dir).is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// A small, valid catalog used by many tests.
+pub fn small_bundle() -> Value {
+    serde_json::json!({
+        "competencies": [
+            {"id": "k.safety", "name": "Safety", "tier": 4},
+            {"id": "k.care", "name": "Patient care", "tier": 6},
+            {"id": "k.math", "name": "Applied math", "tier": 2}
+        ],
+        "courses": [
+            {"id": "hs.health-1", "title": "Health Science I", "system": "secondary", "hours": 120, "credits": 1,
+             "competencies": ["k.safety"], "codes": {"sced": "14001"}},
+            {"id": "adult.cna", "title": "Nurse Aide Training", "system": "adult", "hours": 100,
+             "competencies": ["k.safety", "k.care"]},
+            {"id": "cc.nur-101", "title": "Nursing Fundamentals", "system": "postsecondary", "hours": 90, "credits": 4,
+             "competencies": ["k.care", "k.math"], "prerequisites": [{"choose": 1, "from": ["cna"]}]}
+        ],
+        "credentials": [
+            {"id": "cna", "title": "Certified Nursing Assistant", "kind": "license", "level": 1,
+             "requires": [{"choose": 1, "from": ["adult.cna"]}], "stacks_into": ["lpn"]},
+            {"id": "lpn", "title": "Practical Nurse", "kind": "license", "level": 2,
+             "requires": [{"min_credits": 4, "from": ["cc.nur-101"]}]}
+        ],
+        "occupations": [
+            {"soc": "31-1131", "title": "Nursing Assistants", "competencies": ["k.care"], "entry_credentials": ["cna"],
+             "demand": [{"region": "US", "employment": 1390000, "annual_openings": 210000, "growth_pct": 4.1, "median_wage": 38130}]}
+        ],
+        "articulations": [
+            {"id": "a1", "from": "hs.health-1", "to": "cc.nur-101", "credits": 2, "kind": "dual_enrollment"}
+        ]
+    })
+}
+
+/// The checked-in shared data, if this checkout has it (CI does; a user's clone may not).
+pub fn shared_data() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    if p.is_dir() { Some(p) } else { None }
+}

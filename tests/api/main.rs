@@ -1,0 +1,8 @@
+//! The integration tests: one binary, each module a capability, all over real HTTP against
+//! the real server on a random loopback port.
+
+mod helpers;
+
+mod catalog;
+mod imports;
+mod openapi;
