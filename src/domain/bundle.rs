@@ -175,6 +175,9 @@ impl Bundle {
     pub fn from_json(bytes: &[u8]) -> Result<Bundle, Vec<Problem>> {
         let text =
             std::str::from_utf8(bytes).map_err(|e| vec![bundle_problem(format!("the body is not UTF-8: {e}"))])?;
+        if !text.trim_start().starts_with('{') {
+            return Err(vec![bundle_problem("the body must be a JSON object with the lists `competencies`, `courses`, `credentials`, `occupations`, `articulations`".into())]);
+        }
         let raw: RawBundle = serde_json::from_str(text)
             .map_err(|e| vec![bundle_problem(format!("the body is not a valid import document: {e}"))])?;
         let mut problems = Vec::new();

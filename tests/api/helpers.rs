@@ -150,6 +150,7 @@ pub fn small_bundle() -> Value {
     })
 }
 
+#[allow(dead_code)]
 /// The checked-in shared data, if this checkout has it (CI does; a user's clone may not).
 pub fn shared_data() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
