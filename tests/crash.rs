@@ -1,0 +1,132 @@
+//! Crash safety: a real `careermap` child process is killed with SIGKILL at random moments
+//! during large imports, over and over. After each kill the store must open and hold exactly
+//! the previous dataset or the new one (never a mix), and an import answered 200 is never lost.
+
+use careermap::domain::Bundle;
+use careermap::store::Store;
+use careermap::synth::{SynthParams, generate};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const TOKEN: &str = "crash-test-token-0123456789";
+const CYCLES: usize = 24;
+
+struct Server {
+    child: Child,
+    address: String,
+}
+
+fn start(dir: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_careermap"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--no-seed"])
+        .env("CAREERMAP_DATA_DIR", dir)
+        .env("CAREERMAP_ADMIN_TOKEN", TOKEN)
+        .env("CAREERMAP_LOG", "info")
+        .env("CAREERMAP_BODY_LIMIT", "256MiB")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the careermap binary starts");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut sent = false;
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if !sent && line.contains("listening") {
+                let port: String = line.split("port=").nth(1).unwrap_or("").chars().take_while(char::is_ascii_digit).collect();
+                let _ = tx.send(port);
+                sent = true;
+            }
+        }
+    });
+    let port = rx.recv_timeout(Duration::from_secs(120)).expect("server reports its port");
+    Server { child, address: format!("http://127.0.0.1:{port}") }
+}
+
+fn stored(dir: &Path) -> Option<(u64, Bundle)> {
+    // The killed process has released its lock when the OS reaped it; retry briefly.
+    for _ in 0..100 {
+        match Store::open(dir) {
+            Ok(store) => return store.load().expect("store loads after a crash").map(|(i, b)| (i.version, b)),
+            Err(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    panic!("store did not open after the crash");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_during_imports_never_leaves_a_mix_or_loses_an_acknowledged_import() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let size = |seed| SynthParams { courses: 20_000, credentials: 4_000, occupations: 500, competencies: 3_000, seed };
+    let full: Vec<Bundle> = (0..3).map(|s| generate(&size(s))).collect();
+    // A merge patch: a slice of another catalog's courses that only use competencies of the
+    // same size (ids collide on purpose: those records are replaced).
+    let patch = |base: &Bundle, seed: u64| {
+        let mut p = generate(&size(100 + seed));
+        p.courses.truncate(2_000);
+        for c in &mut p.courses {
+            c.prerequisites.clear();
+            c.competencies.retain(|k| base.competencies.binary_search_by(|x| x.id.cmp(k)).is_ok());
+        }
+        Bundle { courses: p.courses, ..Default::default() }
+    };
+    let client = reqwest::Client::new();
+    let mut rng = fastrand::Rng::with_seed(7);
+
+    // Version 1, and the time an uninterrupted import takes.
+    let server = start(dir);
+    let t0 = Instant::now();
+    let r = client.post(format!("{}/v1/imports?mode=replace", server.address)).bearer_auth(TOKEN).json(&full[0]).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let import_time = t0.elapsed();
+    let mut server = Some(server);
+    let mut expected: (u64, Bundle) = (1, full[0].clone());
+
+    let (mut committed, mut rolled_back) = (0, 0);
+    for cycle in 0..CYCLES {
+        let srv = match server.take() {
+            Some(s) => s,
+            None => start(dir),
+        };
+        let (mode, body, next) = if cycle % 3 == 2 {
+            let p = patch(&expected.1, cycle as u64);
+            let next = expected.1.merge(p.clone());
+            ("merge", p, next)
+        } else {
+            let b = full[(cycle + 1) % 3].clone();
+            let mut next = b.clone();
+            next.canonicalize();
+            ("replace", b, next)
+        };
+        let url = format!("{}/v1/imports?mode={mode}", srv.address);
+        let request = {
+            let client = client.clone();
+            tokio::spawn(async move { client.post(url).bearer_auth(TOKEN).json(&body).send().await.map(|r| r.status().as_u16()) })
+        };
+        // Kill somewhere between the start of the upload and well after the commit.
+        let delay = import_time.mul_f64(rng.f64() * 1.6);
+        tokio::time::sleep(delay).await;
+        let acknowledged = request.is_finished() && matches!(request.await, Ok(Ok(200)));
+        let mut child = srv.child;
+        child.kill().expect("SIGKILL");
+        child.wait().unwrap();
+
+        let (version, bundle) = stored(dir).expect("a dataset is stored");
+        if version == expected.0 + 1 {
+            assert!(bundle == next, "cycle {cycle}: version {version} holds a mix, not the new dataset");
+            committed += 1;
+            expected = (version, next);
+        } else {
+            assert_eq!(version, expected.0, "cycle {cycle}: unexpected version");
+            assert!(!acknowledged, "cycle {cycle}: an import answered 200 was lost");
+            assert!(bundle == expected.1, "cycle {cycle}: version {version} holds a mix, not the previous dataset");
+            rolled_back += 1;
+        }
+    }
+    eprintln!("{CYCLES} kills: {committed} imports committed, {rolled_back} rolled back (import took {import_time:?})");
+    assert_eq!(committed + rolled_back, CYCLES);
+}
