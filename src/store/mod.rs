@@ -1,7 +1,10 @@
 //! Persistence: the one `sled::Db` of the service.
 //!
-//! Layout (tree `catalog`): one key per record, `[kind byte][id bytes]` -> JSON record, and
-//! metadata keys under the `0x00` prefix: `0x00 "current"` -> the current [`VersionInfo`],
+//! Layout (tree `catalog`): records in content-defined chunks, `[kind byte][first id of the
+//! chunk]` -> JSON array of the chunk's records (in id order). A chunk ends after a record whose
+//! id hashes to 0 mod [`CHUNK`], so chunks hold about that many records and an upsert or delete
+//! rewrites only its own chunk. Metadata keys live under the `0x00` prefix:
+//! `0x00 "current"` -> the current [`VersionInfo`],
 //! `0x00 'v' [u64 big-endian]` -> the info of each committed version (the history).
 //!
 //! A commit writes the difference between the previous and the next dataset, the new current
@@ -18,6 +21,13 @@ use std::path::Path;
 const META: u8 = 0;
 const CURRENT: &[u8] = b"\x00current";
 const KINDS: [u8; 5] = [1, 2, 3, 4, 5];
+/// sled's page cache. Its default (1 GiB) would dominate the memory of a service whose
+/// reads are all served from the in-memory snapshot; the store is read once at start.
+const CACHE_BYTES: u64 = 64 << 20;
+/// Expected records per chunk: few enough that a merge rewrites little, many enough that a
+/// large import is a few thousand sled entries rather than hundreds of thousands (which sled
+/// holds in memory until they are consolidated).
+const CHUNK: u64 = 64;
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +61,7 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the store in `dir`.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
-        let db = sled::Config::new().path(dir).open().map_err(|e| match e {
+        let db = sled::Config::new().path(dir).cache_capacity(CACHE_BYTES).open().map_err(|e| match e {
             sled::Error::Io(ref io)
                 if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") =>
             {
@@ -88,13 +98,13 @@ impl Store {
         for kind in KINDS {
             for kv in self.catalog.scan_prefix([kind]) {
                 let (k, v) = kv?;
-                let key = || String::from_utf8_lossy(&k[1..]).into_owned();
+                let key = String::from_utf8_lossy(&k[1..]).into_owned();
                 match kind {
-                    1 => b.competencies.push(decode(&key(), &v)?),
-                    2 => b.courses.push(decode(&key(), &v)?),
-                    3 => b.credentials.push(decode(&key(), &v)?),
-                    4 => b.occupations.push(decode(&key(), &v)?),
-                    _ => b.articulations.push(decode(&key(), &v)?),
+                    1 => b.competencies.extend(decode::<Vec<_>>(&key, &v)?),
+                    2 => b.courses.extend(decode::<Vec<_>>(&key, &v)?),
+                    3 => b.credentials.extend(decode::<Vec<_>>(&key, &v)?),
+                    4 => b.occupations.extend(decode::<Vec<_>>(&key, &v)?),
+                    _ => b.articulations.extend(decode::<Vec<_>>(&key, &v)?),
                 }
             }
         }
@@ -102,8 +112,8 @@ impl Store {
         Ok(Some((info, b)))
     }
 
-    /// Atomically replaces the stored dataset `prev` by `next` as version `info.version`, and
-    /// flushes to disk before returning.
+    /// Atomically replaces the stored dataset `prev` by `next` (both canonical) as version
+    /// `info.version`, and flushes to disk before returning.
     pub fn commit(&self, prev: &Bundle, next: &Bundle, info: &VersionInfo) -> Result<(), StoreError> {
         let old = encode_records(prev);
         let new = encode_records(next);
@@ -152,20 +162,38 @@ fn decode<T: for<'de> Deserialize<'de>>(key: &str, bytes: &[u8]) -> Result<T, St
     })
 }
 
+/// The chunked key/value pairs of a canonical bundle.
 fn encode_records(b: &Bundle) -> HashMap<Vec<u8>, Vec<u8>> {
-    fn put<T: Serialize>(out: &mut HashMap<Vec<u8>, Vec<u8>>, kind: u8, id: &str, r: &T) {
-        let mut k = Vec::with_capacity(id.len() + 1);
-        k.push(kind);
-        k.extend_from_slice(id.as_bytes());
-        out.insert(k, serde_json::to_vec(r).expect("records serialise"));
+    fn put<T: Serialize>(out: &mut HashMap<Vec<u8>, Vec<u8>>, kind: u8, records: &[T], id: impl Fn(&T) -> &str) {
+        let mut start = 0;
+        for (i, r) in records.iter().enumerate() {
+            let last = i + 1 == records.len();
+            if last || chunk_ends_after(id(r)) {
+                let mut k = Vec::with_capacity(id(&records[start]).len() + 1);
+                k.push(kind);
+                k.extend_from_slice(id(&records[start]).as_bytes());
+                out.insert(k, serde_json::to_vec(&records[start..=i]).expect("records serialise"));
+                start = i + 1;
+            }
+        }
     }
-    let mut out = HashMap::with_capacity(b.counts().total());
-    b.competencies.iter().for_each(|r| put(&mut out, 1, r.id.as_str(), r));
-    b.courses.iter().for_each(|r| put(&mut out, 2, r.id.as_str(), r));
-    b.credentials.iter().for_each(|r| put(&mut out, 3, r.id.as_str(), r));
-    b.occupations.iter().for_each(|r| put(&mut out, 4, r.soc.as_str(), r));
-    b.articulations.iter().for_each(|r| put(&mut out, 5, r.id.as_str(), r));
+    let mut out = HashMap::new();
+    put(&mut out, 1, &b.competencies, |r| r.id.as_str());
+    put(&mut out, 2, &b.courses, |r| r.id.as_str());
+    put(&mut out, 3, &b.credentials, |r| r.id.as_str());
+    put(&mut out, 4, &b.occupations, |r| r.soc.as_str());
+    put(&mut out, 5, &b.articulations, |r| r.id.as_str());
     out
+}
+
+/// Content-defined chunk boundary: FNV-1a of the id, mod [`CHUNK`].
+fn chunk_ends_after(id: &str) -> bool {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &byte in id.as_bytes() {
+        h ^= byte as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h % CHUNK == 0
 }
 
 /// Now, as RFC 3339 UTC with seconds.
