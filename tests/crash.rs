@@ -36,21 +36,37 @@ fn start(dir: &Path) -> Server {
         let mut sent = false;
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if !sent && line.contains("listening") {
-                let port: String = line.split("port=").nth(1).unwrap_or("").chars().take_while(char::is_ascii_digit).collect();
+                let port: String = line
+                    .split("port=")
+                    .nth(1)
+                    .unwrap_or("")
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
                 let _ = tx.send(port);
                 sent = true;
             }
         }
     });
-    let port = rx.recv_timeout(Duration::from_secs(120)).expect("server reports its port");
-    Server { child, address: format!("http://127.0.0.1:{port}") }
+    let port = rx
+        .recv_timeout(Duration::from_secs(120))
+        .expect("server reports its port");
+    Server {
+        child,
+        address: format!("http://127.0.0.1:{port}"),
+    }
 }
 
 fn stored(dir: &Path) -> Option<(u64, Bundle)> {
     // The killed process has released its lock when the OS reaped it; retry briefly.
     for _ in 0..100 {
         match Store::open(dir) {
-            Ok(store) => return store.load().expect("store loads after a crash").map(|(i, b)| (i.version, b)),
+            Ok(store) => {
+                return store
+                    .load()
+                    .expect("store loads after a crash")
+                    .map(|(i, b)| (i.version, b));
+            }
             Err(_) => std::thread::sleep(Duration::from_millis(20)),
         }
     }
@@ -61,7 +77,13 @@ fn stored(dir: &Path) -> Option<(u64, Bundle)> {
 async fn sigkill_during_imports_never_leaves_a_mix_or_loses_an_acknowledged_import() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let size = |seed| SynthParams { courses: 20_000, credentials: 4_000, occupations: 500, competencies: 3_000, seed };
+    let size = |seed| SynthParams {
+        courses: 20_000,
+        credentials: 4_000,
+        occupations: 500,
+        competencies: 3_000,
+        seed,
+    };
     let full: Vec<Bundle> = (0..3).map(|s| generate(&size(s))).collect();
     // A merge patch: a slice of another catalog's courses that only use competencies of the
     // same size (ids collide on purpose: those records are replaced).
@@ -70,9 +92,13 @@ async fn sigkill_during_imports_never_leaves_a_mix_or_loses_an_acknowledged_impo
         p.courses.truncate(2_000);
         for c in &mut p.courses {
             c.prerequisites.clear();
-            c.competencies.retain(|k| base.competencies.binary_search_by(|x| x.id.cmp(k)).is_ok());
+            c.competencies
+                .retain(|k| base.competencies.binary_search_by(|x| x.id.cmp(k)).is_ok());
         }
-        Bundle { courses: p.courses, ..Default::default() }
+        Bundle {
+            courses: p.courses,
+            ..Default::default()
+        }
     };
     let client = reqwest::Client::new();
     let mut rng = fastrand::Rng::with_seed(7);
@@ -80,7 +106,13 @@ async fn sigkill_during_imports_never_leaves_a_mix_or_loses_an_acknowledged_impo
     // Version 1, and the time an uninterrupted import takes.
     let server = start(dir);
     let t0 = Instant::now();
-    let r = client.post(format!("{}/v1/imports?mode=replace", server.address)).bearer_auth(TOKEN).json(&full[0]).send().await.unwrap();
+    let r = client
+        .post(format!("{}/v1/imports?mode=replace", server.address))
+        .bearer_auth(TOKEN)
+        .json(&full[0])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let import_time = t0.elapsed();
     let mut server = Some(server);
@@ -105,7 +137,15 @@ async fn sigkill_during_imports_never_leaves_a_mix_or_loses_an_acknowledged_impo
         let url = format!("{}/v1/imports?mode={mode}", srv.address);
         let request = {
             let client = client.clone();
-            tokio::spawn(async move { client.post(url).bearer_auth(TOKEN).json(&body).send().await.map(|r| r.status().as_u16()) })
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .bearer_auth(TOKEN)
+                    .json(&body)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+            })
         };
         // Kill somewhere between the start of the upload and well after the commit.
         let delay = import_time.mul_f64(rng.f64() * 1.6);
@@ -117,13 +157,19 @@ async fn sigkill_during_imports_never_leaves_a_mix_or_loses_an_acknowledged_impo
 
         let (version, bundle) = stored(dir).expect("a dataset is stored");
         if version == expected.0 + 1 {
-            assert!(bundle == next, "cycle {cycle}: version {version} holds a mix, not the new dataset");
+            assert!(
+                bundle == next,
+                "cycle {cycle}: version {version} holds a mix, not the new dataset"
+            );
             committed += 1;
             expected = (version, next);
         } else {
             assert_eq!(version, expected.0, "cycle {cycle}: unexpected version");
             assert!(!acknowledged, "cycle {cycle}: an import answered 200 was lost");
-            assert!(bundle == expected.1, "cycle {cycle}: version {version} holds a mix, not the previous dataset");
+            assert!(
+                bundle == expected.1,
+                "cycle {cycle}: version {version} holds a mix, not the previous dataset"
+            );
             rolled_back += 1;
         }
     }

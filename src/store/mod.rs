@@ -61,16 +61,20 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the store in `dir`.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
-        let db = sled::Config::new().path(dir).cache_capacity(CACHE_BYTES).open().map_err(|e| match e {
-            sled::Error::Io(ref io)
-                if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") =>
-            {
-                StoreError::Locked {
-                    path: dir.display().to_string(),
+        let db = sled::Config::new()
+            .path(dir)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|e| match e {
+                sled::Error::Io(ref io)
+                    if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") =>
+                {
+                    StoreError::Locked {
+                        path: dir.display().to_string(),
+                    }
                 }
-            }
-            other => StoreError::Unexpected(other),
-        })?;
+                other => StoreError::Unexpected(other),
+            })?;
         let catalog = db.open_tree("catalog")?;
         Ok(Store { db, catalog })
     }

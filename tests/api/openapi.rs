@@ -47,3 +47,49 @@ async fn docs_page_is_served_offline() {
     let r = app.get("/docs/swagger-ui-bundle.js").await;
     assert_eq!(r.status().as_u16(), 200, "UI assets are embedded");
 }
+
+/// The docs page renders the spec in a real browser (headless Chromium, when installed; CI
+/// installs it). The DOM after scripts ran must show the title and the operations.
+#[tokio::test]
+async fn docs_page_renders_in_a_real_browser() {
+    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|b| {
+        std::process::Command::new(b)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) else {
+        eprintln!("skipping: no Chromium on PATH (apt-get install chromium)");
+        return;
+    };
+    let app = spawn_app().await;
+    let url = app.url("/docs/");
+    let profile = tempfile::tempdir().unwrap();
+    let profile_arg = format!("--user-data-dir={}", profile.path().display());
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--virtual-time-budget=10000",
+                &profile_arg,
+                "--dump-dom",
+                &url,
+            ])
+            .output()
+            .expect("chromium runs")
+    })
+    .await
+    .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(dom.contains("careermap"), "the page shows the API title");
+    assert!(
+        dom.contains("/v1/imports") && dom.contains("/v1/courses"),
+        "the page lists the operations"
+    );
+}
