@@ -197,7 +197,7 @@ fn chunk_ends_after(id: &str) -> bool {
         h ^= byte as u64;
         h = h.wrapping_mul(0x100000001b3);
     }
-    h % CHUNK == 0
+    h.is_multiple_of(CHUNK)
 }
 
 /// Now, as RFC 3339 UTC with seconds.
