@@ -4,6 +4,7 @@
 //! graph and swap it in with one atomic pointer store. Readers `load()` the current snapshot
 //! and never wait on a writer; writers are serialised by a mutex.
 
+use crate::analysis::cache::AnalysisCache;
 use crate::domain::{Bundle, Problem};
 use crate::graph::CatalogGraph;
 use crate::settings::ImportMode;
@@ -19,6 +20,8 @@ pub const SEED: &str = include_str!("../seed/catalog.json");
 pub struct Snapshot {
     pub info: VersionInfo,
     pub graph: CatalogGraph,
+    /// Analysis results computed on first use for this version (duplicates, gaps, reports).
+    pub cache: AnalysisCache,
 }
 
 impl Snapshot {
@@ -26,6 +29,7 @@ impl Snapshot {
         Snapshot {
             graph: CatalogGraph::build(info.version, bundle),
             info,
+            cache: AnalysisCache::default(),
         }
     }
 

@@ -1,3 +1,8 @@
 //! Analyses: pure functions over a [`crate::graph::CatalogGraph`]. No I/O happens here.
 
+pub mod cache;
 pub mod catalog;
+pub mod duplicates;
+pub mod gaps;
+pub mod reach;
+pub mod report;

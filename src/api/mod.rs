@@ -4,6 +4,7 @@
 //! [`crate::service`] or [`crate::analysis`], and map the result to a wire type. Only this
 //! module speaks HTTP.
 
+pub mod analysis;
 pub mod auth;
 pub mod catalog;
 pub mod error;
@@ -92,6 +93,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(health::datasets)
         .service(imports::import);
     catalog::configure(cfg);
+    analysis::configure(cfg);
 }
 
 /// The OpenAPI document of the service (the same one `/openapi.json` serves).

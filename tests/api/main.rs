@@ -1,8 +1,10 @@
 //! The integration tests: one binary, each module a capability, all over real HTTP against
 //! the real server on a random loopback port.
 
+#[allow(dead_code)] // each capability uses part of the helpers
 mod helpers;
 
+mod analysis;
 mod catalog;
 mod imports;
 mod openapi;

@@ -1,0 +1,718 @@
+//! Where a state's career-pathway system breaks: the gap analysis behind `GET /v1/gaps`.
+//!
+//! Each [`Gap`] has a [`GapKind`], a `severity` whose unit depends on the kind, the ids
+//! involved, a sentence saying what is wrong, a suggestion, and the Perkins Programs of Study
+//! (POS) component or Career Pathways (CP) element it bears on. The kinds and their severities:
+//!
+//! | kind | what | severity |
+//! |---|---|---|
+//! | `missing_articulation` | a secondary or adult course teaches at least `containment` (default all) of a postsecondary course's competencies, and no articulation links them ([`super::duplicates::articulated`]) | hours of the postsecondary course a learner repeats |
+//! | `partial_credit` | an articulation grants fewer credits than its target course carries | credits lost |
+//! | `dead_end_credential` | a credential that stacks into nothing and counts toward no higher-level credential, while its field has a way up (see [`dead_ends`]) | levels left unreachable: the highest level in the field minus the credential's |
+//! | `uncovered_competency` | a competency occupations require that nothing on any reachable pathway to them teaches or certifies (see [`uncovered`]) | number of occupations affected |
+//! | `no_pathway` | a high-demand occupation with no pathway from any entry point (from the requested entry point when one is given) | annual openings in the region |
+//! | `missing_entry_point` | an occupation reachable from one entry point but not from another; one gap per missing entry point | annual openings in the region |
+//!
+//! Reachability is [`super::reach`]; "high demand" is [`HighDemand`].
+
+use super::duplicates::{articulated, intersection_size};
+use super::reach::{EntryPoint, Reach, reach};
+use crate::domain::System;
+use crate::graph::{CatalogGraph, CompetencyIx, CourseIx, CredentialIx, Item, OccupationIx};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The kinds of gap, in the order answers list them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GapKind {
+    MissingArticulation,
+    PartialCredit,
+    DeadEndCredential,
+    UncoveredCompetency,
+    NoPathway,
+    MissingEntryPoint,
+}
+
+impl GapKind {
+    pub const ALL: [GapKind; 6] = [
+        GapKind::MissingArticulation,
+        GapKind::PartialCredit,
+        GapKind::DeadEndCredential,
+        GapKind::UncoveredCompetency,
+        GapKind::NoPathway,
+        GapKind::MissingEntryPoint,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GapKind::MissingArticulation => "missing_articulation",
+            GapKind::PartialCredit => "partial_credit",
+            GapKind::DeadEndCredential => "dead_end_credential",
+            GapKind::UncoveredCompetency => "uncovered_competency",
+            GapKind::NoPathway => "no_pathway",
+            GapKind::MissingEntryPoint => "missing_entry_point",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GapKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The Programs of Study component or Career Pathways element the kind bears on.
+    pub fn element(self) -> &'static str {
+        match self {
+            GapKind::MissingArticulation | GapKind::PartialCredit => "POS 7: credit transfer agreements",
+            GapKind::DeadEndCredential => "CP: stackable credentials with multiple exit points",
+            GapKind::UncoveredCompetency => "POS 5: college and career readiness standards (industry competencies)",
+            GapKind::NoPathway => "CP: pathways into high-demand occupations identified from labor-market data",
+            GapKind::MissingEntryPoint => "CP: multiple entry points",
+        }
+    }
+
+    /// What the severity number measures.
+    pub fn severity_unit(self) -> &'static str {
+        match self {
+            GapKind::MissingArticulation => "hours repeated",
+            GapKind::PartialCredit => "credits lost",
+            GapKind::DeadEndCredential => "levels left unreachable",
+            GapKind::UncoveredCompetency => "occupations affected",
+            GapKind::NoPathway | GapKind::MissingEntryPoint => "annual openings",
+        }
+    }
+}
+
+/// One gap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gap {
+    pub kind: GapKind,
+    /// In the unit of [`GapKind::severity_unit`].
+    pub severity: f64,
+    /// `severity` divided by the largest severity of the same kind in the same answer (0-1),
+    /// so that gaps of different kinds can be ranked together.
+    pub relative_severity: f64,
+    /// The ids involved (courses, credentials, articulations, competencies, SOC codes).
+    pub subjects: Vec<String>,
+    pub detail: String,
+    pub suggestion: String,
+    /// The entry point, for `no_pathway` asked for one entry point and `missing_entry_point`.
+    pub entry: Option<EntryPoint>,
+}
+
+/// Which occupations count as high demand in a region: those whose annual openings and median
+/// wage are both at or above the given percentiles of the region's distribution (over the
+/// occupations with that figure; an occupation's figures for the region fall back to its `US`
+/// figures). Percentiles are nearest-rank: `p` selects the value at rank `ceil(p·n)`; `0`
+/// disables a test. Occupations without a figure that is tested are not high demand.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HighDemandPolicy {
+    pub min_openings_percentile: f64,
+    pub min_wage_percentile: f64,
+}
+
+impl Default for HighDemandPolicy {
+    fn default() -> Self {
+        HighDemandPolicy {
+            min_openings_percentile: 0.5,
+            min_wage_percentile: 0.5,
+        }
+    }
+}
+
+/// The high-demand flags of one region under one policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HighDemand {
+    pub flags: Vec<bool>,
+    /// The thresholds applied (None when the test is disabled or nobody has the figure).
+    pub min_openings: Option<f64>,
+    pub min_wage: Option<f64>,
+}
+
+fn nearest_rank(mut values: Vec<f64>, p: f64) -> Option<f64> {
+    if p <= 0.0 || values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let rank = ((p.min(1.0) * values.len() as f64).ceil() as usize).max(1);
+    Some(values[rank - 1])
+}
+
+impl HighDemand {
+    /// Time O(n log n) for n occupations.
+    pub fn new(g: &CatalogGraph, region: &str, policy: &HighDemandPolicy) -> HighDemand {
+        let figures: Vec<(Option<f64>, Option<f64>)> = g
+            .bundle()
+            .occupations
+            .iter()
+            .map(|o| match o.demand_in(region) {
+                Some((d, _)) => (d.annual_openings, d.median_wage),
+                None => (None, None),
+            })
+            .collect();
+        let min_openings = nearest_rank(
+            figures.iter().filter_map(|f| f.0).collect(),
+            policy.min_openings_percentile,
+        );
+        let min_wage = nearest_rank(figures.iter().filter_map(|f| f.1).collect(), policy.min_wage_percentile);
+        let test = |v: Option<f64>, min: Option<f64>, p: f64| {
+            if p <= 0.0 {
+                true
+            } else {
+                matches!((v, min), (Some(v), Some(m)) if v >= m)
+            }
+        };
+        let flags = figures
+            .iter()
+            .map(|&(open, wage)| {
+                test(open, min_openings, policy.min_openings_percentile)
+                    && test(wage, min_wage, policy.min_wage_percentile)
+            })
+            .collect();
+        HighDemand {
+            flags,
+            min_openings,
+            min_wage,
+        }
+    }
+
+    pub fn is(&self, o: OccupationIx) -> bool {
+        self.flags[o.ix()]
+    }
+}
+
+/// Whether one occupation is high demand in `region` under `policy` (see [`HighDemandPolicy`]).
+/// Time O(n log n); build a [`HighDemand`] to ask about many occupations.
+pub fn is_high_demand(g: &CatalogGraph, occ: OccupationIx, region: &str, policy: &HighDemandPolicy) -> bool {
+    HighDemand::new(g, region, policy).is(occ)
+}
+
+/// Annual openings of an occupation in a region (with the `US` fallback), 0 when unknown.
+pub fn openings(g: &CatalogGraph, o: OccupationIx, region: &str) -> f64 {
+    g.occupation(o)
+        .demand_in(region)
+        .and_then(|(d, _)| d.annual_openings)
+        .unwrap_or(0.0)
+}
+
+/// Parameters of a gap analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GapParams {
+    /// Region for demand figures (default `US`).
+    pub region: String,
+    pub policy: HighDemandPolicy,
+    /// Share of a postsecondary course's competencies a secondary or adult course must teach
+    /// to make a `missing_articulation` (in `(0, 1]`, default 1.0: all of them).
+    pub containment: f64,
+    /// When set, `no_pathway` and `missing_entry_point` are about this entry point only.
+    pub entry: Option<EntryPoint>,
+}
+
+impl Default for GapParams {
+    fn default() -> Self {
+        GapParams {
+            region: "US".into(),
+            policy: HighDemandPolicy::default(),
+            containment: 1.0,
+            entry: None,
+        }
+    }
+}
+
+/// Reachability from each entry point ([`EntryPoint::ALL`] order), plus the union.
+pub struct Reachability {
+    pub by_entry: [Reach; 3],
+}
+
+impl Reachability {
+    pub fn new(g: &CatalogGraph) -> Reachability {
+        Reachability {
+            by_entry: EntryPoint::ALL.map(|e| reach(g, e)),
+        }
+    }
+    pub fn of(&self, e: EntryPoint) -> &Reach {
+        &self.by_entry[e as usize]
+    }
+    pub fn any_item(&self, item: Item) -> bool {
+        self.by_entry.iter().any(|r| r.item(item))
+    }
+}
+
+/// Every gap of the catalog, sorted by kind, then severity descending, then subjects.
+///
+/// Time: O(catalog) for reachability and most kinds, plus the containment join of
+/// [`missing_articulations`] and the per-occupation closures of [`uncovered`].
+pub fn find_gaps(g: &CatalogGraph, p: &GapParams) -> Vec<Gap> {
+    let reach = Reachability::new(g);
+    find_gaps_with(g, p, &reach)
+}
+
+/// [`find_gaps`] with reachability already computed.
+pub fn find_gaps_with(g: &CatalogGraph, p: &GapParams, reach: &Reachability) -> Vec<Gap> {
+    let hd = HighDemand::new(g, &p.region, &p.policy);
+    let mut gaps = Vec::new();
+    gaps.extend(missing_articulations(g, p.containment));
+    gaps.extend(partial_credits(g));
+    gaps.extend(dead_ends(g));
+    gaps.extend(uncovered(g, reach));
+    gaps.extend(entry_gaps(g, p, reach, &hd));
+    finish(&mut gaps);
+    gaps
+}
+
+/// Sorts gaps and fills `relative_severity`.
+fn finish(gaps: &mut [Gap]) {
+    let mut max: BTreeMap<GapKind, f64> = BTreeMap::new();
+    for gap in gaps.iter() {
+        let m = max.entry(gap.kind).or_insert(0.0);
+        *m = m.max(gap.severity);
+    }
+    for gap in gaps.iter_mut() {
+        let m = max[&gap.kind];
+        gap.relative_severity = if m > 0.0 { gap.severity / m } else { 0.0 };
+    }
+    gaps.sort_by(|a, b| {
+        a.kind
+            .cmp(&b.kind)
+            .then(b.severity.total_cmp(&a.severity))
+            .then_with(|| a.subjects.cmp(&b.subjects))
+            .then(a.entry.cmp(&b.entry))
+    });
+}
+
+fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Pairs (source course, postsecondary course) where the source, a secondary or adult course,
+/// teaches at least `containment` of the postsecondary course's competencies:
+/// `|x ∩ y| >= containment · |y|` (within 1e-9), `y` with at least one competency.
+///
+/// An inverted index maps each competency to the source courses teaching it; a target `y`
+/// needs only its first `|y| - ceil(containment·|y|) + 1` competencies (rarest first) probed,
+/// since a source missing all of those cannot contain enough of `y`; candidates are verified
+/// exactly. Time O(T log T + scanned lists + verification); with the default containment 1.0
+/// one list is scanned per target.
+pub fn containment_pairs(g: &CatalogGraph, containment: f64) -> Vec<(CourseIx, CourseIx)> {
+    let courses = (0..g.n_courses()).map(|i| CourseIx(i as u32));
+    let sources: Vec<CourseIx> = courses
+        .clone()
+        .filter(|&c| matches!(g.course(c).system, System::Secondary | System::Adult))
+        .collect();
+    let targets: Vec<CourseIx> = courses
+        .filter(|&c| g.course(c).system == System::Postsecondary && !g.course_competencies(c).is_empty())
+        .collect();
+    let mut freq = vec![0u32; g.n_competencies()];
+    let mut index: Vec<Vec<CourseIx>> = vec![Vec::new(); g.n_competencies()];
+    for &s in &sources {
+        for k in g.course_competencies(s) {
+            freq[k.ix()] += 1;
+            index[k.ix()].push(s);
+        }
+    }
+    let mut out = Vec::new();
+    let mut seen: Vec<bool> = vec![false; g.n_courses()];
+    let mut touched: Vec<CourseIx> = Vec::new();
+    for &y in &targets {
+        let ys = g.course_competencies(y);
+        let need = containment * ys.len() as f64 - 1e-9;
+        let alpha = (need - 1e-6).ceil().max(1.0) as usize;
+        let probe = ys.len() - alpha.min(ys.len()) + 1;
+        let mut by_rarity: Vec<CompetencyIx> = ys.to_vec();
+        by_rarity.sort_by_key(|k| (freq[k.ix()], *k));
+        for k in &by_rarity[..probe] {
+            for &x in &index[k.ix()] {
+                if !seen[x.ix()] {
+                    seen[x.ix()] = true;
+                    touched.push(x);
+                }
+            }
+        }
+        for &x in &touched {
+            seen[x.ix()] = false;
+            let inter = intersection_size(g.course_competencies(x), ys);
+            if inter as f64 >= need {
+                out.push((x, y));
+            }
+        }
+        touched.clear();
+    }
+    out.sort_unstable();
+    out
+}
+
+/// `missing_articulation` gaps: [`containment_pairs`] not [`articulated`].
+pub fn missing_articulations(g: &CatalogGraph, containment: f64) -> Vec<Gap> {
+    containment_pairs(g, containment)
+        .into_iter()
+        .filter(|&(x, y)| !articulated(g, x, y))
+        .map(|(x, y)| {
+            let (cx, cy) = (g.course(x), g.course(y));
+            let n = g.course_competencies(y).len();
+            let taught = intersection_size(g.course_competencies(x), g.course_competencies(y));
+            Gap {
+                kind: GapKind::MissingArticulation,
+                severity: cy.hours,
+                relative_severity: 0.0,
+                subjects: vec![cx.id.to_string(), cy.id.to_string()],
+                detail: format!(
+                    "{} course `{}` teaches {taught} of the {n} competencies of postsecondary course `{}` ({} hours, {} credits), and no articulation links them: a learner who completed `{}` must repeat what they already know.",
+                    cx.system.as_str(),
+                    cx.id,
+                    cy.id,
+                    fmt_num(cy.hours),
+                    fmt_num(cy.credits),
+                    cx.id
+                ),
+                suggestion: format!(
+                    "Add an articulation agreement ({}) from `{}` to `{}` granting its {} credits.",
+                    if cx.system == System::Secondary {
+                        "dual enrollment or statewide agreement"
+                    } else {
+                        "statewide agreement or credit for prior learning"
+                    },
+                    cx.id,
+                    cy.id,
+                    fmt_num(cy.credits)
+                ),
+                entry: None,
+            }
+        })
+        .collect()
+}
+
+/// `partial_credit` gaps: articulations granting fewer credits than their target carries.
+pub fn partial_credits(g: &CatalogGraph) -> Vec<Gap> {
+    let mut out = Vec::new();
+    for a in &g.bundle().articulations {
+        let Some(to) = g.course_ix(a.to.as_str()) else { continue };
+        let target = g.course(to);
+        if a.credits + 1e-9 < target.credits {
+            let lost = target.credits - a.credits;
+            out.push(Gap {
+                kind: GapKind::PartialCredit,
+                severity: lost,
+                relative_severity: 0.0,
+                subjects: vec![a.id.to_string(), a.from.to_string(), a.to.to_string()],
+                detail: format!(
+                    "Articulation `{}` grants {} of the {} credits of `{}` for `{}`: {} credits are lost and the course is still required.",
+                    a.id,
+                    fmt_num(a.credits),
+                    fmt_num(target.credits),
+                    a.to,
+                    a.from,
+                    fmt_num(lost)
+                ),
+                suggestion: format!(
+                    "Align `{}` with `{}` (or add an assessment) so the agreement can grant all {} credits.",
+                    a.from,
+                    a.to,
+                    fmt_num(target.credits)
+                ),
+                entry: None,
+            });
+        }
+    }
+    out
+}
+
+/// The higher-level credentials each credential leads to ("way up"): `H` with
+/// `level(H) > level(c)` such that `H` is in `c`'s `stacks_into`, or `H`'s requirement groups
+/// list `c`, or list a course whose prerequisite groups list `c`, or list a course an
+/// articulation from `c` grants credit toward. Time O(references).
+pub fn ways_up(g: &CatalogGraph) -> Vec<BTreeSet<CredentialIx>> {
+    let n = g.n_credentials();
+    let mut up: Vec<BTreeSet<CredentialIx>> = vec![BTreeSet::new(); n];
+    let level = |c: CredentialIx| g.credential(c).level;
+    for (i, up_i) in up.iter_mut().enumerate() {
+        let c = CredentialIx(i as u32);
+        up_i.extend(g.stacks_into(c).iter().filter(|&&h| level(h) > level(c)));
+    }
+    for j in 0..n {
+        let h = CredentialIx(j as u32);
+        let mut feeders: Vec<CredentialIx> = Vec::new();
+        for grp in g.requirements(h) {
+            for &item in grp.items() {
+                match item {
+                    Item::Credential(c) => feeders.push(c),
+                    Item::Course(y) => {
+                        for pg in g.prerequisites(y) {
+                            feeders.extend(pg.items().iter().filter_map(|&it| match it {
+                                Item::Credential(c) => Some(c),
+                                Item::Course(_) => None,
+                            }));
+                        }
+                        for &a in g.articulations_to(y) {
+                            if let Item::Credential(c) = g.articulation_from(a)
+                                && c.ix() < n
+                            {
+                                feeders.push(c);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for c in feeders {
+            if level(h) > level(c) {
+                up[c.ix()].insert(h);
+            }
+        }
+    }
+    up
+}
+
+fn major_group(soc: &str) -> &str {
+    soc.get(..2).unwrap_or(soc)
+}
+
+/// `dead_end_credential` gaps.
+///
+/// A credential `c` is a dead end when it qualifies for at least one occupation, its
+/// `stacks_into` is empty and it has no way up ([`ways_up`]), while its field has one: another
+/// entry credential of one of its occupations has a way up (or stacks into) a level above `c`'s,
+/// or a credential of a higher level qualifies for one of its occupations or for an occupation
+/// in the same SOC major group. The field's top level is the highest level among the
+/// credentials of those occupations and everything they lead up to; severity = top level -
+/// `c`'s level.
+pub fn dead_ends(g: &CatalogGraph) -> Vec<Gap> {
+    let up = ways_up(g);
+    let n = g.n_credentials();
+    let level = |c: CredentialIx| g.credential(c).level;
+    // Credentials qualifying for occupations of each major group.
+    let mut by_group: BTreeMap<&str, BTreeSet<CredentialIx>> = BTreeMap::new();
+    for o in 0..g.n_occupations() {
+        let o = OccupationIx(o as u32);
+        by_group
+            .entry(major_group(g.occupation(o).soc.as_str()))
+            .or_default()
+            .extend(g.entry_credentials(o).iter().copied());
+    }
+    // Highest level reachable upward from each credential (itself included), by memoised DFS
+    // over the acyclic "way up" relation (levels strictly increase).
+    let mut top: Vec<Option<u32>> = vec![None; n];
+    fn top_of(c: CredentialIx, up: &[BTreeSet<CredentialIx>], g: &CatalogGraph, memo: &mut [Option<u32>]) -> u32 {
+        if let Some(t) = memo[c.ix()] {
+            return t;
+        }
+        let mut t = g.credential(c).level;
+        for &h in &up[c.ix()] {
+            t = t.max(top_of(h, up, g, memo));
+        }
+        memo[c.ix()] = Some(t);
+        t
+    }
+    let mut out = Vec::new();
+    for (i, up_i) in up.iter().enumerate() {
+        let c = CredentialIx(i as u32);
+        let occs = g.qualifies_for(c);
+        if occs.is_empty() || !g.stacks_into(c).is_empty() || !up_i.is_empty() {
+            continue;
+        }
+        let lc = level(c);
+        let same_occ: BTreeSet<CredentialIx> = occs
+            .iter()
+            .flat_map(|&o| g.entry_credentials(o).iter().copied())
+            .filter(|&x| x != c)
+            .collect();
+        let peer_climbs = same_occ.iter().any(|&x| top_of(x, &up, g, &mut top) > lc);
+        let field: BTreeSet<CredentialIx> = occs
+            .iter()
+            .flat_map(|&o| by_group[major_group(g.occupation(o).soc.as_str())].iter().copied())
+            .collect();
+        let higher_exists = field.iter().any(|&x| level(x) > lc);
+        if !(peer_climbs || higher_exists) {
+            continue;
+        }
+        let field_top = field.iter().map(|&x| top_of(x, &up, g, &mut top)).max().unwrap_or(lc);
+        let cred = g.credential(c);
+        let soc: Vec<&str> = occs.iter().map(|&o| g.occupation(o).soc.as_str()).collect();
+        let mut subjects = vec![cred.id.to_string()];
+        subjects.extend(soc.iter().map(|s| s.to_string()));
+        out.push(Gap {
+            kind: GapKind::DeadEndCredential,
+            severity: field_top.saturating_sub(lc).max(1) as f64,
+            relative_severity: 0.0,
+            subjects,
+            detail: format!(
+                "Credential `{}` (level {lc}, for {}) stacks into nothing and counts toward no higher credential, while its field reaches level {field_top}.",
+                cred.id,
+                soc.join(", ")
+            ),
+            suggestion: format!(
+                "Let `{}` stack into a higher credential of its field (add it to `stacks_into` and to that credential's requirements, or articulate it to one of its courses).",
+                cred.id
+            ),
+            entry: None,
+        });
+    }
+    out
+}
+
+/// The items on any pathway to an occupation: the backward closure of its entry credentials
+/// over requirement and prerequisite groups and articulation sources, restricted to items
+/// reachable from at least one entry point. Time O(closure size + its references).
+pub fn pathway_items(g: &CatalogGraph, o: OccupationIx, reach: &Reachability) -> BTreeSet<Item> {
+    let mut seen: BTreeSet<Item> = BTreeSet::new();
+    let mut stack: Vec<Item> = g.entry_credentials(o).iter().map(|&c| Item::Credential(c)).collect();
+    while let Some(item) = stack.pop() {
+        if !seen.insert(item) {
+            continue;
+        }
+        for grp in g.groups(item) {
+            stack.extend(grp.items().iter().copied().filter(|i| !seen.contains(i)));
+        }
+        if let Item::Course(c) = item {
+            for &a in g.articulations_to(c) {
+                let from = g.articulation_from(a);
+                if !seen.contains(&from) {
+                    stack.push(from);
+                }
+            }
+        }
+    }
+    seen.into_iter().filter(|&i| reach.any_item(i)).collect()
+}
+
+/// `uncovered_competency` gaps: per competency, the occupations that require it while no item
+/// of [`pathway_items`] teaches (course) or certifies (credential) it. Occupations that no
+/// entry point can reach at all are left out (every competency would be uncovered; unreachable
+/// high-demand occupations are `no_pathway` gaps). Severity = number of occupations.
+pub fn uncovered(g: &CatalogGraph, reach: &Reachability) -> Vec<Gap> {
+    let mut missing: BTreeMap<CompetencyIx, Vec<OccupationIx>> = BTreeMap::new();
+    for o in 0..g.n_occupations() {
+        let o = OccupationIx(o as u32);
+        if !reach.by_entry.iter().any(|r| r.occupation(g, o)) {
+            continue;
+        }
+        let items = pathway_items(g, o, reach);
+        let mut covered: BTreeSet<CompetencyIx> = BTreeSet::new();
+        for item in items {
+            match item {
+                Item::Course(c) => covered.extend(g.course_competencies(c)),
+                Item::Credential(c) => covered.extend(g.credential_competencies(c)),
+            }
+        }
+        for &k in g.occupation_competencies(o) {
+            if !covered.contains(&k) {
+                missing.entry(k).or_default().push(o);
+            }
+        }
+    }
+    missing
+        .into_iter()
+        .map(|(k, occs)| {
+            let comp = g.competency(k);
+            let socs: Vec<String> = occs.iter().map(|&o| g.occupation(o).soc.to_string()).collect();
+            let mut subjects = vec![comp.id.to_string()];
+            subjects.extend(socs.iter().cloned());
+            Gap {
+                kind: GapKind::UncoveredCompetency,
+                severity: occs.len() as f64,
+                relative_severity: 0.0,
+                subjects,
+                detail: format!(
+                    "Competency `{}` ({}, tier {}) is required by {} but no course or credential on any pathway to {} teaches or certifies it.",
+                    comp.id,
+                    comp.name,
+                    comp.tier,
+                    socs.join(", "),
+                    if socs.len() == 1 { "it" } else { "them" }
+                ),
+                suggestion: format!(
+                    "Add `{}` to a course or credential on the pathway (for example an entry credential's required course), or create a module that teaches it.",
+                    comp.id
+                ),
+                entry: None,
+            }
+        })
+        .collect()
+}
+
+/// `no_pathway` and `missing_entry_point` gaps.
+fn entry_gaps(g: &CatalogGraph, p: &GapParams, reach: &Reachability, hd: &HighDemand) -> Vec<Gap> {
+    let mut out = Vec::new();
+    for o in 0..g.n_occupations() {
+        let o = OccupationIx(o as u32);
+        let occ = g.occupation(o);
+        let from: Vec<EntryPoint> = EntryPoint::ALL
+            .into_iter()
+            .filter(|&e| reach.of(e).occupation(g, o))
+            .collect();
+        let open = openings(g, o, &p.region);
+        let entries: Vec<String> = g
+            .entry_credentials(o)
+            .iter()
+            .map(|&c| format!("`{}`", g.credential(c).id))
+            .collect();
+        let entries = if entries.is_empty() {
+            "it has no entry credential".to_string()
+        } else {
+            format!("its entry credentials are {}", entries.join(", "))
+        };
+        let unreachable_for = |e: Option<EntryPoint>| match e {
+            None => from.is_empty(),
+            Some(e) => !from.contains(&e),
+        };
+        if hd.is(o) && unreachable_for(p.entry) {
+            let who = match p.entry {
+                None => "any entry point".to_string(),
+                Some(e) => format!("the {} entry point", e.as_str()),
+            };
+            out.push(Gap {
+                kind: GapKind::NoPathway,
+                severity: open,
+                relative_severity: 0.0,
+                subjects: vec![occ.soc.to_string()],
+                detail: format!(
+                    "High-demand occupation {} {} ({} openings a year in {}) has no pathway from {who}: {entries}.",
+                    occ.soc,
+                    occ.title,
+                    fmt_num(open),
+                    p.region
+                ),
+                suggestion: format!(
+                    "Build a pathway to an entry credential of {}: offer its required courses in the systems this entry point can use, or add an articulation or alternative prerequisite.",
+                    occ.soc
+                ),
+                entry: p.entry,
+            });
+        }
+        if from.is_empty() {
+            continue;
+        }
+        for e in EntryPoint::ALL {
+            if from.contains(&e) || p.entry.is_some_and(|x| x != e) {
+                continue;
+            }
+            let via: Vec<&str> = from.iter().map(|x| x.as_str()).collect();
+            out.push(Gap {
+                kind: GapKind::MissingEntryPoint,
+                severity: open,
+                relative_severity: 0.0,
+                subjects: vec![occ.soc.to_string()],
+                detail: format!(
+                    "Occupation {} {} is reachable from the {} entry point{} but not from the {} entry point: {entries}.",
+                    occ.soc,
+                    occ.title,
+                    via.join(" and "),
+                    if via.len() > 1 { "s" } else { "" },
+                    e.as_str()
+                ),
+                suggestion: format!(
+                    "Open an on-ramp for {} learners: offer the blocking prerequisite in a system they can use ({}) or accept an alternative in its prerequisite group.",
+                    e.as_str(),
+                    System::ALL
+                        .into_iter()
+                        .filter(|&s| e.allows(s))
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                entry: Some(e),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,780 @@
+//! Analysis endpoints for planners and state teams: cross-system duplicate courses
+//! (`GET /v1/duplicates`), system gaps (`GET /v1/gaps`) and the state alignment report
+//! (`GET /v1/reports/alignment`), as JSON or CSV.
+//!
+//! Results are computed on the blocking pool and cached per dataset version and parameters
+//! ([`crate::analysis::cache`]); filters and paging are applied to the cached answer.
+
+use super::AppState;
+use super::error::{ApiError, ProblemDetails};
+use crate::analysis::duplicates::{self, DEFAULT_MIN_OVERLAP, Duplicates};
+use crate::analysis::gaps::{self, Gap, GapKind, GapParams, HighDemandPolicy, Reachability};
+use crate::analysis::reach::EntryPoint;
+use crate::analysis::report::{self, AlignmentReport};
+use crate::domain::System;
+use crate::graph::CatalogGraph;
+use crate::service::Snapshot;
+use actix_web::{HttpResponse, get, web};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_duplicates)
+        .service(list_gaps)
+        .service(alignment_report);
+}
+
+const MAX_LIMIT: usize = 100_000;
+
+/// `json` (default) or `csv`.
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Json,
+    Csv,
+}
+
+fn parse_format(f: &Option<String>) -> Result<Format, ApiError> {
+    match f.as_deref() {
+        None | Some("json") => Ok(Format::Json),
+        Some("csv") => Ok(Format::Csv),
+        Some(other) => Err(ApiError::BadRequest(format!(
+            "format must be `json` or `csv`, got `{other}`"
+        ))),
+    }
+}
+
+fn paging(limit: Option<usize>, offset: Option<usize>, default: usize) -> Result<(usize, usize), ApiError> {
+    let limit = limit.unwrap_or(default);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit must be between 1 and {MAX_LIMIT}, got {limit}"
+        )));
+    }
+    Ok((limit, offset.unwrap_or(0)))
+}
+
+fn fraction(name: &str, v: Option<f64>, default: f64, zero_ok: bool) -> Result<f64, ApiError> {
+    let v = v.unwrap_or(default);
+    let ok = v.is_finite() && v <= 1.0 && if zero_ok { v >= 0.0 } else { v > 0.0 };
+    if ok {
+        Ok(v)
+    } else {
+        Err(ApiError::BadRequest(format!(
+            "{name} must be in {}0, 1], got {v}",
+            if zero_ok { "[" } else { "(" }
+        )))
+    }
+}
+
+fn csv_response(rows: Vec<Vec<String>>) -> Result<HttpResponse, ApiError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.write_record(&r).map_err(|e| ApiError::Unexpected(e.into()))?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("{e}")))?;
+    Ok(HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(bytes))
+}
+
+fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        format!("{x}")
+    }
+}
+
+// ---- duplicates --------------------------------------------------------------------------
+
+#[derive(Deserialize, IntoParams)]
+pub struct DuplicatesQuery {
+    /// Minimum Jaccard similarity of the two courses' competency sets, in (0, 1] (default 0.5).
+    pub min_overlap: Option<f64>,
+    /// Comma-separated systems (`secondary`, `adult`, `postsecondary`, `work_based`): only pairs
+    /// whose two courses are both in these systems.
+    pub systems: Option<String>,
+    /// Only pairs of courses in different systems.
+    pub cross_system: Option<bool>,
+    /// Only pairs that no articulation links.
+    pub unarticulated: Option<bool>,
+    /// `json` (default) or `csv` (one row per pair, with its cluster number).
+    pub format: Option<String>,
+    /// Pairs per page, 1-100000 (default 1000). Clusters are over all matching pairs.
+    pub limit: Option<usize>,
+    /// Pairs to skip (default 0).
+    pub offset: Option<usize>,
+}
+
+/// A pair of courses teaching largely the same competencies.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"a": "cc.hit-105", "b": "hs.medical-terminology", "jaccard": 1.0,
+    "shared": ["hc.t5.anatomy-physiology", "hc.t5.medical-terminology"], "articulated": false,
+    "system_a": "postsecondary", "system_b": "secondary", "cluster": 0}))]
+pub struct DuplicatePairOut {
+    /// The course with the smaller id.
+    pub a: String,
+    pub b: String,
+    /// |shared| / |union| of the two competency sets.
+    pub jaccard: f64,
+    /// Competency ids both teach.
+    pub shared: Vec<String>,
+    /// Whether an articulation links them, either way, directly or through a credential whose
+    /// requirements list one course and which articulates to the other.
+    pub articulated: bool,
+    pub system_a: System,
+    pub system_b: System,
+    /// Index of the pair's cluster in `clusters`.
+    pub cluster: usize,
+}
+
+/// Duplicate courses.
+#[derive(Serialize, ToSchema)]
+pub struct DuplicatesOut {
+    pub dataset_version: u64,
+    pub min_overlap: f64,
+    /// Sorted by `jaccard` descending, then `a`, then `b`.
+    pub pairs: Vec<DuplicatePairOut>,
+    /// Connected components of all matching pairs (not only this page), largest first.
+    #[schema(example = json!([["cc.hit-105", "hs.medical-terminology"]]))]
+    pub clusters: Vec<Vec<String>>,
+    /// Matching pairs over all pages.
+    pub total: usize,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+fn duplicates_of(snap: &Snapshot, t: f64) -> Arc<Duplicates> {
+    snap.cache.get_or_compute(format!("duplicates:{}", t.to_bits()), || {
+        duplicates::find_duplicates(&snap.graph, t)
+    })
+}
+
+/// Cross-system duplicate courses.
+///
+/// Pairs of distinct courses whose competency sets have a Jaccard similarity of at least
+/// `min_overlap`, found by an exact prefix-filtered similarity join (no all-pairs loop), with
+/// the competencies they share and whether an articulation links them; `clusters` are the
+/// connected components of the pairs. Cached per dataset version. `?format=csv` gives the pairs
+/// as CSV (`a,b,jaccard,shared,articulated,system_a,system_b,cluster`, `shared` joined by `;`).
+#[utoipa::path(tag = "analysis", params(DuplicatesQuery),
+    responses(
+        (status = 200, description = "The duplicate pairs and their clusters",
+         content((DuplicatesOut = "application/json"), (String = "text/csv", example = json!("a,b,jaccard,shared,articulated,system_a,system_b,cluster\ncc.hit-105,hs.medical-terminology,1,hc.t5.anatomy-physiology;hc.t5.medical-terminology,false,postsecondary,secondary,0\n")))),
+        (status = 422, description = "`min_overlap` outside (0, 1], unknown system or format, bad paging",
+         body = ProblemDetails, content_type = "application/problem+json")))]
+#[get("/v1/duplicates")]
+pub async fn list_duplicates(
+    state: web::Data<AppState>,
+    q: web::Query<DuplicatesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let t = fraction("min_overlap", q.min_overlap, DEFAULT_MIN_OVERLAP, false)?;
+    let format = parse_format(&q.format)?;
+    let (limit, offset) = paging(q.limit, q.offset, 1000)?;
+    let systems: Option<Vec<System>> = q
+        .systems
+        .as_deref()
+        .map(|s| {
+            s.split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(|x| {
+                    System::parse(x).ok_or_else(|| {
+                        ApiError::BadRequest(format!(
+                            "systems: unknown system `{x}` (use secondary, adult, postsecondary, work_based)"
+                        ))
+                    })
+                })
+                .collect()
+        })
+        .transpose()?;
+    let snap = state.catalog.snapshot();
+    let out = state
+        .run_blocking(move || {
+            let d = duplicates_of(&snap, t);
+            let g = &snap.graph;
+            let keep = |p: &&duplicates::DuplicatePair| {
+                let (sa, sb) = (g.course(p.a).system, g.course(p.b).system);
+                systems.as_ref().is_none_or(|s| s.contains(&sa) && s.contains(&sb))
+                    && (q.cross_system != Some(true) || sa != sb)
+                    && (q.unarticulated != Some(true) || !p.articulated)
+            };
+            let filtered: Vec<&duplicates::DuplicatePair> = d.pairs.iter().filter(keep).collect();
+            let clusters = if filtered.len() == d.pairs.len() {
+                d.clusters.clone()
+            } else {
+                duplicates::components(filtered.iter().map(|p| (p.a, p.b)))
+            };
+            let mut cluster_of = std::collections::HashMap::new();
+            for (i, c) in clusters.iter().enumerate() {
+                for &course in c {
+                    cluster_of.insert(course, i);
+                }
+            }
+            let id = |c| g.course(c).id.to_string();
+            let pairs = filtered
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|p| DuplicatePairOut {
+                    a: id(p.a),
+                    b: id(p.b),
+                    jaccard: p.jaccard,
+                    shared: p.shared.iter().map(|&k| g.competency(k).id.to_string()).collect(),
+                    articulated: p.articulated,
+                    system_a: g.course(p.a).system,
+                    system_b: g.course(p.b).system,
+                    cluster: cluster_of[&p.a],
+                })
+                .collect();
+            Ok(DuplicatesOut {
+                dataset_version: g.version(),
+                min_overlap: t,
+                pairs,
+                clusters: clusters.iter().map(|c| c.iter().map(|&x| id(x)).collect()).collect(),
+                total: filtered.len(),
+                limit,
+                offset,
+            })
+        })
+        .await?;
+    match format {
+        Format::Json => Ok(HttpResponse::Ok().json(out)),
+        Format::Csv => {
+            let mut rows = vec![
+                [
+                    "a",
+                    "b",
+                    "jaccard",
+                    "shared",
+                    "articulated",
+                    "system_a",
+                    "system_b",
+                    "cluster",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ];
+            rows.extend(out.pairs.into_iter().map(|p| {
+                vec![
+                    p.a,
+                    p.b,
+                    num(p.jaccard),
+                    p.shared.join(";"),
+                    p.articulated.to_string(),
+                    p.system_a.as_str().into(),
+                    p.system_b.as_str().into(),
+                    p.cluster.to_string(),
+                ]
+            }));
+            csv_response(rows)
+        }
+    }
+}
+
+// ---- gaps --------------------------------------------------------------------------------
+
+#[derive(Deserialize, IntoParams)]
+pub struct GapsQuery {
+    /// Comma-separated kinds: `missing_articulation`, `partial_credit`, `dead_end_credential`,
+    /// `uncovered_competency`, `no_pathway`, `missing_entry_point` (default all).
+    pub kind: Option<String>,
+    /// Region for demand figures (default `US`; occupations without figures for the region
+    /// use their `US` figures).
+    pub region: Option<String>,
+    /// `secondary`, `adult` or `postsecondary`: `no_pathway` then lists high-demand occupations
+    /// with no pathway from this entry point, and `missing_entry_point` only this entry point.
+    /// Other kinds are not entry-specific.
+    pub entry: Option<String>,
+    /// Share of a postsecondary course's competencies a secondary or adult course must teach
+    /// for a `missing_articulation`, in (0, 1] (default 1: all).
+    pub containment: Option<f64>,
+    /// High-demand policy: minimum percentile of annual openings in the region, in [0, 1]
+    /// (default 0.5; 0 disables the test).
+    pub min_openings_percentile: Option<f64>,
+    /// High-demand policy: minimum percentile of median wage in the region, in [0, 1]
+    /// (default 0.5; 0 disables the test).
+    pub min_wage_percentile: Option<f64>,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+    /// Gaps per page, 1-100000 (default 100).
+    pub limit: Option<usize>,
+    /// Gaps to skip (default 0).
+    pub offset: Option<usize>,
+}
+
+/// One place where the pathway system breaks.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"kind": "missing_articulation", "severity": 45.0, "severity_unit": "hours repeated",
+    "relative_severity": 1.0, "element": "POS 7: credit transfer agreements",
+    "subjects": ["hs.medical-terminology", "cc.hit-105"],
+    "detail": "secondary course `hs.medical-terminology` teaches 2 of the 2 competencies of postsecondary course `cc.hit-105` (45 hours, 3 credits), and no articulation links them: a learner who completed `hs.medical-terminology` must repeat what they already know.",
+    "suggestion": "Add an articulation agreement (dual enrollment or statewide agreement) from `hs.medical-terminology` to `cc.hit-105` granting its 3 credits."}))]
+pub struct GapOut {
+    /// `missing_articulation`, `partial_credit`, `dead_end_credential`,
+    /// `uncovered_competency`, `no_pathway` or `missing_entry_point`.
+    pub kind: String,
+    /// By kind: hours repeated (`missing_articulation`), credits lost (`partial_credit`),
+    /// levels left unreachable (`dead_end_credential`), occupations affected
+    /// (`uncovered_competency`), annual openings in the region (`no_pathway`,
+    /// `missing_entry_point`).
+    pub severity: f64,
+    /// The unit of `severity`.
+    pub severity_unit: String,
+    /// `severity` over the largest severity of the same kind (0-1), to rank across kinds.
+    pub relative_severity: f64,
+    /// The Perkins Programs of Study component (POS) or Career Pathways element (CP) it bears on.
+    pub element: String,
+    /// Ids involved: courses, credentials, articulations, competencies, SOC codes.
+    pub subjects: Vec<String>,
+    pub detail: String,
+    pub suggestion: String,
+    /// The entry point concerned (`no_pathway` asked per entry point, `missing_entry_point`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
+}
+
+impl From<&Gap> for GapOut {
+    fn from(g: &Gap) -> Self {
+        GapOut {
+            kind: g.kind.as_str().into(),
+            severity: g.severity,
+            severity_unit: g.kind.severity_unit().into(),
+            relative_severity: g.relative_severity,
+            element: g.kind.element().into(),
+            subjects: g.subjects.clone(),
+            detail: g.detail.clone(),
+            suggestion: g.suggestion.clone(),
+            entry: g.entry.map(|e| e.as_str().into()),
+        }
+    }
+}
+
+/// Gaps, sorted by kind, then severity descending, then subjects.
+#[derive(Serialize, ToSchema)]
+pub struct GapsOut {
+    pub dataset_version: u64,
+    pub region: String,
+    pub gaps: Vec<GapOut>,
+    /// Matching gaps per kind, over all pages.
+    pub counts: BTreeMap<String, usize>,
+    /// Matching gaps over all pages.
+    pub total: usize,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+fn gap_params(
+    region: Option<String>,
+    containment: Option<f64>,
+    openings: Option<f64>,
+    wage: Option<f64>,
+    entry: Option<&str>,
+) -> Result<GapParams, ApiError> {
+    let entry = entry
+        .map(|e| {
+            EntryPoint::parse(e).ok_or_else(|| {
+                ApiError::BadRequest(format!("entry must be secondary, adult or postsecondary, got `{e}`"))
+            })
+        })
+        .transpose()?;
+    Ok(GapParams {
+        region: region
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| "US".into()),
+        policy: HighDemandPolicy {
+            min_openings_percentile: fraction("min_openings_percentile", openings, 0.5, true)?,
+            min_wage_percentile: fraction("min_wage_percentile", wage, 0.5, true)?,
+        },
+        containment: fraction("containment", containment, 1.0, false)?,
+        entry,
+    })
+}
+
+fn check_region(g: &CatalogGraph, region: &str) -> Result<(), ApiError> {
+    let known = region == "US"
+        || g.bundle()
+            .occupations
+            .iter()
+            .any(|o| o.demand.iter().any(|d| d.region == region));
+    if known {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest(format!(
+            "region: no occupation has demand figures for `{region}`"
+        )))
+    }
+}
+
+fn params_key(p: &GapParams) -> String {
+    format!(
+        "{}|{}|{}|{}|{}",
+        p.region,
+        p.policy.min_openings_percentile.to_bits(),
+        p.policy.min_wage_percentile.to_bits(),
+        p.containment.to_bits(),
+        p.entry.map_or("", |e| e.as_str())
+    )
+}
+
+fn reachability(snap: &Snapshot) -> Arc<Reachability> {
+    snap.cache
+        .get_or_compute("reach".into(), || Reachability::new(&snap.graph))
+}
+
+fn gaps_of(snap: &Snapshot, p: &GapParams) -> Arc<Vec<Gap>> {
+    snap.cache.get_or_compute(format!("gaps:{}", params_key(p)), || {
+        gaps::find_gaps_with(&snap.graph, p, &reachability(snap))
+    })
+}
+
+/// Gaps in the pathway system.
+///
+/// Missing articulations (a secondary or adult course teaching a postsecondary course's
+/// competencies with no articulation), partial credit, dead-end credentials, competencies no
+/// pathway teaches, high-demand occupations with no pathway, and occupations missing an entry
+/// point. Each gap has a severity whose unit depends on its kind (`severity_unit`), the ids
+/// involved, a sentence, a suggestion and the Programs of Study component or Career Pathways
+/// element it bears on. `?format=csv` gives
+/// `kind,severity,severity_unit,relative_severity,element,entry,subjects,detail,suggestion`.
+#[utoipa::path(tag = "analysis", params(GapsQuery),
+    responses(
+        (status = 200, description = "The gaps",
+         content((GapsOut = "application/json"), (String = "text/csv", example = json!("kind,severity,severity_unit,relative_severity,element,entry,subjects,detail,suggestion\npartial_credit,2,credits lost,1,POS 7: credit transfer agreements,,art.hs-welding-wld101;hs.welding;cc.wld-101,...,...\n")))),
+        (status = 422, description = "Unknown kind, entry, region or format; a fraction out of range; bad paging",
+         body = ProblemDetails, content_type = "application/problem+json")))]
+#[get("/v1/gaps")]
+pub async fn list_gaps(state: web::Data<AppState>, q: web::Query<GapsQuery>) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let format = parse_format(&q.format)?;
+    let (limit, offset) = paging(q.limit, q.offset, 100)?;
+    let kinds: Option<Vec<GapKind>> = q
+        .kind
+        .as_deref()
+        .map(|s| {
+            s.split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(|x| {
+                    GapKind::parse(x).ok_or_else(|| {
+                        let all: Vec<&str> = GapKind::ALL.iter().map(|k| k.as_str()).collect();
+                        ApiError::BadRequest(format!("kind: unknown gap kind `{x}` (use {})", all.join(", ")))
+                    })
+                })
+                .collect()
+        })
+        .transpose()?;
+    let params = gap_params(
+        q.region,
+        q.containment,
+        q.min_openings_percentile,
+        q.min_wage_percentile,
+        q.entry.as_deref(),
+    )?;
+    let snap = state.catalog.snapshot();
+    check_region(&snap.graph, &params.region)?;
+    let out = state
+        .run_blocking(move || {
+            let all = gaps_of(&snap, &params);
+            let matching: Vec<&Gap> = all
+                .iter()
+                .filter(|g| kinds.as_ref().is_none_or(|k| k.contains(&g.kind)))
+                .collect();
+            let mut counts = BTreeMap::new();
+            for g in &matching {
+                *counts.entry(g.kind.as_str().to_string()).or_insert(0) += 1;
+            }
+            Ok(GapsOut {
+                dataset_version: snap.graph.version(),
+                region: params.region.clone(),
+                total: matching.len(),
+                gaps: matching
+                    .into_iter()
+                    .skip(offset)
+                    .take(limit)
+                    .map(GapOut::from)
+                    .collect(),
+                counts,
+                limit,
+                offset,
+            })
+        })
+        .await?;
+    match format {
+        Format::Json => Ok(HttpResponse::Ok().json(out)),
+        Format::Csv => {
+            let mut rows = vec![
+                [
+                    "kind",
+                    "severity",
+                    "severity_unit",
+                    "relative_severity",
+                    "element",
+                    "entry",
+                    "subjects",
+                    "detail",
+                    "suggestion",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ];
+            rows.extend(out.gaps.into_iter().map(|g| {
+                vec![
+                    g.kind,
+                    num(g.severity),
+                    g.severity_unit,
+                    num(g.relative_severity),
+                    g.element,
+                    g.entry.unwrap_or_default(),
+                    g.subjects.join(";"),
+                    g.detail,
+                    g.suggestion,
+                ]
+            }));
+            csv_response(rows)
+        }
+    }
+}
+
+// ---- alignment report --------------------------------------------------------------------
+
+#[derive(Deserialize, IntoParams)]
+pub struct AlignmentQuery {
+    /// Region for demand figures (default `US`).
+    pub region: Option<String>,
+    /// `json` (default) or `csv` (long format: `section,subject,metric,value`).
+    pub format: Option<String>,
+    /// Credentials listed in `credentials`, most complex first, 1-100000 (default 100).
+    pub limit: Option<usize>,
+    /// Credentials to skip (default 0).
+    pub offset: Option<usize>,
+}
+
+/// Share of the region's high-demand occupations reachable from one entry point.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"entry": "adult", "reachable": 14, "high_demand": 15, "share": 0.933}))]
+pub struct EntryShareOut {
+    pub entry: String,
+    pub reachable: usize,
+    pub high_demand: usize,
+    pub share: f64,
+}
+
+/// Articulation coverage of course-to-course transitions from one system into postsecondary:
+/// pairs that teach the same content (Jaccard >= 0.5, or all of the postsecondary course's
+/// competencies), and how many of them an articulation links.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"from": "secondary", "to": "postsecondary", "transitions": 9, "articulated": 6, "share": 0.667}))]
+pub struct TransitionOut {
+    pub from: String,
+    pub to: String,
+    pub transitions: usize,
+    pub articulated: usize,
+    pub share: f64,
+}
+
+/// Heileman's curricular-analytics measures of one course in a credential's curriculum.
+#[derive(Serialize, ToSchema)]
+pub struct CourseComplexityOut {
+    pub course: String,
+    /// Courses on the longest prerequisite chain through this course.
+    pub delay: u32,
+    /// Courses this course unlocks (reachable from it by prerequisite edges).
+    pub blocking: u32,
+}
+
+/// A credential's curriculum (the courses its requirements list plus their prerequisite
+/// closure) and its structural complexity (sum of delay and blocking factors).
+#[derive(Serialize, ToSchema)]
+pub struct CredentialComplexityOut {
+    pub credential: String,
+    pub structural_complexity: u64,
+    pub courses: Vec<CourseComplexityOut>,
+}
+
+/// System-level indicators of one region.
+#[derive(Serialize, ToSchema)]
+pub struct AlignmentOut {
+    pub dataset_version: u64,
+    pub region: String,
+    /// SOC codes of the region's high-demand occupations (openings and median wage both at or
+    /// above the region's median).
+    pub high_demand_occupations: Vec<String>,
+    /// Per entry point: share of high-demand occupations with a pathway.
+    pub pathway_share: Vec<EntryShareOut>,
+    /// Secondary -> postsecondary and adult -> postsecondary transitions that are articulated.
+    pub transitions: Vec<TransitionOut>,
+    /// Hours of postsecondary courses a learner repeats for want of an articulation (sum of
+    /// `missing_articulation` severities).
+    pub hours_duplicated_without_articulation: f64,
+    /// Dead-end credentials.
+    pub dead_ends: Vec<String>,
+    /// Number of gaps per kind.
+    pub gaps_by_kind: BTreeMap<String, usize>,
+    /// The ten most severe gaps, by relative severity.
+    pub top_gaps: Vec<GapOut>,
+    /// Per credential curricular complexity, most complex first (paged by `limit`/`offset`).
+    pub credentials: Vec<CredentialComplexityOut>,
+    /// Credentials over all pages.
+    pub credentials_total: usize,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+fn report_of(snap: &Snapshot, p: &GapParams) -> Arc<AlignmentReport> {
+    snap.cache.get_or_compute(format!("alignment:{}", params_key(p)), || {
+        report::alignment(&snap.graph, p)
+    })
+}
+
+/// The state alignment report.
+///
+/// Indicators a state pathway team tracks over time: the share of high-demand occupations with
+/// a pathway from each entry point, the share of cross-system transitions that are articulated,
+/// hours duplicated without articulation, dead ends, gaps by kind and the ten most severe gaps;
+/// and per credential the curricular complexity measures of Heileman et al. (2018): each
+/// course's delay and blocking factors and the credential's structural complexity.
+/// `?format=csv` gives the same in long format (`section,subject,metric,value`).
+#[utoipa::path(tag = "analysis", params(AlignmentQuery),
+    responses(
+        (status = 200, description = "The report",
+         content((AlignmentOut = "application/json"), (String = "text/csv", example = json!("section,subject,metric,value\npathway_share,secondary,share,1\n")))),
+        (status = 422, description = "Unknown region or format, bad paging",
+         body = ProblemDetails, content_type = "application/problem+json")))]
+#[get("/v1/reports/alignment")]
+pub async fn alignment_report(
+    state: web::Data<AppState>,
+    q: web::Query<AlignmentQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let format = parse_format(&q.format)?;
+    let (limit, offset) = paging(q.limit, q.offset, 100)?;
+    let params = gap_params(q.region, None, None, None, None)?;
+    let snap = state.catalog.snapshot();
+    check_region(&snap.graph, &params.region)?;
+    let out = state
+        .run_blocking(move || {
+            let r = report_of(&snap, &params);
+            let g = &snap.graph;
+            let n_hd = r.high_demand_occupations.len();
+            Ok(AlignmentOut {
+                dataset_version: g.version(),
+                region: r.region.clone(),
+                high_demand_occupations: r
+                    .high_demand_occupations
+                    .iter()
+                    .map(|&o| g.occupation(o).soc.to_string())
+                    .collect(),
+                pathway_share: r
+                    .pathway_share
+                    .iter()
+                    .map(|s| EntryShareOut {
+                        entry: s.entry.as_str().into(),
+                        reachable: s.reachable,
+                        high_demand: n_hd,
+                        share: s.share,
+                    })
+                    .collect(),
+                transitions: r
+                    .transitions
+                    .iter()
+                    .map(|t| TransitionOut {
+                        from: t.from.as_str().into(),
+                        to: "postsecondary".into(),
+                        transitions: t.transitions,
+                        articulated: t.articulated,
+                        share: t.share,
+                    })
+                    .collect(),
+                hours_duplicated_without_articulation: r.hours_duplicated_without_articulation,
+                dead_ends: r.dead_ends.iter().map(|&c| g.credential(c).id.to_string()).collect(),
+                gaps_by_kind: r
+                    .gaps_by_kind
+                    .iter()
+                    .map(|(k, n)| (k.as_str().to_string(), *n))
+                    .collect(),
+                top_gaps: r.top_gaps.iter().map(GapOut::from).collect(),
+                credentials: r
+                    .complexity
+                    .iter()
+                    .skip(offset)
+                    .take(limit)
+                    .map(|c| CredentialComplexityOut {
+                        credential: g.credential(c.credential).id.to_string(),
+                        structural_complexity: c.structural_complexity,
+                        courses: c
+                            .courses
+                            .iter()
+                            .map(|x| CourseComplexityOut {
+                                course: g.course(x.course).id.to_string(),
+                                delay: x.delay,
+                                blocking: x.blocking,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                credentials_total: r.complexity.len(),
+                limit,
+                offset,
+            })
+        })
+        .await?;
+    match format {
+        Format::Json => Ok(HttpResponse::Ok().json(out)),
+        Format::Csv => {
+            let mut rows: Vec<Vec<String>> = vec![vec![
+                "section".into(),
+                "subject".into(),
+                "metric".into(),
+                "value".into(),
+            ]];
+            let mut row = |a: &str, b: &str, c: &str, d: String| rows.push(vec![a.into(), b.into(), c.into(), d]);
+            for s in &out.pathway_share {
+                row("pathway_share", &s.entry, "reachable", s.reachable.to_string());
+                row("pathway_share", &s.entry, "high_demand", s.high_demand.to_string());
+                row("pathway_share", &s.entry, "share", num(s.share));
+            }
+            for t in &out.transitions {
+                let subject = format!("{}->{}", t.from, t.to);
+                row("transitions", &subject, "transitions", t.transitions.to_string());
+                row("transitions", &subject, "articulated", t.articulated.to_string());
+                row("transitions", &subject, "share", num(t.share));
+            }
+            row(
+                "duplication",
+                "all",
+                "hours_duplicated_without_articulation",
+                num(out.hours_duplicated_without_articulation),
+            );
+            for d in &out.dead_ends {
+                row("dead_end", d, "dead_end", "1".into());
+            }
+            for (k, n) in &out.gaps_by_kind {
+                row("gaps_by_kind", k, "count", n.to_string());
+            }
+            for (i, gp) in out.top_gaps.iter().enumerate() {
+                let subject = format!("{}:{}", i + 1, gp.subjects.join(";"));
+                row("top_gap", &subject, &gp.kind, num(gp.severity));
+            }
+            for c in &out.credentials {
+                row(
+                    "credential",
+                    &c.credential,
+                    "structural_complexity",
+                    c.structural_complexity.to_string(),
+                );
+                for x in &c.courses {
+                    let subject = format!("{}/{}", c.credential, x.course);
+                    row("course", &subject, "delay", x.delay.to_string());
+                    row("course", &subject, "blocking", x.blocking.to_string());
+                }
+            }
+            csv_response(rows)
+        }
+    }
+}
