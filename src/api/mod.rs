@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod error;
 pub mod health;
 pub mod imports;
+pub mod pulls;
 
 use crate::service::Catalog;
 use crate::settings::Settings;
@@ -63,6 +64,7 @@ competency models. Errors are RFC 9457 problem+json documents. Write endpoints n
         (name = "service", description = "Health and documentation"),
         (name = "catalog", description = "Competencies, courses, credentials, occupations and articulations"),
         (name = "imports", description = "Loading catalog data"),
+        (name = "sources", description = "Pulling labor-market and competency data from external sources"),
     ),
     components(schemas(error::ProblemDetails, error::ValidationError)),
     modifiers(&BearerAuth)
@@ -92,6 +94,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(health::datasets)
         .service(imports::import);
     catalog::configure(cfg);
+    pulls::configure(cfg);
 }
 
 /// The OpenAPI document of the service (the same one `/openapi.json` serves).

@@ -1,6 +1,7 @@
 //! Persistence: the one `sled::Db` of the service.
 //!
-//! Layout (tree `catalog`): one key per record, `[kind byte][id bytes]` -> JSON record, and
+//! Layout (tree `catalog`): one key per record, `[kind byte][id bytes]` -> JSON record (kinds 1-6:
+//! competency, course, credential, occupation, articulation, pathway), and
 //! metadata keys under the `0x00` prefix: `0x00 "current"` -> the current [`VersionInfo`],
 //! `0x00 'v' [u64 big-endian]` -> the info of each committed version (the history).
 //!
@@ -17,7 +18,7 @@ use std::path::Path;
 
 const META: u8 = 0;
 const CURRENT: &[u8] = b"\x00current";
-const KINDS: [u8; 5] = [1, 2, 3, 4, 5];
+const KINDS: [u8; 6] = [1, 2, 3, 4, 5, 6];
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
@@ -94,7 +95,8 @@ impl Store {
                     2 => b.courses.push(decode(&key(), &v)?),
                     3 => b.credentials.push(decode(&key(), &v)?),
                     4 => b.occupations.push(decode(&key(), &v)?),
-                    _ => b.articulations.push(decode(&key(), &v)?),
+                    5 => b.articulations.push(decode(&key(), &v)?),
+                    _ => b.pathways.push(decode(&key(), &v)?),
                 }
             }
         }
@@ -165,6 +167,7 @@ fn encode_records(b: &Bundle) -> HashMap<Vec<u8>, Vec<u8>> {
     b.credentials.iter().for_each(|r| put(&mut out, 3, r.id.as_str(), r));
     b.occupations.iter().for_each(|r| put(&mut out, 4, r.soc.as_str(), r));
     b.articulations.iter().for_each(|r| put(&mut out, 5, r.id.as_str(), r));
+    b.pathways.iter().for_each(|r| put(&mut out, 6, r.id.as_str(), r));
     out
 }
 
@@ -187,6 +190,7 @@ mod tests {
             parent: None,
             description: None,
             provenance: None,
+            element_id: None,
         }
     }
 
