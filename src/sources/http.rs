@@ -236,6 +236,11 @@ impl Fetcher {
                 message: format!("could not connect: {}", root_cause(&e)),
                 retry: true,
             }
+        } else if root_cause(&e).contains("closed before message completed") {
+            Failure {
+                message: "the connection closed before the response was complete".into(),
+                retry: true,
+            }
         } else if e.is_builder() {
             Failure {
                 message: format!("the URL cannot be requested: {}", root_cause(&e)),

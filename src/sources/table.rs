@@ -165,8 +165,7 @@ impl Table {
         let want: Vec<String> = required.iter().map(|r| norm(r)).collect();
         let at = sheet.rows.iter().take(30).position(|row| {
             let have: Vec<String> = row.iter().map(|c| norm(c)).collect();
-            want.iter()
-                .all(|w| have.iter().any(|h| h == w || h.starts_with(w.as_str())))
+            want.iter().all(|w| have.iter().any(|h| h.contains(w.as_str())))
         });
         let Some(at) = at else {
             return Err(PullError::new(format!(
@@ -192,7 +191,8 @@ impl Table {
         })
     }
 
-    /// The index of a column: exact name first, then the first header starting with it.
+    /// The index of a column: exact name first, then the first header starting with it, then
+    /// the first containing it.
     pub fn col(&self, name: &str) -> Result<usize, PullError> {
         self.find(name)
             .ok_or_else(|| PullError::new(format!("{} has no column `{name}`", self.what)))
@@ -204,6 +204,7 @@ impl Table {
             .get(&n)
             .copied()
             .or_else(|| self.headers.iter().position(|h| norm(h).starts_with(&n)))
+            .or_else(|| self.headers.iter().position(|h| norm(h).contains(&n)))
     }
 }
 

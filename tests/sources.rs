@@ -1,0 +1,622 @@
+//! Pulling sources through the real HTTP path: a local actix server serves the real files of
+//! `../shared/data` (and our own small fixtures) the way the upstreams publish them, and can
+//! misbehave on demand. Tests that need the shared data skip, saying so, when it is absent.
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use careermap::settings::{Secret, Settings};
+use careermap::startup::Application;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+const TOKEN: &str = "test-token-0123456789";
+
+// ---- the local upstream -------------------------------------------------------------------
+
+fn shared_data() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    dir.is_dir().then_some(dir)
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sources")
+}
+
+/// Zips every file of `dir` (deflated), as O*NET distributes its database.
+fn zip_dir(dir: &Path, folder: &str) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for p in entries {
+        let name = format!("{folder}/{}", p.file_name().unwrap().to_string_lossy());
+        w.start_file(name, opts).unwrap();
+        w.write_all(&std::fs::read(&p).unwrap()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn onet_excel_zip() -> &'static Vec<u8> {
+    static ZIP: OnceLock<Vec<u8>> = OnceLock::new();
+    ZIP.get_or_init(|| zip_dir(&shared_data().unwrap().join("onet/db_29_3_excel"), "db_29_3_excel"))
+}
+
+#[derive(Clone)]
+struct Upstream {
+    hits: Arc<Mutex<HashMap<String, u32>>>,
+    data: Option<PathBuf>,
+}
+
+impl Upstream {
+    fn hit(&self, path: &str) -> u32 {
+        let mut h = self.hits.lock().unwrap();
+        let n = h.entry(path.to_owned()).or_default();
+        *n += 1;
+        *n
+    }
+
+    /// The bytes behind a path: `data/...` (shared data), `fixtures/...`, `zip/onet_excel.zip`,
+    /// `zip/onet_text.zip`, `malformed/bls.csv`.
+    fn body(&self, rest: &str) -> Option<Vec<u8>> {
+        match rest {
+            "zip/onet_excel.zip" => return self.data.as_ref().map(|_| onet_excel_zip().clone()),
+            "zip/onet_text.zip" => return Some(zip_dir(&fixtures().join("onet_text"), "db_99_1_text")),
+            "malformed/bls.csv" => {
+                let csv = std::fs::read_to_string(self.data.as_ref()?.join("bls_ep/occupation_table_1.2_2024-34.csv"))
+                    .ok()?;
+                return Some(
+                    csv.replace(
+                        "Registered nurses,29-1141,Line item,3391,",
+                        "Registered nurses,29-1141,Line item,3391x,",
+                    )
+                    .into_bytes(),
+                );
+            }
+            _ => {}
+        }
+        let (root, rel) = rest.split_once('/')?;
+        let base = match root {
+            "data" => self.data.clone()?,
+            "fixtures" => fixtures(),
+            _ => return None,
+        };
+        let rel = percent_decode(rel);
+        if rel.contains("..") {
+            return None;
+        }
+        std::fs::read(base.join(rel)).ok()
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xls" => "application/vnd.ms-excel",
+        "csv" => "text/csv",
+        "json" => "application/json",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `/{mode}/{what}`: modes `ok`, `fail-once` (500 then success), `fail-always`, `stall`
+/// (answers after 3 s), `truncate` (half the body, then the connection drops), `html`
+/// (an HTML page with 200), `gone` (404). `ok` honours If-None-Match with 304.
+async fn upstream(req: HttpRequest, up: web::Data<Upstream>, body: web::Bytes) -> HttpResponse {
+    let path = req.path().trim_start_matches('/').to_owned();
+    let n = up.hit(&path);
+    let Some((mode, rest)) = path.split_once('/') else {
+        return HttpResponse::NotFound().finish();
+    };
+    if mode == "blsapi" {
+        return bls_api_answer(rest, &body);
+    }
+    if mode == "html" {
+        return HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body("<!DOCTYPE html><html><body>Please log in</body></html>");
+    }
+    let Some(bytes) = up.body(rest) else {
+        return HttpResponse::NotFound().body("no such file");
+    };
+    let etag = format!(
+        "\"{:x}-{}\"",
+        bytes.len(),
+        bytes.iter().take(64).map(|b| *b as u32).sum::<u32>()
+    );
+    let ok = |bytes: Vec<u8>| {
+        HttpResponse::Ok()
+            .content_type(content_type(rest))
+            .insert_header(("ETag", etag.clone()))
+            .insert_header(("Last-Modified", "Tue, 01 Jul 2025 00:00:00 GMT"))
+            .body(bytes)
+    };
+    match mode {
+        "ok" => {
+            let inm = req.headers().get("If-None-Match").and_then(|v| v.to_str().ok());
+            if inm == Some(etag.as_str()) {
+                return HttpResponse::NotModified().finish();
+            }
+            ok(bytes)
+        }
+        "fail-once" if n == 1 => HttpResponse::InternalServerError().body("try again"),
+        "fail-once" => ok(bytes),
+        "fail-always" => HttpResponse::InternalServerError().body("broken"),
+        "stall" => {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            ok(bytes)
+        }
+        "truncate" => {
+            let len = bytes.len() as u64;
+            let half = bytes[..bytes.len() / 2].to_vec();
+            let chunks: Vec<Result<web::Bytes, std::io::Error>> = vec![
+                Ok(web::Bytes::from(half)),
+                Err(std::io::Error::other("connection dropped")),
+            ];
+            HttpResponse::Ok()
+                .content_type(content_type(rest))
+                .no_chunking(len)
+                .streaming(futures_util::stream::iter(chunks))
+        }
+        "gone" => HttpResponse::NotFound().body("gone"),
+        _ => HttpResponse::NotFound().finish(),
+    }
+}
+
+/// A BLS API v2 stand-in: `quota` answers REQUEST_NOT_PROCESSED; `ok` answers the series
+/// asked for from the fixture.
+fn bls_api_answer(mode: &str, body: &[u8]) -> HttpResponse {
+    if mode.starts_with("quota") {
+        return HttpResponse::Ok().json(json!({"status": "REQUEST_NOT_PROCESSED", "responseTime": 1,
+            "message": ["Request could not be serviced, as the daily threshold for total number of requests allocated to the user has been reached."],
+            "Results": {}}));
+    }
+    let req: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let fixture: Value = serde_json::from_slice(&std::fs::read(fixtures().join("bls_api.json")).unwrap()).unwrap();
+    let wanted: Vec<String> = req["seriesid"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    let series: Vec<Value> = fixture["Results"]["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| wanted.iter().any(|w| w == s["seriesID"].as_str().unwrap()))
+        .cloned()
+        .collect();
+    let mut answer = fixture.clone();
+    answer["Results"]["series"] = Value::Array(series);
+    HttpResponse::Ok().json(answer)
+}
+
+async fn start_upstream() -> (String, Upstream) {
+    let up = Upstream {
+        hits: Arc::new(Mutex::new(HashMap::new())),
+        data: shared_data(),
+    };
+    let state = web::Data::new(up.clone());
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::PayloadConfig::new(1 << 20))
+            .default_service(web::to(upstream))
+    })
+    .workers(2)
+    .bind("127.0.0.1:0")
+    .unwrap();
+    let port = server.addrs()[0].port();
+    actix_web::rt::spawn(server.run());
+    (format!("http://127.0.0.1:{port}"), up)
+}
+
+// ---- the app --------------------------------------------------------------------------------
+
+struct TestApp {
+    base: String,
+    client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+async fn spawn_app(tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::for_tests(dir.path().join("data"));
+    settings.admin_token = Some(Secret::new(TOKEN));
+    tweak(&mut settings);
+    let app = Application::build(settings).unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    actix_web::rt::spawn(app.run_until_stopped());
+    TestApp {
+        base,
+        client: reqwest::Client::new(),
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    async fn post_pull(&self, body: Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}/v1/pulls", self.base))
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Starts a pull and waits for its job to finish.
+    async fn pull(&self, source: &str, url: &str) -> Value {
+        self.pull_with(json!({"source": source, "url": url})).await
+    }
+
+    async fn pull_with(&self, body: Value) -> Value {
+        let resp = self.post_pull(body.clone()).await;
+        assert_eq!(resp.status(), 202, "{body}: {}", resp.text().await.unwrap());
+        let id = resp.json::<Value>().await.unwrap()["job"].as_str().unwrap().to_owned();
+        for _ in 0..2400 {
+            let job = self.get(&format!("/v1/jobs/{id}")).await;
+            if job["state"] == "succeeded" || job["state"] == "failed" {
+                return job;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("job {id} did not finish");
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    async fn version(&self) -> u64 {
+        self.get("/health").await["dataset_version"].as_u64().unwrap()
+    }
+}
+
+fn warning<'a>(job: &'a Value, code: &str) -> Option<&'a Value> {
+    job["warnings"].as_array()?.iter().find(|w| w["code"] == code)
+}
+
+macro_rules! need_shared_data {
+    () => {
+        if shared_data().is_none() {
+            eprintln!("skipping: ../shared/data is absent");
+            return;
+        }
+    };
+}
+
+fn count_distinct_detailed_socs(data: &Path) -> usize {
+    // Occupation Data as O*NET's own text file (same rows as the Excel one, MANIFEST 1b).
+    let text = std::fs::read_to_string(data.join("onet/db_30_0_text_partial/Occupation Data.txt")).unwrap();
+    let socs: std::collections::BTreeSet<&str> = text
+        .lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| &l[..7])
+        .collect();
+    socs.len()
+}
+
+// ---- acceptance: registered nurses ------------------------------------------------------------
+
+#[actix_web::test]
+async fn registered_nurses_after_onet_bls_and_cip_soc() {
+    need_shared_data!();
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+
+    let onet = app.pull("onet_db", &format!("{up}/ok/zip/onet_excel.zip")).await;
+    assert_eq!(onet["state"], "succeeded", "{onet:#}");
+    assert_eq!(onet["release"], "O*NET 29.3");
+    let data = shared_data().unwrap();
+    let expected_occupations = count_distinct_detailed_socs(&data);
+    assert_eq!(expected_occupations, 867);
+    assert_eq!(onet["counts"]["onet_soc_codes"], 1016);
+    assert_eq!(onet["counts"]["occupations"], expected_occupations as u64);
+    // 35 Skills elements and 33 Knowledge elements (Content Model).
+    assert_eq!(onet["counts"]["competencies"], 68);
+    assert!(warning(&onet, "skipped_row").is_some(), "suppressed rows are reported");
+
+    let bls = app
+        .pull("bls_projections", &format!("{up}/ok/data/bls_ep/occupation.xlsx"))
+        .await;
+    assert_eq!(bls["state"], "succeeded", "{bls:#}");
+    assert_eq!(bls["release"], "2024-34");
+    assert_eq!(bls["counts"]["detailed_occupations"], 832);
+    let unmatched = warning(&bls, "unmatched_occupation").expect("BLS codes O*NET does not have are listed");
+    assert!(unmatched["count"].as_u64().unwrap() > 0);
+    assert!(!unmatched["examples"].as_array().unwrap().is_empty());
+
+    let cip = app
+        .pull("cip_soc", &format!("{up}/ok/data/cip/CIP2020_SOC2018_Crosswalk.xlsx"))
+        .await;
+    assert_eq!(cip["state"], "succeeded", "{cip:#}");
+    assert_eq!(cip["counts"]["rows"], 6097);
+
+    let health = app.get("/health").await;
+    assert_eq!(health["counts"]["occupations"], expected_occupations as u64);
+    assert_eq!(health["counts"]["competencies"], 68);
+    assert_eq!(health["dataset_version"], 3);
+
+    let rn = app.get("/v1/occupations/29-1141").await;
+    assert_eq!(rn["title"], "Registered Nurses");
+    assert_eq!(rn["job_zone"], 4, "Job Zones.xlsx: 29-1141.00 is zone 4");
+    let us = &rn["demand"][0];
+    assert_eq!(us["region"], "US");
+    assert_eq!(us["employment"], 3_391_000.0);
+    assert_eq!(us["projected_employment"], 3_557_100.0);
+    assert_eq!(us["change"], 166_100.0);
+    assert_eq!(us["growth_pct"], 4.9);
+    assert_eq!(us["annual_openings"], 189_100.0);
+    assert_eq!(us["median_wage"], 93_600.0);
+    assert_eq!(us["typical_entry_education"], "Bachelor's degree");
+    assert_eq!(us["experience"], "None");
+    assert_eq!(us["training"], "None");
+    assert_eq!(us["provenance"]["source"], "bls_projections");
+    assert_eq!(us["provenance"]["release"], "2024-34");
+    assert!(us["provenance"]["retrieved_at"].is_string());
+    assert!(us["provenance"]["url"].as_str().unwrap().ends_with("occupation.xlsx"));
+
+    let comps: Vec<&str> = rn["competencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(comps.contains(&"onet.2.A.1.a"), "reading comprehension: {comps:?}");
+    assert!(comps.contains(&"onet.2.C.5.a"), "medicine and dentistry: {comps:?}");
+    let med = app.get("/v1/competencies/onet.2.C.5.a").await;
+    assert_eq!(med["name"], "Medicine and Dentistry");
+    assert_eq!(med["tier"], 6);
+    assert_eq!(med["provenance"]["release"], "O*NET 29.3");
+    assert_eq!(app.get("/v1/competencies/onet.2.A.1.a").await["tier"], 2);
+    assert_eq!(rn["provenance"]["source"], "onet_db");
+    assert!(rn["onet_codes"].as_array().unwrap().len() >= 5);
+
+    let programs = rn["programs"].as_array().unwrap();
+    assert_eq!(programs.len(), 21, "21 CIP codes lead to 29-1141 in the crosswalk");
+    let adn = programs.iter().find(|p| p["cip"] == "51.3801").unwrap();
+    assert_eq!(adn["evidence"], "crosswalk");
+    assert_eq!(adn["title"], "Registered Nursing/Registered Nurse.");
+    assert_eq!(adn["provenance"]["source"], "cip_soc");
+}
+
+// ---- misbehaviour --------------------------------------------------------------------------
+
+async fn app_with_fixture_onet(up: &str) -> TestApp {
+    let app = spawn_app(|s| {
+        s.pull.timeout = Duration::from_secs(1);
+    })
+    .await;
+    let job = app.pull("onet_db", &format!("{up}/ok/zip/onet_text.zip")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    app
+}
+
+#[actix_web::test]
+async fn a_500_is_retried_and_then_succeeds() {
+    let (up, server) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let job = app
+        .pull(
+            "bls_projections",
+            &format!("{up}/fail-once/fixtures/bls_projections.csv"),
+        )
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["attempts"], 2);
+    assert_eq!(server.hits.lock().unwrap()["fail-once/fixtures/bls_projections.csv"], 2);
+    let rn = app.get("/v1/occupations/29-1141").await;
+    assert_eq!(rn["demand"][0]["employment"], 12_300.0);
+}
+
+#[actix_web::test]
+async fn repeated_500s_fail_the_job_and_keep_the_dataset() {
+    let (up, server) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let before = app.version().await;
+    let job = app
+        .pull(
+            "bls_projections",
+            &format!("{up}/fail-always/fixtures/bls_projections.csv"),
+        )
+        .await;
+    assert_eq!(job["state"], "failed");
+    assert_eq!(
+        job["error"],
+        "the server answered 500 Internal Server Error four times (1 attempt and 3 retries)"
+    );
+    assert_eq!(
+        server.hits.lock().unwrap()["fail-always/fixtures/bls_projections.csv"],
+        4
+    );
+    assert_eq!(app.version().await, before);
+    assert!(
+        app.get("/v1/occupations/29-1141").await["demand"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[actix_web::test]
+async fn a_404_is_not_retried() {
+    let (up, server) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let job = app.pull("cip_soc", &format!("{up}/gone/fixtures/cip_soc.csv")).await;
+    assert_eq!(job["state"], "failed");
+    assert_eq!(job["error"], "the server answered 404 Not Found; not retried");
+    assert_eq!(server.hits.lock().unwrap()["gone/fixtures/cip_soc.csv"], 1);
+}
+
+#[actix_web::test]
+async fn a_stall_past_the_timeout_fails_cleanly() {
+    let (up, _) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let before = app.version().await;
+    let job = app
+        .pull_with(json!({"source": "cip_soc", "url": format!("{up}/stall/fixtures/cip_soc.csv")}))
+        .await;
+    assert_eq!(job["state"], "failed");
+    let err = job["error"].as_str().unwrap();
+    assert!(err.starts_with("the request timed out (limit 1s"), "{err}");
+    assert!(err.contains("four times"), "{err}");
+    assert_eq!(app.version().await, before);
+}
+
+#[actix_web::test]
+async fn a_truncated_body_fails_cleanly() {
+    let (up, server) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let before = app.version().await;
+    let job = app
+        .pull("cip_soc", &format!("{up}/truncate/fixtures/cip_soc.csv"))
+        .await;
+    assert_eq!(job["state"], "failed");
+    let err = job["error"].as_str().unwrap();
+    assert!(
+        err.contains("before the body was complete")
+            || err.contains("before the response was complete")
+            || err.contains("cut off"),
+        "{err}"
+    );
+    assert_eq!(
+        server.hits.lock().unwrap()["truncate/fixtures/cip_soc.csv"],
+        4,
+        "retried"
+    );
+    assert_eq!(app.version().await, before);
+}
+
+#[actix_web::test]
+async fn a_malformed_row_fails_with_its_row_number() {
+    need_shared_data!();
+    let (up, _) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let before = app.version().await;
+    let job = app.pull("bls_projections", &format!("{up}/ok/malformed/bls.csv")).await;
+    assert_eq!(job["state"], "failed");
+    assert_eq!(
+        job["error"],
+        "the projections table (Table 1.2), row 437: column `Employment, 2024` should be a number, got `3391x`"
+    );
+    assert_eq!(app.version().await, before);
+}
+
+#[actix_web::test]
+async fn html_instead_of_a_workbook_fails_readably() {
+    let (up, _) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let before = app.version().await;
+    let job = app
+        .pull("bls_projections", &format!("{up}/html/fixtures/bls_projections.xlsx"))
+        .await;
+    assert_eq!(job["state"], "failed");
+    assert_eq!(job["error"], "expected an xlsx workbook but got text/html");
+    let job = app.pull("onet_db", &format!("{up}/html/zip/onet_text.zip")).await;
+    assert_eq!(job["error"], "expected a zip archive but got text/html");
+    assert_eq!(app.version().await, before);
+}
+
+#[actix_web::test]
+async fn an_unchanged_source_is_not_reimported() {
+    let (up, server) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let url = format!("{up}/ok/fixtures/cip_soc.csv");
+    let first = app.pull("cip_soc", &url).await;
+    assert_eq!(first["state"], "succeeded", "{first:#}");
+    let version = app.version().await;
+    let second = app.pull("cip_soc", &url).await;
+    assert_eq!(second["state"], "succeeded");
+    assert_eq!(second["not_modified"], true);
+    assert_eq!(second["dataset_version"], Value::Null);
+    assert_eq!(
+        warning(&second, "not_modified").unwrap()["examples"][0],
+        "the server answered 304 Not Modified"
+    );
+    assert_eq!(app.version().await, version, "no new dataset version");
+    assert_eq!(server.hits.lock().unwrap()["ok/fixtures/cip_soc.csv"], 2);
+    // `force` pulls anyway.
+    let forced = app
+        .pull_with(json!({"source": "cip_soc", "url": url, "options": {"force": true}}))
+        .await;
+    assert_eq!(forced["not_modified"], false);
+    assert_eq!(app.version().await, version + 1);
+
+    let sources = app.get("/v1/sources").await;
+    let s = sources["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["source"] == "cip_soc")
+        .unwrap();
+    assert_eq!(s["last_job"]["id"], forced["id"]);
+    assert_eq!(s["configured"], false);
+}
+
+#[actix_web::test]
+async fn bad_pull_requests_are_problems() {
+    let app = spawn_app(|_| {}).await;
+    for (body, needle) in [
+        (
+            json!({"source": "onet", "url": "http://x/"}),
+            "unknown source kind `onet`",
+        ),
+        (
+            json!({"source": "onet_db", "url": "ftp://x/db.zip"}),
+            "is not an http(s) URL",
+        ),
+        (json!({"source": "onet_db", "url": "not a url"}), "is not a URL"),
+        (json!({"source": "onet_db"}), "needs a `url`"),
+        (json!({"source": "case", "url": "abc"}), "CAREERMAP_CASE_BASE_URL"),
+    ] {
+        let resp = app.post_pull(body.clone()).await;
+        assert_eq!(resp.status(), 422, "{body}");
+        assert_eq!(resp.headers()["content-type"], "application/problem+json");
+        let p: Value = resp.json().await.unwrap();
+        assert!(p["detail"].as_str().unwrap().contains(needle), "{body}: {p}");
+    }
+    let resp = app
+        .client
+        .post(format!("{}/v1/pulls", app.base))
+        .json(&json!({"source": "sced", "url": "http://x/"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    let resp = app
+        .client
+        .get(format!("{}/v1/jobs/999", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+}
