@@ -235,6 +235,7 @@ async fn start_upstream() -> (String, Upstream) {
 
 struct TestApp {
     base: String,
+    catalog: Arc<careermap::service::Catalog>,
     client: reqwest::Client,
     _dir: tempfile::TempDir,
 }
@@ -246,9 +247,11 @@ async fn spawn_app(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     tweak(&mut settings);
     let app = Application::build(settings).unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
+    let catalog = app.catalog();
     actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
         base,
+        catalog,
         client: reqwest::Client::new(),
         _dir: dir,
     }
@@ -619,4 +622,148 @@ async fn bad_pull_requests_are_problems() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 404);
+}
+
+// ---- CASE and CTDL --------------------------------------------------------------------------
+
+#[actix_web::test]
+async fn a_case_package_imports_with_its_hierarchy() {
+    need_shared_data!();
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    let url = format!("{up}/ok/data/case/opensalt-framework-20c5134f-423d-4097-a971-3dd5152bf507.json");
+    let job = app
+        .pull_with(json!({"source": "case", "url": url,
+            "options": {"case_tiers": {"Cluster": 2, "Standard": 2, "Component": 3}}}))
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["counts"]["items"], 16);
+    assert_eq!(job["counts"]["associations_isChildOf"], 16);
+    assert_eq!(job["counts"]["associations_exactMatchOf"], 16);
+    assert_eq!(
+        job["counts"]["hierarchy_links"], 14,
+        "two clusters are children of the document"
+    );
+    let b = app.catalog.snapshot();
+    let comps = &b.bundle().competencies;
+    assert_eq!(comps.len(), 16);
+    let by_code = |code: &str| comps.iter().find(|c| c.element_id.as_deref() == Some(code)).unwrap();
+    let a3a = by_code("CCSS.Math.Content.6.RP.A.3a");
+    let a3 = by_code("CCSS.Math.Content.6.RP.A.3");
+    let cluster = by_code("CCSS.Math.Content.6.RP.A");
+    assert_eq!(a3a.parent.as_ref(), Some(&a3.id));
+    assert_eq!(a3.parent.as_ref(), Some(&cluster.id));
+    assert_eq!(cluster.parent, None);
+    assert_eq!(a3a.tier, 3);
+    assert_eq!(a3.tier, 2);
+    assert_eq!(a3.framework.as_deref(), Some("What Standards Could Be"));
+    assert_eq!(
+        a3.id.as_str(),
+        a3.id.as_str().to_lowercase(),
+        "the CFItem GUID is the id"
+    );
+    let via_api = app.get(&format!("/v1/competencies/{}", a3a.id)).await;
+    assert_eq!(via_api["provenance"]["source"], "case");
+    assert_eq!(via_api["parent"], a3.id.as_str());
+}
+
+#[actix_web::test]
+async fn ctdl_pathways_keep_their_components_and_conditions() {
+    need_shared_data!();
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    let job = app
+        .pull(
+            "ctdl",
+            &format!("{up}/ok/data/ctdl/pathways-repo/PathwayConditions.json"),
+        )
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["counts"]["pathways"], 1);
+    assert_eq!(job["counts"]["components"], 6);
+    let snap = app.catalog.snapshot();
+    let p = &snap.bundle().pathways[0];
+    assert_eq!(p.id, "http://example.edu/a7f231f4-21cb-4ba3-8c03-4f7a5f67781c");
+    assert_eq!(
+        p.destination,
+        ["http://example.edu/b5107f1f-07a3-49fc-827f-14ccc318dcdf"]
+    );
+    assert_eq!(p.components.len(), 6);
+    let comp = |suffix: &str| p.components.iter().find(|c| c.id.ends_with(suffix)).unwrap();
+    let credential = comp("b5107f1f-07a3-49fc-827f-14ccc318dcdf");
+    assert_eq!(credential.kind, "CredentialComponent");
+    assert_eq!(
+        credential.has_child,
+        ["http://example.edu/ec05c0e5-3215-4707-a58e-2123d35ffd38"]
+    );
+    assert_eq!(credential.conditions[0].required_number, Some(1));
+    let assessment = comp("ec05c0e5-3215-4707-a58e-2123d35ffd38");
+    assert_eq!(assessment.kind, "AssessmentComponent");
+    assert_eq!(assessment.has_child.len(), 4);
+    let either = &assessment.conditions[0];
+    assert_eq!(either.logical_operator.as_deref(), Some("OR"));
+    assert_eq!(either.conditions.len(), 2);
+    assert_eq!(either.conditions[0].required_number, Some(2));
+    assert_eq!(either.conditions[0].target_components.len(), 3);
+    assert_eq!(either.conditions[1].required_number, Some(1));
+    let course_a = comp("2a45a345-8431-4a01-b645-a103d0d40ab");
+    assert_eq!(course_a.name.as_deref(), Some("Course A"));
+    assert_eq!(
+        comp("051a2f7a-ab1c-491a-8d97-abb4a4d83915").kind,
+        "CourseComponent",
+        "ceterms: prefix"
+    );
+    assert_eq!(app.get("/health").await["counts"]["pathways"], 1);
+}
+
+#[actix_web::test]
+async fn ctdl_credentials_courses_and_programs_import() {
+    need_shared_data!();
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    let ex = format!("{up}/ok/data/ctdl/ingest-examples");
+    let job = app
+        .pull("ctdl", &format!("{ex}/LearningProgram/1/LearningProgram-1-graph.json"))
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["counts"]["learning_programs"], 1);
+    assert_eq!(job["counts"]["courses"], 3);
+    let program = app.get("/v1/courses/ce-23b0e606-545c-4383-8630-f97ec3b190fa").await;
+    assert_eq!(program["title"], "Lifelong Learning Accelerator");
+    assert_eq!(program["system"], "postsecondary");
+    assert_eq!(
+        program["parts"],
+        json!([
+            "ce-7160aae4-5185-4564-95ab-428419974643",
+            "ce-3c5e4bbc-40c3-44eb-90c2-3f27d98d88f1",
+            "ce-991d72b1-c0fd-4d98-8294-6c47bc3a2122"
+        ])
+    );
+    assert_eq!(program["provenance"]["source"], "ctdl");
+    let course = app.get("/v1/courses/ce-7160aae4-5185-4564-95ab-428419974643").await;
+    assert_eq!(course["title"], "Personal Growth Mastery");
+    assert_eq!(course["cost"], 995.0);
+
+    let job = app.pull("ctdl", &format!("{ex}/Credential/1/Credential-1.json")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let dropped = warning(&job, "dropped_reference").expect("the program it requires is another document");
+    assert!(
+        dropped["examples"][0]
+            .as_str()
+            .unwrap()
+            .contains("LearningProgram-2.json")
+    );
+    let bsc = app.get("/v1/credentials/ce-edc318c1-aa67-47e2-9638-a8529e6612d4").await;
+    assert_eq!(bsc["kind"], "bachelor");
+    assert_eq!(bsc["ctid"], "ce-edc318c1-aa67-47e2-9638-a8529e6612d4");
+    // Both documents are kept: records are keyed by source and URL.
+    assert_eq!(app.get("/health").await["counts"]["courses"], 4);
+
+    let td = format!("{up}/ok/data/ctdl/json-validation-schema/test_data/credentialSchema");
+    let job = app
+        .pull("ctdl", &format!("{td}/2018-03-15_credential_1135_payload.json"))
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["counts"]["credentials"], 1);
+    assert_eq!(app.get("/health").await["counts"]["credentials"], 2);
 }

@@ -260,6 +260,7 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
 
     // 5. Drop links the new dataset leaves dangling, in records this pull or its source made.
     prune(&mut next, &removed_competencies, warnings);
+    prune_pulled_requirements(&mut next, &mine, warnings);
 
     // 6. Re-resolve crosswalk program links to the credentials carrying their CIP code.
     relink_crosswalk(&mut next);
@@ -307,6 +308,53 @@ fn prune(b: &mut Bundle, removed: &HashSet<CompetencyId>, warnings: &mut Warning
     let courses: HashSet<CourseId> = b.courses.iter().map(|c| c.id.clone()).collect();
     for c in &mut b.courses {
         c.parts.retain(|p| courses.contains(p));
+    }
+}
+
+/// Drops requirement-group items and pathway-component targets that name nothing in the
+/// dataset, in the records this pull made (a CTDL document naming resources it does not hold).
+fn prune_pulled_requirements(b: &mut Bundle, mine: &dyn Fn(&Option<Provenance>) -> bool, warnings: &mut Warnings) {
+    let items: HashSet<String> = b
+        .courses
+        .iter()
+        .map(|c| c.id.0.clone())
+        .chain(b.credentials.iter().map(|c| c.id.0.clone()))
+        .collect();
+    let fix = |owner: &str, groups: &mut Vec<RequirementGroup>, w: &mut Warnings| {
+        for g in groups.iter_mut() {
+            let (choose, from) = match g {
+                RequirementGroup::Choose { choose, from } => (Some(choose), from),
+                RequirementGroup::MinCredits { from, .. } => (None, from),
+            };
+            from.retain(|i| {
+                let keep = items.contains(i.as_str());
+                if !keep {
+                    w.add(
+                        "dropped_reference",
+                        "references to records the dataset does not have were dropped",
+                        format!("{owner} -> {i}"),
+                    );
+                }
+                keep
+            });
+            if let Some(c) = choose {
+                *c = (*c).min(from.len() as u32);
+            }
+        }
+        groups.retain(|g| !g.from().is_empty());
+    };
+    for c in b.courses.iter_mut().filter(|c| mine(&c.provenance)) {
+        fix(c.id.as_str(), &mut c.prerequisites, warnings);
+    }
+    for c in b.credentials.iter_mut().filter(|c| mine(&c.provenance)) {
+        fix(c.id.as_str(), &mut c.requires, warnings);
+    }
+    for p in b.pathways.iter_mut().filter(|p| mine(&p.provenance)) {
+        for c in &mut p.components {
+            if c.target.as_ref().is_some_and(|t| !items.contains(t.as_str())) {
+                c.target = None;
+            }
+        }
     }
 }
 
