@@ -385,7 +385,8 @@ fn codes(n: &Value) -> Codes {
         let framework =
             text(get(a, "frameworkName")).unwrap_or_default() + &text(get(a, "framework")).unwrap_or_default();
         let code = text(get(a, "codedNotation")).or_else(|| text(get(a, "targetNodeName")));
-        (framework.to_lowercase().contains("cip") || framework.contains("nces"))
+        let f = framework.to_lowercase();
+        (f.contains("cip") || f.contains("instructional program") || f.contains("nces"))
             .then_some(code)
             .flatten()
             .and_then(|c| super::cip_code(&c))

@@ -365,7 +365,7 @@ impl Puller {
                 SourceKind::BlsProjections | SourceKind::BlsOews => Expected::Workbook,
                 _ => Expected::WorkbookOrText,
             };
-            let csv_ok = job.source == SourceKind::BlsProjections
+            let csv_ok = matches!(job.source, SourceKind::BlsProjections | SourceKind::BlsOews)
                 && (job.url.ends_with(".csv") || fetched.content_type.as_deref().is_some_and(|c| c.contains("csv")));
             sniff(&fetched, if csv_ok { Expected::WorkbookOrText } else { expected })?;
             let v = Validators {
