@@ -64,6 +64,18 @@ impl Upstream {
         match rest {
             "zip/onet_excel.zip" => return self.data.as_ref().map(|_| onet_excel_zip().clone()),
             "zip/onet_text.zip" => return Some(zip_dir(&fixtures().join("onet_text"), "db_99_1_text")),
+            "zip/oesm24nat.zip" => {
+                // BLS publishes the OEWS workbook inside a zip.
+                let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+                w.start_file(
+                    "oesm24national/national_M2024_dl.xlsx",
+                    zip::write::SimpleFileOptions::default(),
+                )
+                .unwrap();
+                w.write_all(&std::fs::read(self.data.as_ref()?.join("bls_oews/national_M2024_dl.xlsx")).ok()?)
+                    .unwrap();
+                return Some(w.finish().unwrap().into_inner());
+            }
             "malformed/bls.csv" => {
                 let csv = std::fs::read_to_string(self.data.as_ref()?.join("bls_ep/occupation_table_1.2_2024-34.csv"))
                     .ok()?;

@@ -142,9 +142,14 @@ fn employment(t: &Table, row_no: usize, row: &[String], c: usize) -> Result<Opti
     }
 }
 
-/// `..._M2024_dl.xlsx` -> `May 2024`.
+/// `..._M2024_dl.xlsx` or `oesm24nat.zip` -> `May 2024`.
 fn release(url: &str) -> Option<String> {
     let file = url.rsplit('/').next()?;
+    if let Some(yy) = file.strip_prefix("oesm").and_then(|r| r.get(..2))
+        && yy.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Some(format!("May 20{yy}"));
+    }
     let i = file.find("_M")?;
     let year = file.get(i + 2..i + 6)?;
     year.bytes().all(|b| b.is_ascii_digit()).then(|| format!("May {year}"))

@@ -239,6 +239,7 @@ pub fn read_table(
     what: &str,
     warnings: &mut super::Warnings,
 ) -> Result<Table, PullError> {
+    let bytes = unwrap_zip(bytes, what)?;
     let is_book = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
     let sheet = if is_book {
         let mut wb = Workbook::open(bytes, what)?;
@@ -260,6 +261,41 @@ pub fn read_table(
         sheet
     };
     Table::from_sheet(sheet, required, what)
+}
+
+/// A zip that is not itself a workbook (BLS publishes `oesm24nat.zip` holding the xlsx):
+/// the largest `.xlsx`, `.xls` or `.csv` inside it. Anything else is returned as is.
+pub fn unwrap_zip(bytes: Vec<u8>, what: &str) -> Result<Vec<u8>, PullError> {
+    use std::io::Read;
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Ok(bytes);
+    }
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(&bytes)) else {
+        return Ok(bytes);
+    };
+    let names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.map(|n| n.to_string()).unwrap_or_default())
+        .collect();
+    if names.iter().any(|n| n == "[Content_Types].xml" || n == "mimetype") {
+        return Ok(bytes);
+    }
+    let mut best: Option<(usize, u64)> = None;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index(i) else { continue };
+        let name = entry.name().map(|n| n.to_lowercase()).unwrap_or_default();
+        if [".xlsx", ".xls", ".csv"].iter().any(|e| name.ends_with(e)) && best.is_none_or(|(_, s)| entry.size() > s) {
+            best = Some((i, entry.size()));
+        }
+    }
+    let Some((i, size)) = best else {
+        return Err(PullError::new(format!("{what}: the zip holds no workbook or CSV file")));
+    };
+    let mut out = Vec::with_capacity(size as usize);
+    zip.by_index(i)
+        .and_then(|mut e| e.read_to_end(&mut out).map_err(Into::into))
+        .map_err(|e| PullError::new(format!("{what}: the zip is damaged: {e}")))?;
+    Ok(out)
 }
 
 #[cfg(test)]
