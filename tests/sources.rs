@@ -44,6 +44,36 @@ fn onet_excel_zip() -> &'static Vec<u8> {
     ZIP.get_or_init(|| zip_dir(&shared_data().unwrap().join("onet/db_29_3_excel"), "db_29_3_excel"))
 }
 
+/// The O*NET text distribution's layout, made from the Excel files: tab-delimited, without the
+/// `Title` (occupation title, except in Occupation Data) and `Scale Name` columns the Excel
+/// files add.
+fn onet_text_zip_from_excel(data: &Path) -> Vec<u8> {
+    use calamine::Reader;
+    let dir = data.join("onet/db_29_3_excel");
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for name in ["Occupation Data", "Job Zones", "Skills", "Knowledge"] {
+        let mut wb = calamine::open_workbook_auto(dir.join(format!("{name}.xlsx"))).unwrap();
+        let range = wb.worksheet_range_at(0).unwrap().unwrap();
+        let mut rows = range.rows();
+        let header: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+        let keep: Vec<usize> = (0..header.len())
+            .filter(|&i| name == "Occupation Data" || (header[i] != "Title" && header[i] != "Scale Name"))
+            .collect();
+        let mut out = String::new();
+        let line = |cells: Vec<String>| keep.iter().map(|&i| cells[i].clone()).collect::<Vec<_>>().join("\t") + "\n";
+        out.push_str(&line(header.clone()));
+        for r in rows {
+            out.push_str(&line(r.iter().map(careermap::sources::table::cell_text).collect()));
+        }
+        w.start_file(format!("db_29_3_text/{name}.txt"), opts).unwrap();
+        w.write_all(out.as_bytes()).unwrap();
+    }
+    w.start_file("db_29_3_text/Read Me.txt", opts).unwrap();
+    w.write_all(&std::fs::read(dir.join("Read Me.txt")).unwrap()).unwrap();
+    w.finish().unwrap().into_inner()
+}
+
 #[derive(Clone)]
 struct Upstream {
     hits: Arc<Mutex<HashMap<String, u32>>>,
@@ -64,6 +94,7 @@ impl Upstream {
         match rest {
             "zip/onet_excel.zip" => return self.data.as_ref().map(|_| onet_excel_zip().clone()),
             "zip/onet_text.zip" => return Some(zip_dir(&fixtures().join("onet_text"), "db_99_1_text")),
+            "zip/onet_excel_as_text.zip" => return self.data.as_ref().map(|d| onet_text_zip_from_excel(d)),
             "zip/oesm24nat.zip" => {
                 // BLS publishes the OEWS workbook inside a zip.
                 let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -1049,5 +1080,29 @@ async fn real_oews_clusters_and_sced_files_pull() {
     assert_eq!(
         app.get("/v1/occupations/29-1141").await["demand"][0]["employment"],
         3_391_000.0
+    );
+}
+
+#[actix_web::test]
+async fn the_text_and_excel_releases_give_the_same_dataset() {
+    need_shared_data!();
+    let (up, _) = start_upstream().await;
+    let (excel, text) = (spawn_app(|_| {}).await, spawn_app(|_| {}).await);
+    let a = excel.pull("onet_db", &format!("{up}/ok/zip/onet_excel.zip")).await;
+    let b = text
+        .pull("onet_db", &format!("{up}/ok/zip/onet_excel_as_text.zip"))
+        .await;
+    assert_eq!(a["state"], "succeeded", "{a:#}");
+    assert_eq!(b["state"], "succeeded", "{b:#}");
+    assert_eq!(a["counts"], b["counts"]);
+    let strip = |app: &TestApp| {
+        let mut bundle = app.catalog.snapshot().bundle().clone();
+        bundle.occupations.iter_mut().for_each(|o| o.provenance = None);
+        bundle.competencies.iter_mut().for_each(|c| c.provenance = None);
+        bundle
+    };
+    assert!(
+        strip(&excel) == strip(&text),
+        "same occupations and competencies from both layouts"
     );
 }
