@@ -985,6 +985,15 @@ async fn the_bls_api_gives_state_demand_and_reports_quota() {
     );
     assert_eq!(na["wages"][0]["not_available"], json!(["annual.median"]));
 
+    // Another state's pull from the same endpoint leaves Texas alone.
+    let oh = app
+        .pull_with(json!({"source": "bls_api", "url": format!("{up}/blsapi/ok"),
+            "options": {"states": ["OH"], "occupations": ["29-1141"]}}))
+        .await;
+    assert_eq!(oh["state"], "succeeded", "{oh:#}");
+    let rn = app.get("/v1/occupations/29-1141").await;
+    assert!(rn["demand"].as_array().unwrap().iter().any(|d| d["region"] == "TX"));
+
     let before = app.version().await;
     let job = app
         .pull_with(json!({"source": "bls_api", "url": format!("{up}/blsapi/quota"),

@@ -50,9 +50,12 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
     next.pathways.retain(|p| !mine(&p.provenance));
 
     // 2. Remove this source's enrichments from the records that stay.
+    // (`bls_api` pulls name their states: each state's figures are replaced in step 4, and the
+    // states a pull does not name keep theirs.)
+    let per_region = kind == SourceKind::BlsApi;
     for o in &mut next.occupations {
-        o.demand.retain(|d| !mine(&d.provenance));
-        o.wages.retain(|w| !mine(&w.provenance));
+        o.demand.retain(|d| per_region || !mine(&d.provenance));
+        o.wages.retain(|w| per_region || !mine(&w.provenance));
         o.programs.retain(|p| !mine(&p.provenance));
         let before: Vec<ClusterLink> = o.clusters.iter().filter(|c| mine(&c.provenance)).cloned().collect();
         o.clusters.retain(|c| !mine(&c.provenance));
@@ -259,7 +262,7 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
     }
 
     // 5. Drop links the new dataset leaves dangling, in records this pull or its source made.
-    prune(&mut next, &removed_competencies, warnings);
+    prune(&mut next, warnings);
     prune_pulled_requirements(&mut next, &mine, warnings);
 
     // 6. Re-resolve crosswalk program links to the credentials carrying their CIP code.
@@ -269,12 +272,12 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
     next
 }
 
-fn prune(b: &mut Bundle, removed: &HashSet<CompetencyId>, warnings: &mut Warnings) {
+fn prune(b: &mut Bundle, warnings: &mut Warnings) {
     let comps: HashSet<CompetencyId> = b.competencies.iter().map(|c| c.id.clone()).collect();
     let drop_comp = |list: &mut Vec<CompetencyId>, owner: &str, w: &mut Warnings| {
         list.retain(|c| {
             let keep = comps.contains(c);
-            if !keep && !removed.contains(c) {
+            if !keep {
                 w.add(
                     "dropped_reference",
                     "references to records the dataset does not have were dropped",
