@@ -1115,3 +1115,66 @@ async fn the_text_and_excel_releases_give_the_same_dataset() {
         "same occupations and competencies from both layouts"
     );
 }
+
+#[actix_web::test]
+async fn configured_sources_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sources.json");
+    std::fs::write(
+        &file,
+        r#"[{"source": "cip_soc", "url": "https://nces.ed.gov/ipeds/cipcode/Files/CIP2020_SOC2018_Crosswalk.xlsx"}]"#,
+    )
+    .unwrap();
+    let app = spawn_app(|s| s.pull.sources_file = Some(file)).await;
+    let sources = app.get("/v1/sources").await;
+    let s = &sources["sources"][0];
+    assert_eq!(s["source"], "cip_soc");
+    assert_eq!(s["configured"], true);
+    assert_eq!(s["last_job"], Value::Null);
+}
+
+#[actix_web::test]
+async fn the_pull_command_does_the_same_offline() {
+    let (up, _) = start_upstream().await;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let url = format!("{up}/ok/zip/onet_text.zip");
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_careermap"))
+            .args([
+                "--data-dir",
+                data.to_str().unwrap(),
+                "--log",
+                "warn",
+                "pull",
+                "onet_db",
+                &url,
+            ])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let job: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(job["state"], "succeeded");
+    assert_eq!(job["trigger"], "cli");
+    assert_eq!(job["counts"]["occupations"], 2);
+    assert_eq!(job["dataset_version"], 1);
+
+    let bad = tokio::task::spawn_blocking({
+        let data = dir.path().join("data");
+        let up = up.clone();
+        move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_careermap"))
+                .args(["--data-dir", data.to_str().unwrap(), "--log", "warn", "pull", "cip_soc"])
+                .arg(format!("{up}/gone/fixtures/cip_soc.csv"))
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("the pull failed: the server answered 404 Not Found"));
+}
