@@ -176,6 +176,11 @@ async fn upstream(req: HttpRequest, up: web::Data<Upstream>, body: web::Bytes) -
     if mode == "blsapi" {
         return bls_api_answer(rest, &body);
     }
+    if mode == "loop" {
+        return HttpResponse::Found()
+            .insert_header(("Location", format!("/loop/{rest}")))
+            .finish();
+    }
     if mode == "html" {
         return HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
@@ -1177,4 +1182,24 @@ async fn the_pull_command_does_the_same_offline() {
     .unwrap();
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("the pull failed: the server answered 404 Not Found"));
+}
+
+#[actix_web::test]
+async fn size_cap_and_redirect_limit_are_not_retried() {
+    let (up, server) = start_upstream().await;
+    let app = spawn_app(|s| s.pull.max_bytes = 100).await;
+    let job = app.pull("cip_soc", &format!("{up}/ok/fixtures/cip_soc.csv")).await;
+    assert_eq!(job["state"], "failed");
+    assert_eq!(
+        job["error"],
+        "the body is 311 bytes, over the limit of 100 (CAREERMAP_PULL_MAX_BYTES)"
+    );
+    assert_eq!(server.hits.lock().unwrap()["ok/fixtures/cip_soc.csv"], 1);
+    let job = app.pull("cip_soc", &format!("{up}/loop/fixtures/cip_soc.csv")).await;
+    assert_eq!(job["state"], "failed");
+    assert_eq!(
+        job["error"],
+        "the server redirected more than 5 times (CAREERMAP_PULL_MAX_REDIRECTS)"
+    );
+    assert_eq!(job["attempts"], 1);
 }
