@@ -9,6 +9,7 @@ pub mod domain;
 pub mod graph;
 pub mod service;
 pub mod settings;
+pub mod sources;
 pub mod startup;
 pub mod store;
 pub mod synth;

@@ -32,6 +32,64 @@ pub enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Pull one source over HTTP into the store offline (the service must not be running),
+    /// as `POST /v1/pulls` does, and print the finished job.
+    Pull {
+        /// Source kind: onet_db, bls_projections, bls_oews, bls_api, cip_soc, career_clusters,
+        /// sced, case or ctdl.
+        kind: String,
+        /// Where to pull from (for `bls_api` and `case` see docs/DATA_SOURCES.md).
+        url: String,
+        #[command(flatten)]
+        pull: PullArgs,
+    },
+}
+
+/// How sources are pulled (shared by `serve` and `pull`). See `crate::sources`.
+#[derive(Debug, Clone, Args)]
+pub struct PullArgs {
+    /// Connect timeout of a pull request.
+    #[arg(long, env = "CAREERMAP_PULL_CONNECT_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub pull_connect_timeout: std::time::Duration,
+    /// Total timeout of one pull request, body included.
+    #[arg(long, env = "CAREERMAP_PULL_TIMEOUT", default_value = "300s", value_parser = humantime::parse_duration)]
+    pub pull_timeout: std::time::Duration,
+    /// Retries after a first failed attempt (timeouts, connection errors, 5xx; never 4xx).
+    #[arg(long, env = "CAREERMAP_PULL_RETRIES", default_value_t = 3)]
+    pub pull_retries: u32,
+    /// First retry delay; doubles with each retry, with random jitter.
+    #[arg(long, env = "CAREERMAP_PULL_BACKOFF", default_value = "500ms", value_parser = humantime::parse_duration)]
+    pub pull_backoff: std::time::Duration,
+    /// Largest body a pull accepts (suffixes KiB, MiB, GiB allowed).
+    #[arg(long, env = "CAREERMAP_PULL_MAX_BYTES", default_value = "512MiB", value_parser = parse_bytes)]
+    pub pull_max_bytes: usize,
+    /// Redirects a pull follows at most.
+    #[arg(long, env = "CAREERMAP_PULL_MAX_REDIRECTS", default_value_t = 5)]
+    pub pull_max_redirects: usize,
+    /// Registration key of the BLS Public Data API v2 (optional; raises the daily quota).
+    #[arg(long, env = "CAREERMAP_BLS_API_KEY", hide_env_values = true)]
+    pub bls_api_key: Option<String>,
+    /// Endpoint of the BLS Public Data API v2, used when a `bls_api` pull gives no URL.
+    #[arg(
+        long,
+        env = "CAREERMAP_BLS_API_URL",
+        default_value = "https://api.bls.gov/publicAPI/v2/timeseries/data/"
+    )]
+    pub bls_api_url: String,
+    /// Base URL of a CASE 1.0 provider; a `case` pull whose URL is a bare package id resolves
+    /// to `{base}/ims/case/v1p0/CFPackages/{id}`.
+    #[arg(long, env = "CAREERMAP_CASE_BASE_URL")]
+    pub case_base_url: Option<String>,
+    /// Sources to list and refresh: a JSON file `[{"source", "url", "refresh"}]`.
+    #[arg(long, env = "CAREERMAP_SOURCES")]
+    pub sources: Option<PathBuf>,
+    /// O*NET: an element is a required competency of an occupation when its importance
+    /// (1-5) is at least this.
+    #[arg(long, env = "CAREERMAP_ONET_IMPORTANCE_MIN", default_value_t = 3.0)]
+    pub onet_importance_min: f64,
+    /// O*NET: and its level (0-7) is at least this (0 disables the level test).
+    #[arg(long, env = "CAREERMAP_ONET_LEVEL_MIN", default_value_t = 0.0)]
+    pub onet_level_min: f64,
 }
 
 /// How an import combines with the current dataset.
@@ -76,6 +134,8 @@ pub struct ServeArgs {
     /// Career-map and analysis searches allowed to run at once (default: one per core).
     #[arg(long, env = "CAREERMAP_MAX_SEARCHES")]
     pub max_searches: Option<usize>,
+    #[command(flatten)]
+    pub pull: PullArgs,
 }
 
 /// Parses `1048576`, `512KiB`, `128MiB`, `1GiB` (also KB/MB/GB as powers of 1000).
@@ -130,6 +190,91 @@ pub struct Settings {
     pub body_limit: usize,
     pub workers: usize,
     pub max_searches: usize,
+    /// How sources are pulled.
+    pub pull: PullSettings,
+}
+
+/// Settings of source pulls (see `crate::sources`).
+#[derive(Debug, Clone)]
+pub struct PullSettings {
+    pub connect_timeout: std::time::Duration,
+    pub timeout: std::time::Duration,
+    pub retries: u32,
+    pub backoff: std::time::Duration,
+    pub max_bytes: usize,
+    pub max_redirects: usize,
+    pub bls_api_key: Option<Secret>,
+    pub bls_api_url: String,
+    pub case_base_url: Option<String>,
+    pub sources_file: Option<PathBuf>,
+    pub onet_importance_min: f64,
+    pub onet_level_min: f64,
+}
+
+impl PullSettings {
+    /// Checked pull settings.
+    pub fn from_args(a: PullArgs) -> Result<PullSettings, String> {
+        if a.pull_timeout.is_zero() || a.pull_connect_timeout.is_zero() {
+            return Err("CAREERMAP_PULL_TIMEOUT and CAREERMAP_PULL_CONNECT_TIMEOUT must be above zero".into());
+        }
+        if !(1.0..=5.0).contains(&a.onet_importance_min) {
+            return Err(format!(
+                "CAREERMAP_ONET_IMPORTANCE_MIN must be on O*NET's importance scale 1-5, got {}",
+                a.onet_importance_min
+            ));
+        }
+        if !(0.0..=7.0).contains(&a.onet_level_min) {
+            return Err(format!(
+                "CAREERMAP_ONET_LEVEL_MIN must be on O*NET's level scale 0-7, got {}",
+                a.onet_level_min
+            ));
+        }
+        if !a.bls_api_url.starts_with("http://") && !a.bls_api_url.starts_with("https://") {
+            return Err(format!(
+                "CAREERMAP_BLS_API_URL `{}` is not an http(s) URL",
+                a.bls_api_url
+            ));
+        }
+        Ok(PullSettings {
+            connect_timeout: a.pull_connect_timeout,
+            timeout: a.pull_timeout,
+            retries: a.pull_retries,
+            backoff: a.pull_backoff,
+            max_bytes: a.pull_max_bytes,
+            max_redirects: a.pull_max_redirects,
+            bls_api_key: a.bls_api_key.filter(|k| !k.trim().is_empty()).map(Secret),
+            bls_api_url: a.bls_api_url,
+            case_base_url: a.case_base_url,
+            sources_file: a.sources,
+            onet_importance_min: a.onet_importance_min,
+            onet_level_min: a.onet_level_min,
+        })
+    }
+
+    /// Defaults, with short delays, for tests.
+    pub fn for_tests() -> PullSettings {
+        PullSettings {
+            connect_timeout: std::time::Duration::from_secs(5),
+            timeout: std::time::Duration::from_secs(60),
+            retries: 3,
+            backoff: std::time::Duration::from_millis(10),
+            max_bytes: 512 << 20,
+            max_redirects: 5,
+            bls_api_key: None,
+            bls_api_url: "https://api.bls.gov/publicAPI/v2/timeseries/data/".into(),
+            case_base_url: None,
+            sources_file: None,
+            onet_importance_min: 3.0,
+            onet_level_min: 0.0,
+        }
+    }
+}
+
+/// Settings for the offline `pull` command.
+pub fn for_pull(data_dir: PathBuf, a: PullArgs) -> Result<Settings, String> {
+    let mut s = Settings::for_tests(data_dir);
+    s.pull = PullSettings::from_args(a)?;
+    Ok(s)
 }
 
 impl Settings {
@@ -159,6 +304,7 @@ impl Settings {
             body_limit: a.body_limit,
             workers: a.workers.unwrap_or(cores).max(1),
             max_searches: a.max_searches.unwrap_or(cores).max(1),
+            pull: PullSettings::from_args(a.pull)?,
         })
     }
 
@@ -172,6 +318,7 @@ impl Settings {
             body_limit: 16 << 20,
             workers: 2,
             max_searches: 2,
+            pull: PullSettings::for_tests(),
         }
     }
 }

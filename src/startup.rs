@@ -26,6 +26,9 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot listen on {} (CAREERMAP_BIND): {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let workers = settings.workers;
+        let puller = Arc::new(crate::sources::jobs::Puller::new(catalog.clone(), &settings.pull)?);
+        puller.start_scheduler();
+        let pulls = web::Data::from(puller);
         let state = web::Data::new(AppState::new(catalog.clone(), settings));
         let server = HttpServer::new(move || {
             let (app, spec) = App::new()
@@ -33,6 +36,7 @@ impl Application {
                 .openapi(api::openapi())
                 .map(|app| app.wrap_fn(log_request))
                 .app_data(state.clone())
+                .app_data(pulls.clone())
                 .configure(api::configure)
                 .split_for_parts();
             app.configure(api::extractor_configs)

@@ -76,9 +76,7 @@ pub fn generate(p: &SynthParams) -> Bundle {
                     cluster_of_comp(i, foundational, per_cluster_pool, n_clusters)
                 )
             }),
-            parent: None,
-            description: None,
-            provenance: None,
+            ..Default::default()
         })
         .collect();
     let pool = |cluster: usize, rng: &mut fastrand::Rng| -> usize {
@@ -130,9 +128,7 @@ pub fn generate(p: &SynthParams) -> Bundle {
             credits,
             competencies: comps,
             prerequisites,
-            codes: Codes::default(),
-            cost: None,
-            provenance: None,
+            ..Default::default()
         });
     }
 
@@ -236,11 +232,10 @@ pub fn generate(p: &SynthParams) -> Bundle {
                     growth_pct: Some(((rng.f64() * 20.0 - 5.0) * 10.0).round() / 10.0),
                     annual_openings: Some(openings.round()),
                     median_wage: Some((25_000.0 + rng.f64() * 100_000.0).round()),
-                    typical_entry_education: None,
-                    provenance: None,
+                    ..Default::default()
                 }],
                 cluster: Some(format!("cluster-{cluster}")),
-                provenance: None,
+                ..Default::default()
             }
         })
         .collect();
@@ -272,8 +267,7 @@ pub fn generate(p: &SynthParams) -> Bundle {
                     },
                     source: None,
                     start_date: None,
-                    end_date: None,
-                    provenance: None,
+                    ..Default::default()
                 });
             }
         }
@@ -285,6 +279,7 @@ pub fn generate(p: &SynthParams) -> Bundle {
         credentials,
         occupations,
         articulations,
+        ..Default::default()
     };
     b.canonicalize();
     b

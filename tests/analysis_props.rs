@@ -37,7 +37,7 @@ fn random_bundle(seed: u64) -> Bundle {
             framework: None,
             parent: None,
             description: None,
-            provenance: None,
+            ..Default::default()
         })
         .collect();
     let comps = |rng: &mut fastrand::Rng, max: usize| -> Vec<CompetencyId> {
@@ -97,7 +97,7 @@ fn random_bundle(seed: u64) -> Bundle {
                 prerequisites: groups(&mut rng, &earlier, 40),
                 codes: Codes::default(),
                 cost: None,
-                provenance: None,
+                ..Default::default()
             });
             earlier.push((id, credits));
         } else {
@@ -113,7 +113,7 @@ fn random_bundle(seed: u64) -> Bundle {
                 codes: Codes::default(),
                 ctid: None,
                 provider: None,
-                provenance: None,
+                ..Default::default()
             });
             earlier.push((id, 0.0));
         }
@@ -154,10 +154,10 @@ fn random_bundle(seed: u64) -> Bundle {
                     },
                     median_wage: Some(rng.u32(0..4) as f64 * 10_000.0),
                     typical_entry_education: None,
-                    provenance: None,
+                    ..Default::default()
                 }],
                 cluster: None,
-                provenance: None,
+                ..Default::default()
             }
         })
         .collect();
@@ -178,7 +178,7 @@ fn random_bundle(seed: u64) -> Bundle {
                 source: None,
                 start_date: None,
                 end_date: None,
-                provenance: None,
+                ..Default::default()
             });
         }
     }
@@ -188,6 +188,7 @@ fn random_bundle(seed: u64) -> Bundle {
         credentials,
         occupations,
         articulations,
+        ..Default::default()
     };
     b.canonicalize();
     b

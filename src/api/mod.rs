@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod error;
 pub mod health;
 pub mod imports;
+pub mod pulls;
 
 use crate::service::Catalog;
 use crate::settings::Settings;
@@ -64,6 +65,7 @@ competency models. Errors are RFC 9457 problem+json documents. Write endpoints n
         (name = "service", description = "Health and documentation"),
         (name = "catalog", description = "Competencies, courses, credentials, occupations and articulations"),
         (name = "imports", description = "Loading catalog data"),
+        (name = "sources", description = "Pulling labor-market and competency data from external sources"),
     ),
     components(schemas(error::ProblemDetails, error::ValidationError)),
     modifiers(&BearerAuth)
@@ -94,6 +96,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(imports::import);
     catalog::configure(cfg);
     analysis::configure(cfg);
+    pulls::configure(cfg);
 }
 
 /// The OpenAPI document of the service (the same one `/openapi.json` serves).

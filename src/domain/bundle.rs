@@ -2,6 +2,7 @@
 //! collects every problem instead of stopping at the first.
 
 use super::ids::*;
+use super::pathway::Pathway;
 use super::records::*;
 use super::requirement::RequirementGroup;
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,9 @@ pub struct Bundle {
     pub occupations: Vec<Occupation>,
     #[serde(default)]
     pub articulations: Vec<Articulation>,
+    /// Published pathways (CTDL), kept as published.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pathways: Vec<Pathway>,
 }
 
 /// The kinds of record in a bundle.
@@ -35,6 +39,7 @@ pub enum RecordKind {
     Credential,
     Occupation,
     Articulation,
+    Pathway,
 }
 
 impl RecordKind {
@@ -46,6 +51,7 @@ impl RecordKind {
             RecordKind::Credential => "credential",
             RecordKind::Occupation => "occupation",
             RecordKind::Articulation => "articulation",
+            RecordKind::Pathway => "pathway",
         }
     }
 
@@ -57,6 +63,7 @@ impl RecordKind {
             RecordKind::Credential => "credentials",
             RecordKind::Occupation => "occupations",
             RecordKind::Articulation => "articulations",
+            RecordKind::Pathway => "pathways",
         }
     }
 }
@@ -122,6 +129,8 @@ struct RawBundle<'a> {
     occupations: Vec<&'a RawValue>,
     #[serde(default, borrow)]
     articulations: Vec<&'a RawValue>,
+    #[serde(default, borrow)]
+    pathways: Vec<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -187,6 +196,7 @@ impl Bundle {
             credentials: parse_list(RecordKind::Credential, &raw.credentials, &mut problems),
             occupations: parse_list(RecordKind::Occupation, &raw.occupations, &mut problems),
             articulations: parse_list(RecordKind::Articulation, &raw.articulations, &mut problems),
+            pathways: parse_list(RecordKind::Pathway, &raw.pathways, &mut problems),
         };
         if problems.is_empty() { Ok(bundle) } else { Err(problems) }
     }
@@ -199,6 +209,7 @@ impl Bundle {
             credentials: self.credentials.len(),
             occupations: self.occupations.len(),
             articulations: self.articulations.len(),
+            pathways: self.pathways.len(),
         }
     }
 
@@ -213,6 +224,7 @@ impl Bundle {
         self.credentials.sort_by(|a, b| a.id.cmp(&b.id));
         self.occupations.sort_by(|a, b| a.soc.cmp(&b.soc));
         self.articulations.sort_by(|a, b| a.id.cmp(&b.id));
+        self.pathways.sort_by(|a, b| a.id.cmp(&b.id));
     }
 
     /// Upserts `incoming` into `self` by id: records with a known id replace the old record,
@@ -241,6 +253,7 @@ impl Bundle {
             credentials: upsert(&self.credentials, incoming.credentials, |r| r.id.clone()),
             occupations: upsert(&self.occupations, incoming.occupations, |r| r.soc.clone()),
             articulations: upsert(&self.articulations, incoming.articulations, |r| r.id.clone()),
+            pathways: upsert(&self.pathways, incoming.pathways, |r| r.id.clone()),
         };
         merged.canonicalize();
         merged
@@ -272,11 +285,18 @@ pub struct Counts {
     pub credentials: usize,
     pub occupations: usize,
     pub articulations: usize,
+    /// Published pathways (omitted when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pathways: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Counts {
     pub fn total(&self) -> usize {
-        self.competencies + self.courses + self.credentials + self.occupations + self.articulations
+        self.competencies + self.courses + self.credentials + self.occupations + self.articulations + self.pathways
     }
 }
 
@@ -384,6 +404,12 @@ impl<'a> Validator<'a> {
         dup(
             RecordKind::Articulation,
             &mut b.articulations.iter().map(|r| r.id.as_str()),
+            &mut HashSet::new(),
+            p,
+        );
+        dup(
+            RecordKind::Pathway,
+            &mut b.pathways.iter().map(|r| r.id.as_str()),
             &mut HashSet::new(),
             p,
         );

@@ -3,10 +3,12 @@
 
 pub mod bundle;
 pub mod ids;
+pub mod pathway;
 pub mod records;
 pub mod requirement;
 
 pub use bundle::{Bundle, Counts, Problem, ProblemCode, RecordKind};
 pub use ids::*;
+pub use pathway::*;
 pub use records::*;
 pub use requirement::{RawGroup, RequirementGroup};

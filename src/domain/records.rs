@@ -27,7 +27,7 @@ pub struct Provenance {
 }
 
 /// A competency of a competency model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"id": "hc.t4.infection-control", "name": "Infection control", "tier": 5, "framework": "health-science"}))]
 pub struct Competency {
@@ -46,12 +46,17 @@ pub struct Competency {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<Provenance>,
+    /// The upstream code of the competency: an O*NET content-model element id (`2.A.1.a`) or a
+    /// CASE item's human coding scheme (`6.RP.A.1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub element_id: Option<String>,
 }
 
 /// The education system a course belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum System {
+    #[default]
     Secondary,
     Adult,
     Postsecondary,
@@ -102,7 +107,7 @@ impl Codes {
 }
 
 /// A course or learning unit in one of the systems.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"id": "hs.health-sci-1", "title": "Principles of Health Science", "system": "secondary",
     "hours": 120, "credits": 1.0, "competencies": ["hc.t4.safety"], "prerequisites": [], "codes": {"sced": "14001"}}))]
@@ -129,10 +134,16 @@ pub struct Course {
     pub cost: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<Provenance>,
+    /// The official SCED title of `codes.sced`, filled by a `sced` pull.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sced_title: Option<String>,
+    /// The courses a learning program is made of (CTDL `hasPart`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<CourseId>,
 }
 
 /// The kind of a credential.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialKind {
     Diploma,
@@ -146,11 +157,12 @@ pub enum CredentialKind {
     Doctorate,
     Apprenticeship,
     Badge,
+    #[default]
     Other,
 }
 
 /// A credential on the stack.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"id": "cna", "title": "Certified Nursing Assistant", "kind": "license", "level": 1,
     "requires": [{"choose": 2, "from": ["adult.cna-theory", "adult.cna-clinical"]}], "competencies": [], "stacks_into": ["lpn"]}))]
@@ -182,7 +194,7 @@ pub struct Credential {
 }
 
 /// Labor-market demand for an occupation in one region.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Demand {
     /// `US` for national figures, a state's USPS code (`TX`) or an area code.
@@ -206,10 +218,108 @@ pub struct Demand {
     pub typical_entry_education: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<Provenance>,
+    /// Projected employment change over the projection period (people).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<f64>,
+    /// Work experience in a related occupation typically needed (BLS category).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experience: Option<String>,
+    /// Typical on-the-job training needed to attain competency (BLS category).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training: Option<String>,
+    /// The projection period, e.g. `2024-34`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+}
+
+/// Wage percentiles of one kind (hourly or annual), dollars. A figure is absent when BLS did
+/// not publish it; see [`Wages::top_coded`] and [`Wages::not_available`] for why.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WagePercentiles {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p10: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p25: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p75: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p90: Option<f64>,
+}
+
+/// OEWS wages of an occupation in one area.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"region": "US", "employment": 3282010, "hourly": {"median": 45.0},
+    "annual": {"median": 93600, "p90": 135320}, "top_coded": [], "not_available": []}))]
+pub struct Wages {
+    /// `US`, a state's USPS code, or an OEWS area code.
+    pub region: String,
+    /// Employment estimate (people).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employment: Option<f64>,
+    #[serde(default)]
+    pub hourly: WagePercentiles,
+    #[serde(default)]
+    pub annual: WagePercentiles,
+    /// Figures BLS top-codes (`#`: at or above the highest wage it publishes, $115.00 an hour
+    /// or $239,200 a year in May 2024), e.g. `annual.p90`; their value is absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub top_coded: Vec<String>,
+    /// Figures BLS marks not available (`*`), e.g. `hourly.mean`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_available: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+/// How strongly a link between a program or credential and an occupation is supported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Evidence {
+    /// Stated by the catalog (an occupation's `entry_credentials`).
+    Explicit,
+    /// Inferred from the NCES CIP-SOC crosswalk: weaker than an explicit link.
+    Crosswalk,
+}
+
+/// An instructional program (CIP 2020) that prepares for an occupation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"cip": "51.3801", "title": "Registered Nursing/Registered Nurse.", "evidence": "crosswalk",
+    "credentials": ["cc.adn"]}))]
+pub struct ProgramLink {
+    /// CIP 2020 code, `NN.NNNN`.
+    pub cip: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub evidence: Evidence,
+    /// Catalog credentials carrying this CIP code, which therefore qualify for the occupation
+    /// with this link's evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credentials: Vec<CredentialId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+/// A career cluster (and sub-cluster) an occupation belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"cluster": "Healthcare & Human Services", "subcluster": "Patient Care"}))]
+pub struct ClusterLink {
+    pub cluster: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subcluster: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// An occupation (SOC 2018 or O*NET-SOC code).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"soc": "31-1131", "title": "Nursing Assistants", "competencies": ["hc.t4.safety"],
     "entry_credentials": ["cna"], "demand": [{"region": "US", "employment": 1390000, "annual_openings": 210000,
@@ -232,6 +342,21 @@ pub struct Occupation {
     pub cluster: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<Provenance>,
+    /// Sub-cluster of `cluster`, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subcluster: Option<String>,
+    /// Every career cluster and sub-cluster the occupation belongs to (Advance CTE crosswalk).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<ClusterLink>,
+    /// Instructional programs (CIP) that prepare for the occupation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub programs: Vec<ProgramLink>,
+    /// OEWS wage percentiles per area.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wages: Vec<Wages>,
+    /// The O*NET-SOC 2019 codes rolled up into this SOC 2018 code (`29-1141.00`, `29-1141.01`...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub onet_codes: Vec<String>,
 }
 
 impl Occupation {
@@ -249,10 +374,11 @@ impl Occupation {
 }
 
 /// How an articulation grants credit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ArticulationKind {
     DualEnrollment,
+    #[default]
     StatewideAgreement,
     CreditByExam,
     PriorLearning,
@@ -260,7 +386,7 @@ pub enum ArticulationKind {
 }
 
 /// Credit granted toward a course for something completed or held.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"id": "a1", "from": "hs.health-sci-2", "to": "cc.hlth-101", "credits": 3, "kind": "dual_enrollment"}))]
 pub struct Articulation {

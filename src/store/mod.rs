@@ -3,7 +3,8 @@
 //! Layout (tree `catalog`): records in content-defined chunks, `[kind byte][first id of the
 //! chunk]` -> JSON array of the chunk's records (in id order). A chunk ends after a record whose
 //! id hashes to 0 mod [`CHUNK`], so chunks hold about that many records and an upsert or delete
-//! rewrites only its own chunk. Metadata keys live under the `0x00` prefix:
+//! rewrites only its own chunk. Kinds 1-6: competency, course, credential, occupation,
+//! articulation, pathway. Metadata keys live under the `0x00` prefix:
 //! `0x00 "current"` -> the current [`VersionInfo`],
 //! `0x00 'v' [u64 big-endian]` -> the info of each committed version (the history).
 //!
@@ -20,7 +21,7 @@ use std::path::Path;
 
 const META: u8 = 0;
 const CURRENT: &[u8] = b"\x00current";
-const KINDS: [u8; 5] = [1, 2, 3, 4, 5];
+const KINDS: [u8; 6] = [1, 2, 3, 4, 5, 6];
 /// sled's page cache. Its default (1 GiB) would dominate the memory of a service whose
 /// reads are all served from the in-memory snapshot; the store is read once at start.
 const CACHE_BYTES: u64 = 64 << 20;
@@ -108,7 +109,8 @@ impl Store {
                     2 => b.courses.extend(decode::<Vec<_>>(&key, &v)?),
                     3 => b.credentials.extend(decode::<Vec<_>>(&key, &v)?),
                     4 => b.occupations.extend(decode::<Vec<_>>(&key, &v)?),
-                    _ => b.articulations.extend(decode::<Vec<_>>(&key, &v)?),
+                    5 => b.articulations.extend(decode::<Vec<_>>(&key, &v)?),
+                    _ => b.pathways.extend(decode::<Vec<_>>(&key, &v)?),
                 }
             }
         }
@@ -187,6 +189,7 @@ fn encode_records(b: &Bundle) -> HashMap<Vec<u8>, Vec<u8>> {
     put(&mut out, 3, &b.credentials, |r| r.id.as_str());
     put(&mut out, 4, &b.occupations, |r| r.soc.as_str());
     put(&mut out, 5, &b.articulations, |r| r.id.as_str());
+    put(&mut out, 6, &b.pathways, |r| r.id.as_str());
     out
 }
 
@@ -219,6 +222,7 @@ mod tests {
             parent: None,
             description: None,
             provenance: None,
+            element_id: None,
         }
     }
 

@@ -1,0 +1,473 @@
+//! Derives the next dataset from the current one and a pull: the ownership rules of the
+//! [module docs](super). Pure: no I/O.
+//!
+//! Time O(records + links) with hash lookups; the current dataset is cloned once.
+
+use super::{Pulled, SourceKind, Warnings};
+use crate::domain::*;
+use std::collections::{HashMap, HashSet};
+
+/// Whether `p` says the record or figure came from this source (and URL, for kinds keyed by URL).
+pub fn owned_by(p: &Option<Provenance>, kind: SourceKind, url: &str) -> bool {
+    p.as_ref()
+        .is_some_and(|p| p.source == kind.as_str() && (!kind.keyed_by_url() || p.url.as_deref() == Some(url)))
+}
+
+/// The next dataset: `current` minus what this source put there before, plus `pulled`.
+/// Problems that can be repaired by dropping a link are dropped and reported in `warnings`.
+pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warnings: &mut Warnings) -> Bundle {
+    let mine = |p: &Option<Provenance>| owned_by(p, kind, url);
+    let mut next = current.clone();
+
+    // 1. Remove the records this source owns, remembering them to carry enrichments over.
+    let mut old_occupations: HashMap<SocCode, Occupation> = HashMap::new();
+    next.occupations.retain(|o| {
+        if mine(&o.provenance) {
+            old_occupations.insert(o.soc.clone(), o.clone());
+            false
+        } else {
+            true
+        }
+    });
+    let removed_competencies: HashSet<CompetencyId> = next
+        .competencies
+        .iter()
+        .filter(|c| mine(&c.provenance))
+        .map(|c| c.id.clone())
+        .collect();
+    next.competencies.retain(|c| !mine(&c.provenance));
+    let mut old_courses: HashMap<CourseId, Course> = HashMap::new();
+    next.courses.retain(|c| {
+        if mine(&c.provenance) {
+            old_courses.insert(c.id.clone(), c.clone());
+            false
+        } else {
+            true
+        }
+    });
+    next.credentials.retain(|c| !mine(&c.provenance));
+    next.articulations.retain(|a| !mine(&a.provenance));
+    next.pathways.retain(|p| !mine(&p.provenance));
+
+    // 2. Remove this source's enrichments from the records that stay.
+    // (`bls_api` pulls name their states: each state's figures are replaced in step 4, and the
+    // states a pull does not name keep theirs.)
+    let per_region = kind == SourceKind::BlsApi;
+    for o in &mut next.occupations {
+        o.demand.retain(|d| per_region || !mine(&d.provenance));
+        o.wages.retain(|w| per_region || !mine(&w.provenance));
+        o.programs.retain(|p| !mine(&p.provenance));
+        let before: Vec<ClusterLink> = o.clusters.iter().filter(|c| mine(&c.provenance)).cloned().collect();
+        o.clusters.retain(|c| !mine(&c.provenance));
+        if let Some(cl) = &o.cluster
+            && before.iter().any(|b| &b.cluster == cl)
+        {
+            o.cluster = None;
+            o.subcluster = None;
+        }
+    }
+    if kind == SourceKind::Sced {
+        for c in &mut next.courses {
+            c.sced_title = None;
+        }
+    }
+
+    // 3. Add the owned records; ids taken by records from elsewhere are left alone.
+    let Pulled { owned, enrich, .. } = pulled;
+    let taken: HashSet<String> = next.competencies.iter().map(|c| c.id.0.clone()).collect();
+    for c in owned.competencies {
+        if taken.contains(c.id.as_str()) {
+            warnings.add(
+                "kept_existing_record",
+                "records already in the catalog from elsewhere were kept instead of the pulled ones",
+                format!("competency {}", c.id),
+            );
+        } else {
+            next.competencies.push(c);
+        }
+    }
+    let occ_ix: HashMap<SocCode, usize> = next
+        .occupations
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.soc.clone(), i))
+        .collect();
+    for mut o in owned.occupations {
+        if let Some(&i) = occ_ix.get(&o.soc) {
+            let existing = &mut next.occupations[i];
+            warnings.add(
+                "kept_existing_record",
+                "records already in the catalog from elsewhere were kept instead of the pulled ones",
+                format!("occupation {} (enriched)", o.soc),
+            );
+            for c in o.competencies {
+                if !existing.competencies.contains(&c) {
+                    existing.competencies.push(c);
+                }
+            }
+            if existing.job_zone.is_none() {
+                existing.job_zone = o.job_zone;
+            }
+            if existing.onet_codes.is_empty() {
+                existing.onet_codes = o.onet_codes;
+            }
+            continue;
+        }
+        if let Some(old) = old_occupations.remove(&o.soc) {
+            // Carry over what other sources and imports added to the record being replaced.
+            o.demand = old.demand.into_iter().filter(|d| !mine(&d.provenance)).collect();
+            o.wages = old.wages.into_iter().filter(|w| !mine(&w.provenance)).collect();
+            o.programs = old.programs.into_iter().filter(|p| !mine(&p.provenance)).collect();
+            o.clusters = old.clusters.into_iter().filter(|c| !mine(&c.provenance)).collect();
+            o.cluster = o.cluster.or(old.cluster);
+            o.subcluster = o.subcluster.or(old.subcluster);
+            for c in old.entry_credentials {
+                if !o.entry_credentials.contains(&c) {
+                    o.entry_credentials.push(c);
+                }
+            }
+            for c in old.competencies {
+                if !removed_competencies.contains(&c) && !o.competencies.contains(&c) {
+                    o.competencies.push(c);
+                }
+            }
+        }
+        next.occupations.push(o);
+    }
+    let items: HashSet<String> = next
+        .courses
+        .iter()
+        .map(|c| c.id.0.clone())
+        .chain(next.credentials.iter().map(|c| c.id.0.clone()))
+        .collect();
+    for mut c in owned.courses {
+        if items.contains(c.id.as_str()) {
+            warnings.add(
+                "kept_existing_record",
+                "records already in the catalog from elsewhere were kept instead of the pulled ones",
+                format!("course {}", c.id),
+            );
+            continue;
+        }
+        if let Some(old) = old_courses.get(&c.id) {
+            c.sced_title = c.sced_title.or(old.sced_title.clone());
+        }
+        next.courses.push(c);
+    }
+    for c in owned.credentials {
+        if items.contains(c.id.as_str()) {
+            warnings.add(
+                "kept_existing_record",
+                "records already in the catalog from elsewhere were kept instead of the pulled ones",
+                format!("credential {}", c.id),
+            );
+            continue;
+        }
+        next.credentials.push(c);
+    }
+    let pathway_ids: HashSet<String> = next.pathways.iter().map(|p| p.id.clone()).collect();
+    for p in owned.pathways {
+        if pathway_ids.contains(&p.id) {
+            warnings.add(
+                "kept_existing_record",
+                "records already in the catalog from elsewhere were kept instead of the pulled ones",
+                format!("pathway {}", p.id),
+            );
+            continue;
+        }
+        next.pathways.push(p);
+    }
+
+    // 4. Enrichments onto existing records.
+    let occ_ix: HashMap<SocCode, usize> = next
+        .occupations
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.soc.clone(), i))
+        .collect();
+    let mut seen_unmatched: HashSet<String> = HashSet::new();
+    let mut unmatched = |w: &mut Warnings, soc: &str| {
+        if !seen_unmatched.insert(soc.to_owned()) {
+            return;
+        }
+        w.add(
+            "unmatched_occupation",
+            "SOC codes in the source that match no catalog occupation (enrichments never create occupations; pull onet_db first)",
+            soc,
+        )
+    };
+    for (soc, d) in enrich.demand {
+        match occ_ix.get(soc.as_str()) {
+            Some(&i) => {
+                let o = &mut next.occupations[i];
+                o.demand.retain(|x| x.region != d.region);
+                o.demand.push(d);
+            }
+            None => unmatched(warnings, &soc),
+        }
+    }
+    for (soc, w) in enrich.wages {
+        match occ_ix.get(soc.as_str()) {
+            Some(&i) => {
+                let o = &mut next.occupations[i];
+                o.wages.retain(|x| x.region != w.region);
+                o.wages.push(w);
+            }
+            None => unmatched(warnings, &soc),
+        }
+    }
+    for (soc, p) in enrich.programs {
+        match occ_ix.get(soc.as_str()) {
+            Some(&i) => {
+                let o = &mut next.occupations[i];
+                if !o.programs.iter().any(|x| x.cip == p.cip) {
+                    o.programs.push(p);
+                }
+            }
+            None => unmatched(warnings, &soc),
+        }
+    }
+    for (soc, c) in enrich.clusters {
+        match occ_ix.get(soc.as_str()) {
+            Some(&i) => {
+                let o = &mut next.occupations[i];
+                if !o
+                    .clusters
+                    .iter()
+                    .any(|x| x.cluster == c.cluster && x.subcluster == c.subcluster)
+                {
+                    if o.cluster.is_none() {
+                        o.cluster = Some(c.cluster.clone());
+                        o.subcluster = c.subcluster.clone();
+                    }
+                    o.clusters.push(c);
+                }
+            }
+            None => unmatched(warnings, &soc),
+        }
+    }
+    if let Some(titles) = &enrich.sced_titles {
+        for c in &mut next.courses {
+            let Some(code) = c.codes.sced.as_deref() else { continue };
+            let code5 = format!("{:0>5}", code.trim());
+            match titles.get(&code5) {
+                Some(t) => c.sced_title = Some(t.clone()),
+                None => warnings.add(
+                    "unknown_sced_code",
+                    "catalog courses whose SCED code is not in the pulled SCED list",
+                    format!("{} ({code})", c.id),
+                ),
+            }
+        }
+    }
+
+    // 5. Drop links the new dataset leaves dangling, in records this pull or its source made.
+    prune(&mut next, warnings);
+    prune_pulled_requirements(&mut next, &mine, warnings);
+
+    // 6. Re-resolve crosswalk program links to the credentials carrying their CIP code.
+    relink_crosswalk(&mut next);
+
+    next.canonicalize();
+    next
+}
+
+fn prune(b: &mut Bundle, warnings: &mut Warnings) {
+    let comps: HashSet<CompetencyId> = b.competencies.iter().map(|c| c.id.clone()).collect();
+    let drop_comp = |list: &mut Vec<CompetencyId>, owner: &str, w: &mut Warnings| {
+        list.retain(|c| {
+            let keep = comps.contains(c);
+            if !keep {
+                w.add(
+                    "dropped_reference",
+                    "references to records the dataset does not have were dropped",
+                    format!("{owner} -> competency {c}"),
+                );
+            }
+            keep
+        });
+    };
+    for o in &mut b.occupations {
+        drop_comp(&mut o.competencies, o.soc.as_str(), warnings);
+    }
+    for c in &mut b.courses {
+        drop_comp(&mut c.competencies, c.id.as_str(), warnings);
+    }
+    for c in &mut b.credentials {
+        drop_comp(&mut c.competencies, c.id.as_str(), warnings);
+    }
+    for c in &mut b.competencies {
+        if let Some(p) = &c.parent
+            && !comps.contains(p)
+        {
+            warnings.add(
+                "dropped_reference",
+                "references to records the dataset does not have were dropped",
+                format!("{} -> parent {p}", c.id),
+            );
+            c.parent = None;
+        }
+    }
+    let courses: HashSet<CourseId> = b.courses.iter().map(|c| c.id.clone()).collect();
+    for c in &mut b.courses {
+        c.parts.retain(|p| courses.contains(p));
+    }
+}
+
+/// Drops requirement-group items and pathway-component targets that name nothing in the
+/// dataset, in the records this pull made (a CTDL document naming resources it does not hold).
+fn prune_pulled_requirements(b: &mut Bundle, mine: &dyn Fn(&Option<Provenance>) -> bool, warnings: &mut Warnings) {
+    let items: HashSet<String> = b
+        .courses
+        .iter()
+        .map(|c| c.id.0.clone())
+        .chain(b.credentials.iter().map(|c| c.id.0.clone()))
+        .collect();
+    let fix = |owner: &str, groups: &mut Vec<RequirementGroup>, w: &mut Warnings| {
+        for g in groups.iter_mut() {
+            let (choose, from) = match g {
+                RequirementGroup::Choose { choose, from } => (Some(choose), from),
+                RequirementGroup::MinCredits { from, .. } => (None, from),
+            };
+            from.retain(|i| {
+                let keep = items.contains(i.as_str());
+                if !keep {
+                    w.add(
+                        "dropped_reference",
+                        "references to records the dataset does not have were dropped",
+                        format!("{owner} -> {i}"),
+                    );
+                }
+                keep
+            });
+            if let Some(c) = choose {
+                *c = (*c).min(from.len() as u32);
+            }
+        }
+        groups.retain(|g| !g.from().is_empty());
+    };
+    for c in b.courses.iter_mut().filter(|c| mine(&c.provenance)) {
+        fix(c.id.as_str(), &mut c.prerequisites, warnings);
+    }
+    for c in b.credentials.iter_mut().filter(|c| mine(&c.provenance)) {
+        fix(c.id.as_str(), &mut c.requires, warnings);
+    }
+    for p in b.pathways.iter_mut().filter(|p| mine(&p.provenance)) {
+        for c in &mut p.components {
+            if c.target.as_ref().is_some_and(|t| !items.contains(t.as_str())) {
+                c.target = None;
+            }
+        }
+    }
+}
+
+/// Sets every crosswalk program link's `credentials` to the catalog credentials carrying its
+/// CIP code. Time O(credentials + links).
+pub fn relink_crosswalk(b: &mut Bundle) {
+    let mut by_cip: HashMap<String, Vec<CredentialId>> = HashMap::new();
+    for c in &b.credentials {
+        if let Some(cip) = c.codes.cip.as_deref().and_then(super::cip_code) {
+            by_cip.entry(cip).or_default().push(c.id.clone());
+        }
+    }
+    for o in &mut b.occupations {
+        for p in &mut o.programs {
+            if p.evidence == Evidence::Crosswalk {
+                let mut creds = by_cip.get(&p.cip).cloned().unwrap_or_default();
+                creds.sort();
+                p.credentials = creds;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::Enrichment;
+
+    fn prov(source: &str) -> Option<Provenance> {
+        Some(Provenance {
+            source: source.into(),
+            url: Some("http://x/".into()),
+            release: None,
+            retrieved_at: None,
+        })
+    }
+
+    fn occ(soc: &str, source: &str) -> Occupation {
+        serde_json::from_value(serde_json::json!({"soc": soc, "title": soc}))
+            .map(|mut o: Occupation| {
+                o.provenance = prov(source);
+                o
+            })
+            .unwrap()
+    }
+
+    fn demand(region: &str, employment: f64, source: &str) -> Demand {
+        let mut d: Demand =
+            serde_json::from_value(serde_json::json!({"region": region, "employment": employment})).unwrap();
+        d.provenance = prov(source);
+        d
+    }
+
+    #[test]
+    fn a_pull_replaces_its_own_records_and_leaves_imported_ones() {
+        let mut imported = occ("29-1141", "import");
+        imported.provenance = None;
+        let current = Bundle {
+            occupations: vec![imported, occ("11-1011", "onet_db"), occ("11-1021", "onet_db")],
+            ..Default::default()
+        };
+        let pulled = Pulled {
+            owned: Bundle {
+                occupations: vec![occ("11-1011", "onet_db"), occ("29-1141", "onet_db")],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let mut w = Warnings::default();
+        let next = apply(&current, SourceKind::OnetDb, "http://x/", pulled, &mut w);
+        let socs: Vec<&str> = next.occupations.iter().map(|o| o.soc.as_str()).collect();
+        assert_eq!(socs, ["11-1011", "29-1141"]);
+        assert!(next.occupations[1].provenance.is_none(), "the imported record stays");
+        assert_eq!(w.count("kept_existing_record"), 1);
+    }
+
+    #[test]
+    fn enrichments_replace_their_region_and_survive_a_new_release() {
+        let mut o = occ("29-1141", "onet_db");
+        o.demand = vec![demand("US", 1.0, "import"), demand("TX", 5.0, "import")];
+        let current = Bundle {
+            occupations: vec![o],
+            ..Default::default()
+        };
+        let pulled = Pulled {
+            enrich: Enrichment {
+                demand: vec![
+                    ("29-1141".into(), demand("US", 3_391_000.0, "bls_projections")),
+                    ("99-9999".into(), demand("US", 1.0, "bls_projections")),
+                ],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let mut w = Warnings::default();
+        let next = apply(&current, SourceKind::BlsProjections, "http://x/", pulled, &mut w);
+        let d = &next.occupations[0].demand;
+        assert_eq!(d.len(), 2);
+        assert!(d.iter().any(|d| d.region == "US" && d.employment == Some(3_391_000.0)));
+        assert_eq!(w.count("unmatched_occupation"), 1);
+
+        // A new O*NET release replaces the occupation and keeps the BLS figures.
+        let pulled = Pulled {
+            owned: Bundle {
+                occupations: vec![occ("29-1141", "onet_db")],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let again = apply(&next, SourceKind::OnetDb, "http://y/", pulled, &mut Warnings::default());
+        assert_eq!(again.occupations[0].demand.len(), 2);
+    }
+}

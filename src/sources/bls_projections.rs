@@ -1,0 +1,143 @@
+//! BLS Employment Projections, occupation workbook (`occupation.xlsx`, sheet "Table 1.2":
+//! occupational projections and worker characteristics), or the same table as CSV.
+//!
+//! One national (`US`) demand record per detailed SOC occupation ("Line item" rows; "Summary"
+//! rows are aggregates and are skipped): employment now and projected, change, percent
+//! change, annual openings, median annual wage, typical entry education, related work
+//! experience and on-the-job training. The projection period (`2024-34`) is read from the
+//! headers and kept as `period` and as the provenance's release.
+//!
+//! Units: employment, change and openings are **thousands** in the source and are stored as
+//! people (x 1000, rounded). `—` means the figure is not available and is stored as absent,
+//! never as zero. A top-coded wage (`>=$239,200`) is stored as its lower bound and listed in
+//! the `top_coded_wage` warning. A cell that should be a number and is not fails the pull
+//! with its row and column.
+//!
+//! Enrichment only: rows whose SOC code matches no catalog occupation are listed in the
+//! `unmatched_occupation` warning (see [the ownership rules](super)).
+
+use super::table::{Table, cell, number, read_table};
+use super::{Context, Fetched, PullError, Pulled};
+use crate::domain::Demand;
+
+pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
+    let mut pulled = Pulled::default();
+    let t = read_table(
+        f.bytes.clone(),
+        &["Table 1.2"],
+        &["National Employment Matrix code", "Occupation type", "Employment,"],
+        "the projections table (Table 1.2)",
+        &mut pulled.warnings,
+    )?;
+    let col = |name: &str| t.col(name);
+    let c_code = col("National Employment Matrix code")?;
+    let c_type = col("Occupation type")?;
+    let employment_cols: Vec<usize> = t
+        .headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| {
+            let n = super::table::norm(h);
+            n.starts_with("employment,") && !n.contains("distribution") && !n.contains("change")
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let [c_now, c_then] = employment_cols[..] else {
+        return Err(PullError::new(
+            "the projections table should have two `Employment, YYYY` columns (now and projected)",
+        ));
+    };
+    let c_change = col("Employment change, numeric")?;
+    let c_pct = col("Employment change, percent")?;
+    let c_open = col("Occupational openings")?;
+    let c_wage = col("Median annual wage")?;
+    let c_edu = t.find("Typical education needed for entry");
+    let c_exp = t.find("Work experience in a related occupation");
+    let c_train = t.find("Typical on-the-job training");
+    let period = period(&t, c_change);
+    pulled.release = period.clone();
+    let prov = ctx.provenance(period.as_deref());
+
+    let thousands = |v: Option<f64>| v.map(|x| (x * 1000.0).round());
+    let text = |row: &[String], c: Option<usize>| {
+        c.map(|c| cell(row, c))
+            .filter(|s| !s.is_empty() && !matches!(*s, "—" | "–" | "-"))
+            .map(str::to_owned)
+    };
+    let (mut detailed, mut summary, mut other) = (0u64, 0u64, 0u64);
+    for (row_no, row) in &t.rows {
+        match cell(row, c_type) {
+            "Line item" => {}
+            "Summary" => {
+                summary += 1;
+                continue;
+            }
+            _ => {
+                other += 1;
+                continue;
+            }
+        }
+        let raw = cell(row, c_code);
+        let Some(soc) = super::soc_detailed(raw) else {
+            pulled.warnings.add(
+                "skipped_row",
+                "rows skipped because their code is not a SOC code",
+                format!("row {row_no} ({raw})"),
+            );
+            continue;
+        };
+        detailed += 1;
+        let wage_raw = cell(row, c_wage);
+        let median_wage = if let Some(bound) = wage_raw.strip_prefix(">=") {
+            pulled.warnings.add(
+                "top_coded_wage",
+                "median wages BLS publishes only as a lower bound (stored as that bound)",
+                format!("{soc} ({wage_raw})"),
+            );
+            let b = bound.replace(['$', ','], "");
+            Some(b.trim().parse::<f64>().map_err(|_| {
+                PullError::new(format!(
+                    "{}, row {row_no}: the wage `{wage_raw}` is not a number",
+                    t.what
+                ))
+            })?)
+        } else {
+            number(&t, *row_no, row, c_wage)?
+        };
+        let demand = Demand {
+            region: "US".into(),
+            employment: thousands(number(&t, *row_no, row, c_now)?),
+            projected_employment: thousands(number(&t, *row_no, row, c_then)?),
+            growth_pct: number(&t, *row_no, row, c_pct)?,
+            annual_openings: thousands(number(&t, *row_no, row, c_open)?),
+            median_wage,
+            typical_entry_education: text(row, c_edu),
+            provenance: Some(prov.clone()),
+            change: thousands(number(&t, *row_no, row, c_change)?),
+            experience: text(row, c_exp),
+            training: text(row, c_train),
+            period: period.clone(),
+        };
+        if demand.employment.is_none() {
+            pulled.warnings.add(
+                "unknown_figure",
+                "occupations whose employment BLS marks unavailable (—); stored as unknown, not zero",
+                soc.clone(),
+            );
+        }
+        pulled.enrich.demand.push((soc, demand));
+    }
+    pulled.counts.insert("rows".into(), t.rows.len() as u64);
+    pulled.counts.insert("detailed_occupations".into(), detailed);
+    pulled.counts.insert("summary_rows".into(), summary);
+    pulled.counts.insert("other_rows".into(), other);
+    Ok(pulled)
+}
+
+/// `Employment change, numeric, 2024–34` -> `2024-34`.
+fn period(t: &Table, c_change: usize) -> Option<String> {
+    let h = t.headers.get(c_change)?.replace(['–', '—'], "-");
+    let last = h.rsplit(',').next()?.trim().to_owned();
+    let (a, b) = last.split_once('-')?;
+    (a.len() == 4 && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit())).then_some(last)
+}

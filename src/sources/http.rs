@@ -1,0 +1,355 @@
+//! The wire client every connector shares: timeouts, retries with exponential backoff and
+//! jitter, conditional GET, a size cap and a redirect limit.
+//!
+//! Retried: timeouts, connection errors, bodies cut off before their end, and 5xx answers.
+//! Not retried: 4xx answers (the request is wrong; repeating it will not help), a body over
+//! the size cap, too many redirects. The delay before retry `n` (1-based) is
+//! `backoff * 2^(n-1)`, stretched by a random factor in `[1, 2)` so that many clients do not
+//! retry in step.
+
+use super::{Fetched, PullError};
+use crate::settings::PullSettings;
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Conditional-GET validators of the last successful pull of one URL.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Validators {
+    #[serde(default)]
+    pub etag: Option<String>,
+    #[serde(default)]
+    pub last_modified: Option<String>,
+    /// SHA-256 (hex) of the body last imported, to skip servers that ignore validators.
+    #[serde(default)]
+    pub sha256: Option<String>,
+}
+
+/// The outcome of a GET.
+#[derive(Debug)]
+pub enum Outcome {
+    /// 304: the source has not changed since the validators were taken.
+    NotModified,
+    Fetched(Fetched),
+}
+
+/// One HTTP client for all pulls.
+pub struct Fetcher {
+    client: reqwest::Client,
+    settings: PullSettings,
+}
+
+/// One failed attempt, and whether another is worth making.
+struct Failure {
+    message: String,
+    retry: bool,
+}
+
+impl Fetcher {
+    pub fn new(settings: &PullSettings) -> Result<Fetcher, PullError> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.timeout)
+            .redirect(reqwest::redirect::Policy::limited(settings.max_redirects))
+            .user_agent(concat!("careermap/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| PullError::new(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Fetcher {
+            client,
+            settings: settings.clone(),
+        })
+    }
+
+    /// GETs `url`, conditionally when `validators` are given. `attempts` counts every request
+    /// made.
+    pub async fn get(
+        &self,
+        url: &str,
+        validators: Option<&Validators>,
+        accept: &str,
+        attempts: &mut u32,
+    ) -> Result<Outcome, PullError> {
+        let make = || {
+            let mut req = self.client.get(url).header(ACCEPT, accept);
+            if let Some(v) = validators {
+                if let Some(etag) = &v.etag {
+                    req = req.header(IF_NONE_MATCH, etag);
+                }
+                if let Some(lm) = &v.last_modified {
+                    req = req.header(IF_MODIFIED_SINCE, lm);
+                }
+            }
+            req
+        };
+        self.with_retries(url, make, attempts).await
+    }
+
+    /// POSTs a JSON body (the BLS API) and returns the answer.
+    pub async fn post_json(
+        &self,
+        url: &str,
+        body: &serde_json::Value,
+        attempts: &mut u32,
+    ) -> Result<Fetched, PullError> {
+        let bytes = serde_json::to_vec(body).expect("JSON serialises");
+        let make = || {
+            self.client
+                .post(url)
+                .header(CONTENT_TYPE, "application/json")
+                .header(ACCEPT, "application/json")
+                .body(bytes.clone())
+        };
+        match self.with_retries(url, make, attempts).await? {
+            Outcome::Fetched(f) => Ok(f),
+            Outcome::NotModified => Err(PullError::new(format!("{url} answered 304 Not Modified to a POST"))),
+        }
+    }
+
+    async fn with_retries(
+        &self,
+        url: &str,
+        make: impl Fn() -> reqwest::RequestBuilder,
+        attempts: &mut u32,
+    ) -> Result<Outcome, PullError> {
+        let mut failures: Vec<String> = Vec::new();
+        for attempt in 0..=self.settings.retries {
+            if attempt > 0 {
+                let factor = 1.0 + fastrand::f64();
+                let base = self.settings.backoff.as_secs_f64() * f64::from(1u32 << (attempt - 1).min(16));
+                tokio::time::sleep(Duration::from_secs_f64(base * factor)).await;
+            }
+            *attempts += 1;
+            match self.once(make()).await {
+                Ok(outcome) => return Ok(outcome),
+                Err(f) => {
+                    tracing::warn!(url, attempt = attempt + 1, error = %f.message, retry = f.retry, "pull request failed");
+                    if !f.retry {
+                        return Err(PullError::new(f.message));
+                    }
+                    failures.push(f.message);
+                }
+            }
+        }
+        let n = failures.len();
+        let last = failures.pop().unwrap_or_default();
+        let message = if failures.iter().all(|f| *f == last) {
+            format!("{last} {} (1 attempt and {} retries)", times(n), n - 1)
+        } else {
+            format!("gave up after {n} attempts; the last one: {last}")
+        };
+        Err(PullError::new(message))
+    }
+
+    async fn once(&self, req: reqwest::RequestBuilder) -> Result<Outcome, Failure> {
+        let mut resp = req.send().await.map_err(|e| self.describe(e))?;
+        let status = resp.status();
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(Outcome::NotModified);
+        }
+        if status.is_server_error() {
+            return Err(Failure {
+                message: format!("the server answered {}", status_text(status)),
+                retry: true,
+            });
+        }
+        if !status.is_success() {
+            return Err(Failure {
+                message: format!("the server answered {}; not retried", status_text(status)),
+                retry: false,
+            });
+        }
+        let cap = self.settings.max_bytes;
+        let declared = resp.content_length();
+        if let Some(n) = declared
+            && n > cap as u64
+        {
+            return Err(Failure {
+                message: format!("the body is {n} bytes, over the limit of {cap} (CAREERMAP_PULL_MAX_BYTES)"),
+                retry: false,
+            });
+        }
+        let headers = resp.headers().clone();
+        let final_url = resp.url().to_string();
+        let mut bytes = Vec::with_capacity(declared.unwrap_or(64 * 1024).min(cap as u64) as usize);
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if bytes.len() + chunk.len() > cap {
+                        return Err(Failure {
+                            message: format!("the body is over the limit of {cap} bytes (CAREERMAP_PULL_MAX_BYTES)"),
+                            retry: false,
+                        });
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) if e.is_timeout() => return Err(self.describe(e)),
+                Err(_) => {
+                    let of = declared.map(|n| format!(" of {n}")).unwrap_or_default();
+                    return Err(Failure {
+                        message: format!(
+                            "the connection closed before the body was complete (got {} bytes{of})",
+                            bytes.len()
+                        ),
+                        retry: true,
+                    });
+                }
+            }
+        }
+        if let Some(n) = declared
+            && n != bytes.len() as u64
+        {
+            return Err(Failure {
+                message: format!("the body was cut off (got {} of {n} bytes)", bytes.len()),
+                retry: true,
+            });
+        }
+        Ok(Outcome::Fetched(Fetched {
+            bytes,
+            content_type: header(&headers, CONTENT_TYPE),
+            final_url,
+            etag: header(&headers, ETAG),
+            last_modified: header(&headers, LAST_MODIFIED),
+        }))
+    }
+
+    fn describe(&self, e: reqwest::Error) -> Failure {
+        if e.is_timeout() {
+            Failure {
+                message: format!(
+                    "the request timed out (limit {}, CAREERMAP_PULL_TIMEOUT)",
+                    humantime::format_duration(self.settings.timeout)
+                ),
+                retry: true,
+            }
+        } else if e.is_redirect() {
+            Failure {
+                message: format!(
+                    "the server redirected more than {} times (CAREERMAP_PULL_MAX_REDIRECTS)",
+                    self.settings.max_redirects
+                ),
+                retry: false,
+            }
+        } else if e.is_connect() {
+            Failure {
+                message: format!("could not connect: {}", root_cause(&e)),
+                retry: true,
+            }
+        } else if root_cause(&e).contains("closed before message completed") {
+            Failure {
+                message: "the connection closed before the response was complete".into(),
+                retry: true,
+            }
+        } else if e.is_builder() {
+            Failure {
+                message: format!("the URL cannot be requested: {}", root_cause(&e)),
+                retry: false,
+            }
+        } else {
+            Failure {
+                message: format!("the request failed: {}", root_cause(&e)),
+                retry: true,
+            }
+        }
+    }
+}
+
+fn times(n: usize) -> String {
+    match n {
+        1 => "once".into(),
+        2 => "twice".into(),
+        3 => "three times".into(),
+        4 => "four times".into(),
+        n => format!("{n} times"),
+    }
+}
+
+fn status_text(s: StatusCode) -> String {
+    format!("{} {}", s.as_u16(), s.canonical_reason().unwrap_or(""))
+        .trim_end()
+        .to_owned()
+}
+
+fn header(h: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {
+    h.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+/// The innermost cause, which is the readable part of a reqwest error chain.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// Checks that a body looks like what a parser expects, so that an HTML error page or a
+/// login form served with 200 fails with a clear sentence instead of a parse error.
+pub fn sniff(f: &Fetched, expected: Expected) -> Result<(), PullError> {
+    let head = &f.bytes[..f.bytes.len().min(512)];
+    let is_zip = head.starts_with(b"PK\x03\x04");
+    let is_ole = head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+    let text = String::from_utf8_lossy(head)
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .to_lowercase();
+    let is_html = text.starts_with("<!doctype html") || text.starts_with("<html") || text.starts_with("<head");
+    let ctype = f
+        .content_type
+        .as_deref()
+        .unwrap_or("no content type")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_owned();
+    let got = if is_html {
+        if ctype.contains("html") {
+            ctype.clone()
+        } else {
+            format!("an HTML page ({ctype})")
+        }
+    } else {
+        ctype.clone()
+    };
+    let ok = match expected {
+        Expected::Zip => is_zip,
+        Expected::Workbook => is_zip || is_ole,
+        Expected::WorkbookOrText => is_zip || is_ole || (!is_html && !head.is_empty()),
+        Expected::Json => !is_html && (text.starts_with('{') || text.starts_with('[')),
+    };
+    if ok {
+        Ok(())
+    } else if f.bytes.is_empty() {
+        Err(PullError::new(format!(
+            "expected {} but the body is empty",
+            expected.describe()
+        )))
+    } else {
+        Err(PullError::new(format!(
+            "expected {} but got {got}",
+            expected.describe()
+        )))
+    }
+}
+
+/// What a parser expects to receive.
+#[derive(Debug, Clone, Copy)]
+pub enum Expected {
+    Zip,
+    Workbook,
+    WorkbookOrText,
+    Json,
+}
+
+impl Expected {
+    fn describe(self) -> &'static str {
+        match self {
+            Expected::Zip => "a zip archive",
+            Expected::Workbook => "an xlsx workbook",
+            Expected::WorkbookOrText => "an xlsx workbook or a CSV file",
+            Expected::Json => "a JSON document",
+        }
+    }
+}

@@ -1,0 +1,1205 @@
+//! Pulling sources through the real HTTP path: a local actix server serves the real files of
+//! `../shared/data` (and our own small fixtures) the way the upstreams publish them, and can
+//! misbehave on demand. Tests that need the shared data skip, saying so, when it is absent.
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use careermap::settings::{Secret, Settings};
+use careermap::startup::Application;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+const TOKEN: &str = "test-token-0123456789";
+
+// ---- the local upstream -------------------------------------------------------------------
+
+fn shared_data() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    dir.is_dir().then_some(dir)
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sources")
+}
+
+/// Zips every file of `dir` (deflated), as O*NET distributes its database.
+fn zip_dir(dir: &Path, folder: &str) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for p in entries {
+        let name = format!("{folder}/{}", p.file_name().unwrap().to_string_lossy());
+        w.start_file(name, opts).unwrap();
+        w.write_all(&std::fs::read(&p).unwrap()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn onet_excel_zip() -> &'static Vec<u8> {
+    static ZIP: OnceLock<Vec<u8>> = OnceLock::new();
+    ZIP.get_or_init(|| zip_dir(&shared_data().unwrap().join("onet/db_29_3_excel"), "db_29_3_excel"))
+}
+
+/// The O*NET text distribution's layout, made from the Excel files: tab-delimited, without the
+/// `Title` (occupation title, except in Occupation Data) and `Scale Name` columns the Excel
+/// files add.
+fn onet_text_zip_from_excel(data: &Path) -> Vec<u8> {
+    use calamine::Reader;
+    let dir = data.join("onet/db_29_3_excel");
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for name in ["Occupation Data", "Job Zones", "Skills", "Knowledge"] {
+        let mut wb = calamine::open_workbook_auto(dir.join(format!("{name}.xlsx"))).unwrap();
+        let range = wb.worksheet_range_at(0).unwrap().unwrap();
+        let mut rows = range.rows();
+        let header: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+        let keep: Vec<usize> = (0..header.len())
+            .filter(|&i| name == "Occupation Data" || (header[i] != "Title" && header[i] != "Scale Name"))
+            .collect();
+        let mut out = String::new();
+        let line = |cells: Vec<String>| keep.iter().map(|&i| cells[i].clone()).collect::<Vec<_>>().join("\t") + "\n";
+        out.push_str(&line(header.clone()));
+        for r in rows {
+            out.push_str(&line(r.iter().map(careermap::sources::table::cell_text).collect()));
+        }
+        w.start_file(format!("db_29_3_text/{name}.txt"), opts).unwrap();
+        w.write_all(out.as_bytes()).unwrap();
+    }
+    w.start_file("db_29_3_text/Read Me.txt", opts).unwrap();
+    w.write_all(&std::fs::read(dir.join("Read Me.txt")).unwrap()).unwrap();
+    w.finish().unwrap().into_inner()
+}
+
+#[derive(Clone)]
+struct Upstream {
+    hits: Arc<Mutex<HashMap<String, u32>>>,
+    data: Option<PathBuf>,
+}
+
+impl Upstream {
+    fn hit(&self, path: &str) -> u32 {
+        let mut h = self.hits.lock().unwrap();
+        let n = h.entry(path.to_owned()).or_default();
+        *n += 1;
+        *n
+    }
+
+    /// The bytes behind a path: `data/...` (shared data), `fixtures/...`, `zip/onet_excel.zip`,
+    /// `zip/onet_text.zip`, `malformed/bls.csv`.
+    fn body(&self, rest: &str) -> Option<Vec<u8>> {
+        match rest {
+            "zip/onet_excel.zip" => return self.data.as_ref().map(|_| onet_excel_zip().clone()),
+            "zip/onet_text.zip" => return Some(zip_dir(&fixtures().join("onet_text"), "db_99_1_text")),
+            "zip/onet_excel_as_text.zip" => return self.data.as_ref().map(|d| onet_text_zip_from_excel(d)),
+            "zip/oesm24nat.zip" => {
+                // BLS publishes the OEWS workbook inside a zip.
+                let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+                w.start_file(
+                    "oesm24national/national_M2024_dl.xlsx",
+                    zip::write::SimpleFileOptions::default(),
+                )
+                .unwrap();
+                w.write_all(&std::fs::read(self.data.as_ref()?.join("bls_oews/national_M2024_dl.xlsx")).ok()?)
+                    .unwrap();
+                return Some(w.finish().unwrap().into_inner());
+            }
+            "malformed/bls.csv" => {
+                let csv = std::fs::read_to_string(self.data.as_ref()?.join("bls_ep/occupation_table_1.2_2024-34.csv"))
+                    .ok()?;
+                return Some(
+                    csv.replace(
+                        "Registered nurses,29-1141,Line item,3391,",
+                        "Registered nurses,29-1141,Line item,3391x,",
+                    )
+                    .into_bytes(),
+                );
+            }
+            _ => {}
+        }
+        let (root, rel) = rest.split_once('/')?;
+        let base = match root {
+            "data" => self.data.clone()?,
+            "fixtures" => fixtures(),
+            _ => return None,
+        };
+        let rel = percent_decode(rel);
+        if rel.contains("..") {
+            return None;
+        }
+        std::fs::read(base.join(rel)).ok()
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xls" => "application/vnd.ms-excel",
+        "csv" => "text/csv",
+        "json" => "application/json",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `/{mode}/{what}`: modes `ok`, `fail-once` (500 then success), `fail-always`, `stall`
+/// (answers after 3 s), `truncate` (half the body, then the connection drops), `html`
+/// (an HTML page with 200), `gone` (404). `ok` honours If-None-Match with 304.
+async fn upstream(req: HttpRequest, up: web::Data<Upstream>, body: web::Bytes) -> HttpResponse {
+    let path = req.path().trim_start_matches('/').to_owned();
+    let n = up.hit(&path);
+    let Some((mode, rest)) = path.split_once('/') else {
+        return HttpResponse::NotFound().finish();
+    };
+    if mode == "blsapi" {
+        return bls_api_answer(rest, &body);
+    }
+    if mode == "loop" {
+        return HttpResponse::Found()
+            .insert_header(("Location", format!("/loop/{rest}")))
+            .finish();
+    }
+    if mode == "html" {
+        return HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body("<!DOCTYPE html><html><body>Please log in</body></html>");
+    }
+    let Some(bytes) = up.body(rest) else {
+        return HttpResponse::NotFound().body("no such file");
+    };
+    let etag = format!(
+        "\"{:x}-{}\"",
+        bytes.len(),
+        bytes.iter().take(64).map(|b| *b as u32).sum::<u32>()
+    );
+    let ok = |bytes: Vec<u8>| {
+        HttpResponse::Ok()
+            .content_type(content_type(rest))
+            .insert_header(("ETag", etag.clone()))
+            .insert_header(("Last-Modified", "Tue, 01 Jul 2025 00:00:00 GMT"))
+            .body(bytes)
+    };
+    match mode {
+        "ok" => {
+            let inm = req.headers().get("If-None-Match").and_then(|v| v.to_str().ok());
+            if inm == Some(etag.as_str()) {
+                return HttpResponse::NotModified().finish();
+            }
+            ok(bytes)
+        }
+        "fail-once" if n == 1 => HttpResponse::InternalServerError().body("try again"),
+        "fail-once" => ok(bytes),
+        "fail-always" => HttpResponse::InternalServerError().body("broken"),
+        "stall" => {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            ok(bytes)
+        }
+        "truncate" => {
+            let len = bytes.len() as u64;
+            let half = bytes[..bytes.len() / 2].to_vec();
+            let chunks: Vec<Result<web::Bytes, std::io::Error>> = vec![
+                Ok(web::Bytes::from(half)),
+                Err(std::io::Error::other("connection dropped")),
+            ];
+            HttpResponse::Ok()
+                .content_type(content_type(rest))
+                .no_chunking(len)
+                .streaming(futures_util::stream::iter(chunks))
+        }
+        "gone" => HttpResponse::NotFound().body("gone"),
+        _ => HttpResponse::NotFound().finish(),
+    }
+}
+
+/// A BLS API v2 stand-in: `quota` answers REQUEST_NOT_PROCESSED; `ok` answers the series
+/// asked for from the fixture.
+fn bls_api_answer(mode: &str, body: &[u8]) -> HttpResponse {
+    if mode.starts_with("quota") {
+        return HttpResponse::Ok().json(json!({"status": "REQUEST_NOT_PROCESSED", "responseTime": 1,
+            "message": ["Request could not be serviced, as the daily threshold for total number of requests allocated to the user has been reached."],
+            "Results": {}}));
+    }
+    let req: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let fixture: Value = serde_json::from_slice(&std::fs::read(fixtures().join("bls_api.json")).unwrap()).unwrap();
+    let wanted: Vec<String> = req["seriesid"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    let series: Vec<Value> = fixture["Results"]["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| wanted.iter().any(|w| w == s["seriesID"].as_str().unwrap()))
+        .cloned()
+        .collect();
+    let mut answer = fixture.clone();
+    answer["Results"]["series"] = Value::Array(series);
+    HttpResponse::Ok().json(answer)
+}
+
+async fn start_upstream() -> (String, Upstream) {
+    let up = Upstream {
+        hits: Arc::new(Mutex::new(HashMap::new())),
+        data: shared_data(),
+    };
+    let state = web::Data::new(up.clone());
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::PayloadConfig::new(1 << 20))
+            .default_service(web::to(upstream))
+    })
+    .workers(2)
+    .bind("127.0.0.1:0")
+    .unwrap();
+    let port = server.addrs()[0].port();
+    actix_web::rt::spawn(server.run());
+    (format!("http://127.0.0.1:{port}"), up)
+}
+
+// ---- the app --------------------------------------------------------------------------------
+
+struct TestApp {
+    base: String,
+    catalog: Arc<careermap::service::Catalog>,
+    client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+async fn spawn_app(tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::for_tests(dir.path().join("data"));
+    settings.admin_token = Some(Secret::new(TOKEN));
+    tweak(&mut settings);
+    let app = Application::build(settings).unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let catalog = app.catalog();
+    actix_web::rt::spawn(app.run_until_stopped());
+    TestApp {
+        base,
+        catalog,
+        client: reqwest::Client::new(),
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    async fn post_pull(&self, body: Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}/v1/pulls", self.base))
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Starts a pull and waits for its job to finish.
+    async fn pull(&self, source: &str, url: &str) -> Value {
+        self.pull_with(json!({"source": source, "url": url})).await
+    }
+
+    async fn pull_with(&self, body: Value) -> Value {
+        let resp = self.post_pull(body.clone()).await;
+        assert_eq!(resp.status(), 202, "{body}: {}", resp.text().await.unwrap());
+        let id = resp.json::<Value>().await.unwrap()["job"].as_str().unwrap().to_owned();
+        for _ in 0..2400 {
+            let job = self.get(&format!("/v1/jobs/{id}")).await;
+            if job["state"] == "succeeded" || job["state"] == "failed" {
+                return job;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("job {id} did not finish");
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    async fn version(&self) -> u64 {
+        self.get("/health").await["dataset_version"].as_u64().unwrap()
+    }
+}
+
+fn warning<'a>(job: &'a Value, code: &str) -> Option<&'a Value> {
+    job["warnings"].as_array()?.iter().find(|w| w["code"] == code)
+}
+
+macro_rules! need_shared_data {
+    () => {
+        if shared_data().is_none() {
+            eprintln!("skipping: ../shared/data is absent");
+            return;
+        }
+    };
+}
+
+fn count_distinct_detailed_socs(data: &Path) -> usize {
+    // Occupation Data as O*NET's own text file (same rows as the Excel one, MANIFEST 1b).
+    let text = std::fs::read_to_string(data.join("onet/db_30_0_text_partial/Occupation Data.txt")).unwrap();
+    let socs: std::collections::BTreeSet<&str> = text
+        .lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| &l[..7])
+        .collect();
+    socs.len()
+}
+
+// ---- acceptance: registered nurses ------------------------------------------------------------
+
+#[actix_web::test]
+async fn registered_nurses_after_onet_bls_and_cip_soc() {
+    need_shared_data!();
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+
+    let onet = app.pull("onet_db", &format!("{up}/ok/zip/onet_excel.zip")).await;
+    assert_eq!(onet["state"], "succeeded", "{onet:#}");
+    assert_eq!(onet["release"], "O*NET 29.3");
+    let data = shared_data().unwrap();
+    let expected_occupations = count_distinct_detailed_socs(&data);
+    assert_eq!(expected_occupations, 867);
+    assert_eq!(onet["counts"]["onet_soc_codes"], 1016);
+    assert_eq!(onet["counts"]["occupations"], expected_occupations as u64);
+    // 35 Skills elements and 33 Knowledge elements (Content Model).
+    assert_eq!(onet["counts"]["competencies"], 68);
+    assert!(warning(&onet, "skipped_row").is_some(), "suppressed rows are reported");
+
+    let bls = app
+        .pull("bls_projections", &format!("{up}/ok/data/bls_ep/occupation.xlsx"))
+        .await;
+    assert_eq!(bls["state"], "succeeded", "{bls:#}");
+    assert_eq!(bls["release"], "2024-34");
+    assert_eq!(bls["counts"]["detailed_occupations"], 832);
+    let unmatched = warning(&bls, "unmatched_occupation").expect("BLS codes O*NET does not have are listed");
+    assert!(unmatched["count"].as_u64().unwrap() > 0);
+    assert!(!unmatched["examples"].as_array().unwrap().is_empty());
+
+    let cip = app
+        .pull("cip_soc", &format!("{up}/ok/data/cip/CIP2020_SOC2018_Crosswalk.xlsx"))
+        .await;
+    assert_eq!(cip["state"], "succeeded", "{cip:#}");
+    assert_eq!(cip["counts"]["rows"], 6097);
+
+    let health = app.get("/health").await;
+    assert_eq!(health["counts"]["occupations"], expected_occupations as u64);
+    assert_eq!(health["counts"]["competencies"], 68);
+    assert_eq!(health["dataset_version"], 3);
+
+    let rn = app.get("/v1/occupations/29-1141").await;
+    assert_eq!(rn["title"], "Registered Nurses");
+    assert_eq!(rn["job_zone"], 4, "Job Zones.xlsx: 29-1141.00 is zone 4");
+    let us = &rn["demand"][0];
+    assert_eq!(us["region"], "US");
+    assert_eq!(us["employment"], 3_391_000.0);
+    assert_eq!(us["projected_employment"], 3_557_100.0);
+    assert_eq!(us["change"], 166_100.0);
+    assert_eq!(us["growth_pct"], 4.9);
+    assert_eq!(us["annual_openings"], 189_100.0);
+    assert_eq!(us["median_wage"], 93_600.0);
+    assert_eq!(us["typical_entry_education"], "Bachelor's degree");
+    assert_eq!(us["experience"], "None");
+    assert_eq!(us["training"], "None");
+    assert_eq!(us["provenance"]["source"], "bls_projections");
+    assert_eq!(us["provenance"]["release"], "2024-34");
+    assert!(us["provenance"]["retrieved_at"].is_string());
+    assert!(us["provenance"]["url"].as_str().unwrap().ends_with("occupation.xlsx"));
+
+    let comps: Vec<&str> = rn["competencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(comps.contains(&"onet.2.A.1.a"), "reading comprehension: {comps:?}");
+    assert!(comps.contains(&"onet.2.C.5.a"), "medicine and dentistry: {comps:?}");
+    let med = app.get("/v1/competencies/onet.2.C.5.a").await;
+    assert_eq!(med["name"], "Medicine and Dentistry");
+    assert_eq!(med["tier"], 6);
+    assert_eq!(med["provenance"]["release"], "O*NET 29.3");
+    assert_eq!(app.get("/v1/competencies/onet.2.A.1.a").await["tier"], 2);
+    assert_eq!(rn["provenance"]["source"], "onet_db");
+    assert!(rn["onet_codes"].as_array().unwrap().len() >= 5);
+
+    let programs = rn["programs"].as_array().unwrap();
+    assert_eq!(programs.len(), 21, "21 CIP codes lead to 29-1141 in the crosswalk");
+    let adn = programs.iter().find(|p| p["cip"] == "51.3801").unwrap();
+    assert_eq!(adn["evidence"], "crosswalk");
+    assert_eq!(adn["title"], "Registered Nursing/Registered Nurse.");
+    assert_eq!(adn["provenance"]["source"], "cip_soc");
+}
+
+// ---- misbehaviour --------------------------------------------------------------------------
+
+async fn app_with_fixture_onet(up: &str) -> TestApp {
+    let app = spawn_app(|s| {
+        s.pull.timeout = Duration::from_secs(1);
+    })
+    .await;
+    let job = app.pull("onet_db", &format!("{up}/ok/zip/onet_text.zip")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    app
+}
+
+#[actix_web::test]
+async fn a_500_is_retried_and_then_succeeds() {
+    let (up, server) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let job = app
+        .pull(
+            "bls_projections",
+            &format!("{up}/fail-once/fixtures/bls_projections.csv"),
+        )
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["attempts"], 2);
+    assert_eq!(server.hits.lock().unwrap()["fail-once/fixtures/bls_projections.csv"], 2);
+    let rn = app.get("/v1/occupations/29-1141").await;
+    assert_eq!(rn["demand"][0]["employment"], 12_300.0);
+}
+
+#[actix_web::test]
+async fn repeated_500s_fail_the_job_and_keep_the_dataset() {
+    let (up, server) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let before = app.version().await;
+    let job = app
+        .pull(
+            "bls_projections",
+            &format!("{up}/fail-always/fixtures/bls_projections.csv"),
+        )
+        .await;
+    assert_eq!(job["state"], "failed");
+    assert_eq!(
+        job["error"],
+        "the server answered 500 Internal Server Error four times (1 attempt and 3 retries)"
+    );
+    assert_eq!(
+        server.hits.lock().unwrap()["fail-always/fixtures/bls_projections.csv"],
+        4
+    );
+    assert_eq!(app.version().await, before);
+    assert!(
+        app.get("/v1/occupations/29-1141").await["demand"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[actix_web::test]
+async fn a_404_is_not_retried() {
+    let (up, server) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let job = app.pull("cip_soc", &format!("{up}/gone/fixtures/cip_soc.csv")).await;
+    assert_eq!(job["state"], "failed");
+    assert_eq!(job["error"], "the server answered 404 Not Found; not retried");
+    assert_eq!(server.hits.lock().unwrap()["gone/fixtures/cip_soc.csv"], 1);
+}
+
+#[actix_web::test]
+async fn a_stall_past_the_timeout_fails_cleanly() {
+    let (up, _) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let before = app.version().await;
+    let job = app
+        .pull_with(json!({"source": "cip_soc", "url": format!("{up}/stall/fixtures/cip_soc.csv")}))
+        .await;
+    assert_eq!(job["state"], "failed");
+    let err = job["error"].as_str().unwrap();
+    assert!(err.starts_with("the request timed out (limit 1s"), "{err}");
+    assert!(err.contains("four times"), "{err}");
+    assert_eq!(app.version().await, before);
+}
+
+#[actix_web::test]
+async fn a_truncated_body_fails_cleanly() {
+    let (up, server) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let before = app.version().await;
+    let job = app
+        .pull("cip_soc", &format!("{up}/truncate/fixtures/cip_soc.csv"))
+        .await;
+    assert_eq!(job["state"], "failed");
+    let err = job["error"].as_str().unwrap();
+    assert!(
+        err.contains("before the body was complete")
+            || err.contains("before the response was complete")
+            || err.contains("cut off"),
+        "{err}"
+    );
+    assert_eq!(
+        server.hits.lock().unwrap()["truncate/fixtures/cip_soc.csv"],
+        4,
+        "retried"
+    );
+    assert_eq!(app.version().await, before);
+}
+
+#[actix_web::test]
+async fn a_malformed_row_fails_with_its_row_number() {
+    need_shared_data!();
+    let (up, _) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let before = app.version().await;
+    let job = app.pull("bls_projections", &format!("{up}/ok/malformed/bls.csv")).await;
+    assert_eq!(job["state"], "failed");
+    assert_eq!(
+        job["error"],
+        "the projections table (Table 1.2), row 437: column `Employment, 2024` should be a number, got `3391x`"
+    );
+    assert_eq!(app.version().await, before);
+}
+
+#[actix_web::test]
+async fn html_instead_of_a_workbook_fails_readably() {
+    let (up, _) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let before = app.version().await;
+    let job = app
+        .pull("bls_projections", &format!("{up}/html/fixtures/bls_projections.xlsx"))
+        .await;
+    assert_eq!(job["state"], "failed");
+    assert_eq!(job["error"], "expected an xlsx workbook but got text/html");
+    let job = app.pull("onet_db", &format!("{up}/html/zip/onet_text.zip")).await;
+    assert_eq!(job["error"], "expected a zip archive but got text/html");
+    assert_eq!(app.version().await, before);
+}
+
+#[actix_web::test]
+async fn an_unchanged_source_is_not_reimported() {
+    let (up, server) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let url = format!("{up}/ok/fixtures/cip_soc.csv");
+    let first = app.pull("cip_soc", &url).await;
+    assert_eq!(first["state"], "succeeded", "{first:#}");
+    let version = app.version().await;
+    let second = app.pull("cip_soc", &url).await;
+    assert_eq!(second["state"], "succeeded");
+    assert_eq!(second["not_modified"], true);
+    assert_eq!(second["dataset_version"], Value::Null);
+    assert_eq!(
+        warning(&second, "not_modified").unwrap()["examples"][0],
+        "the server answered 304 Not Modified"
+    );
+    assert_eq!(app.version().await, version, "no new dataset version");
+    assert_eq!(server.hits.lock().unwrap()["ok/fixtures/cip_soc.csv"], 2);
+    // `force` pulls anyway.
+    let forced = app
+        .pull_with(json!({"source": "cip_soc", "url": url, "options": {"force": true}}))
+        .await;
+    assert_eq!(forced["not_modified"], false);
+    assert_eq!(app.version().await, version + 1);
+
+    let sources = app.get("/v1/sources").await;
+    let s = sources["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["source"] == "cip_soc")
+        .unwrap();
+    assert_eq!(s["last_job"]["id"], forced["id"]);
+    assert_eq!(s["configured"], false);
+}
+
+#[actix_web::test]
+async fn bad_pull_requests_are_problems() {
+    let app = spawn_app(|_| {}).await;
+    for (body, needle) in [
+        (
+            json!({"source": "onet", "url": "http://x/"}),
+            "unknown source kind `onet`",
+        ),
+        (
+            json!({"source": "onet_db", "url": "ftp://x/db.zip"}),
+            "is not an http(s) URL",
+        ),
+        (json!({"source": "onet_db", "url": "not a url"}), "is not a URL"),
+        (json!({"source": "onet_db"}), "needs a `url`"),
+        (json!({"source": "case", "url": "abc"}), "CAREERMAP_CASE_BASE_URL"),
+    ] {
+        let resp = app.post_pull(body.clone()).await;
+        assert_eq!(resp.status(), 422, "{body}");
+        assert_eq!(resp.headers()["content-type"], "application/problem+json");
+        let p: Value = resp.json().await.unwrap();
+        assert!(p["detail"].as_str().unwrap().contains(needle), "{body}: {p}");
+    }
+    let resp = app
+        .client
+        .post(format!("{}/v1/pulls", app.base))
+        .json(&json!({"source": "sced", "url": "http://x/"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    let resp = app
+        .client
+        .get(format!("{}/v1/jobs/999", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+}
+
+// ---- CASE and CTDL --------------------------------------------------------------------------
+
+#[actix_web::test]
+async fn a_case_package_imports_with_its_hierarchy() {
+    need_shared_data!();
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    let url = format!("{up}/ok/data/case/opensalt-framework-20c5134f-423d-4097-a971-3dd5152bf507.json");
+    let job = app
+        .pull_with(json!({"source": "case", "url": url,
+            "options": {"case_tiers": {"Cluster": 2, "Standard": 2, "Component": 3}}}))
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["counts"]["items"], 16);
+    assert_eq!(job["counts"]["associations_isChildOf"], 16);
+    assert_eq!(job["counts"]["associations_exactMatchOf"], 16);
+    assert_eq!(
+        job["counts"]["hierarchy_links"], 14,
+        "two clusters are children of the document"
+    );
+    let b = app.catalog.snapshot();
+    let comps = &b.bundle().competencies;
+    assert_eq!(comps.len(), 16);
+    let by_code = |code: &str| comps.iter().find(|c| c.element_id.as_deref() == Some(code)).unwrap();
+    let a3a = by_code("CCSS.Math.Content.6.RP.A.3a");
+    let a3 = by_code("CCSS.Math.Content.6.RP.A.3");
+    let cluster = by_code("CCSS.Math.Content.6.RP.A");
+    assert_eq!(a3a.parent.as_ref(), Some(&a3.id));
+    assert_eq!(a3.parent.as_ref(), Some(&cluster.id));
+    assert_eq!(cluster.parent, None);
+    assert_eq!(a3a.tier, 3);
+    assert_eq!(a3.tier, 2);
+    assert_eq!(a3.framework.as_deref(), Some("What Standards Could Be"));
+    assert_eq!(
+        a3.id.as_str(),
+        a3.id.as_str().to_lowercase(),
+        "the CFItem GUID is the id"
+    );
+    let via_api = app.get(&format!("/v1/competencies/{}", a3a.id)).await;
+    assert_eq!(via_api["provenance"]["source"], "case");
+    assert_eq!(via_api["parent"], a3.id.as_str());
+}
+
+#[actix_web::test]
+async fn ctdl_pathways_keep_their_components_and_conditions() {
+    need_shared_data!();
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    let job = app
+        .pull(
+            "ctdl",
+            &format!("{up}/ok/data/ctdl/pathways-repo/PathwayConditions.json"),
+        )
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["counts"]["pathways"], 1);
+    assert_eq!(job["counts"]["components"], 6);
+    let snap = app.catalog.snapshot();
+    let p = &snap.bundle().pathways[0];
+    assert_eq!(p.id, "http://example.edu/a7f231f4-21cb-4ba3-8c03-4f7a5f67781c");
+    assert_eq!(
+        p.destination,
+        ["http://example.edu/b5107f1f-07a3-49fc-827f-14ccc318dcdf"]
+    );
+    assert_eq!(p.components.len(), 6);
+    let comp = |suffix: &str| p.components.iter().find(|c| c.id.ends_with(suffix)).unwrap();
+    let credential = comp("b5107f1f-07a3-49fc-827f-14ccc318dcdf");
+    assert_eq!(credential.kind, "CredentialComponent");
+    assert_eq!(
+        credential.has_child,
+        ["http://example.edu/ec05c0e5-3215-4707-a58e-2123d35ffd38"]
+    );
+    assert_eq!(credential.conditions[0].required_number, Some(1));
+    let assessment = comp("ec05c0e5-3215-4707-a58e-2123d35ffd38");
+    assert_eq!(assessment.kind, "AssessmentComponent");
+    assert_eq!(assessment.has_child.len(), 4);
+    let either = &assessment.conditions[0];
+    assert_eq!(either.logical_operator.as_deref(), Some("OR"));
+    assert_eq!(either.conditions.len(), 2);
+    assert_eq!(either.conditions[0].required_number, Some(2));
+    assert_eq!(either.conditions[0].target_components.len(), 3);
+    assert_eq!(either.conditions[1].required_number, Some(1));
+    let course_a = comp("2a45a345-8431-4a01-b645-a103d0d40ab");
+    assert_eq!(course_a.name.as_deref(), Some("Course A"));
+    assert_eq!(
+        comp("051a2f7a-ab1c-491a-8d97-abb4a4d83915").kind,
+        "CourseComponent",
+        "ceterms: prefix"
+    );
+    assert_eq!(app.get("/health").await["counts"]["pathways"], 1);
+}
+
+#[actix_web::test]
+async fn ctdl_credentials_courses_and_programs_import() {
+    need_shared_data!();
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    let ex = format!("{up}/ok/data/ctdl/ingest-examples");
+    let job = app
+        .pull("ctdl", &format!("{ex}/LearningProgram/1/LearningProgram-1-graph.json"))
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["counts"]["learning_programs"], 1);
+    assert_eq!(job["counts"]["courses"], 3);
+    let program = app.get("/v1/courses/ce-23b0e606-545c-4383-8630-f97ec3b190fa").await;
+    assert_eq!(program["title"], "Lifelong Learning Accelerator");
+    assert_eq!(program["system"], "postsecondary");
+    assert_eq!(
+        program["parts"],
+        json!([
+            "ce-7160aae4-5185-4564-95ab-428419974643",
+            "ce-3c5e4bbc-40c3-44eb-90c2-3f27d98d88f1",
+            "ce-991d72b1-c0fd-4d98-8294-6c47bc3a2122"
+        ])
+    );
+    assert_eq!(program["provenance"]["source"], "ctdl");
+    let course = app.get("/v1/courses/ce-7160aae4-5185-4564-95ab-428419974643").await;
+    assert_eq!(course["title"], "Personal Growth Mastery");
+    assert_eq!(course["cost"], 995.0);
+
+    let job = app.pull("ctdl", &format!("{ex}/Credential/1/Credential-1.json")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let dropped = warning(&job, "dropped_reference").expect("the program it requires is another document");
+    assert!(
+        dropped["examples"][0]
+            .as_str()
+            .unwrap()
+            .contains("LearningProgram-2.json")
+    );
+    let bsc = app.get("/v1/credentials/ce-edc318c1-aa67-47e2-9638-a8529e6612d4").await;
+    assert_eq!(bsc["kind"], "bachelor");
+    assert_eq!(bsc["ctid"], "ce-edc318c1-aa67-47e2-9638-a8529e6612d4");
+    // Both documents are kept: records are keyed by source and URL.
+    assert_eq!(app.get("/health").await["counts"]["courses"], 4);
+
+    let td = format!("{up}/ok/data/ctdl/json-validation-schema/test_data/credentialSchema");
+    let job = app
+        .pull("ctdl", &format!("{td}/2018-03-15_credential_1135_payload.json"))
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["counts"]["credentials"], 1);
+    assert_eq!(app.get("/health").await["counts"]["credentials"], 2);
+}
+
+// ---- every parser on our own small fixtures (no shared data needed) ----------------------------
+
+#[actix_web::test]
+async fn fixtures_of_every_format_pull_through_http() {
+    let (up, _) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let fx = format!("{up}/ok/fixtures");
+
+    // O*NET text zip: roll-up, thresholds, suppressed rows.
+    let rn = app.get("/v1/occupations/29-1141").await;
+    assert_eq!(rn["onet_codes"], json!(["29-1141.00", "29-1141.01"]));
+    assert_eq!(rn["title"], "Registered Nurses");
+    assert_eq!(rn["job_zone"], 3);
+    assert_eq!(
+        rn["competencies"],
+        json!(["onet.2.A.1.a", "onet.2.B.5.d", "onet.2.C.5.a"])
+    );
+    let na = app.get("/v1/occupations/31-1131").await;
+    assert_eq!(
+        na["competencies"],
+        json!(["onet.2.C.5.a"]),
+        "the suppressed rating is skipped"
+    );
+    assert_eq!(app.get("/v1/competencies/onet.2.B.5.d").await["tier"], 9);
+
+    let job = app.pull("bls_projections", &format!("{fx}/bls_projections.csv")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["release"], "2030-40");
+    let d = &app.get("/v1/occupations/29-1141").await["demand"][0];
+    assert_eq!(d["employment"], 12_300.0);
+    assert_eq!(d["annual_openings"], 900.0);
+    let na = &app.get("/v1/occupations/31-1131").await["demand"][0];
+    assert_eq!(na["employment"], Value::Null, "— is unknown, not zero");
+    assert_eq!(na["median_wage"], Value::Null);
+    assert_eq!(na["projected_employment"], 5000.0);
+    assert_eq!(
+        warning(&job, "unmatched_occupation").unwrap()["examples"],
+        json!(["29-1249"])
+    );
+    assert!(warning(&job, "top_coded_wage").is_some());
+
+    let job = app.pull("cip_soc", &format!("{fx}/cip_soc.csv")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["counts"]["no_match_rows"], 1);
+    assert_eq!(
+        warning(&job, "unmatched_occupation").unwrap()["examples"],
+        json!(["19-1011"])
+    );
+
+    let job = app.pull("career_clusters", &format!("{fx}/career_clusters.csv")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let rn = app.get("/v1/occupations/29-1141").await;
+    assert_eq!(rn["cluster"], "Healthcare & Human Services");
+    assert_eq!(rn["subcluster"], "Patient Care");
+    assert_eq!(rn["clusters"].as_array().unwrap().len(), 2);
+
+    let job = app.pull("bls_oews", &format!("{fx}/oews.csv")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let w = &app.get("/v1/occupations/29-1141").await["wages"][0];
+    assert_eq!(w["region"], "TX");
+    assert_eq!(w["employment"], 230_000.0);
+    assert_eq!(w["annual"]["median"], 93_390.0);
+
+    // CTDL: credentials, courses, conditions, pathways; CIP links pick up the credential.
+    let job = app.pull("ctdl", &format!("{fx}/ctdl_graph.json")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert!(warning(&job, "text_only_condition").is_some());
+    let pct = app.get("/v1/credentials/ce-00000000-0000-4000-8000-0000000000c1").await;
+    assert_eq!(pct["kind"], "certificate");
+    assert_eq!(
+        pct["requires"],
+        json!([{"choose": 2, "from": ["ce-00000000-0000-4000-8000-0000000000k1", "ce-00000000-0000-4000-8000-0000000000k2"]}])
+    );
+    assert_eq!(pct["codes"]["cip"], "51.3902");
+    let k2 = app.get("/v1/courses/ce-00000000-0000-4000-8000-0000000000k2").await;
+    assert_eq!(k2["hours"], 60.0);
+    assert_eq!(
+        k2["prerequisites"][0]["from"],
+        json!(["ce-00000000-0000-4000-8000-0000000000k1"])
+    );
+    let na = app.get("/v1/occupations/31-1131").await;
+    assert_eq!(na["programs"][0]["cip"], "51.3902");
+    assert_eq!(na["programs"][0]["evidence"], "crosswalk");
+    assert_eq!(
+        na["programs"][0]["credentials"],
+        json!(["ce-00000000-0000-4000-8000-0000000000c1"]),
+        "a credential carrying the CIP code qualifies through the crosswalk"
+    );
+    let snap = app.catalog.snapshot();
+    let p = &snap.bundle().pathways[0];
+    assert_eq!(p.components.len(), 2);
+    assert_eq!(
+        p.components[0].target.as_ref().map(|t| t.as_str()),
+        Some("ce-00000000-0000-4000-8000-0000000000c1")
+    );
+    assert_eq!(p.components[1].kind, "CourseComponent");
+    assert_eq!(p.components[1].credit_value, Some(3.0));
+
+    // CASE.
+    let job = app
+        .pull_with(json!({"source": "case", "url": format!("{fx}/case_package.json"),
+            "options": {"case_tiers": {"competency": 4}, "case_default_tier": 5}}))
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let hand = app.get("/v1/competencies/a1000000-0000-4000-8000-000000000002").await;
+    assert_eq!(hand["parent"], "a1000000-0000-4000-8000-000000000001");
+    assert_eq!(hand["tier"], 5);
+    assert_eq!(hand["element_id"], "HS.1.a");
+    assert_eq!(
+        app.get("/v1/competencies/a1000000-0000-4000-8000-000000000001").await["tier"],
+        4
+    );
+
+    // SCED in Windows-1252 titles catalog courses that carry a SCED code.
+    let import = json!({"courses": [{"id": "hs.pc", "title": "Patient care", "system": "secondary", "hours": 120,
+        "codes": {"sced": "14001"}}, {"id": "hs.x", "title": "X", "system": "secondary", "hours": 1, "codes": {"sced": "99999"}}]});
+    let resp = app
+        .client
+        .post(format!("{}/v1/imports", app.base))
+        .bearer_auth(TOKEN)
+        .json(&import)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let job = app.pull("sced", &format!("{fx}/sced_cp1252.csv")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert!(warning(&job, "windows_1252").is_some());
+    assert_eq!(
+        warning(&job, "unknown_sced_code").unwrap()["examples"],
+        json!(["hs.x (99999)"])
+    );
+    assert_eq!(
+        app.get("/v1/courses/hs.pc").await["sced_title"],
+        "Patient Care Fundamentals"
+    );
+    assert!(
+        app.get("/v1/courses/hs.pc").await["provenance"].is_null(),
+        "imported records stay imported"
+    );
+}
+
+#[actix_web::test]
+async fn the_bls_api_gives_state_demand_and_reports_quota() {
+    let (up, _) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let job = app
+        .pull_with(json!({"source": "bls_api", "url": format!("{up}/blsapi/ok"),
+            "options": {"states": ["TX"], "occupations": ["29-1141", "31-1131"]}}))
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["release"], "OEWS May 2024");
+    assert_eq!(job["counts"]["series_requested"], 18);
+    assert!(warning(&job, "api_message").is_some());
+    let rn = app.get("/v1/occupations/29-1141").await;
+    let tx = rn["demand"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["region"] == "TX")
+        .unwrap();
+    assert_eq!(tx["employment"], 230_150.0);
+    assert_eq!(tx["median_wage"], 93_390.0);
+    assert_eq!(tx["provenance"]["source"], "bls_api");
+    let w = &rn["wages"][0];
+    assert_eq!(w["top_coded"], json!(["annual.p90"]));
+    assert_eq!(w["annual"]["p90"], Value::Null);
+    let na = app.get("/v1/occupations/31-1131").await;
+    assert_eq!(
+        na["demand"][0]["employment"], 98_760.0,
+        "values come as strings with commas"
+    );
+    assert_eq!(na["wages"][0]["not_available"], json!(["annual.median"]));
+
+    // Another state's pull from the same endpoint leaves Texas alone.
+    let oh = app
+        .pull_with(json!({"source": "bls_api", "url": format!("{up}/blsapi/ok"),
+            "options": {"states": ["OH"], "occupations": ["29-1141"]}}))
+        .await;
+    assert_eq!(oh["state"], "succeeded", "{oh:#}");
+    let rn = app.get("/v1/occupations/29-1141").await;
+    assert!(rn["demand"].as_array().unwrap().iter().any(|d| d["region"] == "TX"));
+
+    let before = app.version().await;
+    let job = app
+        .pull_with(json!({"source": "bls_api", "url": format!("{up}/blsapi/quota"),
+            "options": {"states": ["TX"], "occupations": ["29-1141"]}}))
+        .await;
+    assert_eq!(job["state"], "failed");
+    assert!(
+        job["error"].as_str().unwrap().starts_with(
+            "the BLS API did not process the request (REQUEST_NOT_PROCESSED): Request could not be serviced, as the daily threshold"
+        ),
+        "{job:#}"
+    );
+    assert_eq!(app.version().await, before);
+}
+
+// ---- the other real files -----------------------------------------------------------------------
+
+#[actix_web::test]
+async fn real_oews_clusters_and_sced_files_pull() {
+    need_shared_data!();
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    let d = format!("{up}/ok/data");
+    let onet = app.pull("onet_db", &format!("{up}/ok/zip/onet_excel.zip")).await;
+    assert_eq!(onet["state"], "succeeded", "{onet:#}");
+
+    let oews = app
+        .pull("bls_oews", &format!("{d}/bls_oews/national_M2024_dl.xlsx"))
+        .await;
+    assert_eq!(oews["state"], "succeeded", "{oews:#}");
+    assert_eq!(oews["release"], "May 2024");
+    assert_eq!(oews["counts"]["rows"], 1403);
+    assert!(warning(&oews, "top_coded_wage").is_some());
+    let rn = app.get("/v1/occupations/29-1141").await;
+    let w = &rn["wages"][0];
+    assert_eq!(w["region"], "US");
+    assert_eq!(w["annual"]["median"], 93_600.0);
+    let ceo = app.get("/v1/occupations/11-1011").await;
+    assert!(
+        ceo["wages"][0]["top_coded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "annual.p90"),
+        "{:#}",
+        ceo["wages"]
+    );
+
+    let cc = app
+        .pull(
+            "career_clusters",
+            &format!("{d}/career_clusters/SOC_Career_Clusters_Crosswalk.xlsx"),
+        )
+        .await;
+    assert_eq!(cc["state"], "succeeded", "{cc:#}");
+    assert_eq!(cc["counts"]["rows"], 1203);
+    let rn = app.get("/v1/occupations/29-1141").await;
+    assert!(rn["cluster"].is_string(), "{rn:#}");
+    let full = app
+        .pull(
+            "career_clusters",
+            &format!("{d}/career_clusters/Full_Framework_Crosswalk.xlsx"),
+        )
+        .await;
+    assert_eq!(full["state"], "succeeded", "{full:#}");
+    assert!(full["counts"]["heading_rows"].as_u64().unwrap() > 0);
+
+    for file in ["sced_v12.csv", "sced_11.csv"] {
+        let job = app.pull("sced", &format!("{d}/sced/{file}")).await;
+        assert_eq!(job["state"], "succeeded", "{job:#}");
+        assert_eq!(job["counts"]["codes"], 1785, "{file}");
+        assert_eq!(
+            warning(&job, "windows_1252").is_some(),
+            file == "sced_v12.csv",
+            "{file}"
+        );
+    }
+    let cip_csv = app
+        .pull(
+            "cip_soc",
+            &format!("{d}/cip/CIP2020_SOC2018_Crosswalk_CIP-SOC_sheet.csv"),
+        )
+        .await;
+    assert_eq!(cip_csv["state"], "succeeded", "{cip_csv:#}");
+    assert_eq!(cip_csv["counts"]["rows"], 6097);
+    let bls_csv = app
+        .pull(
+            "bls_projections",
+            &format!("{d}/bls_ep/occupation_table_1.2_2024-34.csv"),
+        )
+        .await;
+    assert_eq!(bls_csv["state"], "succeeded", "{bls_csv:#}");
+    assert_eq!(
+        app.get("/v1/occupations/29-1141").await["demand"][0]["employment"],
+        3_391_000.0
+    );
+}
+
+#[actix_web::test]
+async fn the_text_and_excel_releases_give_the_same_dataset() {
+    need_shared_data!();
+    let (up, _) = start_upstream().await;
+    let (excel, text) = (spawn_app(|_| {}).await, spawn_app(|_| {}).await);
+    let a = excel.pull("onet_db", &format!("{up}/ok/zip/onet_excel.zip")).await;
+    let b = text
+        .pull("onet_db", &format!("{up}/ok/zip/onet_excel_as_text.zip"))
+        .await;
+    assert_eq!(a["state"], "succeeded", "{a:#}");
+    assert_eq!(b["state"], "succeeded", "{b:#}");
+    assert_eq!(a["counts"], b["counts"]);
+    let strip = |app: &TestApp| {
+        let mut bundle = app.catalog.snapshot().bundle().clone();
+        bundle.occupations.iter_mut().for_each(|o| o.provenance = None);
+        bundle.competencies.iter_mut().for_each(|c| c.provenance = None);
+        bundle
+    };
+    assert!(
+        strip(&excel) == strip(&text),
+        "same occupations and competencies from both layouts"
+    );
+}
+
+#[actix_web::test]
+async fn configured_sources_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sources.json");
+    std::fs::write(
+        &file,
+        r#"[{"source": "cip_soc", "url": "https://nces.ed.gov/ipeds/cipcode/Files/CIP2020_SOC2018_Crosswalk.xlsx"}]"#,
+    )
+    .unwrap();
+    let app = spawn_app(|s| s.pull.sources_file = Some(file)).await;
+    let sources = app.get("/v1/sources").await;
+    let s = &sources["sources"][0];
+    assert_eq!(s["source"], "cip_soc");
+    assert_eq!(s["configured"], true);
+    assert_eq!(s["last_job"], Value::Null);
+}
+
+#[actix_web::test]
+async fn the_pull_command_does_the_same_offline() {
+    let (up, _) = start_upstream().await;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let url = format!("{up}/ok/zip/onet_text.zip");
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_careermap"))
+            .args([
+                "--data-dir",
+                data.to_str().unwrap(),
+                "--log",
+                "warn",
+                "pull",
+                "onet_db",
+                &url,
+            ])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let job: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(job["state"], "succeeded");
+    assert_eq!(job["trigger"], "cli");
+    assert_eq!(job["counts"]["occupations"], 2);
+    assert_eq!(job["dataset_version"], 1);
+
+    let bad = tokio::task::spawn_blocking({
+        let data = dir.path().join("data");
+        let up = up.clone();
+        move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_careermap"))
+                .args(["--data-dir", data.to_str().unwrap(), "--log", "warn", "pull", "cip_soc"])
+                .arg(format!("{up}/gone/fixtures/cip_soc.csv"))
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("the pull failed: the server answered 404 Not Found"));
+}
+
+#[actix_web::test]
+async fn size_cap_and_redirect_limit_are_not_retried() {
+    let (up, server) = start_upstream().await;
+    let app = spawn_app(|s| s.pull.max_bytes = 100).await;
+    let job = app.pull("cip_soc", &format!("{up}/ok/fixtures/cip_soc.csv")).await;
+    assert_eq!(job["state"], "failed");
+    assert_eq!(
+        job["error"],
+        "the body is 311 bytes, over the limit of 100 (CAREERMAP_PULL_MAX_BYTES)"
+    );
+    assert_eq!(server.hits.lock().unwrap()["ok/fixtures/cip_soc.csv"], 1);
+    let job = app.pull("cip_soc", &format!("{up}/loop/fixtures/cip_soc.csv")).await;
+    assert_eq!(job["state"], "failed");
+    assert_eq!(
+        job["error"],
+        "the server redirected more than 5 times (CAREERMAP_PULL_MAX_REDIRECTS)"
+    );
+    assert_eq!(job["attempts"], 1);
+}
