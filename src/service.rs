@@ -19,6 +19,8 @@ pub const SEED: &str = include_str!("../seed/catalog.json");
 pub struct Snapshot {
     pub info: VersionInfo,
     pub graph: CatalogGraph,
+    /// Per-region demand distributions, computed on first use.
+    demand: std::sync::OnceLock<crate::analysis::demand::DemandIndex>,
 }
 
 impl Snapshot {
@@ -26,6 +28,7 @@ impl Snapshot {
         Snapshot {
             graph: CatalogGraph::build(info.version, bundle),
             info,
+            demand: std::sync::OnceLock::new(),
         }
     }
 
@@ -44,6 +47,12 @@ impl Snapshot {
 
     pub fn bundle(&self) -> &Bundle {
         self.graph.bundle()
+    }
+
+    /// The demand distributions of this snapshot (built once, on first use).
+    pub fn demand(&self) -> &crate::analysis::demand::DemandIndex {
+        self.demand
+            .get_or_init(|| crate::analysis::demand::DemandIndex::build(&self.graph))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod error;
 pub mod health;
 pub mod imports;
+pub mod maps;
 
 use crate::service::Catalog;
 use crate::settings::Settings;
@@ -63,6 +64,7 @@ competency models. Errors are RFC 9457 problem+json documents. Write endpoints n
         (name = "service", description = "Health and documentation"),
         (name = "catalog", description = "Competencies, courses, credentials, occupations and articulations"),
         (name = "imports", description = "Loading catalog data"),
+        (name = "career maps", description = "Optimal, minimal, non-duplicative stackable-credential plans and credential ladders"),
     ),
     components(schemas(error::ProblemDetails, error::ValidationError)),
     modifiers(&BearerAuth)
@@ -91,6 +93,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::health)
         .service(health::datasets)
         .service(imports::import);
+    maps::configure(cfg);
     catalog::configure(cfg);
 }
 

@@ -7,4 +7,5 @@ mod helpers;
 
 mod catalog;
 mod imports;
+mod maps;
 mod openapi;

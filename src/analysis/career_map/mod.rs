@@ -65,6 +65,7 @@
 //! ```
 
 mod explain;
+pub mod ladder;
 mod model;
 mod plan;
 pub mod search;
