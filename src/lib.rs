@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod api;
 pub mod domain;
 pub mod graph;
+pub mod render;
 pub mod service;
 pub mod settings;
 pub mod sources;

@@ -22,6 +22,8 @@ pub struct Snapshot {
     pub graph: CatalogGraph,
     /// Analysis results computed on first use for this version (duplicates, gaps, reports).
     pub cache: AnalysisCache,
+    /// Per-region demand distributions, computed on first use.
+    demand: std::sync::OnceLock<crate::analysis::demand::DemandIndex>,
 }
 
 impl Snapshot {
@@ -30,6 +32,7 @@ impl Snapshot {
             graph: CatalogGraph::build(info.version, bundle),
             info,
             cache: AnalysisCache::default(),
+            demand: std::sync::OnceLock::new(),
         }
     }
 
@@ -48,6 +51,12 @@ impl Snapshot {
 
     pub fn bundle(&self) -> &Bundle {
         self.graph.bundle()
+    }
+
+    /// The demand distributions of this snapshot (built once, on first use).
+    pub fn demand(&self) -> &crate::analysis::demand::DemandIndex {
+        self.demand
+            .get_or_init(|| crate::analysis::demand::DemandIndex::build(&self.graph))
     }
 }
 

@@ -136,6 +136,18 @@ pub struct ServeArgs {
     pub max_searches: Option<usize>,
     #[command(flatten)]
     pub pull: PullArgs,
+    /// Search nodes one career-map request may expand before it answers 422 too-complex.
+    #[arg(long, env = "CAREERMAP_MAP_MAX_EXPANSIONS", default_value_t = 50_000)]
+    pub map_max_expansions: usize,
+    /// High demand: annual openings at or above this percentile (0-100) of the region's.
+    #[arg(long, env = "CAREERMAP_HIGH_DEMAND_OPENINGS_PERCENTILE", default_value_t = 50.0)]
+    pub high_demand_openings_percentile: f64,
+    /// High demand: median wage at or above this percentile (0-100) of the region's.
+    #[arg(long, env = "CAREERMAP_HIGH_DEMAND_WAGE_PERCENTILE", default_value_t = 50.0)]
+    pub high_demand_wage_percentile: f64,
+    /// High demand: projected growth (percent) at least this; unset means growth is not used.
+    #[arg(long, env = "CAREERMAP_HIGH_DEMAND_MIN_GROWTH_PCT")]
+    pub high_demand_min_growth_pct: Option<f64>,
 }
 
 /// Parses `1048576`, `512KiB`, `128MiB`, `1GiB` (also KB/MB/GB as powers of 1000).
@@ -190,6 +202,10 @@ pub struct Settings {
     pub body_limit: usize,
     pub workers: usize,
     pub max_searches: usize,
+    /// Career-map search budget (`CAREERMAP_MAP_MAX_EXPANSIONS`).
+    pub map_max_expansions: usize,
+    /// The high-demand rule (`CAREERMAP_HIGH_DEMAND_*`).
+    pub high_demand: crate::analysis::demand::HighDemandPolicy,
     /// How sources are pulled.
     pub pull: PullSettings,
 }
@@ -296,7 +312,18 @@ impl Settings {
             }
             other => other.map(Secret),
         };
+        let high_demand = crate::analysis::demand::HighDemandPolicy {
+            openings_percentile: a.high_demand_openings_percentile,
+            wage_percentile: a.high_demand_wage_percentile,
+            min_growth_pct: a.high_demand_min_growth_pct,
+        };
+        high_demand.validate()?;
+        if a.map_max_expansions == 0 {
+            return Err("CAREERMAP_MAP_MAX_EXPANSIONS must be at least 1".into());
+        }
         Ok(Settings {
+            map_max_expansions: a.map_max_expansions,
+            high_demand,
             bind: a.bind,
             data_dir,
             seed: a.seed && !a.no_seed,
@@ -319,6 +346,8 @@ impl Settings {
             workers: 2,
             max_searches: 2,
             pull: PullSettings::for_tests(),
+            map_max_expansions: 50_000,
+            high_demand: Default::default(),
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Analyses: pure functions over a [`crate::graph::CatalogGraph`]. No I/O happens here.
 
 pub mod cache;
+pub mod career_map;
 pub mod catalog;
+pub mod demand;
 pub mod duplicates;
 pub mod gaps;
 pub mod reach;

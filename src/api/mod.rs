@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod error;
 pub mod health;
 pub mod imports;
+pub mod maps;
 pub mod pulls;
 
 use crate::service::Catalog;
@@ -66,6 +67,7 @@ competency models. Errors are RFC 9457 problem+json documents. Write endpoints n
         (name = "catalog", description = "Competencies, courses, credentials, occupations and articulations"),
         (name = "imports", description = "Loading catalog data"),
         (name = "sources", description = "Pulling labor-market and competency data from external sources"),
+        (name = "career maps", description = "Optimal, minimal, non-duplicative stackable-credential plans and credential ladders"),
     ),
     components(schemas(error::ProblemDetails, error::ValidationError)),
     modifiers(&BearerAuth)
@@ -94,6 +96,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::health)
         .service(health::datasets)
         .service(imports::import);
+    maps::configure(cfg);
     catalog::configure(cfg);
     analysis::configure(cfg);
     pulls::configure(cfg);

@@ -7,4 +7,5 @@ mod helpers;
 mod analysis;
 mod catalog;
 mod imports;
+mod maps;
 mod openapi;

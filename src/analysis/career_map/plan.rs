@@ -1,0 +1,442 @@
+//! Evaluating a course set: the order a learner follows, duplicative steps, cost, credentials
+//! earned, and the plan as reported (skipped items, exits, links).
+
+use super::model::{Bits, Kind, Model};
+use super::search::Found;
+use super::*;
+use crate::graph::Group;
+
+/// The result of walking a course set in step order.
+#[derive(Debug, Clone)]
+pub struct Sim {
+    /// Local index, duplicative, covered_by; credentials carry the system of their trigger.
+    pub steps: Vec<(u32, bool, Vec<Source>, System)>,
+    pub cost: Cost,
+    pub total_hours: f64,
+    pub duplicative_hours: f64,
+    pub postsecondary_hours: f64,
+    pub exit_value: f64,
+    pub sat: Bits,
+}
+
+/// Per-request data for evaluating plans.
+pub struct Evaluator<'a, 'g> {
+    ctx: &'a MapContext<'a>,
+    pub model: &'a Model<'g>,
+    region: &'a str,
+    objective: Objective,
+    /// Satisfied before any step.
+    pub initial_sat: Bits,
+    /// Competencies held before any step (local competency bits) and who taught each.
+    held0: Bits,
+    source0: Vec<Option<Source>>,
+    /// Courses duplicative whatever the order (everything they teach is held before step 1).
+    pub always_dup: Bits,
+    /// Per local credential: the best median wage of the occupations it qualifies for.
+    value: Vec<f64>,
+}
+
+fn is_postsecondary(s: System) -> bool {
+    matches!(s, System::Postsecondary | System::WorkBased)
+}
+
+impl<'a, 'g> Evaluator<'a, 'g> {
+    pub fn new(
+        ctx: &'a MapContext<'a>,
+        model: &'a Model<'g>,
+        learner: &Learner,
+        region: &'a str,
+        objective: Objective,
+    ) -> Self {
+        let g = ctx.graph;
+        let n_comp = model.comp_global.len();
+        let comp_local: HashMap<CompetencyIx, u32> = model
+            .comp_global
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| (c, i as u32))
+            .collect();
+        let mut held0 = Bits::new(n_comp);
+        let mut source0: Vec<Option<Source>> = vec![None; n_comp];
+        let mut hold = |c: u32, s: Source, held: &mut Bits| {
+            if !held.get(c) {
+                held.set(c);
+                source0[c as usize] = Some(s);
+            }
+        };
+        for c in &learner.competencies {
+            hold(comp_local[c], Source::PriorLearning, &mut held0);
+        }
+        let initial_sat = model.closure(&Bits::new(model.len()));
+        for i in initial_sat.ones().filter(|&i| i != 0) {
+            for &c in &model.comps[i as usize] {
+                hold(c, Source::Item(model.item(i)), &mut held0);
+            }
+        }
+        // A held credential vouches for the courses of its all-of groups.
+        for &cr in &learner.credentials {
+            for grp in g.requirements(cr) {
+                if let Group::Choose { n, from } = grp
+                    && *n as usize == from.len()
+                {
+                    for it in from {
+                        if let Item::Course(c) = it {
+                            for gc in g.course_competencies(*c) {
+                                if let Some(&l) = comp_local.get(gc) {
+                                    hold(l, Source::Item(Item::Credential(cr)), &mut held0);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut always_dup = Bits::new(model.len());
+        for i in model.takeable.ones() {
+            let cs = &model.comps[i as usize];
+            if !cs.is_empty() && cs.iter().all(|&c| held0.get(c)) {
+                always_dup.set(i);
+            }
+        }
+        let value = (0..model.len())
+            .map(|i| match model.items[i] {
+                Some(Item::Credential(c)) => g
+                    .qualifies_for(c)
+                    .iter()
+                    .filter_map(|&o| ctx.demand.occupation(g, o, region, ctx.policy).median_wage)
+                    .fold(0.0, f64::max),
+                _ => 0.0,
+            })
+            .collect();
+        Evaluator {
+            ctx,
+            model,
+            region,
+            objective,
+            initial_sat,
+            held0,
+            source0,
+            always_dup,
+            value,
+        }
+    }
+
+    /// The objective's two hour figures for a course: (objective, tie-break).
+    pub fn course_cost(&self, i: u32) -> (u64, u64) {
+        let h = centi(self.model.hours[i as usize]);
+        match self.objective {
+            Objective::Hours => (h, 0),
+            Objective::PostsecondaryHours => {
+                let ps = if self.model.system[i as usize].is_some_and(is_postsecondary) {
+                    h
+                } else {
+                    0
+                };
+                (ps, h)
+            }
+        }
+    }
+
+    /// Walks the course set `taken` in step order (see the module docs of `career_map`).
+    /// `None` when some course never becomes takeable (the set is infeasible).
+    ///
+    /// Time O(|taken| · (closure + |taken|)).
+    pub fn simulate(&self, taken: &Bits) -> Option<Sim> {
+        let m = self.model;
+        let g = self.ctx.graph;
+        let mut sat = self.initial_sat.clone();
+        let mut held = self.held0.clone();
+        let mut source = self.source0.clone();
+        let mut so_far = Bits::new(m.len());
+        let mut remaining: Vec<u32> = taken.ones().collect();
+        let mut steps = Vec::with_capacity(remaining.len() * 2);
+        let (mut total, mut dup, mut ps) = (0.0, 0.0, 0.0);
+        let mut cost = Cost::default();
+        let mut exit_value = 0.0;
+        let global = |i: u32| match m.item(i) {
+            Item::Course(c) => c.0,
+            Item::Credential(c) => c.0,
+        };
+        while !remaining.is_empty() {
+            let pick = remaining
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| m.groups[**i as usize].iter().all(|gr| gr.holds(&sat)))
+                .min_by_key(|(_, i)| (m.system[**i as usize], m.comps[**i as usize].len(), global(**i)))
+                .map(|(p, _)| p)?;
+            let c = remaining.swap_remove(pick);
+            let cu = c as usize;
+            let comps = &m.comps[cu];
+            let is_dup = !comps.is_empty() && comps.iter().all(|&k| held.get(k));
+            let mut covered = Vec::new();
+            if is_dup {
+                for &k in comps {
+                    if let Some(s) = source[k as usize]
+                        && !covered.contains(&s)
+                    {
+                        covered.push(s);
+                    }
+                }
+            }
+            let h = m.hours[cu];
+            let system = m.system[cu].expect("a course");
+            total += h;
+            if is_postsecondary(system) {
+                ps += h;
+            }
+            if is_dup {
+                dup += h;
+                cost.duplicative += centi(h);
+            }
+            let (o, t) = self.course_cost(c);
+            cost.objective += o;
+            cost.tie_hours += t;
+            cost.courses += 1;
+            steps.push((c, is_dup, covered, system));
+            so_far.set(c);
+            let next = m.closure(&so_far);
+            let mut fresh: Vec<u32> = next.ones().filter(|&i| !sat.get(i)).collect();
+            fresh.sort_unstable();
+            for &k in comps {
+                if !held.get(k) {
+                    held.set(k);
+                    source[k as usize] = Some(Source::Item(m.item(c)));
+                }
+            }
+            for i in fresh {
+                if i == 0 || i == c {
+                    continue;
+                }
+                let it = m.item(i);
+                for &k in &m.comps[i as usize] {
+                    if !held.get(k) {
+                        held.set(k);
+                        source[k as usize] = Some(Source::Item(it));
+                    }
+                }
+                if m.kind[i as usize] == Kind::Credential {
+                    exit_value += self.value[i as usize];
+                    steps.push((i, false, vec![], system));
+                }
+            }
+            sat = next;
+        }
+        let _ = g;
+        Some(Sim {
+            steps,
+            cost,
+            total_hours: total,
+            duplicative_hours: dup,
+            postsecondary_hours: ps,
+            exit_value,
+            sat,
+        })
+    }
+
+    fn exit(&self, c: CredentialIx) -> Exit {
+        let g = self.ctx.graph;
+        Exit {
+            credential: c,
+            occupations: g
+                .qualifies_for(c)
+                .iter()
+                .map(|&o| self.ctx.demand.occupation(g, o, self.region, self.ctx.policy))
+                .collect(),
+        }
+    }
+
+    /// The answer for a learner who already qualifies: no steps, their credentials as exits.
+    pub fn already_qualified(&self, targets: &[CredentialIx]) -> Plan {
+        let m = self.model;
+        let mut held: Vec<CredentialIx> = self
+            .initial_sat
+            .ones()
+            .filter(|&i| m.kind[i as usize] == Kind::Credential)
+            .filter_map(|i| match m.item(i) {
+                Item::Credential(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        held.sort();
+        Plan {
+            rank: 1,
+            total_hours: 0.0,
+            duplicative_hours: 0.0,
+            postsecondary_hours: 0.0,
+            cost: Cost::default(),
+            exit_value: 0.0,
+            steps: vec![],
+            credentials_earned: vec![],
+            reaches: targets.iter().copied().filter(|t| held.contains(t)).collect(),
+            skipped: held
+                .iter()
+                .filter(|c| targets.contains(c))
+                .map(|&c| Skip {
+                    item: Item::Credential(c),
+                    reason: SkipReason::Completed,
+                    via: None,
+                })
+                .collect(),
+            exits: held.iter().map(|&c| self.exit(c)).collect(),
+            links: vec![],
+            courses: vec![],
+        }
+    }
+
+    /// The reported plan of a found course set.
+    pub fn plan(&self, rank: usize, f: &Found) -> Plan {
+        let m = self.model;
+        let g = self.ctx.graph;
+        let sim = &f.sim;
+        let steps: Vec<Step> = sim
+            .steps
+            .iter()
+            .map(|(i, dup, cov, sys)| Step {
+                item: m.item(*i),
+                system: *sys,
+                hours: m.hours[*i as usize],
+                duplicative: *dup,
+                covered_by: cov.clone(),
+            })
+            .collect();
+        let credentials_earned: Vec<CredentialIx> = steps
+            .iter()
+            .filter_map(|s| match s.item {
+                Item::Credential(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let reaches: Vec<CredentialIx> = m.groups[0][0]
+            .members()
+            .filter(|&t| sim.sat.get(t))
+            .filter_map(|t| match m.item(t) {
+                Item::Credential(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let earned_local: Bits = {
+            let mut b = Bits::new(m.len());
+            for (i, ..) in &sim.steps {
+                b.set(*i);
+            }
+            b
+        };
+        // Walk the requirement structure from the goal down through what the plan uses.
+        let mut skipped = Vec::new();
+        let mut links = Vec::new();
+        let mut seen = Bits::new(m.len());
+        let mut queue = vec![0u32];
+        seen.set(0);
+        while let Some(i) = queue.pop() {
+            let parent = m.items[i as usize];
+            for gr in &m.groups[i as usize] {
+                for x in gr.members() {
+                    if !sim.sat.get(x) {
+                        continue;
+                    }
+                    if let Some(p) = parent {
+                        let kind = if m.kind[i as usize] == Kind::Course {
+                            LinkKind::Prerequisite
+                        } else {
+                            LinkKind::Requirement
+                        };
+                        links.push(Link {
+                            from: m.item(x),
+                            to: p,
+                            kind,
+                        });
+                    }
+                    if seen.get(x) {
+                        continue;
+                    }
+                    seen.set(x);
+                    self.follow(
+                        x,
+                        &earned_local,
+                        &sim.sat,
+                        &mut skipped,
+                        &mut links,
+                        &mut queue,
+                        &mut seen,
+                    );
+                }
+            }
+        }
+        let _ = g;
+        let mut courses: Vec<CourseIx> = f
+            .taken
+            .ones()
+            .filter_map(|i| match m.item(i) {
+                Item::Course(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        courses.sort();
+        Plan {
+            rank,
+            total_hours: sim.total_hours,
+            duplicative_hours: sim.duplicative_hours,
+            postsecondary_hours: sim.postsecondary_hours,
+            cost: sim.cost,
+            exit_value: sim.exit_value,
+            exits: credentials_earned.iter().map(|&c| self.exit(c)).collect(),
+            steps,
+            credentials_earned,
+            reaches,
+            skipped,
+            links,
+            courses,
+        }
+    }
+
+    /// Records how satisfied item `x` came about and queues what it depends on.
+    #[allow(clippy::too_many_arguments)]
+    fn follow(
+        &self,
+        x: u32,
+        earned: &Bits,
+        sat: &Bits,
+        skipped: &mut Vec<Skip>,
+        links: &mut Vec<Link>,
+        queue: &mut Vec<u32>,
+        seen: &mut Bits,
+    ) {
+        let m = self.model;
+        if earned.get(x) {
+            queue.push(x);
+            return;
+        }
+        if m.given.get(x) || (m.kind[x as usize] == Kind::Credential && self.initial_sat.get(x)) {
+            skipped.push(Skip {
+                item: m.item(x),
+                reason: SkipReason::Completed,
+                via: None,
+            });
+            return;
+        }
+        if m.kind[x as usize] == Kind::Course {
+            // Waived: name the first satisfied source.
+            if let Some(&(s, a)) = m.arts_in[x as usize].iter().find(|(s, _)| sat.get(*s)) {
+                let kind = self.ctx.graph.articulation(a).kind;
+                skipped.push(Skip {
+                    item: m.item(x),
+                    reason: skip_reason(kind),
+                    via: Some((m.item(s), a)),
+                });
+                links.push(Link {
+                    from: m.item(s),
+                    to: m.item(x),
+                    kind: LinkKind::Articulation(a),
+                });
+                if !seen.get(s) {
+                    seen.set(s);
+                    if earned.get(s) {
+                        queue.push(s);
+                    }
+                }
+            }
+        }
+    }
+}
+
+use std::collections::HashMap;

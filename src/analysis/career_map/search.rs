@@ -1,0 +1,811 @@
+//! Best-first search over partial AND/OR plans.
+//!
+//! # Summary
+//!
+//! A search node is a *partial plan*: the courses taken so far, the items **committed** to (the
+//! goal and everything chosen to satisfy something committed), and the courses committed to be
+//! **waived** (through a committed articulation source rather than taken). Expanding a node
+//! picks the first committed, unsatisfied item that still needs a decision and branches on it:
+//!
+//! - a credential (or the goal) with a group short of its `choose`/`min_credits`: one child per
+//!   combination of not-yet-committed members that makes up the shortfall (for min-credits
+//!   groups, only the *minimal* such sets), so choose-N and min-credits groups are chosen
+//!   optimally rather than greedily;
+//! - a course without a route: one child taking it (its prerequisite groups then become short
+//!   groups of a committed item, so prerequisite closure is part of the search), and one child
+//!   per full-credit articulation into it, committing the source instead;
+//! - a taken course with a short prerequisite group: as for credentials.
+//!
+//! A node whose commitments are all satisfied (by the closure of its courses) is a complete
+//! course set; it is kept when minimal (no single course can be dropped) and new, and is queued
+//! again at its exact cost from [`Evaluator::simulate`].
+//!
+//! Nodes are ordered by a lexicographic **lower bound** (duplicative hours, objective hours,
+//! tie-break hours, courses), each component admissible on its own: the taken courses' figures,
+//! plus the committed courses that can only be taken (no articulation into them can ever be
+//! satisfied), plus the largest cheapest shortfall of any short group among members nobody is
+//! committed to. Hence complete plans leave the queue in order of their true cost, and the
+//! search stops once `k` plans are out and the next node's bound exceeds the k-th cost (plans
+//! tying on cost are all collected so that exit value can break the tie). Every minimal course
+//! set is reachable: following it, each decision has a child consistent with it.
+//!
+//! # Complexity
+//!
+//! Exponential in the worst case; each expansion costs O(U + E) (closure and bound over the
+//! request's universe) plus the children's. Bounded by `max_expansions`.
+
+use super::model::{Bits, Kind, LGroup, Model};
+use super::plan::{Evaluator, Sim};
+use super::{Cost, MapError, SearchStats};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashSet};
+
+/// A complete minimal course set and its evaluation.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub taken: Bits,
+    pub sim: Sim,
+}
+
+/// Queue order: cost (bound or exact), complete before open, newest first, slot.
+type QueueKey = (Cost, u8, Reverse<u64>, usize);
+
+struct Node {
+    taken: Bits,
+    committed: Bits,
+    waived: Bits,
+    /// Groups already expanded (by slot, see [`Slots`]).
+    expanded: Bits,
+    sat: Bits,
+}
+
+/// Group slots: group `g` of local item `i` is slot `start[i] + g`.
+struct Slots {
+    start: Vec<u32>,
+    total: usize,
+}
+
+impl Slots {
+    fn new(m: &Model<'_>) -> Slots {
+        let mut start = Vec::with_capacity(m.len());
+        let mut total = 0u32;
+        for gs in &m.groups {
+            start.push(total);
+            total += gs.len() as u32;
+        }
+        Slots {
+            start,
+            total: total as usize,
+        }
+    }
+    fn of(&self, i: u32, g: usize) -> u32 {
+        self.start[i as usize] + g as u32
+    }
+}
+
+enum Slot {
+    Open(Node),
+    Done(Found),
+}
+
+/// Precomputed per-request facts the bound uses.
+struct Facts<'m> {
+    possible: &'m Bits,
+    slots: Slots,
+    heur: Heur,
+    /// Items necessarily satisfied on any way to satisfy an item (a sound under-estimate).
+    nec: Vec<Bits>,
+    /// Own cost of taking an item if it can only be taken: (dup, objective, tie, courses).
+    own: Vec<[u64; 4]>,
+}
+
+/// Searches the `k` best minimal plans. See the module docs.
+pub fn search(
+    m: &Model<'_>,
+    ev: &Evaluator<'_, '_>,
+    possible: &Bits,
+    k: usize,
+    max_expansions: usize,
+) -> Result<(Vec<Found>, SearchStats), MapError> {
+    let n = m.len();
+    let own: Vec<[u64; 4]> = (0..n as u32)
+        .map(|i| {
+            let u = i as usize;
+            let waivable = m.arts_in[u].iter().any(|(s, _)| possible.get(*s));
+            if m.kind[u] == Kind::Course && m.takeable.get(i) && !waivable {
+                let (o, t) = ev.course_cost(i);
+                let d = if ev.always_dup.get(i) {
+                    super::centi(m.hours[u])
+                } else {
+                    0
+                };
+                [d, o, t, 1]
+            } else {
+                [0; 4]
+            }
+        })
+        .collect();
+    let take_cost: Vec<[u64; 4]> = (0..n as u32)
+        .map(|i| {
+            let (o, t) = ev.course_cost(i);
+            let d = if ev.always_dup.get(i) {
+                super::centi(m.hours[i as usize])
+            } else {
+                0
+            };
+            [d, o, t, 1]
+        })
+        .collect();
+    let facts = Facts {
+        possible,
+        slots: Slots::new(m),
+        heur: Heur::new(m, ev, possible, &take_cost),
+        nec: necessary(m, ev, possible),
+        own,
+    };
+    let mut stats = SearchStats::default();
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut heap: BinaryHeap<Reverse<QueueKey>> = BinaryHeap::new();
+    let mut visited: HashSet<Vec<u64>> = HashSet::new();
+    let mut seen_sets: HashSet<Bits> = HashSet::new();
+    let mut results: Vec<Found> = Vec::new();
+    let mut seq = 0u64;
+
+    let mut root = Node {
+        taken: Bits::new(n),
+        committed: Bits::new(n),
+        waived: Bits::new(n),
+        expanded: Bits::new(facts.slots.total),
+        sat: ev.initial_sat.clone(),
+    };
+    root.committed.set(0);
+    let lb = bound(m, ev, &facts, &root);
+    slots.push(Slot::Open(root));
+    heap.push(Reverse((lb, 1, Reverse(seq), 0)));
+
+    while let Some(Reverse((cost, _, _, idx))) = heap.pop() {
+        if results.len() >= k && cost > results[k - 1].sim.cost {
+            break;
+        }
+        let node = match std::mem::replace(&mut slots[idx], Slot::Open(empty())) {
+            Slot::Done(f) => {
+                results.push(f);
+                continue;
+            }
+            Slot::Open(node) => node,
+        };
+        stats.expanded += 1;
+        if stats.expanded > max_expansions {
+            return Err(MapError::TooComplex { limit: max_expansions });
+        }
+        for (taken, committed, waived, expanded) in children(m, &facts, &node) {
+            let mut key = Vec::with_capacity(taken.0.len() * 3 + expanded.0.len());
+            key.extend_from_slice(&taken.0);
+            key.extend_from_slice(&committed.0);
+            key.extend_from_slice(&waived.0);
+            key.extend_from_slice(&expanded.0);
+            if !visited.insert(key) {
+                continue;
+            }
+            stats.generated += 1;
+            let sat = if taken == node.taken {
+                node.sat.clone()
+            } else {
+                m.closure(&taken)
+            };
+            let child = Node {
+                taken,
+                committed,
+                waived,
+                expanded,
+                sat,
+            };
+            seq += 1;
+            if child.sat.get(0) && !child.committed.is_subset(&child.sat) {
+                // The goal is met but commitments remain: every completion adds droppable
+                // courses, so none is minimal.
+                continue;
+            }
+            if child.committed.is_subset(&child.sat) {
+                // Complete: keep it when minimal and new.
+                if !seen_sets.insert(child.taken.clone()) || !minimal(m, &child.taken) {
+                    continue;
+                }
+                let Some(sim) = ev.simulate(&child.taken) else { continue };
+                stats.complete += 1;
+                let c = sim.cost;
+                if results.len() >= k && c > results[k - 1].sim.cost {
+                    continue;
+                }
+                slots.push(Slot::Done(Found {
+                    taken: child.taken,
+                    sim,
+                }));
+                heap.push(Reverse((c, 0, Reverse(u64::MAX - seq), slots.len() - 1)));
+            } else {
+                let lb = bound(m, ev, &facts, &child);
+                if results.len() >= k && lb > results[k - 1].sim.cost {
+                    continue;
+                }
+                slots.push(Slot::Open(child));
+                heap.push(Reverse((lb, 1, Reverse(u64::MAX - seq), slots.len() - 1)));
+            }
+        }
+    }
+    // Equal costs: higher exit value first, then course ids.
+    results.sort_by(|a, b| {
+        a.sim
+            .cost
+            .cmp(&b.sim.cost)
+            .then(b.sim.exit_value.total_cmp(&a.sim.exit_value))
+            .then_with(|| ids(m, &a.taken).cmp(&ids(m, &b.taken)))
+    });
+    results.truncate(k);
+    Ok((results, stats))
+}
+
+fn empty() -> Node {
+    Node {
+        taken: Bits::default(),
+        committed: Bits::default(),
+        waived: Bits::default(),
+        expanded: Bits::default(),
+        sat: Bits::default(),
+    }
+}
+
+fn ids<'a>(m: &'a Model<'_>, taken: &Bits) -> Vec<&'a str> {
+    let mut v: Vec<&str> = taken.ones().map(|i| m.graph.item_id(m.item(i))).collect();
+    v.sort_unstable();
+    v
+}
+
+/// True when no single course of `taken` can be dropped with the goal still met.
+pub fn minimal(m: &Model<'_>, taken: &Bits) -> bool {
+    let mut t = taken.clone();
+    for i in taken.ones() {
+        t.clear(i);
+        let still = m.closure(&t).get(0);
+        t.set(i);
+        if still {
+            return false;
+        }
+    }
+    true
+}
+
+/// How far a group is from holding, counting committed members as if satisfied:
+/// `Some(shortfall)` (members for choose groups, credits for min-credits groups) or `None`.
+fn shortfall(group: &LGroup, sat: &Bits, committed: &Bits) -> Option<f64> {
+    match group {
+        LGroup::Choose { n, from } => {
+            let have = from.iter().filter(|&&i| sat.get(i) || committed.get(i)).count() as u32;
+            (have < *n).then(|| (*n - have) as f64)
+        }
+        LGroup::Credits { min, from } => {
+            let have: f64 = from
+                .iter()
+                .filter(|(i, _)| sat.get(*i) || committed.get(*i))
+                .map(|(_, c)| c)
+                .sum();
+            (have + 1e-9 < *min).then_some(*min - have)
+        }
+    }
+}
+
+/// Members a group expansion may assign: possible and not yet satisfied (committed or not).
+fn candidates(group: &LGroup, node: &Node, facts: &Facts<'_>) -> Vec<(u32, f64)> {
+    let ok = |i: u32| !node.sat.get(i) && facts.possible.get(i);
+    match group {
+        LGroup::Choose { from, .. } => from.iter().filter(|&&i| ok(i)).map(|&i| (i, 1.0)).collect(),
+        LGroup::Credits { from, .. } => from.iter().filter(|(i, c)| ok(*i) && *c > 0.0).copied().collect(),
+    }
+}
+
+/// How far a group is from holding on `sat` alone: members (choose) or credits (min-credits).
+fn deficit(group: &LGroup, sat: &Bits) -> Option<f64> {
+    match group {
+        LGroup::Choose { n, from } => {
+            let have = from.iter().filter(|&&i| sat.get(i)).count() as u32;
+            (have < *n).then(|| (*n - have) as f64)
+        }
+        LGroup::Credits { min, from } => {
+            let have: f64 = from.iter().filter(|(i, _)| sat.get(*i)).map(|(_, c)| c).sum();
+            (have + 1e-9 < *min).then_some(*min - have)
+        }
+    }
+}
+
+type Child = (Bits, Bits, Bits, Bits);
+
+/// The children of a node: (taken, committed, waived, expanded).
+fn children(m: &Model<'_>, facts: &Facts<'_>, node: &Node) -> Vec<Child> {
+    let mut out = Vec::new();
+    for i in node.committed.ones() {
+        if node.sat.get(i) {
+            continue;
+        }
+        let u = i as usize;
+        if m.kind[u] == Kind::Course && !node.taken.get(i) {
+            if node.waived.get(i) {
+                continue;
+            }
+            // Route: take it, or waive it through a source.
+            if m.takeable.get(i) && m.groups[u].iter().all(|g| g.holds(facts.possible)) {
+                let mut t = node.taken.clone();
+                t.set(i);
+                out.push((t, node.committed.clone(), node.waived.clone(), node.expanded.clone()));
+            }
+            for &(s, _) in &m.arts_in[u] {
+                if facts.possible.get(s) {
+                    let mut c = node.committed.clone();
+                    c.set(s);
+                    let mut w = node.waived.clone();
+                    w.set(i);
+                    out.push((node.taken.clone(), c, w, node.expanded.clone()));
+                }
+            }
+            return out;
+        }
+        // A credential, the goal or a taken course: assign members to its first group that
+        // neither holds nor was expanded.
+        for (gi, group) in m.groups[u].iter().enumerate() {
+            let slot = facts.slots.of(i, gi);
+            if node.expanded.get(slot) {
+                continue;
+            }
+            let Some(short) = deficit(group, &node.sat) else {
+                continue;
+            };
+            let cands = candidates(group, node, facts);
+            let mut push = |chosen: &[u32]| {
+                // Choosing X while leaving out a member Y that X cannot be had without gives
+                // no minimal plan the choice of Y does not give (Y is below X).
+                // (Choose groups only: the swap keeps the count, not the credits.)
+                let implied_left_out = matches!(group, LGroup::Choose { .. })
+                    && chosen.iter().any(|&x| {
+                        cands
+                            .iter()
+                            .any(|&(y, _)| y != x && facts.nec[x as usize].get(y) && !chosen.contains(&y))
+                    });
+                if implied_left_out {
+                    return;
+                }
+                let mut c = node.committed.clone();
+                for &x in chosen {
+                    c.set(x);
+                }
+                let mut e = node.expanded.clone();
+                e.set(slot);
+                out.push((node.taken.clone(), c, node.waived.clone(), e));
+            };
+            match group {
+                LGroup::Choose { .. } => combinations(&cands, short as usize, &mut push),
+                LGroup::Credits { .. } => minimal_credit_sets(&cands, short, &mut push),
+            }
+            return out;
+        }
+    }
+    out
+}
+
+/// Calls `f` with every `r`-subset of `items` (by index order).
+fn combinations(items: &[(u32, f64)], r: usize, f: &mut impl FnMut(&[u32])) {
+    fn rec(items: &[(u32, f64)], r: usize, start: usize, cur: &mut Vec<u32>, f: &mut impl FnMut(&[u32])) {
+        if cur.len() == r {
+            f(cur);
+            return;
+        }
+        let need = r - cur.len();
+        for j in start..items.len() {
+            if items.len() - j < need {
+                break;
+            }
+            cur.push(items[j].0);
+            rec(items, r, j + 1, cur, f);
+            cur.pop();
+        }
+    }
+    if r <= items.len() {
+        rec(items, r, 0, &mut Vec::with_capacity(r), f);
+    }
+}
+
+/// Calls `f` with every set of `items` whose credits reach `need` and from which no item can
+/// be dropped.
+fn minimal_credit_sets(items: &[(u32, f64)], need: f64, f: &mut impl FnMut(&[u32])) {
+    fn rec(
+        items: &[(u32, f64)],
+        need: f64,
+        start: usize,
+        cur: &mut Vec<(u32, f64)>,
+        sum: f64,
+        f: &mut impl FnMut(&[u32]),
+    ) {
+        if sum + 1e-9 >= need {
+            let min = cur.iter().map(|(_, c)| *c).fold(f64::INFINITY, f64::min);
+            if sum - min + 1e-9 < need {
+                let ids: Vec<u32> = cur.iter().map(|(i, _)| *i).collect();
+                f(&ids);
+            }
+            return;
+        }
+        for j in start..items.len() {
+            cur.push(items[j]);
+            rec(items, need, j + 1, cur, sum + items[j].1, f);
+            cur.pop();
+        }
+    }
+    rec(items, need, 0, &mut Vec::new(), 0.0, f);
+}
+
+const INF: u64 = u64::MAX / 8;
+
+/// For every item, items that are satisfied on *every* way of satisfying it from the initial
+/// state: members of groups that need all their reachable members, prerequisites every route
+/// of a course needs, the source of a course's only route. One pass in dependency order
+/// (items in an articulation loop keep what is known so far), so the sets are sound
+/// under-estimates.
+fn necessary(m: &Model<'_>, ev: &Evaluator<'_, '_>, possible: &Bits) -> Vec<Bits> {
+    let n = m.len();
+    let mut nec: Vec<Bits> = (0..n as u32)
+        .map(|i| {
+            let mut b = Bits::new(n);
+            b.set(i);
+            b
+        })
+        .collect();
+    let open = |x: u32| possible.get(x) && !ev.initial_sat.get(x);
+    for &i in m.order() {
+        let u = i as usize;
+        if !open(i) {
+            continue;
+        }
+        // Members of groups that need every reachable member.
+        let mut groups_need = Bits::new(n);
+        for g in &m.groups[u] {
+            if let LGroup::Choose { n: k, from } = g {
+                let live: Vec<u32> = from.iter().copied().filter(|&x| open(x)).collect();
+                let have = from.iter().filter(|&&x| ev.initial_sat.get(x)).count() as u32;
+                if have < *k && live.len() as u32 == *k - have {
+                    for x in live {
+                        groups_need.union_with(&nec[x as usize]);
+                    }
+                }
+            }
+        }
+        let mut b = if m.kind[u] == Kind::Course {
+            let mut routes: Vec<Bits> = Vec::new();
+            if m.takeable.get(i) && m.groups[u].iter().all(|g| g.holds(possible)) {
+                routes.push(groups_need);
+            }
+            for &(s, _) in &m.arts_in[u] {
+                if open(s) {
+                    routes.push(nec[s as usize].clone());
+                } else if possible.get(s) {
+                    routes.push(Bits::new(n));
+                }
+            }
+            let mut it = routes.into_iter();
+            let mut acc = it.next().unwrap_or_else(|| Bits::new(n));
+            for r in it {
+                for (a, b) in acc.0.iter_mut().zip(&r.0) {
+                    *a &= b;
+                }
+            }
+            acc
+        } else {
+            groups_need
+        };
+        b.set(i);
+        nec[u] = b;
+    }
+    nec
+}
+
+/// Static lower bounds of one request, from the learner's initial state.
+///
+/// `fp[i]` (footprint) is the set of courses that could be taken on the way to satisfying `i`
+/// (its backward closure among takeable courses). `hm[i]` bounds, per cost dimension, what
+/// satisfying `i` costs from the initial state: the cheaper route of a course (its own cost
+/// plus its prerequisites, or an articulation source), and for groups and group lists the
+/// *sum* when the footprints involved are pairwise disjoint (no course can serve two of them)
+/// and the *maximum* otherwise. Computed by monotone relaxation from 0, so every iterate is a
+/// valid lower bound even around articulation loops.
+struct Heur {
+    fp: Vec<Bits>,
+    hm: Vec<[u64; 4]>,
+}
+
+/// A need's lower bound when its members' footprints may be summed or not.
+fn group_value(
+    g: &LGroup,
+    short: f64,
+    cands: &[(u32, f64)],
+    fp: &[Bits],
+    val: impl Fn(u32) -> [u64; 4],
+) -> ([u64; 4], Bits) {
+    let width = fp.first().map_or(0, |b| b.0.len());
+    let mut union = Bits(vec![0; width]);
+    let mut disjoint = true;
+    for (c, _) in cands {
+        if disjoint && union.0.iter().zip(&fp[*c as usize].0).any(|(a, b)| a & b != 0) {
+            disjoint = false;
+        }
+        union.union_with(&fp[*c as usize]);
+    }
+    let mut out = [0u64; 4];
+    for (dim, o) in out.iter_mut().enumerate() {
+        match g {
+            LGroup::Choose { .. } => {
+                let d = short as usize;
+                if d > cands.len() {
+                    *o = INF;
+                    continue;
+                }
+                let mut v: Vec<u64> = cands.iter().map(|(c, _)| val(*c)[dim]).collect();
+                v.sort_unstable();
+                *o = if d == 0 {
+                    0
+                } else if disjoint {
+                    v[..d].iter().fold(0u64, |a, b| a.saturating_add(*b))
+                } else {
+                    v[d - 1]
+                };
+            }
+            LGroup::Credits { .. } => {
+                let total: f64 = cands.iter().map(|(_, cr)| cr).sum();
+                if total + 1e-9 < short {
+                    *o = INF;
+                    continue;
+                }
+                if disjoint {
+                    // Fractional knapsack: cheapest cost per credit first.
+                    let mut v: Vec<(f64, f64)> = cands.iter().map(|(c, cr)| (val(*c)[dim] as f64 / cr, *cr)).collect();
+                    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+                    let (mut left, mut acc) = (short, 0.0);
+                    for (rate, cr) in v {
+                        if left <= 1e-9 {
+                            break;
+                        }
+                        let take = cr.min(left);
+                        acc += rate * take;
+                        left -= take;
+                    }
+                    *o = (acc - 1e-6).max(0.0).floor() as u64;
+                } else {
+                    *o = cands.iter().map(|(c, _)| val(*c)[dim]).min().unwrap_or(INF);
+                }
+            }
+        }
+    }
+    (out, union)
+}
+
+impl Heur {
+    fn new(m: &Model<'_>, ev: &Evaluator<'_, '_>, possible: &Bits, own_take: &[[u64; 4]]) -> Heur {
+        let n = m.len();
+        let order = m.order();
+        let mut fp: Vec<Bits> = vec![Bits::new(n); n];
+        for _ in 0..8 {
+            let mut changed = false;
+            for &i in order {
+                let u = i as usize;
+                if ev.initial_sat.get(i) || !possible.get(i) {
+                    continue;
+                }
+                let mut b = fp[u].clone();
+                if m.takeable.get(i) {
+                    b.set(i);
+                }
+                for x in m.groups[u].iter().flat_map(|g| g.members()) {
+                    if possible.get(x) && !ev.initial_sat.get(x) {
+                        b.union_with(&fp[x as usize]);
+                    }
+                }
+                for &(s, _) in &m.arts_in[u] {
+                    if possible.get(s) && !ev.initial_sat.get(s) {
+                        b.union_with(&fp[s as usize]);
+                    }
+                }
+                if b != fp[u] {
+                    fp[u] = b;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let mut hm: Vec<[u64; 4]> = vec![[0; 4]; n];
+        for _ in 0..8 {
+            let mut changed = false;
+            for &i in order {
+                let u = i as usize;
+                if ev.initial_sat.get(i) || !possible.get(i) {
+                    continue;
+                }
+                let groups_v = Self::groups_value(m, i, &ev.initial_sat, possible, &fp, &hm);
+                let v = if m.kind[u] == Kind::Course {
+                    let mut best = [INF; 4];
+                    if m.takeable.get(i) && m.groups[u].iter().all(|g| g.holds(possible)) {
+                        for d in 0..4 {
+                            best[d] = own_take[u][d].saturating_add(groups_v[d]);
+                        }
+                    }
+                    for &(s, _) in &m.arts_in[u] {
+                        if possible.get(s) {
+                            for d in 0..4 {
+                                best[d] = best[d].min(hm[s as usize][d]);
+                            }
+                        }
+                    }
+                    best
+                } else {
+                    groups_v
+                };
+                let v = v.map(|x| x.min(INF));
+                if v != hm[u] {
+                    // Keep the iteration monotone.
+                    let mut w = hm[u];
+                    for d in 0..4 {
+                        w[d] = w[d].max(v[d]);
+                    }
+                    if w != hm[u] {
+                        hm[u] = w;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        Heur { fp, hm }
+    }
+
+    /// The combined bound of an item's groups from state `sat`.
+    fn groups_value(m: &Model<'_>, i: u32, sat: &Bits, possible: &Bits, fp: &[Bits], hm: &[[u64; 4]]) -> [u64; 4] {
+        let mut parts: Vec<([u64; 4], Bits)> = Vec::new();
+        for g in &m.groups[i as usize] {
+            let Some(short) = deficit(g, sat) else { continue };
+            let cands: Vec<(u32, f64)> = match g {
+                LGroup::Choose { from, .. } => from
+                    .iter()
+                    .filter(|&&x| possible.get(x) && !sat.get(x))
+                    .map(|&x| (x, 1.0))
+                    .collect(),
+                LGroup::Credits { from, .. } => from
+                    .iter()
+                    .filter(|(x, c)| possible.get(*x) && !sat.get(*x) && *c > 0.0)
+                    .copied()
+                    .collect(),
+            };
+            parts.push(group_value(g, short, &cands, fp, |c| hm[c as usize]));
+        }
+        combine(parts)
+    }
+}
+
+/// Sums the parts whose footprints are pairwise disjoint (greedily, largest first) and takes
+/// the maximum of the rest; a valid lower bound either way.
+fn combine(mut parts: Vec<([u64; 4], Bits)>) -> [u64; 4] {
+    parts.sort_by(|a, b| b.0[1].cmp(&a.0[1]).then(b.0[3].cmp(&a.0[3])));
+    let mut sum = [0u64; 4];
+    let mut rest = [0u64; 4];
+    let mut union: Option<Bits> = None;
+    for (v, fp) in parts {
+        let free = union
+            .as_ref()
+            .is_none_or(|u| u.0.iter().zip(&fp.0).all(|(a, b)| a & b == 0));
+        if free {
+            for d in 0..4 {
+                sum[d] = sum[d].saturating_add(v[d]);
+            }
+            match &mut union {
+                Some(u) => u.union_with(&fp),
+                None => union = Some(fp),
+            }
+        } else {
+            for d in 0..4 {
+                rest[d] = rest[d].max(v[d]);
+            }
+        }
+    }
+    let mut out = [0u64; 4];
+    for d in 0..4 {
+        out[d] = sum[d].max(rest[d]).min(INF);
+    }
+    out
+}
+
+/// The lexicographic lower bound of every completion of `node` (see the module docs): the
+/// taken courses' cost plus a footprint-disjoint family of open needs. A need whose footprint
+/// holds a taken course may already be partly paid for; it then counts only the own cost of
+/// members that can only be taken.
+fn bound(m: &Model<'_>, ev: &Evaluator<'_, '_>, facts: &Facts<'_>, node: &Node) -> Cost {
+    let mut acc = [0u64; 4];
+    for i in node.taken.ones() {
+        let (o, t) = ev.course_cost(i);
+        let d = if ev.always_dup.get(i) {
+            super::centi(m.hours[i as usize])
+        } else {
+            0
+        };
+        acc[0] += d;
+        acc[1] += o;
+        acc[2] += t;
+        acc[3] += 1;
+    }
+    let h = &facts.heur;
+    let fresh = |b: &Bits| b.0.iter().zip(&node.taken.0).all(|(a, t)| a & t == 0);
+    let mut parts: Vec<([u64; 4], Bits)> = Vec::new();
+    for i in node.committed.ones() {
+        if node.sat.get(i) {
+            continue;
+        }
+        let u = i as usize;
+        if m.kind[u] == Kind::Course && !node.taken.get(i) {
+            if !node.waived.get(i) {
+                if fresh(&h.fp[u]) {
+                    parts.push((h.hm[u], h.fp[u].clone()));
+                } else {
+                    let mut b = Bits::new(m.len());
+                    b.set(i);
+                    parts.push((facts.own[u], b));
+                }
+            }
+            continue;
+        }
+        for (gi, g) in m.groups[u].iter().enumerate() {
+            if node.expanded.get(facts.slots.of(i, gi)) {
+                continue;
+            }
+            let Some(short) = shortfall(g, &node.sat, &node.committed) else {
+                continue;
+            };
+            let cands: Vec<(u32, f64)> = candidates(g, node, facts)
+                .into_iter()
+                .filter(|(c, _)| !node.committed.get(*c))
+                .collect();
+            let (v, fp) = group_value(g, short, &cands, &h.fp, |c| h.hm[c as usize]);
+            if fresh(&fp) {
+                parts.push((v, fp));
+            } else {
+                // Only members that must be taken, at their own cost.
+                let mut b = Bits::new(m.len());
+                for (c, _) in &cands {
+                    b.set(*c);
+                }
+                let (v, _) = group_value(g, short, &cands, &h.fp, |c| facts.own[c as usize]);
+                parts.push((v, b));
+            }
+        }
+    }
+    let extra = combine(parts);
+    Cost {
+        duplicative: acc[0].saturating_add(extra[0]),
+        objective: acc[1].saturating_add(extra[1]),
+        tie_hours: acc[2].saturating_add(extra[2]),
+        courses: (acc[3].saturating_add(extra[3])).min(u32::MAX as u64) as u32,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn combinations_and_credit_sets() {
+        let items = [(1, 3.0), (2, 3.0), (3, 4.0)];
+        let mut got = vec![];
+        combinations(&items, 2, &mut |c| got.push(c.to_vec()));
+        assert_eq!(got, vec![vec![1, 2], vec![1, 3], vec![2, 3]]);
+        let mut got = vec![];
+        minimal_credit_sets(&items, 6.0, &mut |c| got.push(c.to_vec()));
+        assert_eq!(got, vec![vec![1, 2], vec![1, 3], vec![2, 3]]);
+        let mut got = vec![];
+        minimal_credit_sets(&items, 4.0, &mut |c| got.push(c.to_vec()));
+        assert_eq!(got, vec![vec![1, 2], vec![3]]);
+    }
+}

@@ -1,0 +1,158 @@
+//! CTDL pathway (JSON-LD): a `ceterms:Pathway` whose components are the plan's courses
+//! (`ceterms:CourseComponent`), credentials (`ceterms:CredentialComponent`) and the destination
+//! job (`ceterms:JobComponent`, `ceterms:hasDestinationComponent`).
+//!
+//! Structure follows the Credential Engine pathway samples: a component points to what leads
+//! to it with `ceasn:hasChild` (what publishers write; readers should also accept
+//! `ceterms:hasChild`), requirement groups become `ceterms:ComponentCondition`s with
+//! `ceterms:requiredNumber` and `ceterms:targetComponent`, and precedence between steps is
+//! `ceterms:preceeds` (CTDL's spelling) / `ceterms:prerequisite`.
+
+use super::title;
+use crate::analysis::career_map::{CareerMap, LinkKind, Plan, Target};
+use crate::graph::{CatalogGraph, Group, Item};
+use serde_json::{Value, json};
+
+const BASE: &str = "urn:careermap:";
+
+fn iri(g: &CatalogGraph, item: Item) -> String {
+    match item {
+        Item::Course(c) => format!("{BASE}course:{}", g.course(c).id),
+        Item::Credential(c) => format!("{BASE}credential:{}", g.credential(c).id),
+    }
+}
+
+fn lang(s: &str) -> Value {
+    json!({"en-US": s})
+}
+
+pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Value {
+    let dest_iri = match map.target {
+        Target::Occupation(o) => format!("{BASE}job:{}", g.occupation(o).soc),
+        Target::Credential(c) => format!("{BASE}credential:{}", g.credential(c).id),
+    };
+    let name = super::target_name(g, map);
+    let mut graph: Vec<Value> = Vec::new();
+    let empty = Vec::new();
+    let steps = plan.map(|p| &p.steps).unwrap_or(&empty);
+    let shown: Vec<Item> = plan.map(super::items_of).unwrap_or_default();
+    // Destination component.
+    let reaches: Vec<String> = plan
+        .map(|p| p.reaches.iter().map(|&c| iri(g, Item::Credential(c))).collect())
+        .unwrap_or_default();
+    if let Target::Occupation(o) = map.target {
+        let occ = g.occupation(o);
+        let mut dest = json!({
+            "@id": dest_iri, "@type": "ceterms:JobComponent",
+            "ceterms:name": lang(&occ.title), "ceterms:codedNotation": occ.soc.as_str(),
+            "ceterms:description": lang(&format!("Destination: {} (SOC {})", occ.title, occ.soc)),
+            "ceasn:isDestinationComponentOf": format!("{BASE}pathway"),
+            "ceasn:hasChild": reaches,
+        });
+        if reaches.len() > 1 {
+            dest["ceterms:hasCondition"] = json!([{
+                "@type": "ceterms:ComponentCondition", "ceterms:name": lang("Any one entry credential"),
+                "ceterms:requiredNumber": 1, "ceterms:targetComponent": reaches,
+            }]);
+        }
+        graph.push(dest);
+    }
+    for &item in &shown {
+        let step = steps.iter().find(|s| s.item == item);
+        let mut c = json!({
+            "@id": iri(g, item),
+            "@type": if matches!(item, Item::Course(_)) { "ceterms:CourseComponent" } else { "ceterms:CredentialComponent" },
+            "ceterms:name": lang(title(g, item)),
+            "ceterms:codedNotation": g.item_id(item),
+            "ceasn:isChildOf": format!("{BASE}pathway"),
+        });
+        let mut desc = String::new();
+        match step {
+            Some(s) if s.duplicative => desc.push_str("Duplicative step: teaches nothing new. "),
+            Some(_) => {}
+            None => desc.push_str("Not needed: already completed or articulated. "),
+        }
+        if let Item::Course(ci) = item {
+            let course = g.course(ci);
+            c["ceterms:points"] = json!(course.credits);
+            desc.push_str(&format!("{} hours, {} system.", course.hours, course.system.as_str()));
+        }
+        c["ceterms:description"] = lang(desc.trim());
+        // Children: what leads to it in this plan; conditions: its requirement groups.
+        let children: Vec<String> = plan
+            .map(|p| {
+                p.links
+                    .iter()
+                    .filter(|l| l.to == item)
+                    .map(|l| iri(g, l.from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !children.is_empty() {
+            c["ceasn:hasChild"] = json!(children);
+        }
+        let conditions: Vec<Value> = g
+            .groups(item)
+            .iter()
+            .filter_map(|grp| {
+                let targets: Vec<String> = grp
+                    .items()
+                    .iter()
+                    .filter(|i| shown.contains(i))
+                    .map(|&i| iri(g, i))
+                    .collect();
+                if targets.is_empty() {
+                    return None;
+                }
+                Some(match grp {
+                    Group::Choose { n, from } => json!({
+                        "@type": "ceterms:ComponentCondition",
+                        "ceterms:name": lang(&format!("Choose {n} of {}", from.len())),
+                        "ceterms:requiredNumber": n, "ceterms:targetComponent": targets,
+                    }),
+                    Group::MinCredits { credits, .. } => json!({
+                        "@type": "ceterms:ComponentCondition",
+                        "ceterms:name": lang(&format!("At least {credits} credits")),
+                        "ceterms:description": lang(&format!("At least {credits} credits from the listed courses")),
+                        "ceterms:targetComponent": targets,
+                    }),
+                })
+            })
+            .collect();
+        if !conditions.is_empty() {
+            c["ceterms:hasCondition"] = json!(conditions);
+        }
+        if let Some(p) = plan {
+            let pre: Vec<String> = p
+                .links
+                .iter()
+                .filter(|l| l.to == item && l.kind == LinkKind::Prerequisite)
+                .map(|l| iri(g, l.from))
+                .collect();
+            if !pre.is_empty() {
+                c["ceterms:prerequisite"] = json!(pre);
+            }
+            if let Some(pos) = p.steps.iter().position(|s| s.item == item)
+                && let Some(next) = p.steps.get(pos + 1)
+            {
+                c["ceterms:preceeds"] = json!([iri(g, next.item)]);
+            }
+        }
+        graph.push(c);
+    }
+    let pathway = json!({
+        "@id": format!("{BASE}pathway"), "@type": "ceterms:Pathway",
+        "ceterms:name": lang(&format!("Career map to {name}")),
+        "ceterms:description": lang(&format!(
+            "{} entry, region {}; plan {} of {}{}",
+            map.entry.as_str(), map.region,
+            plan.map_or(0, |p| p.rank), map.paths.len(),
+            plan.map(|p| format!(", {} new hours", p.total_hours)).unwrap_or_default()
+        )),
+        "ceterms:inLanguage": ["en-US"],
+        "ceterms:hasDestinationComponent": dest_iri,
+        "ceasn:hasChild": shown.iter().map(|&i| iri(g, i)).collect::<Vec<_>>(),
+    });
+    graph.insert(0, pathway);
+    json!({"@context": "https://credreg.net/ctdl/schema/context/json", "@graph": graph})
+}

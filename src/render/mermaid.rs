@@ -1,0 +1,73 @@
+//! Mermaid flowchart of one plan: subgraphs per system, milestones for credentials, dashed
+//! arrows for articulations, classes for duplicative and skipped items.
+
+use super::{node_id, target_name, title};
+use crate::analysis::career_map::{CareerMap, LinkKind, Plan};
+use crate::domain::System;
+use crate::graph::{CatalogGraph, Item};
+use std::fmt::Write;
+
+fn esc(s: &str) -> String {
+    s.replace('"', "#quot;")
+}
+
+pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> String {
+    let mut out = String::from("flowchart LR\n");
+    let Some(plan) = plan else {
+        let _ = writeln!(out, "  none[\"{}\"]", esc(map.reason.as_deref().unwrap_or("no path")));
+        return out;
+    };
+    if !plan.skipped.is_empty() {
+        out.push_str("  subgraph have[\"Already have / skipped\"]\n");
+        for s in &plan.skipped {
+            let _ = writeln!(
+                out,
+                "    {}[\"{}<br/>skipped: {}\"]:::skipped",
+                node_id(g, s.item),
+                esc(title(g, s.item)),
+                s.reason.as_str()
+            );
+        }
+        out.push_str("  end\n");
+    }
+    for system in System::ALL {
+        let steps: Vec<_> = plan.steps.iter().filter(|s| s.system == system).collect();
+        if steps.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "  subgraph {}[\"{}\"]", system.as_str(), system.as_str());
+        for s in steps {
+            let id = node_id(g, s.item);
+            let t = esc(title(g, s.item));
+            match s.item {
+                Item::Credential(_) => {
+                    let _ = writeln!(out, "    {id}{{{{\"{t}\"}}}}:::credential");
+                }
+                Item::Course(_) if s.duplicative => {
+                    let _ = writeln!(out, "    {id}[\"{t}<br/>{} h, duplicative\"]:::dup", s.hours);
+                }
+                Item::Course(_) => {
+                    let _ = writeln!(out, "    {id}[\"{t}<br/>{} h\"]", s.hours);
+                }
+            }
+        }
+        out.push_str("  end\n");
+    }
+    for l in &plan.links {
+        let arrow = if matches!(l.kind, LinkKind::Articulation(_)) {
+            "-.->|articulates|"
+        } else {
+            "-->"
+        };
+        let _ = writeln!(out, "  {} {arrow} {}", node_id(g, l.from), node_id(g, l.to));
+    }
+    let _ = writeln!(out, "  destination([\"{}\"]):::destination", esc(&target_name(g, map)));
+    for &c in &plan.reaches {
+        let _ = writeln!(out, "  {} ==> destination", node_id(g, Item::Credential(c)));
+    }
+    out.push_str(
+        "  classDef credential fill:#ffd54f,stroke:#8d6e00\n  classDef dup fill:#ffb74d,stroke:#e65100,stroke-dasharray: 4 2\n  \
+         classDef skipped fill:#eeeeee,stroke:#9e9e9e,color:#616161\n  classDef destination fill:#bbdefb,stroke:#0d47a1\n",
+    );
+    out
+}

@@ -1,0 +1,601 @@
+//! Property tests: on random small catalogs the career-map engine agrees with a brute-force
+//! oracle that tries every set of courses.
+//!
+//! The oracle is written from DESIGN.md's semantics over the plain bundle (string ids, no
+//! graph): satisfaction as a least fixpoint, minimality by dropping one course at a time, the
+//! documented step order, duplicative steps, and the lexicographic cost. It checks that the
+//! engine's plans have the same best cost, the same ordered costs of the k best minimal plans,
+//! that every plan is a minimal, feasible plan in the order given, and that answers without
+//! plans are right (already qualified, or unreachable with a reason).
+
+use careermap::analysis::career_map::*;
+use careermap::analysis::demand::{DemandIndex, HighDemandPolicy};
+use careermap::domain::*;
+use careermap::graph::{CatalogGraph, Item};
+use proptest::prelude::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+const SYSTEMS: [System; 4] = [
+    System::Secondary,
+    System::Adult,
+    System::Postsecondary,
+    System::WorkBased,
+];
+
+/// A course: system, hours, credits, competencies, prerequisite group (choose, from).
+type CourseSpec = (usize, u32, u32, Vec<usize>, Option<(u32, Vec<usize>)>);
+
+/// Random numbers a catalog is built from.
+#[derive(Debug, Clone)]
+struct Spec {
+    courses: Vec<CourseSpec>,
+    credentials: Vec<Vec<(bool, u32, Vec<usize>)>>,
+    cred_comps: Vec<Vec<usize>>,
+    articulations: Vec<(usize, usize, bool, usize)>,
+    entry_creds: Vec<usize>,
+    wages: Vec<u32>,
+    completed: Vec<usize>,
+    held: Vec<usize>,
+    prior: Vec<usize>,
+    entry: usize,
+    objective: bool,
+    k: usize,
+    target_credential: Option<usize>,
+}
+
+const N_COMPS: usize = 6;
+
+fn spec() -> impl Strategy<Value = Spec> {
+    let course = (
+        prop::sample::select(vec![0usize, 1, 2, 2, 2, 3]),
+        prop::sample::select(vec![10u32, 20, 30, 45]),
+        0..4u32,
+        prop::collection::vec(0..N_COMPS, 0..=3),
+        prop::option::weighted(0.35, (1..=2u32, prop::collection::vec(0..12usize, 1..=3))),
+    );
+    let group = (
+        prop::bool::weighted(0.3),
+        1..=3u32,
+        prop::collection::vec(0..16usize, 1..=5),
+    );
+    (
+        prop::collection::vec(course, 3..=12),
+        prop::collection::vec(prop::collection::vec(group, 1..=2), 1..=4),
+        prop::collection::vec(prop::collection::vec(0..N_COMPS, 0..=2), 4),
+        prop::collection::vec((0..16usize, 0..12usize, prop::bool::weighted(0.7), 0..5usize), 0..=4),
+        prop::collection::vec(0..4usize, 1..=2),
+        prop::collection::vec(prop::sample::select(vec![30_000u32, 45_000, 60_000, 90_000]), 4),
+        prop::collection::vec(0..12usize, 0..=2),
+        prop::option::weighted(0.2, 0..4usize).prop_map(|o| o.into_iter().collect::<Vec<_>>()),
+        prop::collection::vec(0..N_COMPS, 0..=3),
+        (
+            0..3usize,
+            any::<bool>(),
+            1..=4usize,
+            prop::option::weighted(0.3, 0..4usize),
+        ),
+    )
+        .prop_map(
+            |(
+                courses,
+                credentials,
+                cred_comps,
+                articulations,
+                entry_creds,
+                wages,
+                completed,
+                held,
+                prior,
+                (entry, objective, k, tc),
+            )| Spec {
+                courses,
+                credentials,
+                cred_comps,
+                articulations,
+                entry_creds,
+                wages,
+                completed,
+                held,
+                prior,
+                entry,
+                objective,
+                k,
+                target_credential: tc,
+            },
+        )
+}
+
+fn cid(i: usize) -> String {
+    format!("c{i:02}")
+}
+fn kid(i: usize) -> String {
+    format!("k{i}")
+}
+
+/// Builds a valid bundle from a spec (invalid groups are repaired, not rejected).
+fn build(s: &Spec) -> Bundle {
+    let nc = s.courses.len();
+    let nk = s.credentials.len();
+    let courses: Vec<Course> = s
+        .courses
+        .iter()
+        .enumerate()
+        .map(|(i, (sys, hours, credits, comps, pre))| {
+            let mut prerequisites = vec![];
+            if let Some((n, from)) = pre {
+                // Earlier courses only: no cycles.
+                let from: BTreeSet<usize> = from.iter().filter(|&&x| x < i).copied().collect();
+                if !from.is_empty() {
+                    prerequisites.push(RequirementGroup::Choose {
+                        choose: (*n).min(from.len() as u32),
+                        from: from.iter().map(|&x| ItemId(cid(x))).collect(),
+                    });
+                }
+            }
+            Course {
+                id: CourseId(cid(i)),
+                title: format!("Course {i}"),
+                system: SYSTEMS[*sys],
+                provider: None,
+                hours: *hours as f64,
+                credits: *credits as f64,
+                competencies: comps
+                    .iter()
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .map(|&c| CompetencyId(format!("p{c}")))
+                    .collect(),
+                prerequisites,
+                codes: Codes::default(),
+                cost: None,
+                ..Default::default()
+            }
+        })
+        .collect();
+    let credentials: Vec<Credential> = s
+        .credentials
+        .iter()
+        .enumerate()
+        .map(|(j, groups)| {
+            let requires = groups
+                .iter()
+                .filter_map(|(credits, n, from)| {
+                    // Members: courses, or earlier credentials (no cycles).
+                    let from: BTreeSet<String> = from
+                        .iter()
+                        .filter_map(|&x| {
+                            if x < nc {
+                                Some(cid(x))
+                            } else if x - nc < j && !credits {
+                                Some(kid(x - nc))
+                            } else {
+                                None
+                            }
+                        })
+                        .collect();
+                    if from.is_empty() {
+                        return None;
+                    }
+                    let from_ids: Vec<ItemId> = from.iter().map(|x| ItemId(x.clone())).collect();
+                    if *credits {
+                        let total: f64 = from_ids
+                            .iter()
+                            .map(|x| courses.iter().find(|c| c.id.0 == x.0).unwrap().credits)
+                            .sum();
+                        if total <= 0.0 {
+                            return None;
+                        }
+                        Some(RequirementGroup::MinCredits {
+                            min_credits: (*n as f64).min(total),
+                            from: from_ids,
+                        })
+                    } else {
+                        Some(RequirementGroup::Choose {
+                            choose: (*n).min(from_ids.len() as u32),
+                            from: from_ids,
+                        })
+                    }
+                })
+                .collect();
+            Credential {
+                id: CredentialId(kid(j)),
+                title: format!("Credential {j}"),
+                kind: CredentialKind::Certificate,
+                level: 1,
+                requires,
+                competencies: s.cred_comps[j]
+                    .iter()
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .map(|&c| CompetencyId(format!("p{c}")))
+                    .collect(),
+                stacks_into: vec![],
+                codes: Codes::default(),
+                ctid: None,
+                provider: None,
+                ..Default::default()
+            }
+        })
+        .collect();
+    let mut articulations = vec![];
+    let mut seen = HashSet::new();
+    for (a, (from, to, full, kind)) in s.articulations.iter().enumerate() {
+        let to = to % nc;
+        let from = if *from < nc { cid(*from) } else { kid((*from - nc) % nk) };
+        if from == cid(to) || !seen.insert((from.clone(), to)) {
+            continue;
+        }
+        let credits = courses[to].credits;
+        articulations.push(Articulation {
+            id: ArticulationId(format!("a{a}")),
+            from: ItemId(from),
+            to: CourseId(cid(to)),
+            credits: if *full { credits } else { (credits - 1.0).max(0.0) },
+            kind: [
+                ArticulationKind::DualEnrollment,
+                ArticulationKind::StatewideAgreement,
+                ArticulationKind::CreditByExam,
+                ArticulationKind::PriorLearning,
+                ArticulationKind::CoEnrollment,
+            ][*kind],
+            source: None,
+            start_date: None,
+            end_date: None,
+            ..Default::default()
+        });
+    }
+    let entry: BTreeSet<usize> = s.entry_creds.iter().map(|&x| x % nk).collect();
+    let occupations = (0..2)
+        .map(|o| Occupation {
+            soc: SocCode(format!("11-100{o}")),
+            title: format!("Occupation {o}"),
+            job_zone: None,
+            competencies: vec![],
+            entry_credentials: if o == 0 {
+                entry.iter().map(|&x| CredentialId(kid(x))).collect()
+            } else {
+                vec![CredentialId(kid(nk - 1))]
+            },
+            demand: vec![Demand {
+                region: "US".into(),
+                employment: None,
+                projected_employment: None,
+                growth_pct: None,
+                annual_openings: Some(1000.0),
+                median_wage: Some(s.wages[o] as f64),
+                typical_entry_education: None,
+                ..Default::default()
+            }],
+            cluster: None,
+            ..Default::default()
+        })
+        .collect();
+    let mut b = Bundle {
+        competencies: (0..N_COMPS)
+            .map(|c| Competency {
+                id: CompetencyId(format!("p{c}")),
+                name: format!("Competency {c}"),
+                tier: 4,
+                framework: None,
+                parent: None,
+                description: None,
+                ..Default::default()
+            })
+            .collect(),
+        courses,
+        credentials,
+        occupations,
+        articulations,
+        ..Default::default()
+    };
+    b.canonicalize();
+    b
+}
+
+// ---- the oracle ---------------------------------------------------------------------------
+
+struct Oracle<'a> {
+    b: &'a Bundle,
+    entry: Entry,
+    completed: HashSet<String>,
+    held: HashSet<String>,
+    prior: HashSet<String>,
+    goal: Vec<String>,
+}
+
+fn groups_hold(groups: &[RequirementGroup], sat: &HashSet<String>, b: &Bundle) -> bool {
+    groups.iter().all(|g| {
+        g.holds(
+            |id| sat.contains(id.as_str()),
+            |id| b.courses.iter().find(|c| c.id.0 == id.0).map_or(0.0, |c| c.credits),
+        )
+    })
+}
+
+/// (cost, exit value, step order) of one course set.
+type Eval = (Cost, f64, Vec<String>);
+
+impl Oracle<'_> {
+    fn allowed(&self, s: System) -> bool {
+        self.entry.allows(s)
+    }
+
+    /// Least fixpoint of satisfaction with the courses `taken`.
+    fn closure(&self, taken: &BTreeSet<String>) -> HashSet<String> {
+        let b = self.b;
+        let mut sat: HashSet<String> = self.completed.iter().chain(&self.held).cloned().collect();
+        loop {
+            let mut changed = false;
+            for c in &b.courses {
+                if sat.contains(c.id.as_str()) {
+                    continue;
+                }
+                let waived = b
+                    .articulations
+                    .iter()
+                    .any(|a| a.to == c.id && a.credits + 1e-9 >= c.credits && sat.contains(a.from.as_str()));
+                let took = taken.contains(c.id.as_str()) && groups_hold(&c.prerequisites, &sat, b);
+                if waived || took {
+                    sat.insert(c.id.0.clone());
+                    changed = true;
+                }
+            }
+            for k in &b.credentials {
+                if !sat.contains(k.id.as_str()) && !k.requires.is_empty() && groups_hold(&k.requires, &sat, b) {
+                    sat.insert(k.id.0.clone());
+                    changed = true;
+                }
+            }
+            if !changed {
+                return sat;
+            }
+        }
+    }
+
+    fn earns(&self, sat: &HashSet<String>) -> bool {
+        self.goal.iter().any(|g| sat.contains(g))
+    }
+
+    fn comps_of(&self, id: &str) -> Vec<String> {
+        if let Some(c) = self.b.courses.iter().find(|c| c.id.0 == id) {
+            return c.competencies.iter().map(|x| x.0.clone()).collect();
+        }
+        if let Some(k) = self.b.credentials.iter().find(|c| c.id.0 == id) {
+            return k.competencies.iter().map(|x| x.0.clone()).collect();
+        }
+        vec![]
+    }
+
+    fn value(&self, cred: &str) -> f64 {
+        self.b
+            .occupations
+            .iter()
+            .filter(|o| o.entry_credentials.iter().any(|c| c.0 == cred))
+            .filter_map(|o| o.demand[0].median_wage)
+            .fold(0.0, f64::max)
+    }
+
+    /// Walks a course set in the documented step order.
+    fn simulate(&self, taken: &BTreeSet<String>, objective: Objective) -> Option<Eval> {
+        let b = self.b;
+        let empty = BTreeSet::new();
+        let mut sat = self.closure(&empty);
+        let mut held: HashSet<String> = self.prior.clone();
+        for id in &sat {
+            held.extend(self.comps_of(id));
+        }
+        for h in &self.held {
+            let k = b.credentials.iter().find(|c| c.id.0 == *h).unwrap();
+            for g in &k.requires {
+                if let RequirementGroup::Choose { choose, from } = g
+                    && *choose as usize == from.len()
+                {
+                    for x in from {
+                        if b.courses.iter().any(|c| c.id.0 == x.0) {
+                            held.extend(self.comps_of(&x.0));
+                        }
+                    }
+                }
+            }
+        }
+        let mut remaining: Vec<&Course> = b.courses.iter().filter(|c| taken.contains(c.id.as_str())).collect();
+        let mut so_far = BTreeSet::new();
+        let mut cost = Cost::default();
+        let mut value = 0.0;
+        let mut order = vec![];
+        while !remaining.is_empty() {
+            let (pos, c) = remaining
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| groups_hold(&c.prerequisites, &sat, b))
+                .min_by_key(|(_, c)| (c.system, c.competencies.len(), c.id.0.clone()))?;
+            let c: &Course = c;
+            let dup = !c.competencies.is_empty() && c.competencies.iter().all(|k| held.contains(&k.0));
+            let h = centi(c.hours);
+            if dup {
+                cost.duplicative += h;
+            }
+            let ps = matches!(c.system, System::Postsecondary | System::WorkBased);
+            match objective {
+                Objective::Hours => cost.objective += h,
+                Objective::PostsecondaryHours => {
+                    cost.objective += if ps { h } else { 0 };
+                    cost.tie_hours += h;
+                }
+            }
+            cost.courses += 1;
+            order.push(c.id.0.clone());
+            so_far.insert(c.id.0.clone());
+            remaining.remove(pos);
+            let next = self.closure(&so_far);
+            for id in next.difference(&sat) {
+                held.extend(self.comps_of(id));
+                if b.credentials.iter().any(|k| k.id.0 == *id) {
+                    value += self.value(id);
+                }
+            }
+            sat = next;
+        }
+        Some((cost, value, order))
+    }
+
+    /// Every minimal feasible course set that earns the goal, with its evaluation.
+    fn plans(&self, objective: Objective) -> Vec<(BTreeSet<String>, Eval)> {
+        let pool: Vec<&Course> = self
+            .b
+            .courses
+            .iter()
+            .filter(|c| self.allowed(c.system) && !self.completed.contains(c.id.as_str()))
+            .collect();
+        let mut out = vec![];
+        for mask in 0u32..(1 << pool.len()) {
+            let t: BTreeSet<String> = (0..pool.len())
+                .filter(|i| mask >> i & 1 == 1)
+                .map(|i| pool[i].id.0.clone())
+                .collect();
+            if !self.earns(&self.closure(&t)) {
+                continue;
+            }
+            let minimal = t.iter().all(|c| {
+                let mut u = t.clone();
+                u.remove(c);
+                !self.earns(&self.closure(&u))
+            });
+            if !minimal {
+                continue;
+            }
+            if let Some(e) = self.simulate(&t, objective) {
+                out.push((t, e));
+            }
+        }
+        out.sort_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.total_cmp(&a.1.1)));
+        out
+    }
+}
+
+fn check(s: &Spec) -> Result<(), TestCaseError> {
+    let b = build(s);
+    prop_assume!(b.validate().is_ok());
+    let g = CatalogGraph::build(1, b.clone());
+    let demand = DemandIndex::build(&g);
+    let policy = HighDemandPolicy::default();
+    let ctx = MapContext {
+        graph: &g,
+        demand: &demand,
+        policy: &policy,
+    };
+    let nc = b.courses.len();
+    let nk = b.credentials.len();
+    let completed: BTreeSet<String> = s.completed.iter().filter(|&&c| c < nc).map(|&c| cid(c)).collect();
+    let held: BTreeSet<String> = s.held.iter().map(|&k| kid(k % nk)).collect();
+    let prior: BTreeSet<String> = s.prior.iter().map(|&c| format!("p{c}")).collect();
+    let entry = Entry::ALL[s.entry];
+    let objective = if s.objective {
+        Objective::PostsecondaryHours
+    } else {
+        Objective::Hours
+    };
+    let (target, goal) = match s.target_credential {
+        Some(k) => {
+            let id = kid(k % nk);
+            (Target::Credential(g.credential_ix(&id).unwrap()), vec![id])
+        }
+        None => {
+            let o = g.occupation_ix("11-1000").unwrap();
+            (
+                Target::Occupation(o),
+                g.entry_credentials(o)
+                    .iter()
+                    .map(|&c| g.credential(c).id.0.clone())
+                    .collect(),
+            )
+        }
+    };
+    let req = MapRequest {
+        target,
+        entry,
+        region: "US".into(),
+        k: s.k,
+        optimize: objective,
+        learner: Learner {
+            completed: completed.iter().map(|c| g.course_ix(c).unwrap()).collect(),
+            credentials: held.iter().map(|c| g.credential_ix(c).unwrap()).collect(),
+            competencies: prior.iter().map(|c| g.competency_ix(c).unwrap()).collect(),
+        },
+    };
+    let map = career_map(
+        &ctx,
+        &req,
+        &Limits {
+            max_expansions: 1_000_000,
+        },
+    )
+    .expect("small catalogs never hit the cap");
+    let oracle = Oracle {
+        b: &b,
+        entry,
+        completed: completed.into_iter().collect(),
+        held: held.into_iter().collect(),
+        prior: prior.into_iter().collect(),
+        goal,
+    };
+    if oracle.earns(&oracle.closure(&BTreeSet::new())) {
+        prop_assert_eq!(map.paths.len(), 1, "already qualified: one empty path");
+        prop_assert!(map.paths[0].steps.is_empty());
+        return Ok(());
+    }
+    let expected = oracle.plans(objective);
+    if expected.is_empty() {
+        prop_assert!(
+            map.paths.is_empty(),
+            "oracle finds no plan, engine found {:?}",
+            map.paths[0].courses
+        );
+        prop_assert!(map.reason.is_some(), "an empty answer has a reason");
+        return Ok(());
+    }
+    let by_set: HashMap<BTreeSet<String>, &Eval> = expected.iter().map(|(t, e)| (t.clone(), e)).collect();
+    let want: Vec<(Cost, f64)> = expected.iter().take(s.k).map(|(_, e)| (e.0, e.1)).collect();
+    let got: Vec<(Cost, f64)> = map.paths.iter().map(|p| (p.cost, p.exit_value)).collect();
+    prop_assert_eq!(&got, &want, "ordered costs of the k best plans");
+    for p in &map.paths {
+        let set: BTreeSet<String> = p.courses.iter().map(|&c| g.course(c).id.0.clone()).collect();
+        let e = by_set.get(&set);
+        prop_assert!(e.is_some(), "plan {:?} is not a minimal feasible plan", set);
+        let e = e.unwrap();
+        prop_assert_eq!(p.cost, e.0);
+        // Feasible in the order given.
+        let mut taken = BTreeSet::new();
+        let mut sat = oracle.closure(&taken);
+        for st in &p.steps {
+            let id = g.item_id(st.item).to_owned();
+            match st.item {
+                Item::Course(c) => {
+                    let course = g.course(c);
+                    prop_assert!(entry.allows(course.system), "{} closed to the entry point", id);
+                    prop_assert!(
+                        groups_hold(&course.prerequisites, &sat, &b),
+                        "{} before its prerequisites",
+                        id
+                    );
+                    taken.insert(id);
+                    sat = oracle.closure(&taken);
+                }
+                Item::Credential(_) => prop_assert!(sat.contains(&id), "credential {} listed before it is earned", id),
+            }
+        }
+        prop_assert!(oracle.earns(&sat));
+        let dup: u64 = p.steps.iter().filter(|s| s.duplicative).map(|s| centi(s.hours)).sum();
+        prop_assert_eq!(dup, p.cost.duplicative);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256), ..ProptestConfig::default() })]
+
+    #[test]
+    fn engine_matches_brute_force_oracle(s in spec()) {
+        check(&s)?;
+    }
+}
