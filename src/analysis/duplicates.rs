@@ -112,9 +112,13 @@ pub struct JoinPair {
 ///
 /// # Complexity
 /// Time O(T log T + C + V) where T is the total set size, C the number of inverted-list
-/// entries scanned (bounded by the prefix and size filters; far below all pairs on real
-/// catalogs, where prefixes consist of rare competencies) and V the cost of verifying the
-/// candidates, O(|x| + |y|) each. Space O(T + n + distinct tokens) plus the output.
+/// entries scanned (bounded by the prefix, size and positional filters) and V the cost of
+/// verifying the surviving candidates, at most O(|x| + |y|) each and usually much less (the
+/// merge covers only the tails and stops once the pair cannot pass). C is far below all
+/// pairs when prefixes consist of rare competencies; with a fixed vocabulary, inverted
+/// lists grow with n, so C grows about quadratically (measured: 100k -> 1M courses over
+/// 10,000 competencies cost 116x; the brute force costs 100x more still). Space O(T + n +
+/// distinct tokens) plus the output.
 ///
 /// # Example
 /// ```
