@@ -294,10 +294,12 @@ pub struct GapsQuery {
     /// for a `missing_articulation`, in (0, 1] (default 1: all).
     pub containment: Option<f64>,
     /// High-demand policy: minimum percentile of annual openings in the region, in [0, 1]
-    /// (default 0.5; 0 disables the test).
+    /// (default: the server's CAREERMAP_HIGH_DEMAND_OPENINGS_PERCENTILE / 100, 0.5 unless
+    /// configured; 0 disables the test).
     pub min_openings_percentile: Option<f64>,
     /// High-demand policy: minimum percentile of median wage in the region, in [0, 1]
-    /// (default 0.5; 0 disables the test).
+    /// (default: the server's CAREERMAP_HIGH_DEMAND_WAGE_PERCENTILE / 100, 0.5 unless
+    /// configured; 0 disables the test).
     pub min_wage_percentile: Option<f64>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
@@ -369,6 +371,7 @@ pub struct GapsOut {
 }
 
 fn gap_params(
+    configured: &crate::analysis::demand::HighDemandPolicy,
     region: Option<String>,
     containment: Option<f64>,
     openings: Option<f64>,
@@ -388,8 +391,14 @@ fn gap_params(
             .filter(|r| !r.is_empty())
             .unwrap_or_else(|| "US".into()),
         policy: HighDemandPolicy {
-            min_openings_percentile: fraction("min_openings_percentile", openings, 0.5, true)?,
-            min_wage_percentile: fraction("min_wage_percentile", wage, 0.5, true)?,
+            // Defaults: the server's high-demand rule (CAREERMAP_HIGH_DEMAND_*), as career maps use.
+            min_openings_percentile: fraction(
+                "min_openings_percentile",
+                openings,
+                configured.openings_percentile / 100.0,
+                true,
+            )?,
+            min_wage_percentile: fraction("min_wage_percentile", wage, configured.wage_percentile / 100.0, true)?,
         },
         containment: fraction("containment", containment, 1.0, false)?,
         entry,
@@ -470,6 +479,7 @@ pub async fn list_gaps(state: web::Data<AppState>, q: web::Query<GapsQuery>) -> 
         })
         .transpose()?;
     let params = gap_params(
+        &state.settings.high_demand,
         q.region,
         q.containment,
         q.min_openings_percentile,
@@ -654,7 +664,7 @@ pub async fn alignment_report(
     let q = q.into_inner();
     let format = parse_format(&q.format)?;
     let (limit, offset) = paging(q.limit, q.offset, 100)?;
-    let params = gap_params(q.region, None, None, None, None)?;
+    let params = gap_params(&state.settings.high_demand, q.region, None, None, None, None)?;
     let snap = state.catalog.snapshot();
     check_region(&snap.graph, &params.region)?;
     let out = state
