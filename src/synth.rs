@@ -2,10 +2,11 @@
 //!
 //! Catalogs are made of *clusters* (a field such as nursing): each cluster has its own pool of
 //! competencies (plus a shared foundational pool), courses in every system that draw 3-8
-//! competencies mostly from their cluster, prerequisite chains inside the cluster, a ladder of
-//! credentials whose requirement groups choose among the cluster's courses (choose-N and
-//! min-credits groups) and stack into the next level, occupations entered with those
-//! credentials, and articulations from secondary and adult courses to postsecondary ones.
+//! competencies mostly from their cluster, prerequisite chains inside the cluster, several
+//! independent credential ladders of at most four rungs (levels 1..=4) whose requirement groups
+//! choose among the cluster's courses (choose-N and min-credits groups) and whose rungs stack
+//! into the next one, occupations entered with those credentials, and articulations from
+//! secondary and adult courses to postsecondary ones.
 //! The same parameters and seed always give the same bundle, and every bundle is valid.
 
 use crate::domain::*;
@@ -44,6 +45,8 @@ impl SynthParams {
 }
 
 const COURSES_PER_CLUSTER: usize = 40;
+/// The most rungs a credential ladder has (levels 1..=4).
+const LADDER_RUNGS: usize = 4;
 const SYSTEMS: [System; 4] = [
     System::Secondary,
     System::Adult,
@@ -132,12 +135,14 @@ pub fn generate(p: &SynthParams) -> Bundle {
         });
     }
 
-    // Credentials: a ladder of levels per cluster, spread evenly over clusters.
+    // Credentials: spread evenly over clusters; inside a cluster, consecutive runs of at most
+    // `LADDER_RUNGS` form independent ladders (certification -> certificate -> associate ->
+    // bachelor), as real state catalogs have, each rung requiring the one below.
     let per_cluster_creds = p.credentials.div_ceil(n_clusters).max(1);
     let mut credentials: Vec<Credential> = Vec::with_capacity(p.credentials);
     for j in 0..p.credentials {
         let cluster = (j / per_cluster_creds).min(n_clusters - 1);
-        let level = (j % per_cluster_creds) as u32 + 1;
+        let level = ((j % per_cluster_creds) % LADDER_RUNGS) as u32 + 1;
         let base = cluster * COURSES_PER_CLUSTER;
         let len = COURSES_PER_CLUSTER.min(p.courses.saturating_sub(base)).max(1);
         let mut requires = Vec::new();
@@ -316,5 +321,38 @@ mod tests {
             assert_eq!(b.counts().courses, 400);
             assert_eq!(b, generate(&p));
         }
+    }
+
+    #[test]
+    fn credential_ladders_have_at_most_four_rungs() {
+        let b = generate(&SynthParams::state(1));
+        let by_id: std::collections::HashMap<&str, &Credential> =
+            b.credentials.iter().map(|c| (c.id.0.as_str(), c)).collect();
+        let mut bottoms = 0;
+        for c in &b.credentials {
+            assert!(
+                (1..=LADDER_RUNGS as u32).contains(&c.level),
+                "{} level {}",
+                c.id.0,
+                c.level
+            );
+            // Rungs above the first require exactly one credential: the rung below.
+            let below: Vec<&Credential> = c
+                .requires
+                .iter()
+                .flat_map(|g| g.from())
+                .filter_map(|id| by_id.get(id.0.as_str()).copied())
+                .collect();
+            if c.level == 1 {
+                assert!(below.is_empty(), "{}", c.id.0);
+                bottoms += 1;
+            } else {
+                assert_eq!(below.len(), 1, "{}", c.id.0);
+                assert_eq!(below[0].level + 1, c.level, "{}", c.id.0);
+                assert!(below[0].stacks_into.contains(&c.id), "{}", c.id.0);
+            }
+        }
+        // 16 credentials per 40-course cluster: four independent ladders each.
+        assert_eq!(bottoms, 500);
     }
 }
