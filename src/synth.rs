@@ -2,10 +2,12 @@
 //!
 //! Catalogs are made of *clusters* (a field such as nursing): each cluster has its own pool of
 //! competencies (plus a shared foundational pool), courses in every system that draw 3-8
-//! competencies mostly from their cluster, prerequisite chains inside the cluster, a ladder of
-//! credentials whose requirement groups choose among the cluster's courses (choose-N and
-//! min-credits groups) and stack into the next level, occupations entered with those
-//! credentials, and articulations from secondary and adult courses to postsecondary ones.
+//! competencies mostly from their cluster, prerequisite chains inside the cluster and tier
+//! (secondary, adult, college and work-based), several independent credential ladders of at
+//! most four rungs (levels 1..=4) whose requirement groups choose among the cluster's courses
+//! (choose-N and min-credits groups; degrees only among college and work-based ones) and whose
+//! rungs stack into the next one, occupations entered with those credentials, and articulations from
+//! secondary and adult courses to postsecondary ones.
 //! The same parameters and seed always give the same bundle, and every bundle is valid.
 
 use crate::domain::*;
@@ -44,6 +46,8 @@ impl SynthParams {
 }
 
 const COURSES_PER_CLUSTER: usize = 40;
+/// The most rungs a credential ladder has (levels 1..=4).
+const LADDER_RUNGS: usize = 4;
 const SYSTEMS: [System; 4] = [
     System::Secondary,
     System::Adult,
@@ -92,23 +96,22 @@ pub fn generate(p: &SynthParams) -> Bundle {
     for i in 0..p.courses {
         let cluster = i / COURSES_PER_CLUSTER;
         let pos = i % COURSES_PER_CLUSTER;
-        let system = SYSTEMS[match pos % 10 {
-            0..=2 => 0,
-            3..=4 => 1,
-            5..=8 => 2,
-            _ => 3,
-        }];
+        let system = SYSTEMS[system_slot(pos)];
         let mut comps: Vec<CompetencyId> = (0..rng.usize(3..=8))
             .map(|_| competencies[pool(cluster, &mut rng)].id.clone())
             .collect();
         comps.sort();
         comps.dedup();
-        // Prerequisites: one group choosing among up to three earlier courses of the cluster.
+        // Prerequisites: one group choosing among up to three earlier courses of the cluster
+        // in the same tier (a college course requires college courses, not high-school ones).
         let mut prerequisites = Vec::new();
-        if pos >= 3 && rng.u8(0..10) < 4 {
+        let earlier: Vec<usize> = (0..pos)
+            .filter(|&q| tier(SYSTEMS[system_slot(q)]) == tier(system))
+            .collect();
+        if pos >= 3 && !earlier.is_empty() && rng.u8(0..10) < 4 {
             let base = cluster * COURSES_PER_CLUSTER;
             let mut from: Vec<ItemId> = (0..rng.usize(1..=3))
-                .map(|_| ItemId(course_id(base + rng.usize(0..pos))))
+                .map(|_| ItemId(course_id(base + earlier[rng.usize(0..earlier.len())])))
                 .collect();
             from.sort();
             from.dedup();
@@ -132,17 +135,27 @@ pub fn generate(p: &SynthParams) -> Bundle {
         });
     }
 
-    // Credentials: a ladder of levels per cluster, spread evenly over clusters.
+    // Credentials: spread evenly over clusters; inside a cluster, consecutive runs of at most
+    // `LADDER_RUNGS` form independent ladders (certification -> certificate -> associate ->
+    // bachelor), as real state catalogs have, each rung requiring the one below.
     let per_cluster_creds = p.credentials.div_ceil(n_clusters).max(1);
     let mut credentials: Vec<Credential> = Vec::with_capacity(p.credentials);
     for j in 0..p.credentials {
         let cluster = (j / per_cluster_creds).min(n_clusters - 1);
-        let level = (j % per_cluster_creds) as u32 + 1;
+        let level = ((j % per_cluster_creds) % LADDER_RUNGS) as u32 + 1;
         let base = cluster * COURSES_PER_CLUSTER;
         let len = COURSES_PER_CLUSTER.min(p.courses.saturating_sub(base)).max(1);
+        // Entry rungs draw on every system; a certificate on adult and college courses; an
+        // associate or bachelor degree on college and work-based ones.
+        let mut allowed: Vec<usize> = (base..base + len)
+            .filter(|&c| c >= courses.len() || tier(courses[c].system) >= (level as u8).min(3) - 1)
+            .collect();
+        if allowed.is_empty() {
+            allowed = (base..base + len).collect();
+        }
         let mut requires = Vec::new();
         let mut from: Vec<ItemId> = (0..rng.usize(2..=5))
-            .map(|_| ItemId(course_id(base + rng.usize(0..len))))
+            .map(|_| ItemId(course_id(allowed[rng.usize(0..allowed.len())])))
             .collect();
         from.sort();
         from.dedup();
@@ -285,6 +298,25 @@ pub fn generate(p: &SynthParams) -> Bundle {
     b
 }
 
+/// The system of the course at position `pos` of its cluster.
+fn system_slot(pos: usize) -> usize {
+    match pos % 10 {
+        0..=2 => 0,
+        3..=4 => 1,
+        5..=8 => 2,
+        _ => 3,
+    }
+}
+
+/// 0 secondary, 1 adult, 2 postsecondary and work-based.
+fn tier(s: System) -> u8 {
+    match s {
+        System::Secondary => 0,
+        System::Adult => 1,
+        System::Postsecondary | System::WorkBased => 2,
+    }
+}
+
 fn cluster_of_comp(i: usize, foundational: usize, per: usize, n_clusters: usize) -> usize {
     ((i - foundational) / per).min(n_clusters - 1)
 }
@@ -316,5 +348,38 @@ mod tests {
             assert_eq!(b.counts().courses, 400);
             assert_eq!(b, generate(&p));
         }
+    }
+
+    #[test]
+    fn credential_ladders_have_at_most_four_rungs() {
+        let b = generate(&SynthParams::state(1));
+        let by_id: std::collections::HashMap<&str, &Credential> =
+            b.credentials.iter().map(|c| (c.id.0.as_str(), c)).collect();
+        let mut bottoms = 0;
+        for c in &b.credentials {
+            assert!(
+                (1..=LADDER_RUNGS as u32).contains(&c.level),
+                "{} level {}",
+                c.id.0,
+                c.level
+            );
+            // Rungs above the first require exactly one credential: the rung below.
+            let below: Vec<&Credential> = c
+                .requires
+                .iter()
+                .flat_map(|g| g.from())
+                .filter_map(|id| by_id.get(id.0.as_str()).copied())
+                .collect();
+            if c.level == 1 {
+                assert!(below.is_empty(), "{}", c.id.0);
+                bottoms += 1;
+            } else {
+                assert_eq!(below.len(), 1, "{}", c.id.0);
+                assert_eq!(below[0].level + 1, c.level, "{}", c.id.0);
+                assert!(below[0].stacks_into.contains(&c.id), "{}", c.id.0);
+            }
+        }
+        // 16 credentials per 40-course cluster: four independent ladders each.
+        assert_eq!(bottoms, 500);
     }
 }

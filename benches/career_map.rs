@@ -1,0 +1,125 @@
+//! Career-map latency on the state-scale synthetic catalog.
+//!
+//! Builds `SynthParams::state(1)` once, picks 300 fixed targets (100 occupations spread over the
+//! catalog, each from the three entry points, an empty learner, `k = 3`, the default search
+//! budget), prints the per-request latency distribution, cap hits and unreachable targets to
+//! stderr, then lets criterion time the whole batch.
+//!
+//! `cargo bench --bench career_map`
+
+use careermap::analysis::career_map::{
+    Entry, Learner, Limits, MapContext, MapError, MapRequest, Objective, Target, career_map,
+};
+use careermap::analysis::demand::{DemandIndex, HighDemandPolicy};
+use careermap::graph::{CatalogGraph, OccupationIx};
+use careermap::synth::{SynthParams, generate};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+const OCCUPATIONS: usize = 100;
+
+fn targets(g: &CatalogGraph) -> Vec<MapRequest> {
+    let n = g.n_occupations();
+    let step = (n / OCCUPATIONS).max(1);
+    (0..n)
+        .step_by(step)
+        .take(OCCUPATIONS)
+        .flat_map(|o| {
+            Entry::ALL.into_iter().map(move |entry| MapRequest {
+                target: Target::Occupation(OccupationIx(o as u32)),
+                entry,
+                region: "US".into(),
+                k: 3,
+                optimize: Objective::Hours,
+                learner: Learner::default(),
+            })
+        })
+        .collect()
+}
+
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i]
+}
+
+fn bench(c: &mut Criterion) {
+    let t = Instant::now();
+    let g = CatalogGraph::build(1, generate(&SynthParams::state(1)));
+    let demand = DemandIndex::build(&g);
+    let policy = HighDemandPolicy::default();
+    let ctx = MapContext {
+        graph: &g,
+        demand: &demand,
+        policy: &policy,
+    };
+    let limits = Limits::default();
+    let reqs = targets(&g);
+    eprintln!(
+        "state catalog: {} courses, {} credentials, {} occupations, built in {:.2?}",
+        g.n_courses(),
+        g.n_credentials(),
+        g.n_occupations(),
+        t.elapsed()
+    );
+
+    // Per-request latency over every target, once.
+    let (mut lat, mut capped, mut unreachable, mut expanded) = (Vec::new(), 0, 0, Vec::new());
+    let mut by_entry = [(0usize, 0usize, 0usize); 3];
+    for r in &reqs {
+        let e = Entry::ALL.iter().position(|&x| x == r.entry).unwrap();
+        let t = Instant::now();
+        let out = career_map(&ctx, r, &limits);
+        lat.push(t.elapsed());
+        match out {
+            Ok(m) => {
+                unreachable += usize::from(m.paths.is_empty());
+                by_entry[e].1 += usize::from(m.paths.is_empty());
+                expanded.push(m.stats.expanded);
+            }
+            Err(MapError::TooComplex { .. }) => {
+                capped += 1;
+                by_entry[e].2 += 1;
+            }
+        }
+        by_entry[e].0 += 1;
+    }
+    lat.sort_unstable();
+    expanded.sort_unstable();
+    eprintln!(
+        "career_map over {} targets: p50 {:.2?}  p90 {:.2?}  p99 {:.2?}  max {:.2?}  total {:.2?}",
+        lat.len(),
+        pct(&lat, 0.50),
+        pct(&lat, 0.90),
+        pct(&lat, 0.99),
+        lat.last().unwrap(),
+        lat.iter().sum::<Duration>(),
+    );
+    eprintln!(
+        "  cap hits (> {} expansions): {capped}; unreachable: {unreachable}; expansions p50 {} p99 {} max {}",
+        limits.max_expansions,
+        expanded.get(expanded.len() / 2).copied().unwrap_or(0),
+        expanded
+            .get((expanded.len() * 99).div_ceil(100).saturating_sub(1))
+            .copied()
+            .unwrap_or(0),
+        expanded.last().copied().unwrap_or(0),
+    );
+    for (e, (n, u, c)) in Entry::ALL.iter().zip(by_entry) {
+        eprintln!("  {:<13} {n} targets, {u} unreachable, {c} capped", e.as_str());
+    }
+
+    let mut group = c.benchmark_group("career_map");
+    group.sample_size(10);
+    group.bench_function("state_300_targets", |b| {
+        b.iter(|| {
+            for r in &reqs {
+                let _ = black_box(career_map(&ctx, black_box(r), &limits));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
