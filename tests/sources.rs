@@ -764,6 +764,259 @@ async fn ctdl_pathways_keep_their_components_and_conditions() {
     assert_eq!(app.get("/health").await["counts"]["pathways"], 1);
 }
 
+// ---- CTDL round trip: import a pathway, export a career map as CTDL ------------------------
+
+const IRI: &str = "urn:careermap:";
+
+/// The catalog id a pulled pathway component became (see `src/sources/ctdl.rs`).
+fn component_item(c: &careermap::domain::PathwayComponent) -> String {
+    c.target
+        .as_ref()
+        .map(|t| t.as_str().to_owned())
+        .or_else(|| c.ctid.clone())
+        .unwrap_or_else(|| c.id.clone())
+}
+
+/// `(required number, target item ids)` of a condition and its nested conditions; a condition
+/// without targets that nests nothing counts the component's children.
+fn imported_conditions(
+    c: &careermap::domain::ComponentCondition,
+    comp: &careermap::domain::PathwayComponent,
+    item: &HashMap<String, String>,
+    out: &mut Vec<(u64, Vec<String>)>,
+) {
+    let targets = if !c.target_components.is_empty() {
+        &c.target_components
+    } else if c.conditions.is_empty() {
+        &comp.has_child
+    } else {
+        &c.target_components
+    };
+    if let Some(n) = c.required_number {
+        out.push((n as u64, targets.iter().filter_map(|t| item.get(t).cloned()).collect()));
+    }
+    for x in &c.conditions {
+        imported_conditions(x, comp, item, out);
+    }
+}
+
+/// Pulls a CTDL pathway, plans a career map to its destination credential and exports it as
+/// CTDL; checks that the export keeps the components (names) and conditions (required numbers)
+/// of the import. Returns the job and the exported graph.
+async fn ctdl_round_trip(app: &TestApp, url: &str) -> (Value, Vec<Value>) {
+    let job = app.pull("ctdl", url).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let snap = app.catalog.snapshot();
+    let p = snap
+        .bundle()
+        .pathways
+        .iter()
+        .find(|p| p.provenance.as_ref().and_then(|v| v.url.as_deref()) == Some(url))
+        .expect("the pathway is kept")
+        .clone();
+    let item: HashMap<String, String> = p.components.iter().map(|c| (c.id.clone(), component_item(c))).collect();
+    let by_item: HashMap<&str, &careermap::domain::PathwayComponent> =
+        p.components.iter().map(|c| (item[&c.id].as_str(), c)).collect();
+    let dest = item[&p.destination[0]].clone();
+
+    let body = json!({"target": {"credential": dest}, "entry": "postsecondary",
+        "learner": {"completed_courses": [], "credentials": [], "competencies": []}});
+    let plan: Value = app
+        .client
+        .post(format!("{}/v1/career-maps", app.base))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let steps: Vec<String> = plan["paths"][0]["steps"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a plan to {dest}: {plan:#}"))
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(steps.contains(&dest), "{plan:#}");
+    let resp = app
+        .client
+        .post(format!("{}/v1/career-maps?format=ctdl", app.base))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let ld: Value = resp.json().await.unwrap();
+    let graph = ld["@graph"].as_array().unwrap().clone();
+    let pathway = &graph[0];
+    assert_eq!(pathway["@type"], "ceterms:Pathway");
+    assert_eq!(
+        pathway["ceterms:hasDestinationComponent"],
+        format!("{IRI}credential:{dest}")
+    );
+    let components: HashMap<String, &Value> = graph[1..]
+        .iter()
+        .map(|c| (c["ceterms:codedNotation"].as_str().unwrap().to_owned(), c))
+        .collect();
+
+    // A component for every step, named as the imported component.
+    for s in &steps {
+        let c = components
+            .get(s)
+            .unwrap_or_else(|| panic!("no component for step {s}: {ld:#}"));
+        let imported = by_item
+            .get(s.as_str())
+            .unwrap_or_else(|| panic!("{s} is not a component"));
+        assert_eq!(
+            c["ceterms:name"]["en-US"].as_str(),
+            Some(imported.name.clone().unwrap_or_else(|| imported.id.clone()).as_str()),
+            "{s}"
+        );
+        let kind = if imported.kind == "CredentialComponent" || p.destination.contains(&imported.id) {
+            "ceterms:CredentialComponent"
+        } else {
+            "ceterms:CourseComponent"
+        };
+        assert_eq!(c["@type"], kind, "{s}");
+    }
+    let d = components[&dest];
+    assert_eq!(d["@id"], format!("{IRI}credential:{dest}"));
+    assert_eq!(d["@type"], "ceterms:CredentialComponent");
+
+    // Conditions: every imported condition over steps of the plan is exported with its number.
+    for s in &steps {
+        let imported = by_item[s.as_str()];
+        let mut want = Vec::new();
+        for c in &imported.conditions {
+            imported_conditions(c, imported, &item, &mut want);
+        }
+        let exported: Vec<(u64, Vec<String>)> = components[s]["ceterms:hasCondition"]
+            .as_array()
+            .map(|a| a.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|c| {
+                let targets = c["ceterms:targetComponent"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t.as_str().unwrap().split(':').skip(3).collect::<Vec<_>>().join(":"))
+                    .collect();
+                (
+                    c["ceterms:requiredNumber"].as_u64().expect("a required number"),
+                    targets,
+                )
+            })
+            .collect();
+        for (n, targets) in &exported {
+            assert!(
+                want.iter()
+                    .any(|(m, from)| m == n && targets.iter().all(|t| from.contains(t))),
+                "{s}: exported condition {n} of {targets:?} is none of the imported {want:?}"
+            );
+        }
+        let used = want
+            .iter()
+            .filter(|(_, from)| from.iter().any(|t| steps.contains(t)))
+            .count();
+        assert!(
+            exported.len() >= used.min(1),
+            "{s}: imported conditions over plan steps {want:?} were not exported: {:#}",
+            components[s]
+        );
+    }
+    (job, graph)
+}
+
+/// Our own pathway: a certificate needing 2 of 3 courses, one of which has a prerequisite;
+/// `ceasn:hasChild` and `ceterms:hasChild` spellings; a condition with no targets counts the
+/// component's children.
+#[actix_web::test]
+async fn ctdl_pathway_round_trips_through_a_career_map() {
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    let url = format!("{up}/ok/fixtures/ctdl_pathway_roundtrip.json");
+    let (job, graph) = ctdl_round_trip(&app, &url).await;
+    assert_eq!(job["counts"]["component_credentials"], 1, "{job:#}");
+    assert_eq!(job["counts"]["component_courses"], 4, "{job:#}");
+    let pharm = app
+        .get("/v1/courses/https%3A%2F%2Fpathways.example.org%2Fpt%2Fpharmacology")
+        .await;
+    assert_eq!(pharm["credits"], 3.0, "{pharm:#}");
+    assert_eq!(pharm["hours"], 45.0);
+    assert_eq!(pharm["system"], "postsecondary");
+    assert_eq!(pharm["codes"]["local"], "PHT 110");
+    assert_eq!(
+        pharm["prerequisites"],
+        json!([{"choose": 1, "from": ["https://pathways.example.org/pt/terminology"]}]),
+        "ceterms:hasChild, no targets"
+    );
+    // The cheapest plan: terminology, pharmacology and law (105 hours) rather than compounding.
+    let node = |id: &str| {
+        graph
+            .iter()
+            .find(|c| c["ceterms:codedNotation"] == format!("https://pathways.example.org/pt/{id}"))
+            .unwrap_or_else(|| panic!("{id} in {graph:#?}"))
+            .clone()
+    };
+    let cert = node("certificate");
+    assert_eq!(cert["ceterms:name"]["en-US"], "Pharmacy Technician Certificate");
+    assert_eq!(cert["ceterms:hasCondition"][0]["ceterms:requiredNumber"], 2);
+    assert_eq!(
+        cert["ceterms:hasCondition"][0]["ceterms:targetComponent"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        node("pharmacology")["ceterms:hasCondition"][0]["ceterms:requiredNumber"],
+        1
+    );
+    assert!(
+        graph
+            .iter()
+            .all(|c| c["ceterms:codedNotation"] != "https://pathways.example.org/pt/compounding")
+    );
+}
+
+/// The Credential Engine sample: a credential needing an assessment that needs either 2 of
+/// courses B-D or course A (an OR, simplified with a warning), A needing 2 of B-D.
+#[actix_web::test]
+async fn ctdl_sample_pathway_round_trips_through_a_career_map() {
+    need_shared_data!();
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    let url = format!("{up}/ok/data/ctdl/pathways-repo/PathwayConditions.json");
+    let (job, graph) = ctdl_round_trip(&app, &url).await;
+    let simplified = warning(&job, "or_condition_simplified").expect("the OR is reported");
+    assert!(
+        simplified["examples"][0]
+            .as_str()
+            .unwrap()
+            .contains("ec05c0e5-3215-4707-a58e-2123d35ffd38"),
+        "{simplified}"
+    );
+    let number = |suffix: &str| {
+        graph
+            .iter()
+            .find(|c| c["@id"].as_str().unwrap().ends_with(suffix))
+            .unwrap_or_else(|| panic!("{suffix} in {graph:#?}"))["ceterms:hasCondition"][0]["ceterms:requiredNumber"]
+            .clone()
+    };
+    assert_eq!(
+        number("b5107f1f-07a3-49fc-827f-14ccc318dcdf"),
+        1,
+        "credential: 1 assessment"
+    );
+    assert_eq!(
+        number("ec05c0e5-3215-4707-a58e-2123d35ffd38"),
+        1,
+        "assessment: course A"
+    );
+    assert_eq!(number("2a45a345-8431-4a01-b645-a103d0d40ab"), 2, "course A: 2 of B-D");
+}
+
 #[actix_web::test]
 async fn ctdl_credentials_courses_and_programs_import() {
     need_shared_data!();

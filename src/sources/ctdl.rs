@@ -22,6 +22,36 @@
 //!   progression level, the resource they stand for, and their conditions
 //!   (`ComponentCondition`: `requiredNumber`, or `leftOperand: reqNum` with `rightOperand`;
 //!   `targetComponent`; nested conditions with `logicalOperator`/`logicalOperand`).
+//!   `hasChild` is read under `ceasn:`, `ceterms:` or no prefix alike.
+//! * **Pathway components become plannable records**, so a career map can be planned to a
+//!   pulled pathway's destination and exported as CTDL again:
+//!   - A component that stands for a resource (`sourceData` / `proxyFor`) maps to that record
+//!     (its id resolved as every reference is: the CTID, else the `@id`). When the document
+//!     does not define it, a record is made under that id; if the catalog already has a
+//!     record with that id from elsewhere, the catalog's record is kept (`kept_existing_record`).
+//!   - Otherwise the component becomes a record of its own, id the component's CTID, else its
+//!     `@id` (stable across pulls): a `CredentialComponent`, and every destination component
+//!     (`hasDestinationComponent`, the pathway's target), becomes a credential (kind `other`,
+//!     level 2); every other component (`CourseComponent`, `AssessmentComponent`,
+//!     `BasicComponent`, `JobComponent`...) becomes a course (system from the `system`
+//!     option, default `postsecondary`; credits from `creditValue`; hours = credits × 15, as
+//!     components state no hours; title from the component's name, else its id; local code
+//!     from `codedNotation` / `programTerm`; the pull's provenance).
+//!   - A component's conditions become requirement groups of its record (a credential's
+//!     `requires`, a course's `prerequisites`), all of which must hold: a `requiredNumber` N
+//!     over `targetComponent`s (or over the component's `hasChild` when a condition names no
+//!     targets and nests nothing) is `{"choose": N, "from": [...]}`, N lowered to the list's
+//!     length with a `condition_clamped` warning when it asks for more (no `requiredNumber`:
+//!     all of them; 0: no group); nested conditions combined with AND (or no operator) add
+//!     their groups. An OR of alternatives that each pick one item is exactly "1 of them all";
+//!     any other OR cannot be expressed by groups that must all hold, so the alternative asking
+//!     for the fewest items is kept and the job warns `or_condition_simplified`, naming the
+//!     component. Targets that are not components of the document are dropped
+//!     (`dropped_reference`). A record the document defines with requirements of its own
+//!     keeps them and ignores its component's conditions (`component_conditions_not_applied`).
+//!   - Requirement groups of pulled records that would close a cycle (which the catalog
+//!     rejects) are dropped, the first of a cycle's groups in document order staying
+//!     (`requirement_cycle`).
 //!
 //! Ids: the CTID where there is one, else the `@id`. Records are keyed by source and URL.
 
@@ -326,11 +356,302 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
             pulled.owned.pathways.push(p);
         }
     }
+    materialise(&mut pulled, system, &prov, &mut counts);
+    break_cycles(&mut pulled.owned, &mut pulled.warnings);
     for (k, v) in counts {
         pulled.counts.insert(k.to_owned(), v);
     }
     pulled.counts.insert("resources".into(), all.len() as u64);
     Ok(pulled)
+}
+
+/// The catalog id of a pathway component: the resource it stands for (`sourceData` /
+/// `proxyFor`, resolved like any reference) where it names one, else its own CTID, else its
+/// `@id`. Stable across pulls of the same document.
+fn component_item(c: &PathwayComponent) -> String {
+    c.target
+        .as_ref()
+        .map(|t| t.0.clone())
+        .or_else(|| c.ctid.clone())
+        .unwrap_or_else(|| c.id.clone())
+}
+
+/// Whether a `logicalOperator` value means OR (`OR`, `or`, `ceterms:OR`, an IRI ending in OR).
+fn is_or(op: Option<&str>) -> bool {
+    op.and_then(|o| o.rsplit([':', '/', '#']).next())
+        .is_some_and(|o| o.trim().eq_ignore_ascii_case("or"))
+}
+
+/// How many items a set of groups asks for (the size of the smallest way to meet them).
+fn required_items(groups: &[RequirementGroup]) -> u32 {
+    groups
+        .iter()
+        .map(|g| match g {
+            RequirementGroup::Choose { choose, .. } => *choose,
+            RequirementGroup::MinCredits { from, .. } => from.len() as u32,
+        })
+        .sum()
+}
+
+/// Requirement groups (all of which must hold) equivalent to, or, for OR conditions, implied
+/// by one alternative of, a component condition. See [`materialise`].
+fn condition_groups(
+    cond: &ComponentCondition,
+    comp: &PathwayComponent,
+    item_of: &HashMap<&str, String>,
+    warnings: &mut Warnings,
+) -> Vec<RequirementGroup> {
+    let label = comp.name.clone().unwrap_or_else(|| comp.id.clone());
+    let mut out = Vec::new();
+    // The condition's own "N of these components".
+    let targets: &[String] = if !cond.target_components.is_empty() {
+        &cond.target_components
+    } else if cond.conditions.is_empty() {
+        &comp.has_child
+    } else {
+        &[]
+    };
+    if !targets.is_empty() {
+        let mut from: Vec<ItemId> = Vec::new();
+        for t in targets {
+            match item_of.get(t.as_str()) {
+                Some(i) if !from.iter().any(|f| f.as_str() == i) => from.push(ItemId(i.clone())),
+                Some(_) => {}
+                None => warnings.add(
+                    "dropped_reference",
+                    "references to records the dataset does not have were dropped",
+                    format!("{} -> component {t}", comp.id),
+                ),
+            }
+        }
+        let n = cond.required_number.unwrap_or(from.len() as u32);
+        if n as usize > from.len() {
+            warnings.add(
+                "condition_clamped",
+                "component conditions requiring more components than they list (required number lowered to the list's length)",
+                format!("{label}: {n} of {}", from.len()),
+            );
+        }
+        let n = n.min(from.len() as u32);
+        if n > 0 {
+            out.push(RequirementGroup::Choose { choose: n, from });
+        }
+    } else if cond.conditions.is_empty() {
+        warnings.add(
+            "text_only_condition",
+            "condition profiles with no course or credential target (described in text only; not modelled)",
+            format!(
+                "{label}: {}",
+                cond.name.clone().or(cond.description.clone()).unwrap_or_default()
+            ),
+        );
+    }
+    // Nested conditions.
+    if cond.conditions.is_empty() {
+        return out;
+    }
+    let alternatives: Vec<Vec<RequirementGroup>> = cond
+        .conditions
+        .iter()
+        .map(|c| condition_groups(c, comp, item_of, warnings))
+        .collect();
+    if !is_or(cond.logical_operator.as_deref()) {
+        out.extend(alternatives.into_iter().flatten());
+        return out;
+    }
+    if alternatives.iter().any(Vec::is_empty) {
+        // One alternative asks for nothing: the OR always holds.
+        return out;
+    }
+    let single_picks = alternatives
+        .iter()
+        .all(|a| matches!(a.as_slice(), [RequirementGroup::Choose { choose: 1, .. }]));
+    if single_picks {
+        // "1 of A" OR "1 of B" is exactly "1 of A and B together".
+        let mut from: Vec<ItemId> = Vec::new();
+        for i in alternatives.iter().flat_map(|a| a[0].from()) {
+            if !from.contains(i) {
+                from.push(i.clone());
+            }
+        }
+        out.push(RequirementGroup::Choose { choose: 1, from });
+        return out;
+    }
+    let kept = alternatives
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, a)| required_items(a))
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    if alternatives.len() > 1 {
+        warnings.add(
+            "or_condition_simplified",
+            "OR conditions of pathway components, which requirement groups (all of which must hold) cannot express: the alternative asking for the fewest items is kept, the others dropped",
+            format!(
+                "{label}: kept alternative {} of {} ({} item(s))",
+                kept + 1,
+                alternatives.len(),
+                required_items(&alternatives[kept])
+            ),
+        );
+    }
+    out.extend(alternatives.into_iter().nth(kept).unwrap_or_default());
+    out
+}
+
+/// Plannable catalog records from the pulled pathways (see the module docs): every component
+/// becomes, or maps to, a course or credential, and its conditions become that record's
+/// requirement groups.
+fn materialise(pulled: &mut Pulled, system: System, prov: &Provenance, counts: &mut HashMap<&'static str, u64>) {
+    let owned = &mut pulled.owned;
+    let warnings = &mut pulled.warnings;
+    // Records the document itself defines keep their own requirements.
+    let defined: std::collections::HashSet<String> = owned
+        .courses
+        .iter()
+        .map(|c| c.id.0.clone())
+        .chain(owned.credentials.iter().map(|c| c.id.0.clone()))
+        .collect();
+    let pathways = owned.pathways.clone();
+    for p in &pathways {
+        let item_of: HashMap<&str, String> = p
+            .components
+            .iter()
+            .filter(|c| c.kind != "Unknown")
+            .map(|c| (c.id.as_str(), component_item(c)))
+            .collect();
+        for c in &p.components {
+            let Some(id) = item_of.get(c.id.as_str()) else { continue };
+            let exists = owned.courses.iter().any(|x| x.id.as_str() == id)
+                || owned.credentials.iter().any(|x| x.id.as_str() == id);
+            if !exists {
+                let title = c.name.clone().unwrap_or_else(|| c.id.clone());
+                let codes = Codes {
+                    local: c.code.clone(),
+                    ..Default::default()
+                };
+                if c.kind == "CredentialComponent" || p.destination.contains(&c.id) {
+                    *counts.entry("component_credentials").or_default() += 1;
+                    owned.credentials.push(Credential {
+                        id: CredentialId(id.clone()),
+                        title,
+                        kind: CredentialKind::Other,
+                        level: 2,
+                        requires: Vec::new(),
+                        competencies: Vec::new(),
+                        stacks_into: Vec::new(),
+                        codes,
+                        ctid: c.ctid.clone(),
+                        provider: None,
+                        provenance: Some(prov.clone()),
+                    });
+                } else {
+                    *counts.entry("component_courses").or_default() += 1;
+                    let credits = c.credit_value.unwrap_or(0.0).max(0.0);
+                    owned.courses.push(Course {
+                        id: CourseId(id.clone()),
+                        title,
+                        system,
+                        provider: None,
+                        hours: credits * 15.0,
+                        credits,
+                        competencies: Vec::new(),
+                        prerequisites: Vec::new(),
+                        codes,
+                        cost: None,
+                        provenance: Some(prov.clone()),
+                        sced_title: None,
+                        parts: Vec::new(),
+                    });
+                }
+            }
+            let mut groups: Vec<RequirementGroup> = Vec::new();
+            for cond in &c.conditions {
+                for mut g in condition_groups(cond, c, &item_of, warnings) {
+                    // A component does not require itself.
+                    if let RequirementGroup::Choose { choose, from } = &mut g {
+                        from.retain(|i| i.as_str() != id);
+                        *choose = (*choose).min(from.len() as u32);
+                    }
+                    if !g.from().is_empty() && !groups.contains(&g) {
+                        groups.push(g);
+                    }
+                }
+            }
+            if groups.is_empty() {
+                continue;
+            }
+            let slot = owned
+                .courses
+                .iter_mut()
+                .find(|x| x.id.as_str() == id)
+                .map(|x| &mut x.prerequisites)
+                .or_else(|| {
+                    owned
+                        .credentials
+                        .iter_mut()
+                        .find(|x| x.id.as_str() == id)
+                        .map(|x| &mut x.requires)
+                });
+            let Some(slot) = slot else { continue };
+            if defined.contains(id.as_str()) && !slot.is_empty() {
+                warnings.add(
+                    "component_conditions_not_applied",
+                    "pathway components standing for a resource the document defines with requirements of its own (the resource's requirements are kept)",
+                    format!("{} -> {id}", c.id),
+                );
+                continue;
+            }
+            for g in groups {
+                if !slot.contains(&g) {
+                    slot.push(g);
+                }
+            }
+        }
+    }
+}
+
+/// Drops the requirement groups of pulled records that would close a requirement cycle (the
+/// catalog accepts none), each with a `requirement_cycle` warning. Groups are taken in record
+/// order, so the first of a cycle's groups stays.
+fn break_cycles(b: &mut Bundle, warnings: &mut Warnings) {
+    use petgraph::graph::{DiGraph, NodeIndex};
+    let mut g: DiGraph<(), ()> = DiGraph::new();
+    let mut ix: HashMap<String, NodeIndex> = HashMap::new();
+    for id in b
+        .courses
+        .iter()
+        .map(|c| c.id.0.clone())
+        .chain(b.credentials.iter().map(|c| c.id.0.clone()))
+    {
+        ix.entry(id).or_insert_with(|| g.add_node(()));
+    }
+    let lists = b
+        .courses
+        .iter_mut()
+        .map(|c| (c.id.0.clone(), &mut c.prerequisites))
+        .chain(b.credentials.iter_mut().map(|c| (c.id.0.clone(), &mut c.requires)));
+    for (id, groups) in lists {
+        let me = ix[&id];
+        groups.retain(|grp| {
+            let to: Vec<NodeIndex> = grp.from().iter().filter_map(|i| ix.get(i.as_str()).copied()).collect();
+            if to
+                .iter()
+                .any(|&t| t == me || petgraph::algo::has_path_connecting(&g, t, me, None))
+            {
+                warnings.add(
+                    "requirement_cycle",
+                    "requirement groups that would make a record need itself (dropped)",
+                    id.clone(),
+                );
+                return false;
+            }
+            for t in to {
+                g.add_edge(me, t, ());
+            }
+            true
+        });
+    }
 }
 
 /// Requirement groups from condition profiles under `terms`: one all-of group per profile.
@@ -548,5 +869,132 @@ mod tests {
         let n = serde_json::json!({"ceasn:name": {"@en-US": "A"}, "type": "ceterms:CourseComponent"});
         assert_eq!(text(get(&n, "name")).as_deref(), Some("A"));
         assert_eq!(types(&n), ["CourseComponent"]);
+    }
+
+    #[test]
+    fn has_child_reads_under_both_prefixes() {
+        let a = serde_json::json!({"ceasn:hasChild": ["x", {"@id": "y"}]});
+        let b = serde_json::json!({"ceterms:hasChild": "x"});
+        assert_eq!(refs(get(&a, "hasChild")), ["x", "y"]);
+        assert_eq!(refs(get(&b, "hasChild")), ["x"]);
+    }
+
+    fn comp(id: &str, children: &[&str], conditions: Vec<ComponentCondition>) -> PathwayComponent {
+        PathwayComponent {
+            id: id.into(),
+            kind: "CourseComponent".into(),
+            name: None,
+            description: None,
+            ctid: None,
+            code: None,
+            target: None,
+            target_uri: None,
+            has_child: children.iter().map(|c| (*c).to_owned()).collect(),
+            is_child_of: Vec::new(),
+            precedes: Vec::new(),
+            preceded_by: Vec::new(),
+            conditions,
+            credit_value: None,
+            progression_level: None,
+        }
+    }
+
+    fn cond(n: Option<u32>, targets: &[&str], op: Option<&str>, nested: Vec<ComponentCondition>) -> ComponentCondition {
+        ComponentCondition {
+            name: None,
+            description: None,
+            required_number: n,
+            target_components: targets.iter().map(|c| (*c).to_owned()).collect(),
+            logical_operator: op.map(str::to_owned),
+            conditions: nested,
+        }
+    }
+
+    fn choose(n: u32, from: &[&str]) -> RequirementGroup {
+        RequirementGroup::Choose {
+            choose: n,
+            from: from.iter().map(|f| ItemId((*f).to_owned())).collect(),
+        }
+    }
+
+    #[test]
+    fn conditions_become_groups() {
+        let item_of: HashMap<&str, String> = ["a", "b", "c", "d"].iter().map(|x| (*x, x.to_uppercase())).collect();
+        let mut w = Warnings::default();
+        let c = comp("k", &["a", "b"], Vec::new());
+        // N of the targets, clamped; no targets: the children.
+        assert_eq!(
+            condition_groups(&cond(Some(2), &["a", "b", "c"], None, vec![]), &c, &item_of, &mut w),
+            [choose(2, &["A", "B", "C"])]
+        );
+        assert_eq!(
+            condition_groups(&cond(Some(3), &[], None, vec![]), &c, &item_of, &mut w),
+            [choose(2, &["A", "B"])]
+        );
+        assert_eq!(w.count("condition_clamped"), 1);
+        // AND: every nested group.
+        let and = cond(
+            None,
+            &[],
+            Some("AND"),
+            vec![cond(Some(1), &["a"], None, vec![]), cond(Some(1), &["b"], None, vec![])],
+        );
+        assert_eq!(
+            condition_groups(&and, &c, &item_of, &mut w),
+            [choose(1, &["A"]), choose(1, &["B"])]
+        );
+        // OR of single picks: exact.
+        let or1 = cond(
+            None,
+            &[],
+            Some("OR"),
+            vec![
+                cond(Some(1), &["a"], None, vec![]),
+                cond(Some(1), &["b", "c"], None, vec![]),
+            ],
+        );
+        assert_eq!(
+            condition_groups(&or1, &c, &item_of, &mut w),
+            [choose(1, &["A", "B", "C"])]
+        );
+        assert_eq!(w.count("or_condition_simplified"), 0);
+        // Any other OR: the alternative asking for the fewest items, with a warning.
+        let or2 = cond(
+            None,
+            &[],
+            Some("ceterms:OR"),
+            vec![
+                cond(Some(2), &["b", "c", "d"], None, vec![]),
+                cond(Some(1), &["a"], None, vec![]),
+            ],
+        );
+        assert_eq!(condition_groups(&or2, &c, &item_of, &mut w), [choose(1, &["A"])]);
+        assert_eq!(w.count("or_condition_simplified"), 1);
+        // Unknown targets are dropped with a warning.
+        assert_eq!(
+            condition_groups(&cond(Some(1), &["a", "zz"], None, vec![]), &c, &item_of, &mut w),
+            [choose(1, &["A"])]
+        );
+        assert_eq!(w.count("dropped_reference"), 1);
+    }
+
+    #[test]
+    fn cycles_are_broken_keeping_the_first_group() {
+        let course = |id: &str, pre: &str| Course {
+            id: CourseId(id.into()),
+            title: id.into(),
+            prerequisites: vec![choose(1, &[pre])],
+            ..Default::default()
+        };
+        let mut b = Bundle {
+            courses: vec![course("x", "y"), course("y", "x")],
+            ..Default::default()
+        };
+        let mut w = Warnings::default();
+        break_cycles(&mut b, &mut w);
+        assert_eq!(b.courses[0].prerequisites.len(), 1);
+        assert!(b.courses[1].prerequisites.is_empty());
+        assert_eq!(w.count("requirement_cycle"), 1);
+        assert!(b.validate().is_ok(), "{:?}", b.validate());
     }
 }
