@@ -185,66 +185,43 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
         .enumerate()
         .map(|(i, o)| (o.soc.clone(), i))
         .collect();
-    let mut seen_unmatched: HashSet<String> = HashSet::new();
-    let mut unmatched = |w: &mut Warnings, soc: &str| {
-        if !seen_unmatched.insert(soc.to_owned()) {
-            return;
-        }
-        w.add(
-            "unmatched_occupation",
-            "SOC codes in the source that match no catalog occupation (enrichments never create occupations; pull onet_db first)",
-            soc,
-        )
+    let mut onto = Onto {
+        occ_ix,
+        unmatched: HashSet::new(),
     };
     for (soc, d) in enrich.demand {
-        match occ_ix.get(soc.as_str()) {
-            Some(&i) => {
-                let o = &mut next.occupations[i];
-                o.demand.retain(|x| x.region != d.region);
-                o.demand.push(d);
-            }
-            None => unmatched(warnings, &soc),
-        }
+        onto.occupation(&mut next, warnings, &soc, |o| {
+            o.demand.retain(|x| x.region != d.region);
+            o.demand.push(d);
+        });
     }
     for (soc, w) in enrich.wages {
-        match occ_ix.get(soc.as_str()) {
-            Some(&i) => {
-                let o = &mut next.occupations[i];
-                o.wages.retain(|x| x.region != w.region);
-                o.wages.push(w);
-            }
-            None => unmatched(warnings, &soc),
-        }
+        onto.occupation(&mut next, warnings, &soc, |o| {
+            o.wages.retain(|x| x.region != w.region);
+            o.wages.push(w);
+        });
     }
     for (soc, p) in enrich.programs {
-        match occ_ix.get(soc.as_str()) {
-            Some(&i) => {
-                let o = &mut next.occupations[i];
-                if !o.programs.iter().any(|x| x.cip == p.cip) {
-                    o.programs.push(p);
-                }
+        onto.occupation(&mut next, warnings, &soc, |o| {
+            if !o.programs.iter().any(|x| x.cip == p.cip) {
+                o.programs.push(p);
             }
-            None => unmatched(warnings, &soc),
-        }
+        });
     }
     for (soc, c) in enrich.clusters {
-        match occ_ix.get(soc.as_str()) {
-            Some(&i) => {
-                let o = &mut next.occupations[i];
-                if !o
-                    .clusters
-                    .iter()
-                    .any(|x| x.cluster == c.cluster && x.subcluster == c.subcluster)
-                {
-                    if o.cluster.is_none() {
-                        o.cluster = Some(c.cluster.clone());
-                        o.subcluster = c.subcluster.clone();
-                    }
-                    o.clusters.push(c);
+        onto.occupation(&mut next, warnings, &soc, |o| {
+            if !o
+                .clusters
+                .iter()
+                .any(|x| x.cluster == c.cluster && x.subcluster == c.subcluster)
+            {
+                if o.cluster.is_none() {
+                    o.cluster = Some(c.cluster.clone());
+                    o.subcluster = c.subcluster.clone();
                 }
+                o.clusters.push(c);
             }
-            None => unmatched(warnings, &soc),
-        }
+        });
     }
     if let Some(titles) = &enrich.sced_titles {
         for c in &mut next.courses {
@@ -376,6 +353,31 @@ pub fn relink_crosswalk(b: &mut Bundle) {
                 let mut creds = by_cip.get(&p.cip).cloned().unwrap_or_default();
                 creds.sort();
                 p.credentials = creds;
+            }
+        }
+    }
+}
+
+/// Enrichments onto existing occupations, by SOC code.
+struct Onto {
+    occ_ix: HashMap<SocCode, usize>,
+    /// SOC codes already reported as matching no occupation.
+    unmatched: HashSet<String>,
+}
+
+impl Onto {
+    /// Applies `f` to the occupation of `soc`, or records the code as unmatched (once).
+    fn occupation(&mut self, next: &mut Bundle, warnings: &mut Warnings, soc: &str, f: impl FnOnce(&mut Occupation)) {
+        match self.occ_ix.get(soc) {
+            Some(&i) => f(&mut next.occupations[i]),
+            None => {
+                if self.unmatched.insert(soc.to_owned()) {
+                    warnings.add(
+                        "unmatched_occupation",
+                        "SOC codes in the source that match no catalog occupation (enrichments never create occupations; pull onet_db first)",
+                        soc,
+                    )
+                }
             }
         }
     }
