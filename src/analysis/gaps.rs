@@ -97,15 +97,18 @@ pub struct Gap {
     pub entry: Option<EntryPoint>,
 }
 
-/// Which occupations count as high demand in a region: those whose annual openings and median
-/// wage are both at or above the given percentiles of the region's distribution (over the
-/// occupations with that figure; an occupation's figures for the region fall back to its `US`
-/// figures). Percentiles are nearest-rank: `p` selects the value at rank `ceil(p·n)`; `0`
-/// disables a test. Occupations without a figure that is tested are not high demand.
+/// Which occupations count as high demand in a region: the career maps' rule
+/// ([`crate::analysis::demand`]), with its percentiles given here as fractions: annual openings
+/// and median wage both at or above the given percentiles of the region's figures (nearest
+/// rank; an occupation without figures for the region is judged by its `US` figures against
+/// the national distribution). `0` disables a test. Occupations without a tested figure are
+/// not high demand.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HighDemandPolicy {
     pub min_openings_percentile: f64,
     pub min_wage_percentile: f64,
+    /// Projected growth floor (percent), when the server configures one.
+    pub min_growth_pct: Option<f64>,
 }
 
 impl Default for HighDemandPolicy {
@@ -113,6 +116,7 @@ impl Default for HighDemandPolicy {
         HighDemandPolicy {
             min_openings_percentile: 0.5,
             min_wage_percentile: 0.5,
+            min_growth_pct: None,
         }
     }
 }
@@ -121,61 +125,63 @@ impl Default for HighDemandPolicy {
 #[derive(Debug, Clone, PartialEq)]
 pub struct HighDemand {
     pub flags: Vec<bool>,
-    /// The thresholds applied (None when the test is disabled or nobody has the figure).
+    /// The thresholds applied in the region (None when the test is disabled or nobody has
+    /// the figure).
     pub min_openings: Option<f64>,
     pub min_wage: Option<f64>,
-}
-
-fn nearest_rank(mut values: Vec<f64>, p: f64) -> Option<f64> {
-    if p <= 0.0 || values.is_empty() {
-        return None;
-    }
-    values.sort_by(f64::total_cmp);
-    let rank = ((p.min(1.0) * values.len() as f64).ceil() as usize).max(1);
-    Some(values[rank - 1])
 }
 
 impl HighDemand {
     /// Time O(n log n) for n occupations.
     pub fn new(g: &CatalogGraph, region: &str, policy: &HighDemandPolicy) -> HighDemand {
-        let figures: Vec<(Option<f64>, Option<f64>)> = g
-            .bundle()
-            .occupations
-            .iter()
-            .map(|o| match o.demand_in(region) {
-                Some((d, _)) => (d.annual_openings, d.median_wage),
-                None => (None, None),
-            })
-            .collect();
-        let min_openings = nearest_rank(
-            figures.iter().filter_map(|f| f.0).collect(),
-            policy.min_openings_percentile,
-        );
-        let min_wage = nearest_rank(figures.iter().filter_map(|f| f.1).collect(), policy.min_wage_percentile);
-        let test = |v: Option<f64>, min: Option<f64>, p: f64| {
-            if p <= 0.0 {
-                true
-            } else {
-                matches!((v, min), (Some(v), Some(m)) if v >= m)
-            }
+        use crate::analysis::demand::{DemandIndex, HighDemandPolicy as Rule};
+        let index = DemandIndex::build(g);
+        let rule = Rule {
+            openings_percentile: policy.min_openings_percentile * 100.0,
+            wage_percentile: policy.min_wage_percentile * 100.0,
+            min_growth_pct: policy.min_growth_pct,
         };
-        let flags = figures
-            .iter()
-            .map(|&(open, wage)| {
-                test(open, min_openings, policy.min_openings_percentile)
-                    && test(wage, min_wage, policy.min_wage_percentile)
+        let flags = (0..g.n_occupations())
+            .map(|o| {
+                passes(
+                    policy,
+                    &index,
+                    &index.occupation(g, OccupationIx(o as u32), region, &rule),
+                    &rule,
+                )
             })
             .collect();
+        let thresholds = index
+            .thresholds(region, &rule)
+            .or_else(|| index.thresholds("US", &rule));
+        let enabled = |p: f64, v: Option<f64>| if p > 0.0 { v } else { None };
         HighDemand {
             flags,
-            min_openings,
-            min_wage,
+            min_openings: enabled(policy.min_openings_percentile, thresholds.map(|t| t.0)),
+            min_wage: enabled(policy.min_wage_percentile, thresholds.map(|t| t.1)),
         }
     }
 
     pub fn is(&self, o: OccupationIx) -> bool {
         self.flags[o.ix()]
     }
+}
+
+/// The career maps' rule (`d.high_demand` when both tests are enabled), except that a disabled
+/// test (percentile 0) passes even without the figure.
+fn passes(
+    policy: &HighDemandPolicy,
+    index: &crate::analysis::demand::DemandIndex,
+    d: &crate::analysis::demand::OccupationDemand,
+    rule: &crate::analysis::demand::HighDemandPolicy,
+) -> bool {
+    let Some((t_open, t_wage)) = index.thresholds(&d.region, rule) else {
+        return false;
+    };
+    let open = policy.min_openings_percentile <= 0.0 || d.annual_openings.is_some_and(|v| v >= t_open);
+    let wage = policy.min_wage_percentile <= 0.0 || d.median_wage.is_some_and(|v| v >= t_wage);
+    let growth = rule.min_growth_pct.is_none_or(|g| d.growth_pct.is_some_and(|x| x >= g));
+    open && wage && growth
 }
 
 /// Whether one occupation is high demand in `region` under `policy` (see [`HighDemandPolicy`]).
@@ -715,4 +721,49 @@ fn entry_gaps(g: &CatalogGraph, p: &GapParams, reach: &Reachability, hd: &HighDe
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::demand::{DemandIndex, HighDemandPolicy as Rule};
+    use crate::domain::Demand;
+    use crate::synth::{SynthParams, generate};
+
+    /// Gaps and career maps agree on what is high demand, in a region with its own figures
+    /// and in one that falls back to national figures.
+    #[test]
+    fn gaps_use_the_career_maps_high_demand_rule() {
+        let mut b = generate(&SynthParams {
+            courses: 400,
+            credentials: 100,
+            occupations: 120,
+            competencies: 200,
+            seed: 3,
+        });
+        for (i, o) in b.occupations.iter_mut().enumerate().filter(|(i, _)| i % 3 != 0) {
+            o.demand.push(Demand {
+                region: "TX".into(),
+                annual_openings: Some((i * 37 % 101) as f64),
+                median_wage: Some((i * 53 % 97) as f64 * 1000.0),
+                ..Default::default()
+            });
+        }
+        let g = CatalogGraph::build(1, b);
+        let index = DemandIndex::build(&g);
+        for region in ["US", "TX", "OH"] {
+            let hd = HighDemand::new(&g, region, &HighDemandPolicy::default());
+            let mut flagged = 0;
+            for o in 0..g.n_occupations() {
+                let o = OccupationIx(o as u32);
+                let expected = index.occupation(&g, o, region, &Rule::default()).high_demand;
+                assert_eq!(hd.is(o), expected, "{region} {}", g.occupation(o).soc);
+                flagged += expected as usize;
+            }
+            assert!(
+                flagged > 0 && flagged < g.n_occupations(),
+                "{region}: a non-trivial split"
+            );
+        }
+    }
 }

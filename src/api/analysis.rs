@@ -399,6 +399,7 @@ fn gap_params(
                 true,
             )?,
             min_wage_percentile: fraction("min_wage_percentile", wage, configured.wage_percentile / 100.0, true)?,
+            min_growth_pct: configured.min_growth_pct,
         },
         containment: fraction("containment", containment, 1.0, false)?,
         entry,
@@ -422,10 +423,11 @@ fn check_region(g: &CatalogGraph, region: &str) -> Result<(), ApiError> {
 
 fn params_key(p: &GapParams) -> String {
     format!(
-        "{}|{}|{}|{}|{}",
+        "{}|{}|{}|{}|{}|{}",
         p.region,
         p.policy.min_openings_percentile.to_bits(),
         p.policy.min_wage_percentile.to_bits(),
+        p.policy.min_growth_pct.map(f64::to_bits).unwrap_or(u64::MAX),
         p.containment.to_bits(),
         p.entry.map_or("", |e| e.as_str())
     )
