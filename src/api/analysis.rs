@@ -47,13 +47,7 @@ fn parse_format(f: &Option<String>) -> Result<Format, ApiError> {
 }
 
 fn paging(limit: Option<usize>, offset: Option<usize>, default: usize) -> Result<(usize, usize), ApiError> {
-    let limit = limit.unwrap_or(default);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::BadRequest(format!(
-            "limit must be between 1 and {MAX_LIMIT}, got {limit}"
-        )));
-    }
-    Ok((limit, offset.unwrap_or(0)))
+    super::paging(limit, offset, default, MAX_LIMIT)
 }
 
 fn fraction(name: &str, v: Option<f64>, default: f64, zero_ok: bool) -> Result<f64, ApiError> {

@@ -45,13 +45,7 @@ pub struct Paging {
 
 impl Paging {
     fn page<T: Clone>(&self, items: Vec<&T>) -> Result<Page<T>, ApiError> {
-        let limit = self.limit.unwrap_or(50);
-        if !(1..=1000).contains(&limit) {
-            return Err(ApiError::BadRequest(format!(
-                "limit must be between 1 and 1000, got {limit}"
-            )));
-        }
-        let offset = self.offset.unwrap_or(0);
+        let (limit, offset) = super::paging(self.limit, self.offset, 50, 1000)?;
         Ok(Page {
             total: items.len(),
             items: items.into_iter().skip(offset).take(limit).cloned().collect(),

@@ -132,6 +132,22 @@ fn json_error(e: actix_web::error::JsonPayloadError) -> actix_web::Error {
     }
 }
 
+/// Checks paging parameters: `limit` in 1..=`max` (default `default`), `offset` default 0.
+pub fn paging(
+    limit: Option<usize>,
+    offset: Option<usize>,
+    default: usize,
+    max: usize,
+) -> Result<(usize, usize), ApiError> {
+    let limit = limit.unwrap_or(default);
+    if !(1..=max).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit must be between 1 and {max}, got {limit}"
+        )));
+    }
+    Ok((limit, offset.unwrap_or(0)))
+}
+
 /// Answers unknown routes with a 404 problem.
 pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound {

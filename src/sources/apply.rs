@@ -77,16 +77,12 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
     let taken: HashSet<String> = next.competencies.iter().map(|c| c.id.0.clone()).collect();
     for c in owned.competencies {
         if taken.contains(c.id.as_str()) {
-            warnings.add(
-                "kept_existing_record",
-                "records already in the catalog from elsewhere were kept instead of the pulled ones",
-                format!("competency {}", c.id),
-            );
+            kept_existing(warnings, format!("competency {}", c.id));
         } else {
             next.competencies.push(c);
         }
     }
-    let occ_ix: HashMap<SocCode, usize> = next
+    let mut occ_ix: HashMap<SocCode, usize> = next
         .occupations
         .iter()
         .enumerate()
@@ -95,11 +91,7 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
     for mut o in owned.occupations {
         if let Some(&i) = occ_ix.get(&o.soc) {
             let existing = &mut next.occupations[i];
-            warnings.add(
-                "kept_existing_record",
-                "records already in the catalog from elsewhere were kept instead of the pulled ones",
-                format!("occupation {} (enriched)", o.soc),
-            );
+            kept_existing(warnings, format!("occupation {} (enriched)", o.soc));
             for c in o.competencies {
                 if !existing.competencies.contains(&c) {
                     existing.competencies.push(c);
@@ -132,6 +124,7 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
                 }
             }
         }
+        occ_ix.insert(o.soc.clone(), next.occupations.len());
         next.occupations.push(o);
     }
     let items: HashSet<String> = next
@@ -142,11 +135,7 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
         .collect();
     for mut c in owned.courses {
         if items.contains(c.id.as_str()) {
-            warnings.add(
-                "kept_existing_record",
-                "records already in the catalog from elsewhere were kept instead of the pulled ones",
-                format!("course {}", c.id),
-            );
+            kept_existing(warnings, format!("course {}", c.id));
             continue;
         }
         if let Some(old) = old_courses.get(&c.id) {
@@ -156,11 +145,7 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
     }
     for c in owned.credentials {
         if items.contains(c.id.as_str()) {
-            warnings.add(
-                "kept_existing_record",
-                "records already in the catalog from elsewhere were kept instead of the pulled ones",
-                format!("credential {}", c.id),
-            );
+            kept_existing(warnings, format!("credential {}", c.id));
             continue;
         }
         next.credentials.push(c);
@@ -168,23 +153,13 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
     let pathway_ids: HashSet<String> = next.pathways.iter().map(|p| p.id.clone()).collect();
     for p in owned.pathways {
         if pathway_ids.contains(&p.id) {
-            warnings.add(
-                "kept_existing_record",
-                "records already in the catalog from elsewhere were kept instead of the pulled ones",
-                format!("pathway {}", p.id),
-            );
+            kept_existing(warnings, format!("pathway {}", p.id));
             continue;
         }
         next.pathways.push(p);
     }
 
-    // 4. Enrichments onto existing records.
-    let occ_ix: HashMap<SocCode, usize> = next
-        .occupations
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (o.soc.clone(), i))
-        .collect();
+    // 4. Enrichments onto existing records (`occ_ix` now covers the added occupations too).
     let mut onto = Onto {
         occ_ix,
         unmatched: HashSet::new(),
@@ -356,6 +331,15 @@ pub fn relink_crosswalk(b: &mut Bundle) {
             }
         }
     }
+}
+
+/// Records that a pulled record was not added because another source or an import owns its id.
+fn kept_existing(warnings: &mut Warnings, what: String) {
+    warnings.add(
+        "kept_existing_record",
+        "records already in the catalog from elsewhere were kept instead of the pulled ones",
+        what,
+    );
 }
 
 /// Enrichments onto existing occupations, by SOC code.
