@@ -4,11 +4,13 @@
 pub mod bundle;
 pub mod ids;
 pub mod pathway;
+pub mod pull;
 pub mod records;
 pub mod requirement;
 
 pub use bundle::{Bundle, Counts, Problem, ProblemCode, RecordKind};
 pub use ids::*;
 pub use pathway::*;
+pub use pull::{JobState, Progress, PullOptions, SourceKind, Validators, Warning};
 pub use records::*;
 pub use requirement::{RawGroup, RequirementGroup};
