@@ -1,12 +1,31 @@
 //! careermap: stackable-credential career maps from CTE courses to high-demand occupations.
 //!
-//! The crate is layered (arrows point down only): [`api`] -> [`service`] -> ([`analysis`],
-//! [`store`]) -> [`graph`] -> [`domain`]. See ARCHITECTURE.md.
+//! The crate is layered; each module may use only the modules in its row (the one table, in
+//! ARCHITECTURE.md and the README; `tests/layers.rs` checks it):
+//!
+//! | layer | what it is | may use |
+//! |---|---|---|
+//! | `startup` | builds the server (one `Application::build` for production and tests) | `api`, `pulls`, `service`, `settings` |
+//! | `api` | actix-web handlers, wire types, utoipa docs, problem+json errors, auth, limits | everything below |
+//! | `pulls` | runs a connector as a job: fetch, parse, `Catalog::write_with`, the job record | `service`, `sources`, `store`, `settings`, `domain` |
+//! | `service` | the `Catalog`: store + current snapshot (`ArcSwap`), serialised writes | `store`, `analysis`, `graph`, `settings`, `domain` |
+//! | `settings` | one typed struct from CLI flags and `CAREERMAP_*` variables | `analysis`, `sources`, `domain` |
+//! | `render` | SVG, Graphviz DOT, Mermaid, CTDL JSON-LD, CSV views of results | `analysis`, `graph`, `domain` |
+//! | `analysis` | career-map engine, gaps, duplicates, demand policy (pure functions over a graph) | `graph`, `domain` |
+//! | `graph` | petgraph model built from one dataset version (immutable, shared by `Arc`) | `domain` |
+//! | `store` | sled persistence: chunked records, dataset versions, the typed pull-job store | `domain` |
+//! | `sources` | connectors: reqwest wire client and parsers of external formats into records | `domain` |
+//! | `synth` | random valid catalogs for tests and benchmarks | `domain` |
+//! | `domain` | plain types, ids, requirement logic, `Bundle` + validation (no I/O) | nothing of ours |
+//! | `telemetry` | tracing set-up | nothing of ours |
+//!
+//! [`sources`] are pure connectors; [`pulls`] runs them as jobs against the [`service`].
 
 pub mod analysis;
 pub mod api;
 pub mod domain;
 pub mod graph;
+pub mod pulls;
 pub mod render;
 pub mod service;
 pub mod settings;

@@ -43,15 +43,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Pull { kind, url, pull } => {
+        Command::Pull {
+            kind,
+            url,
+            force,
+            options,
+            pull,
+        } => {
+            let options = careermap::settings::pull_options(&options, force).map_err(anyhow::Error::msg)?;
             let settings = careermap::settings::for_pull(cli.data_dir, pull).map_err(anyhow::Error::msg)?;
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             let job = runtime.block_on(async move {
                 let catalog = std::sync::Arc::new(Catalog::open(&settings.data_dir, false)?);
-                let puller = std::sync::Arc::new(careermap::sources::jobs::Puller::new(catalog, &settings.pull)?);
+                let puller = std::sync::Arc::new(careermap::pulls::Puller::new(catalog, &settings.pull)?);
                 let (kind, url) = puller.resolve(&kind, Some(&url)).map_err(anyhow::Error::msg)?;
-                let job = puller.create(kind, url, Default::default(), "cli")?;
-                anyhow::Ok(puller.run(job).await)
+                let job = puller.create(kind, url, options, "cli")?;
+                anyhow::Ok(careermap::api::pulls::Job::from(puller.run(job).await))
             })?;
             println!("{}", serde_json::to_string_pretty(&job)?);
             match job.error {

@@ -167,8 +167,13 @@ impl Catalog {
         self.store.history()
     }
 
-    /// The store, for siblings that keep their own trees (pull jobs).
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// The pull-job store kept beside the catalog (same database).
+    pub fn jobs(&self) -> Result<crate::store::JobStore, StoreError> {
+        self.store.jobs()
+    }
+
+    /// Flushes everything written so far (at shutdown).
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.store.flush()
     }
 }

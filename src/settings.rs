@@ -40,12 +40,20 @@ pub enum Command {
         kind: String,
         /// Where to pull from (for `bls_api` and `case` see docs/DATA_SOURCES.md).
         url: String,
+        /// Pull even when the source has not changed since the last successful pull.
+        #[arg(long)]
+        force: bool,
+        /// A pull option, `KEY=VALUE` (repeatable), as in `POST /v1/pulls` `options`, e.g.
+        /// `--option region=TX --option states='["TX","OH"]' --option onet_importance_min=3.5`.
+        /// VALUE is read as JSON when it is JSON, else as a string.
+        #[arg(long = "option", value_name = "KEY=VALUE")]
+        options: Vec<String>,
         #[command(flatten)]
         pull: PullArgs,
     },
 }
 
-/// How sources are pulled (shared by `serve` and `pull`). See `crate::sources`.
+/// How sources are pulled (shared by `serve` and `pull`). See `crate::pulls`.
 #[derive(Debug, Clone, Args)]
 pub struct PullArgs {
     /// Connect timeout of a pull request.
@@ -210,7 +218,7 @@ pub struct Settings {
     pub pull: PullSettings,
 }
 
-/// Settings of source pulls (see `crate::sources`).
+/// Settings of source pulls (see `crate::pulls`).
 #[derive(Debug, Clone)]
 pub struct PullSettings {
     pub connect_timeout: std::time::Duration,
@@ -228,6 +236,18 @@ pub struct PullSettings {
 }
 
 impl PullSettings {
+    /// The wire client's part of the settings.
+    pub fn fetch(&self) -> crate::sources::FetchSettings {
+        crate::sources::FetchSettings {
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            retries: self.retries,
+            backoff: self.backoff,
+            max_bytes: self.max_bytes,
+            max_redirects: self.max_redirects,
+        }
+    }
+
     /// Checked pull settings.
     pub fn from_args(a: PullArgs) -> Result<PullSettings, String> {
         if a.pull_timeout.is_zero() || a.pull_connect_timeout.is_zero() {
@@ -284,6 +304,23 @@ impl PullSettings {
             onet_level_min: 0.0,
         }
     }
+}
+
+/// The `options` of a `careermap pull`: `KEY=VALUE` pairs (VALUE as JSON when it parses,
+/// else a string) plus `--force`, checked as `POST /v1/pulls` checks its `options`.
+pub fn pull_options(pairs: &[String], force: bool) -> Result<crate::domain::PullOptions, String> {
+    let mut map = serde_json::Map::new();
+    for pair in pairs {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("--option `{pair}` is not KEY=VALUE"))?;
+        let value = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
+        map.insert(key.trim().to_owned(), value);
+    }
+    if force {
+        map.insert("force".into(), serde_json::Value::Bool(true));
+    }
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| format!("--option: {e}"))
 }
 
 /// Settings for the offline `pull` command.
@@ -363,6 +400,29 @@ mod tests {
         assert_eq!(parse_bytes("128MiB"), Ok(128 << 20));
         assert!(parse_bytes("12 parsecs").is_err());
         assert!(parse_bytes("0").is_err());
+    }
+
+    #[test]
+    fn pull_options_parse_from_key_value_pairs() {
+        let o = pull_options(
+            &[
+                "region=TX".into(),
+                "states=[\"TX\",\"OH\"]".into(),
+                "onet_importance_min=3.5".into(),
+            ],
+            true,
+        )
+        .unwrap();
+        assert_eq!(o.region.as_deref(), Some("TX"));
+        assert_eq!(o.states, Some(vec!["TX".to_owned(), "OH".to_owned()]));
+        assert_eq!(o.onet_importance_min, Some(3.5));
+        assert_eq!(o.force, Some(true));
+        assert!(pull_options(&["nope=1".into()], false).unwrap_err().contains("nope"));
+        assert!(
+            pull_options(&["region".into()], false)
+                .unwrap_err()
+                .contains("KEY=VALUE")
+        );
     }
 
     #[test]

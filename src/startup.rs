@@ -26,7 +26,7 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot listen on {} (CAREERMAP_BIND): {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let workers = settings.workers;
-        let puller = Arc::new(crate::sources::jobs::Puller::new(catalog.clone(), &settings.pull)?);
+        let puller = Arc::new(crate::pulls::Puller::new(catalog.clone(), &settings.pull)?);
         puller.start_scheduler();
         let pulls = web::Data::from(puller);
         let state = web::Data::new(AppState::new(catalog.clone(), settings));
@@ -74,7 +74,7 @@ impl Application {
     /// Runs until the server is stopped (SIGINT/SIGTERM stop it gracefully).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await?;
-        self.catalog.store().flush().map_err(std::io::Error::other)
+        self.catalog.flush().map_err(std::io::Error::other)
     }
 }
 

@@ -4,15 +4,109 @@ use super::AppState;
 use super::auth::require_admin;
 use super::error::{ApiError, ProblemDetails};
 use super::imports::read_body;
-use crate::sources::PullOptions;
-use crate::sources::jobs::{Job, Puller, SourceStatus};
+use crate::domain::{JobState, Progress, PullOptions, SourceKind, Warning};
+use crate::pulls::{Puller, SourceState};
+use crate::store::JobRecord;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(start_pull).service(get_job).service(list_sources);
+}
+
+/// A pull job as `GET /v1/jobs/{id}` shows it (built from the job store's record).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"id": "7", "source": "bls_projections", "url": "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",
+    "state": "succeeded", "trigger": "api", "created_at": "2026-11-23T21:00:00Z", "started_at": "2026-11-23T21:00:00Z",
+    "finished_at": "2026-11-23T21:00:03Z", "attempts": 1, "bytes": 409620, "release": "2024-34",
+    "counts": {"rows": 1113, "detailed_occupations": 832, "demand": 790},
+    "warnings": [{"code": "unmatched_occupation", "message": "SOC codes in the source that match no catalog occupation", "count": 42, "examples": ["13-1082"]}],
+    "error": null, "dataset_version": 12, "not_modified": false}))]
+pub struct Job {
+    pub id: String,
+    pub source: SourceKind,
+    pub url: String,
+    pub state: JobState,
+    /// `api`, `cli` or `schedule`.
+    pub trigger: String,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    /// HTTP requests made (retries included).
+    pub attempts: u32,
+    /// Bytes received.
+    pub bytes: Option<u64>,
+    /// The upstream release or date the data says it is.
+    pub release: Option<String>,
+    /// What was read and pulled, per kind (rows, occupations, competencies, links...).
+    pub counts: BTreeMap<String, u64>,
+    /// What did not match or was skipped, counted, with examples.
+    pub warnings: Vec<Warning>,
+    /// Why the job failed, as one sentence.
+    pub error: Option<String>,
+    /// The dataset version the pull committed (absent when it failed or nothing changed).
+    pub dataset_version: Option<u64>,
+    /// True when the source had not changed since the last successful pull (no re-import).
+    pub not_modified: bool,
+    pub options: Option<PullOptions>,
+    /// How far a queued or running job has got (absent once it finished).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Progress>,
+}
+
+impl From<JobRecord> for Job {
+    fn from(r: JobRecord) -> Job {
+        Job {
+            id: r.id,
+            source: r.source,
+            url: r.url,
+            state: r.state,
+            trigger: r.trigger,
+            created_at: r.created_at,
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+            attempts: r.attempts,
+            bytes: r.bytes,
+            release: r.release,
+            counts: r.counts,
+            warnings: r.warnings,
+            error: r.error,
+            dataset_version: r.dataset_version,
+            not_modified: r.not_modified,
+            options: r.options,
+            progress: match r.state {
+                JobState::Queued | JobState::Running => r.progress,
+                _ => None,
+            },
+        }
+    }
+}
+
+/// A source and its last pull, as `GET /v1/sources` lists it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SourceStatus {
+    pub source: SourceKind,
+    pub url: String,
+    /// Whether the source comes from the sources file (`CAREERMAP_SOURCES`).
+    pub configured: bool,
+    /// Refresh interval from the sources file, e.g. `7days`.
+    pub refresh: Option<String>,
+    pub last_job: Option<Job>,
+}
+
+impl From<SourceState> for SourceStatus {
+    fn from(s: SourceState) -> SourceStatus {
+        SourceStatus {
+            source: s.source,
+            url: s.url,
+            configured: s.configured,
+            refresh: s.refresh.map(|d| humantime::format_duration(d).to_string()),
+            last_job: s.last_job.map(Job::from),
+        }
+    }
 }
 
 /// A pull request.
@@ -37,7 +131,7 @@ pub struct PullRequest {
 pub struct PullAccepted {
     /// The job id; follow it at `href`.
     pub job: String,
-    pub state: crate::sources::jobs::JobState,
+    pub state: JobState,
     pub href: String,
 }
 
@@ -88,7 +182,7 @@ pub async fn start_pull(
     let job = puller
         .into_inner()
         .submit(kind, url, request.options.unwrap_or_default(), "api")
-        .map_err(ApiError::Unexpected)?;
+        .map_err(|e| ApiError::Unexpected(e.into()))?;
     tracing::info!(job = %job.id, source = %job.source, "pull queued");
     Ok(HttpResponse::Accepted()
         .insert_header(("Location", format!("/v1/jobs/{}", job.id)))
@@ -112,8 +206,11 @@ pub async fn start_pull(
 pub async fn get_job(req: HttpRequest, id: web::Path<String>) -> Result<web::Json<Job>, ApiError> {
     let puller = puller(&req)?;
     let id = id.into_inner();
-    let job = web::block(move || puller.job(&id).ok_or(id)).await?;
-    job.map(web::Json).map_err(|id| ApiError::NotFound { what: "job", id })
+    let (job, id) = web::block(move || (puller.job(&id), id)).await?;
+    match job.map_err(|e| ApiError::Unexpected(e.into()))? {
+        Some(job) => Ok(web::Json(Job::from(job))),
+        None => Err(ApiError::NotFound { what: "job", id }),
+    }
 }
 
 /// The configured sources (CAREERMAP_SOURCES) and every source pulled, with the last pull.
@@ -121,6 +218,10 @@ pub async fn get_job(req: HttpRequest, id: web::Path<String>) -> Result<web::Jso
 #[get("/v1/sources")]
 pub async fn list_sources(req: HttpRequest) -> Result<web::Json<SourceList>, ApiError> {
     let puller = puller(&req)?;
-    let sources = web::block(move || puller.sources()).await?;
-    Ok(web::Json(SourceList { sources }))
+    let sources = web::block(move || puller.sources())
+        .await?
+        .map_err(|e| ApiError::Unexpected(e.into()))?;
+    Ok(web::Json(SourceList {
+        sources: sources.into_iter().map(SourceStatus::from).collect(),
+    }))
 }

@@ -5,6 +5,7 @@ pub mod bundle;
 pub mod entry;
 pub mod ids;
 pub mod pathway;
+pub mod pull;
 pub mod records;
 pub mod requirement;
 
@@ -12,5 +13,6 @@ pub use bundle::{Bundle, Counts, Problem, ProblemCode, RecordKind};
 pub use entry::{EligibilityRule, EntryPoint, TermDefaults};
 pub use ids::*;
 pub use pathway::*;
+pub use pull::{JobState, Progress, PullOptions, SourceKind, Validators, Warning};
 pub use records::*;
 pub use requirement::{RawGroup, RequirementGroup};

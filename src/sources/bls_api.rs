@@ -140,7 +140,7 @@ pub async fn pull(
             }
         }
     }
-    let key = ctx.settings.bls_api_key.as_ref().map(|k| k.expose().to_owned());
+    let key = ctx.bls_api_key.as_ref().map(|k| k.expose().to_owned());
     let (per_request, daily) = if key.is_some() { (50, 500) } else { (25, 25) };
     let requests = series.len().div_ceil(per_request);
     if requests > daily {

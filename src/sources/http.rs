@@ -8,22 +8,26 @@
 //! retry in step.
 
 use super::{Fetched, PullError};
-use crate::settings::PullSettings;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
-use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-/// Conditional-GET validators of the last successful pull of one URL.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Validators {
-    #[serde(default)]
-    pub etag: Option<String>,
-    #[serde(default)]
-    pub last_modified: Option<String>,
-    /// SHA-256 (hex) of the body last imported, to skip servers that ignore validators.
-    #[serde(default)]
-    pub sha256: Option<String>,
+pub use crate::domain::Validators;
+
+/// How the wire client behaves (filled from `CAREERMAP_PULL_*` by the settings).
+#[derive(Debug, Clone)]
+pub struct FetchSettings {
+    pub connect_timeout: Duration,
+    /// Total time of one request, body included.
+    pub timeout: Duration,
+    /// Retries after a first failed attempt.
+    pub retries: u32,
+    /// First retry delay; doubles with each retry.
+    pub backoff: Duration,
+    /// Largest body accepted.
+    pub max_bytes: usize,
+    /// Redirects followed at most.
+    pub max_redirects: usize,
 }
 
 /// The outcome of a GET.
@@ -37,7 +41,7 @@ pub enum Outcome {
 /// One HTTP client for all pulls.
 pub struct Fetcher {
     client: reqwest::Client,
-    settings: PullSettings,
+    settings: FetchSettings,
 }
 
 /// One failed attempt, and whether another is worth making.
@@ -47,7 +51,7 @@ struct Failure {
 }
 
 impl Fetcher {
-    pub fn new(settings: &PullSettings) -> Result<Fetcher, PullError> {
+    pub fn new(settings: &FetchSettings) -> Result<Fetcher, PullError> {
         let client = reqwest::Client::builder()
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.timeout)

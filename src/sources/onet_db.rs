@@ -58,6 +58,10 @@ use crate::domain::{Competency, CompetencyId, Occupation, SocCode};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 
+/// Importance (1-5) at or above which an element is a required competency when neither the
+/// pull nor the service (`CAREERMAP_ONET_IMPORTANCE_MIN`) says otherwise.
+pub const ONET_IMPORTANCE_MIN: f64 = 3.0;
+
 /// Element-ID prefix -> DOL tier (longest prefix wins).
 pub const TIERS: &[(&str, u8)] = &[
     ("2.A.1", 2),
@@ -208,11 +212,8 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
     }
 
     // Ratings -> elements and requirements.
-    let imin = ctx
-        .options
-        .onet_importance_min
-        .unwrap_or(ctx.settings.onet_importance_min);
-    let lmin = ctx.options.onet_level_min.unwrap_or(ctx.settings.onet_level_min);
+    let imin = ctx.options.onet_importance_min.unwrap_or(ONET_IMPORTANCE_MIN);
+    let lmin = ctx.options.onet_level_min.unwrap_or(0.0);
     let mut elements: BTreeMap<String, (String, &'static str)> = BTreeMap::new();
     let mut required: HashMap<String, BTreeSet<String>> = HashMap::new();
     for (key, framework) in [("skills", "O*NET Skills"), ("knowledge", "O*NET Knowledge")] {

@@ -14,6 +14,10 @@
 //! holds exactly the previous dataset or the next one, and a commit that returned is durable.
 //! No I/O happens in any closure; the caller serialises writers.
 
+pub mod jobs;
+
+pub use jobs::{JobRecord, JobStore};
+
 use crate::domain::{Bundle, Counts};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -37,6 +41,8 @@ pub enum StoreError {
     Locked { path: String },
     #[error("stored record {key} cannot be read: {source}")]
     Corrupt { key: String, source: serde_json::Error },
+    #[error("`{0}` is not a job id")]
+    BadKey(String),
     #[error(transparent)]
     Unexpected(#[from] sled::Error),
 }
@@ -149,9 +155,9 @@ impl Store {
         Ok(self.db.size_on_disk()?)
     }
 
-    /// The underlying database, for other trees owned by this module's siblings (pull jobs).
-    pub fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
-        Ok(self.db.open_tree(name)?)
+    /// The pull-job store, on the same database.
+    pub fn jobs(&self) -> Result<JobStore, StoreError> {
+        JobStore::open(&self.db)
     }
 
     /// Flushes everything written so far.

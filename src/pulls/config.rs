@@ -5,7 +5,7 @@
 //! `{"source": KIND, "url": URL, "refresh": "7days", "options": {...}}` (`refresh` and
 //! `options` optional; `refresh` in humantime syntax: `12h`, `7days`, `30d`).
 
-use super::{PullOptions, SourceKind};
+use crate::domain::{PullOptions, SourceKind};
 use serde::Deserialize;
 use std::path::Path;
 use std::time::Duration;

@@ -3,8 +3,8 @@
 //!
 //! Time O(records + links) with hash lookups; the current dataset is cloned once.
 
-use super::{Pulled, SourceKind, Warnings};
 use crate::domain::*;
+use crate::sources::{Pulled, SourceKind, Warnings, cip_code};
 use std::collections::{HashMap, HashSet};
 
 /// Whether `p` says the record or figure came from this source (and URL, for kinds keyed by URL).
@@ -318,7 +318,7 @@ fn prune_pulled_requirements(b: &mut Bundle, mine: &dyn Fn(&Option<Provenance>) 
 pub fn relink_crosswalk(b: &mut Bundle) {
     let mut by_cip: HashMap<String, Vec<CredentialId>> = HashMap::new();
     for c in &b.credentials {
-        if let Some(cip) = c.codes.cip.as_deref().and_then(super::cip_code) {
+        if let Some(cip) = c.codes.cip.as_deref().and_then(cip_code) {
             by_cip.entry(cip).or_default().push(c.id.clone());
         }
     }

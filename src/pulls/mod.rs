@@ -1,91 +1,96 @@
-//! Pull jobs: submitted, queued, run one at a time, recorded in sled.
+//! Pulls: the layer that runs a source connector as a job. It fetches with
+//! [`crate::sources::http::Fetcher`], parses with the source's module, derives the next
+//! dataset ([`apply::apply`]) inside [`Catalog::write_with`], and keeps the job record in the
+//! typed job store ([`crate::store::jobs`]). `sources/` knows nothing of jobs, the catalog or
+//! the settings; this module is where they meet.
 //!
-//! Trees: `jobs` (`[b'j'][u64 BE id]` -> [`Job`] JSON, `seq` -> last id), `pull_validators`
-//! (`kind url` -> [`Validators`] of the last successful pull) and `pull_last` (`kind url` ->
-//! last job id). Every state change is flushed before the job moves on, so a restart sees
-//! where each job got to; jobs a restart interrupted are marked `failed` when the next
-//! [`Puller`] opens.
+//! # Flow of a pull
+//!
+//! 1. [`Puller::submit`] records a `queued` job in the job store ([`crate::store::jobs`]) and spawns a task.
+//! 2. The task waits for the pull gate (one pull at a time), marks the job `running`, and
+//!    fetches the URL with [`crate::sources::http::Fetcher`]: connect and total timeouts, retries with
+//!    exponential backoff and jitter on timeouts, connection errors, cut-off bodies and 5xx
+//!    (never on 4xx), a size cap, a redirect limit, and a conditional GET with the ETag /
+//!    Last-Modified of the last *successful* pull of the same source and URL (kept in
+//!    the job store). A 304, or a body identical (SHA-256) to the one last imported,
+//!    finishes the job as `succeeded` with `not_modified: true` and no new dataset version.
+//! 3. The body is parsed on the blocking pool by the source's module into a [`crate::sources::Pulled`]:
+//!    records the source *owns* (a [`crate::domain::Bundle`]) and *enrichments* of existing records.
+//! 4. [`apply::apply`] derives the next dataset from the current one inside
+//!    [`Catalog::write_with`](crate::service::Catalog::write_with), which validates it and
+//!    commits it as one new dataset version, or changes nothing. A failed pull leaves the last
+//!    good dataset serving and its job says why in one sentence.
+//!
+//! # Ownership: what a pull replaces and what it leaves alone
+//!
+//! Every pulled record and every pulled figure carries a [`crate::domain::Provenance`] whose `source` is the
+//! source kind. A pull of kind K replaces exactly what earlier pulls of K put there:
+//!
+//! * **Owned records** (`onet_db`: occupations and competencies; `case`: competencies;
+//!   `ctdl`: courses, credentials and pathways) are removed and re-added. `case` and `ctdl`
+//!   (and `bls_oews`, `bls_api`) are keyed by source *and URL*, so pulling two CTDL documents
+//!   keeps both; the others are keyed by source alone, so a new O*NET release replaces the old.
+//! * A pulled record whose id is already used by a record from elsewhere (an import, the seed,
+//!   another source) does **not** replace it: the imported record is left alone and only
+//!   enriched (O*NET adds its competencies, job zone and O*NET-SOC codes where missing), and the
+//!   job warns `kept_existing_record`.
+//! * **Enrichments** (`bls_projections`, `bls_api`: demand per region; `bls_oews`: wages per
+//!   area; `cip_soc`: program links; `career_clusters`: cluster links; `sced`: official course
+//!   titles) are written onto existing records, each with its own provenance. Pulled demand or
+//!   wages for a region replace the figures for that region whatever their origin (they are
+//!   newer and say where they come from); lists of links are replaced only where this source
+//!   made them. Enrichment never creates records: codes that match no catalog record are
+//!   listed in the job's warnings (`unmatched_occupation`...). Pull `onet_db` first.
+//! * When an owned record is replaced (a new O*NET release), the enrichments other sources put
+//!   on it are carried over to the new record.
+//! * References that the new data leaves dangling (a competency that O*NET no longer lists, a
+//!   requirement naming a course the document does not define) are dropped from the pulled
+//!   records with a warning instead of failing the pull. References from imported records to
+//!   a pulled record that disappeared fail validation: the pull fails and says which.
+//! * After every pull, crosswalk program links are re-resolved to the catalog credentials that
+//!   carry their CIP code (`ProgramLink::credentials`, evidence `crosswalk`).
+//!
+//! # Settings (see [`crate::settings::PullArgs`])
+//!
+//! | setting | env | default |
+//! |---|---|---|
+//! | connect timeout | `CAREERMAP_PULL_CONNECT_TIMEOUT` | `10s` |
+//! | total timeout per request | `CAREERMAP_PULL_TIMEOUT` | `300s` |
+//! | retries after the first attempt | `CAREERMAP_PULL_RETRIES` | `3` |
+//! | first backoff delay (doubles, plus jitter) | `CAREERMAP_PULL_BACKOFF` | `500ms` |
+//! | largest body | `CAREERMAP_PULL_MAX_BYTES` | `512MiB` |
+//! | redirects followed | `CAREERMAP_PULL_MAX_REDIRECTS` | `5` |
+//! | BLS API key (secret) | `CAREERMAP_BLS_API_KEY` | none |
+//! | BLS API endpoint | `CAREERMAP_BLS_API_URL` | `https://api.bls.gov/publicAPI/v2/timeseries/data/` |
+//! | CASE provider base URL | `CAREERMAP_CASE_BASE_URL` | none |
+//! | sources file (JSON) | `CAREERMAP_SOURCES` | none |
+//! | O*NET importance threshold | `CAREERMAP_ONET_IMPORTANCE_MIN` | `3.0` |
+//! | O*NET level threshold | `CAREERMAP_ONET_LEVEL_MIN` | `0` (off) |
 
-use super::config::ConfiguredSource;
-use super::http::{Expected, Fetcher, Outcome, Validators, sniff};
-use super::{Context, PullError, PullOptions, SourceKind, Warning, Warnings, apply};
+pub mod apply;
+pub mod config;
+
+use crate::domain::{JobState, PullOptions, SourceKind, Validators};
 use crate::service::{Catalog, WriteError};
 use crate::settings::PullSettings;
-use crate::store::now_rfc3339;
-use serde::{Deserialize, Serialize};
+use crate::sources::http::{Expected, Fetcher, Outcome, sniff};
+use crate::sources::{ApiKey, Context, PullError, Warnings};
+use crate::store::{JobRecord, JobStore, StoreError, now_rfc3339};
+use config::ConfiguredSource;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
-use utoipa::ToSchema;
 
-/// Where a job is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum JobState {
-    Queued,
-    Running,
-    Succeeded,
-    Failed,
-}
-
-/// A pull job as `GET /v1/jobs/{id}` shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"id": "7", "source": "bls_projections", "url": "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",
-    "state": "succeeded", "trigger": "api", "created_at": "2026-11-23T21:00:00Z", "started_at": "2026-11-23T21:00:00Z",
-    "finished_at": "2026-11-23T21:00:03Z", "attempts": 1, "bytes": 409620, "release": "2024-34",
-    "counts": {"rows": 1113, "detailed_occupations": 832, "demand": 790},
-    "warnings": [{"code": "unmatched_occupation", "message": "SOC codes in the source that match no catalog occupation", "count": 42, "examples": ["13-1082"]}],
-    "error": null, "dataset_version": 12, "not_modified": false}))]
-pub struct Job {
-    pub id: String,
-    pub source: SourceKind,
-    pub url: String,
-    pub state: JobState,
-    /// `api`, `cli` or `schedule`.
-    pub trigger: String,
-    pub created_at: String,
-    #[serde(default)]
-    pub started_at: Option<String>,
-    #[serde(default)]
-    pub finished_at: Option<String>,
-    /// HTTP requests made (retries included).
-    #[serde(default)]
-    pub attempts: u32,
-    /// Bytes received.
-    #[serde(default)]
-    pub bytes: Option<u64>,
-    /// The upstream release or date the data says it is.
-    #[serde(default)]
-    pub release: Option<String>,
-    /// What was read and pulled, per kind (rows, occupations, competencies, links...).
-    #[serde(default)]
-    pub counts: BTreeMap<String, u64>,
-    /// What did not match or was skipped, counted, with examples.
-    #[serde(default)]
-    pub warnings: Vec<Warning>,
-    /// Why the job failed, as one sentence.
-    #[serde(default)]
-    pub error: Option<String>,
-    /// The dataset version the pull committed (absent when it failed or nothing changed).
-    #[serde(default)]
-    pub dataset_version: Option<u64>,
-    /// True when the source had not changed since the last successful pull (no re-import).
-    #[serde(default)]
-    pub not_modified: bool,
-    #[serde(default)]
-    pub options: Option<PullOptions>,
-}
-
-/// A source and its last pull, as `GET /v1/sources` lists it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SourceStatus {
+/// A source and its last pull, as the job store and the sources file know it.
+#[derive(Debug, Clone)]
+pub struct SourceState {
     pub source: SourceKind,
     pub url: String,
     /// Whether the source comes from the sources file (`CAREERMAP_SOURCES`).
     pub configured: bool,
-    /// Refresh interval from the sources file, e.g. `7days`.
-    pub refresh: Option<String>,
-    pub last_job: Option<Job>,
+    /// Refresh interval from the sources file.
+    pub refresh: Option<std::time::Duration>,
+    pub last_job: Option<JobRecord>,
 }
 
 /// Runs pulls and keeps their records.
@@ -93,56 +98,31 @@ pub struct Puller {
     catalog: Arc<Catalog>,
     settings: PullSettings,
     fetcher: Fetcher,
-    jobs: sled::Tree,
-    validators: sled::Tree,
-    last: sled::Tree,
+    jobs: JobStore,
     gate: Semaphore,
     configured: Vec<ConfiguredSource>,
 }
 
-const SEQ: &[u8] = b"seq";
-
-fn job_key(id: u64) -> Vec<u8> {
-    let mut k = vec![b'j'];
-    k.extend_from_slice(&id.to_be_bytes());
-    k
-}
-
-fn source_key(kind: SourceKind, url: &str) -> Vec<u8> {
-    format!("{} {url}", kind.as_str()).into_bytes()
-}
-
 impl Puller {
-    /// Opens the job trees, reads the sources file, and fails jobs a restart interrupted.
+    /// Opens the job store, reads the sources file, and fails jobs a restart interrupted.
     pub fn new(catalog: Arc<Catalog>, settings: &PullSettings) -> anyhow::Result<Puller> {
-        let store = catalog.store();
         let configured = match &settings.sources_file {
-            Some(path) => super::config::load(path).map_err(anyhow::Error::msg)?,
+            Some(path) => config::load(path).map_err(anyhow::Error::msg)?,
             None => Vec::new(),
         };
-        let puller = Puller {
-            jobs: store.tree("jobs")?,
-            validators: store.tree("pull_validators")?,
-            last: store.tree("pull_last")?,
-            fetcher: Fetcher::new(settings).map_err(|e| anyhow::anyhow!(e.0))?,
+        let jobs = catalog.jobs()?;
+        jobs.fail_unfinished(
+            "the service stopped before the pull finished; nothing was changed",
+            &now_rfc3339(),
+        )?;
+        Ok(Puller {
+            jobs,
+            fetcher: Fetcher::new(&settings.fetch()).map_err(|e| anyhow::anyhow!(e.0))?,
             settings: settings.clone(),
             gate: Semaphore::new(1),
             configured,
             catalog,
-        };
-        for kv in puller.jobs.scan_prefix([b'j']) {
-            let (k, v) = kv?;
-            if let Ok(mut job) = serde_json::from_slice::<Job>(&v)
-                && matches!(job.state, JobState::Queued | JobState::Running)
-            {
-                job.state = JobState::Failed;
-                job.error = Some("the service stopped before the pull finished; nothing was changed".into());
-                job.finished_at = Some(now_rfc3339());
-                puller.jobs.insert(k, serde_json::to_vec(&job)?)?;
-            }
-        }
-        puller.jobs.flush()?;
-        Ok(puller)
+        })
     }
 
     /// Checks a pull request: the kind, and the URL (or a default for kinds that have one).
@@ -176,7 +156,7 @@ impl Puller {
         url: String,
         options: PullOptions,
         trigger: &str,
-    ) -> anyhow::Result<Job> {
+    ) -> Result<JobRecord, StoreError> {
         let job = self.create(kind, url, options, trigger)?;
         let this = self.clone();
         let queued = job.clone();
@@ -187,19 +167,15 @@ impl Puller {
     }
 
     /// Records a new queued job.
-    pub fn create(&self, kind: SourceKind, url: String, options: PullOptions, trigger: &str) -> anyhow::Result<Job> {
-        let seq = self.jobs.update_and_fetch(SEQ, |old| {
-            let n = old
-                .and_then(|b| <[u8; 8]>::try_from(b).ok())
-                .map(u64::from_be_bytes)
-                .unwrap_or(0);
-            Some((n + 1).to_be_bytes().to_vec())
-        })?;
-        let id = seq
-            .and_then(|b| <[u8; 8]>::try_from(b.as_ref()).ok())
-            .map(u64::from_be_bytes)
-            .unwrap_or(1);
-        let job = Job {
+    pub fn create(
+        &self,
+        kind: SourceKind,
+        url: String,
+        options: PullOptions,
+        trigger: &str,
+    ) -> Result<JobRecord, StoreError> {
+        let id = self.jobs.next_id()?;
+        let job = JobRecord {
             id: id.to_string(),
             source: kind,
             url,
@@ -217,73 +193,57 @@ impl Puller {
             dataset_version: None,
             not_modified: false,
             options: Some(options),
+            progress: None,
         };
-        self.save(&job)?;
-        self.last.insert(source_key(kind, &job.url), job.id.as_bytes())?;
-        self.last.flush()?;
+        self.jobs.save(&job)?;
+        self.jobs.set_last(kind, &job.url, &job.id)?;
         Ok(job)
     }
 
-    fn save(&self, job: &Job) -> anyhow::Result<()> {
-        let id: u64 = job.id.parse()?;
-        self.jobs.insert(job_key(id), serde_json::to_vec(job)?)?;
-        self.jobs.flush()?;
-        Ok(())
+    fn save(&self, job: &JobRecord) {
+        if let Err(e) = self.jobs.save(job) {
+            tracing::error!(error = %e, job = %job.id, "cannot record the job");
+        }
     }
 
     /// A job by id.
-    pub fn job(&self, id: &str) -> Option<Job> {
-        let n: u64 = id.parse().ok()?;
-        let v = self.jobs.get(job_key(n)).ok()??;
-        serde_json::from_slice(&v).ok()
+    pub fn job(&self, id: &str) -> Result<Option<JobRecord>, StoreError> {
+        self.jobs.get(id)
     }
 
     /// The configured sources and every source pulled so far, with their last job.
-    pub fn sources(&self) -> Vec<SourceStatus> {
-        let mut out: Vec<SourceStatus> = self
-            .configured
-            .iter()
-            .map(|c| SourceStatus {
+    pub fn sources(&self) -> Result<Vec<SourceState>, StoreError> {
+        let mut out = Vec::new();
+        for c in &self.configured {
+            out.push(SourceState {
                 source: c.source,
                 url: c.url.clone(),
                 configured: true,
-                refresh: c.refresh.map(|d| humantime::format_duration(d).to_string()),
-                last_job: self.last_job(c.source, &c.url),
-            })
-            .collect();
-        for kv in self.last.iter().flatten() {
-            let key = String::from_utf8_lossy(&kv.0).into_owned();
-            let Some((kind, url)) = key.split_once(' ') else {
-                continue;
-            };
-            let Ok(kind) = SourceKind::parse(kind) else { continue };
+                refresh: c.refresh,
+                last_job: self.jobs.last(c.source, &c.url)?,
+            });
+        }
+        for (kind, url) in self.jobs.pulled_sources()? {
             if out.iter().any(|s| s.source == kind && s.url == url) {
                 continue;
             }
-            out.push(SourceStatus {
+            out.push(SourceState {
+                last_job: self.jobs.last(kind, &url)?,
                 source: kind,
-                url: url.to_owned(),
+                url,
                 configured: false,
                 refresh: None,
-                last_job: self.last_job(kind, url),
             });
         }
-        out
-    }
-
-    fn last_job(&self, kind: SourceKind, url: &str) -> Option<Job> {
-        let id = self.last.get(source_key(kind, url)).ok()??;
-        self.job(&String::from_utf8_lossy(&id))
+        Ok(out)
     }
 
     /// Runs a queued job to the end and returns it finished.
-    pub async fn run(self: &Arc<Self>, mut job: Job) -> Job {
+    pub async fn run(self: &Arc<Self>, mut job: JobRecord) -> JobRecord {
         let _permit = self.gate.acquire().await;
         job.state = JobState::Running;
         job.started_at = Some(now_rfc3339());
-        if let Err(e) = self.save(&job) {
-            tracing::error!(error = %e, "cannot record the job");
-        }
+        self.save(&job);
         let started = std::time::Instant::now();
         let result = self.execute(&mut job).await;
         job.finished_at = Some(now_rfc3339());
@@ -299,28 +259,33 @@ impl Puller {
                 tracing::warn!(job = %job.id, source = %job.source, error = ?job.error, "pull failed");
             }
         }
-        if let Err(e) = self.save(&job) {
-            tracing::error!(error = %e, "cannot record the job");
-        }
+        self.save(&job);
         job
     }
 
-    async fn execute(self: &Arc<Self>, job: &mut Job) -> Result<(), PullError> {
-        let ctx = Context {
+    /// The parser context of a job: its options with the service's defaults filled in.
+    fn context(&self, job: &JobRecord) -> Context {
+        let mut options = job.options.clone().unwrap_or_default();
+        options
+            .onet_importance_min
+            .get_or_insert(self.settings.onet_importance_min);
+        options.onet_level_min.get_or_insert(self.settings.onet_level_min);
+        Context {
             kind: job.source,
             url: job.url.clone(),
             retrieved_at: now_rfc3339(),
-            options: job.options.clone().unwrap_or_default(),
-            settings: self.settings.clone(),
+            options,
+            bls_api_key: self.settings.bls_api_key.as_ref().map(|k| ApiKey::new(k.expose())),
+        }
+    }
+
+    async fn execute(self: &Arc<Self>, job: &mut JobRecord) -> Result<(), PullError> {
+        let ctx = self.context(job);
+        let validators: Option<Validators> = if ctx.options.force == Some(true) {
+            None
+        } else {
+            self.jobs.validators(job.source, &job.url).ok().flatten()
         };
-        let vkey = source_key(job.source, &job.url);
-        let validators: Option<Validators> = self
-            .validators
-            .get(&vkey)
-            .ok()
-            .flatten()
-            .and_then(|v| serde_json::from_slice(&v).ok())
-            .filter(|_| ctx.options.force != Some(true));
 
         let (pulled, new_validators) = if job.source == SourceKind::BlsApi {
             let socs: Vec<String> = self
@@ -331,7 +296,7 @@ impl Puller {
                 .iter()
                 .map(|o| o.soc.0.clone())
                 .collect();
-            let pulled = super::bls_api::pull(&self.fetcher, &ctx, &socs, &mut job.attempts).await?;
+            let pulled = crate::sources::bls_api::pull(&self.fetcher, &ctx, &socs, &mut job.attempts).await?;
             (pulled, None)
         } else {
             let accept = match job.source {
@@ -344,7 +309,7 @@ impl Puller {
                 .await?;
             let fetched = match outcome {
                 Outcome::NotModified => {
-                    self.not_modified(job, "the server answered 304 Not Modified");
+                    not_modified(job, "the server answered 304 Not Modified");
                     return Ok(());
                 }
                 Outcome::Fetched(f) => f,
@@ -356,7 +321,7 @@ impl Puller {
                 d.iter().map(|b| format!("{b:02x}")).collect::<String>()
             };
             if validators.as_ref().and_then(|v| v.sha256.as_deref()) == Some(sha.as_str()) {
-                self.not_modified(job, "the body is identical to the one last imported");
+                not_modified(job, "the body is identical to the one last imported");
                 return Ok(());
             }
             let expected = match job.source {
@@ -374,7 +339,7 @@ impl Puller {
                 sha256: Some(sha),
             };
             let ctx2 = ctx.clone();
-            let pulled = tokio::task::spawn_blocking(move || super::parse(&fetched, &ctx2))
+            let pulled = tokio::task::spawn_blocking(move || crate::sources::parse(&fetched, &ctx2))
                 .await
                 .map_err(|e| PullError::new(format!("the parser stopped unexpectedly: {e}")))??;
             (pulled, Some(v))
@@ -408,24 +373,12 @@ impl Puller {
             WriteError::Store(s) => PullError::new(format!("the store could not commit the pull: {s}")),
         })?;
         job.dataset_version = Some(info.version);
-        if let Some(v) = new_validators {
-            let _ = self
-                .validators
-                .insert(vkey, serde_json::to_vec(&v).expect("validators serialise"));
-            let _ = self.validators.flush();
+        if let Some(v) = new_validators
+            && let Err(e) = self.jobs.set_validators(job.source, &job.url, &v)
+        {
+            tracing::warn!(error = %e, "cannot keep the validators of the pull");
         }
         Ok(())
-    }
-
-    fn not_modified(&self, job: &mut Job, why: &str) {
-        job.not_modified = true;
-        let mut w = Warnings::default();
-        w.add(
-            "not_modified",
-            "the source has not changed since the last successful pull; nothing was re-imported",
-            why,
-        );
-        job.warnings = w.into_vec();
     }
 
     /// Starts one task per configured source with a refresh interval: it pulls when the last
@@ -436,7 +389,10 @@ impl Puller {
             let this = self.clone();
             tokio::spawn(async move {
                 let due_in = this
-                    .last_job(c.source, &c.url)
+                    .jobs
+                    .last(c.source, &c.url)
+                    .ok()
+                    .flatten()
                     .filter(|j| j.state == JobState::Succeeded)
                     .and_then(|j| j.finished_at)
                     .and_then(|t| humantime::parse_rfc3339(&t).ok())
@@ -456,4 +412,15 @@ impl Puller {
             });
         }
     }
+}
+
+fn not_modified(job: &mut JobRecord, why: &str) {
+    job.not_modified = true;
+    let mut w = Warnings::default();
+    w.add(
+        "not_modified",
+        "the source has not changed since the last successful pull; nothing was re-imported",
+        why,
+    );
+    job.warnings = w.into_vec();
 }
