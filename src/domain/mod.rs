@@ -7,7 +7,9 @@ pub mod pathway;
 pub mod records;
 pub mod requirement;
 
-pub use bundle::{Bundle, Counts, Problem, ProblemCode, RecordKind};
+pub use bundle::{
+    Bundle, Counts, MAX_ECHO, MAX_PROBLEMS, Problem, ProblemCode, RecordKind, cap_problems, clip, problems_total,
+};
 pub use ids::*;
 pub use pathway::*;
 pub use records::*;
