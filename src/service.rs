@@ -11,6 +11,7 @@ use crate::settings::ImportMode;
 use crate::store::{Store, StoreError, VersionInfo, now_rfc3339};
 use arc_swap::ArcSwap;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// The seed dataset, embedded in the binary.
@@ -44,6 +45,7 @@ impl Snapshot {
                 committed_at: now_rfc3339(),
                 origin: "empty".into(),
                 counts: Default::default(),
+                author: None,
             },
             Bundle::default(),
         )
@@ -65,6 +67,12 @@ impl Snapshot {
 pub enum WriteError {
     #[error("the bundle has {} problem(s)", .0.len())]
     Invalid(Vec<Problem>),
+    /// The write is refused as it stands (a replace removing most records without confirm).
+    #[error("{0}")]
+    Refused(String),
+    /// No kept data for this version (never committed, or older than the retention).
+    #[error("version {0} has no kept data")]
+    NotKept(u64),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -74,6 +82,29 @@ pub struct Catalog {
     store: Store,
     current: ArcSwap<Snapshot>,
     writer: Mutex<()>,
+    /// Versions whose data is kept for restore (`CAREERMAP_KEEP_VERSIONS`).
+    keep: AtomicUsize,
+}
+
+/// Default of `CAREERMAP_KEEP_VERSIONS`.
+pub const DEFAULT_KEEP_VERSIONS: usize = 20;
+
+/// How a write is made and recorded.
+#[derive(Debug, Clone, Default)]
+pub struct WriteOptions {
+    /// A `replace` may remove more than half of the records (or all of them).
+    pub confirm: bool,
+    /// Fingerprint of the token that wrote it.
+    pub author: Option<String>,
+}
+
+/// What a write did.
+#[derive(Debug, Clone)]
+pub struct WriteOutcome {
+    /// The version now current (the old one when nothing changed).
+    pub info: VersionInfo,
+    /// False when the write changed nothing and no version was made.
+    pub changed: bool,
 }
 
 impl Catalog {
@@ -82,6 +113,10 @@ impl Catalog {
     pub fn open(dir: &Path, seed: bool) -> anyhow::Result<Catalog> {
         std::fs::create_dir_all(dir)?;
         let store = Store::open(dir)?;
+        let removed = store.collect_garbage()?;
+        if removed > 0 {
+            tracing::info!(chunks = removed, "unused chunks deleted");
+        }
         let started = std::time::Instant::now();
         let snapshot = match store.load()? {
             Some((info, bundle)) => Snapshot::new(info, bundle),
@@ -96,6 +131,7 @@ impl Catalog {
             store,
             current: ArcSwap::from_pointee(snapshot),
             writer: Mutex::new(()),
+            keep: AtomicUsize::new(DEFAULT_KEEP_VERSIONS),
         };
         if seed && catalog.snapshot().info.version == 0 {
             let started = std::time::Instant::now();
@@ -105,7 +141,7 @@ impl Catalog {
                 .write(bundle, ImportMode::Replace, "seed")
                 .map_err(|e| match e {
                     WriteError::Invalid(p) => anyhow::anyhow!("the embedded seed is invalid: {}", p[0]),
-                    WriteError::Store(s) => s.into(),
+                    other => anyhow::anyhow!("the embedded seed cannot be stored: {other}"),
                 })?;
             tracing::info!(
                 version = info.version,
@@ -121,23 +157,61 @@ impl Catalog {
         self.current.load_full()
     }
 
+    /// How many versions keep their data (at least 1).
+    pub fn set_keep_versions(&self, keep: usize) {
+        self.keep.store(keep.max(1), Ordering::Relaxed);
+    }
+
     /// Validates and commits `bundle` as a new dataset version, then makes it current.
     /// On any problem nothing is written and the current version stays.
     pub fn write(&self, bundle: Bundle, mode: ImportMode, origin: &str) -> Result<VersionInfo, WriteError> {
-        self.write_with(origin, |current| match mode {
+        let opts = WriteOptions {
+            confirm: true,
+            author: None,
+        };
+        self.write_opts(bundle, mode, origin, &opts).map(|o| o.info)
+    }
+
+    /// [`Catalog::write`] with options: a `replace` that would remove more than half of the
+    /// current records, or all of them, is refused unless `confirm`; a write that changes
+    /// nothing makes no version (`changed: false`).
+    pub fn write_opts(
+        &self,
+        bundle: Bundle,
+        mode: ImportMode,
+        origin: &str,
+        opts: &WriteOptions,
+    ) -> Result<WriteOutcome, WriteError> {
+        let confirm = opts.confirm;
+        let mut refused = None;
+        let outcome = self.commit_with(origin, opts.author.clone(), |current| match mode {
             ImportMode::Replace => {
                 let mut b = bundle;
                 b.canonicalize();
-                Ok(b)
+                let before = current.counts().total();
+                let removed = removed_records(current, &b);
+                if !confirm && before > 0 && (removed * 2 > before || b.is_empty()) {
+                    refused = Some(format!(
+                        "this replace would remove {removed} of the {before} records; send `confirm=true` to do it \
+                         (older versions can be restored with POST /v1/datasets/{{version}}/restore)"
+                    ));
+                    return Ok(None);
+                }
+                Ok(Some(b))
             }
             ImportMode::Merge => {
                 let dups = bundle.duplicate_ids();
                 if !dups.is_empty() {
                     return Err(dups);
                 }
-                Ok(current.merge(bundle))
+                Ok(Some(current.merge(bundle)))
             }
-        })
+        })?;
+        match (refused, outcome) {
+            (Some(why), _) => Err(WriteError::Refused(why)),
+            (None, Some(o)) => Ok(o),
+            (None, None) => unreachable!("no refusal without a reason"),
+        }
     }
 
     /// Commits the dataset `make` derives from the current one (for writes that are neither a
@@ -147,19 +221,52 @@ impl Catalog {
         origin: &str,
         make: impl FnOnce(&Bundle) -> Result<Bundle, Vec<Problem>>,
     ) -> Result<VersionInfo, WriteError> {
+        self.commit_with(origin, None, |b| make(b).map(Some))
+            .map(|o| o.expect("always made").info)
+    }
+
+    /// Makes a new version equal to the kept `version` (an undo).
+    pub fn restore(&self, version: u64, opts: &WriteOptions) -> Result<WriteOutcome, WriteError> {
+        let bundle = self.store.load_version(version)?.ok_or(WriteError::NotKept(version))?;
+        self.commit_with(&format!("restore:{version}"), opts.author.clone(), |_| Ok(Some(bundle)))
+            .map(|o| o.expect("always made"))
+    }
+
+    /// The one write path: `make` returns the next dataset (or `None` to stop without
+    /// writing); it is validated, and committed unless equal to the current one.
+    fn commit_with(
+        &self,
+        origin: &str,
+        author: Option<String>,
+        make: impl FnOnce(&Bundle) -> Result<Option<Bundle>, Vec<Problem>>,
+    ) -> Result<Option<WriteOutcome>, WriteError> {
         let _guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let current = self.snapshot();
-        let next = make(current.bundle()).map_err(WriteError::Invalid)?;
+        let Some(next) = make(current.bundle()).map_err(WriteError::Invalid)? else {
+            return Ok(None);
+        };
         next.validate().map_err(WriteError::Invalid)?;
+        if current.info.version > 0 && &next == current.bundle() {
+            return Ok(Some(WriteOutcome {
+                info: current.info.clone(),
+                changed: false,
+            }));
+        }
         let info = VersionInfo {
             version: current.info.version + 1,
             committed_at: now_rfc3339(),
             origin: origin.to_owned(),
             counts: next.counts(),
+            author,
         };
-        self.store.commit(current.bundle(), &next, &info)?;
+        self.store.commit(&next, &info, self.keep.load(Ordering::Relaxed))?;
         self.current.store(Arc::new(Snapshot::new(info.clone(), next)));
-        Ok(info)
+        Ok(Some(WriteOutcome { info, changed: true }))
+    }
+
+    /// Whether the data of `version` is kept (restorable).
+    pub fn is_kept(&self, version: u64) -> Result<bool, StoreError> {
+        self.store.is_kept(version)
     }
 
     /// The committed versions, oldest first.
@@ -176,4 +283,18 @@ impl Catalog {
     pub fn flush(&self) -> Result<(), StoreError> {
         self.store.flush()
     }
+}
+
+/// Records of `current` whose id `next` does not have.
+fn removed_records(current: &Bundle, next: &Bundle) -> usize {
+    fn gone<T>(a: &[T], b: &[T], id: impl Fn(&T) -> &str) -> usize {
+        let keep: std::collections::HashSet<&str> = b.iter().map(&id).collect();
+        a.iter().filter(|r| !keep.contains(id(r))).count()
+    }
+    gone(&current.competencies, &next.competencies, |r| r.id.as_str())
+        + gone(&current.courses, &next.courses, |r| r.id.as_str())
+        + gone(&current.credentials, &next.credentials, |r| r.id.as_str())
+        + gone(&current.occupations, &next.occupations, |r| r.soc.as_str())
+        + gone(&current.articulations, &next.articulations, |r| r.id.as_str())
+        + gone(&current.pathways, &next.pathways, |r| r.id.as_str())
 }

@@ -144,6 +144,8 @@ pub struct ServeArgs {
     pub max_searches: Option<usize>,
     #[command(flatten)]
     pub pull: PullArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
     /// Search nodes one career-map request may expand before it answers 422 too-complex.
     #[arg(long, env = "CAREERMAP_MAP_MAX_EXPANSIONS", default_value_t = 50_000)]
     pub map_max_expansions: usize,
@@ -156,6 +158,109 @@ pub struct ServeArgs {
     /// High demand: projected growth (percent) at least this; unset means growth is not used.
     #[arg(long, env = "CAREERMAP_HIGH_DEMAND_MIN_GROWTH_PCT")]
     pub high_demand_min_growth_pct: Option<f64>,
+}
+
+/// Connection limits, rate limits, CORS and version retention (see `crate::api::guard`).
+#[derive(Debug, Clone, Args)]
+pub struct HttpArgs {
+    /// Time a client has to send a whole request head before it is answered 408 and closed.
+    #[arg(long, env = "CAREERMAP_HEAD_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub head_timeout: std::time::Duration,
+    /// A request body that sends nothing for this long is answered 408 and the connection closed.
+    #[arg(long, env = "CAREERMAP_BODY_IDLE_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub body_idle_timeout: std::time::Duration,
+    /// Open connections each worker accepts at most (more wait in the listen backlog).
+    #[arg(long, env = "CAREERMAP_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Requests per second one client IP may make (burst twice that); unset: no general limit.
+    #[arg(long, env = "CAREERMAP_RATE_LIMIT")]
+    pub rate_limit: Option<u32>,
+    /// Failed authentications one client IP may make in a burst before 429; one more is
+    /// allowed each minute.
+    #[arg(long, env = "CAREERMAP_AUTH_FAIL_BURST", default_value_t = 10)]
+    pub auth_fail_burst: u32,
+    /// Writes (imports, pulls, restores, saved plans) one client IP may make per minute.
+    #[arg(long, env = "CAREERMAP_WRITE_RATE_LIMIT", default_value_t = 60)]
+    pub write_rate_limit: u32,
+    /// Origins allowed to call the API from a browser (comma-separated, e.g.
+    /// `https://portal.example.gov`); none by default.
+    #[arg(long, env = "CAREERMAP_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// Dataset versions whose data is kept for restore (older ones keep only their history entry).
+    #[arg(long, env = "CAREERMAP_KEEP_VERSIONS", default_value_t = 20)]
+    pub keep_versions: usize,
+    /// Memory the cached analysis results of the current dataset may take (LRU past it).
+    #[arg(long, env = "CAREERMAP_ANALYSIS_CACHE_BYTES", default_value = "256MiB", value_parser = parse_bytes)]
+    pub analysis_cache_bytes: usize,
+}
+
+/// Checked [`HttpArgs`].
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub head_timeout: std::time::Duration,
+    pub body_idle_timeout: std::time::Duration,
+    pub max_connections: usize,
+    pub rate_limit: Option<u32>,
+    pub auth_fail_burst: u32,
+    pub write_rate_limit: u32,
+    pub cors_origins: Vec<String>,
+    pub keep_versions: usize,
+    pub analysis_cache_bytes: usize,
+}
+
+impl HttpSettings {
+    pub fn from_args(a: HttpArgs) -> Result<HttpSettings, String> {
+        if a.head_timeout.is_zero() || a.body_idle_timeout.is_zero() {
+            return Err("CAREERMAP_HEAD_TIMEOUT and CAREERMAP_BODY_IDLE_TIMEOUT must be above zero".into());
+        }
+        if a.max_connections == 0 {
+            return Err("CAREERMAP_MAX_CONNECTIONS must be at least 1".into());
+        }
+        if a.rate_limit == Some(0) {
+            return Err("CAREERMAP_RATE_LIMIT must be at least 1 (unset it for no limit)".into());
+        }
+        if a.auth_fail_burst == 0 || a.write_rate_limit == 0 {
+            return Err("CAREERMAP_AUTH_FAIL_BURST and CAREERMAP_WRITE_RATE_LIMIT must be at least 1".into());
+        }
+        if a.keep_versions == 0 {
+            return Err("CAREERMAP_KEEP_VERSIONS must be at least 1".into());
+        }
+        let mut cors_origins = Vec::new();
+        for o in a.cors_origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
+            if o != "*" && !(o.starts_with("http://") || o.starts_with("https://")) {
+                return Err(format!(
+                    "CAREERMAP_CORS_ORIGINS: `{o}` is not an origin such as https://portal.example.gov"
+                ));
+            }
+            cors_origins.push(o.trim_end_matches('/').to_owned());
+        }
+        Ok(HttpSettings {
+            head_timeout: a.head_timeout,
+            body_idle_timeout: a.body_idle_timeout,
+            max_connections: a.max_connections,
+            rate_limit: a.rate_limit,
+            auth_fail_burst: a.auth_fail_burst,
+            write_rate_limit: a.write_rate_limit,
+            cors_origins,
+            keep_versions: a.keep_versions,
+            analysis_cache_bytes: a.analysis_cache_bytes,
+        })
+    }
+
+    /// Defaults for tests.
+    pub fn for_tests() -> HttpSettings {
+        HttpSettings {
+            head_timeout: std::time::Duration::from_secs(5),
+            body_idle_timeout: std::time::Duration::from_secs(10),
+            max_connections: 1024,
+            rate_limit: None,
+            auth_fail_burst: 10,
+            write_rate_limit: 600,
+            cors_origins: Vec::new(),
+            keep_versions: 20,
+            analysis_cache_bytes: 256 << 20,
+        }
+    }
 }
 
 /// Parses `1048576`, `512KiB`, `128MiB`, `1GiB` (also KB/MB/GB as powers of 1000).
@@ -216,6 +321,8 @@ pub struct Settings {
     pub high_demand: crate::analysis::demand::HighDemandPolicy,
     /// How sources are pulled.
     pub pull: PullSettings,
+    /// Connection and rate limits, CORS, version retention.
+    pub http: HttpSettings,
 }
 
 /// Settings of source pulls (see `crate::pulls`).
@@ -344,6 +451,9 @@ impl Settings {
                     "CAREERMAP_ADMIN_TOKEN is set but empty: unset it to disable writes, or set a token".into(),
                 );
             }
+            Some(t) if t.trim() != t => {
+                return Err("CAREERMAP_ADMIN_TOKEN has leading or trailing whitespace, which no client could send back: remove it".into());
+            }
             Some(t) if t.len() < 16 => {
                 return Err("CAREERMAP_ADMIN_TOKEN is shorter than 16 characters: use a longer, random token".into());
             }
@@ -369,6 +479,7 @@ impl Settings {
             workers: a.workers.unwrap_or(cores).max(1),
             max_searches: a.max_searches.unwrap_or(cores).max(1),
             pull: PullSettings::from_args(a.pull)?,
+            http: HttpSettings::from_args(a.http)?,
         })
     }
 
@@ -385,6 +496,7 @@ impl Settings {
             pull: PullSettings::for_tests(),
             map_max_expansions: 50_000,
             high_demand: Default::default(),
+            http: HttpSettings::for_tests(),
         }
     }
 }

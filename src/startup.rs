@@ -22,10 +22,15 @@ impl Application {
     /// server. `bind` may use port 0; [`Application::port`] tells the port chosen.
     pub fn build(settings: Settings) -> anyhow::Result<Application> {
         let catalog = Arc::new(Catalog::open(&settings.data_dir, settings.seed)?);
+        catalog.set_keep_versions(settings.http.keep_versions);
+        crate::analysis::cache::set_budget(settings.http.analysis_cache_bytes);
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {} (CAREERMAP_BIND): {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let workers = settings.workers;
+        let http = settings.http.clone();
+        let settings_http = settings.http.clone();
+        let routes = web::Data::new(api::guard::Routes::from_openapi(&api::openapi()));
         let puller = Arc::new(crate::pulls::Puller::new(catalog.clone(), &settings.pull)?);
         puller.start_scheduler();
         let pulls = web::Data::from(puller);
@@ -34,8 +39,16 @@ impl Application {
             let (app, spec) = App::new()
                 .into_utoipa_app()
                 .openapi(api::openapi())
-                .map(|app| app.wrap_fn(log_request))
+                .map(|app| {
+                    app.wrap_fn(api::guard::guard)
+                        .wrap(actix_web::middleware::Condition::new(
+                            !http.cors_origins.is_empty(),
+                            cors(&http.cors_origins),
+                        ))
+                        .wrap_fn(log_request)
+                })
                 .app_data(state.clone())
+                .app_data(routes.clone())
                 .app_data(pulls.clone())
                 .configure(api::configure)
                 .split_for_parts();
@@ -52,6 +65,9 @@ impl Application {
                 .default_service(web::to(api::not_found))
         })
         .workers(workers)
+        .client_request_timeout(settings_http.head_timeout)
+        .client_disconnect_timeout(std::time::Duration::from_secs(2))
+        .max_connections(settings_http.max_connections)
         .listen(listener)?
         .run();
         tracing::info!(port, "listening");
@@ -76,6 +92,31 @@ impl Application {
         self.server.await?;
         self.catalog.flush().map_err(std::io::Error::other)
     }
+}
+
+/// CORS for the configured origins: preflight answered, the bearer header and the cache
+/// validators allowed, `ETag` and `Retry-After` readable. Requests from other origins are
+/// served without CORS headers (the browser then keeps the answer from the page).
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    let mut c = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST", "OPTIONS"])
+        .allowed_headers([
+            actix_web::http::header::AUTHORIZATION,
+            actix_web::http::header::CONTENT_TYPE,
+            actix_web::http::header::ACCEPT,
+            actix_web::http::header::IF_NONE_MATCH,
+        ])
+        .expose_headers([actix_web::http::header::ETAG, actix_web::http::header::RETRY_AFTER])
+        .block_on_origin_mismatch(false)
+        .max_age(3600);
+    for o in origins {
+        c = if o == "*" {
+            c.allow_any_origin()
+        } else {
+            c.allowed_origin(o)
+        };
+    }
+    c
 }
 
 /// One structured log line per request: method, path, status, latency. Never the body or

@@ -186,8 +186,8 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         {
             let store = Store::open(dir.path()).unwrap();
-            let info = VersionInfo { version: 1, committed_at: "t".into(), origin: "test".into(), counts: bundle.counts() };
-            store.commit(&Bundle::default(), &parsed, &info).unwrap();
+            let info = VersionInfo { version: 1, committed_at: "t".into(), origin: "test".into(), counts: bundle.counts(), author: None };
+            store.commit(&parsed, &info, 20).unwrap();
         }
         let (_, loaded) = Store::open(dir.path()).unwrap().load().unwrap().unwrap();
         prop_assert_eq!(loaded, bundle);

@@ -50,16 +50,18 @@ fn paging(limit: Option<usize>, offset: Option<usize>, default: usize) -> Result
     super::paging(limit, offset, default, MAX_LIMIT)
 }
 
+/// A fraction parameter: in [0, 1] (`zero_ok`) or [0.01, 1], rounded to two decimals so that
+/// the analysis cache sees at most 101 values of it.
 fn fraction(name: &str, v: Option<f64>, default: f64, zero_ok: bool) -> Result<f64, ApiError> {
     let v = v.unwrap_or(default);
-    let ok = v.is_finite() && v <= 1.0 && if zero_ok { v >= 0.0 } else { v > 0.0 };
-    if ok {
-        Ok(v)
+    let low = if zero_ok { 0.0 } else { 0.01 };
+    if v.is_finite() && (low..=1.0).contains(&v) {
+        Ok((v * 100.0).round() / 100.0)
     } else {
-        Err(ApiError::BadRequest(format!(
-            "{name} must be in {}0, 1], got {v}",
-            if zero_ok { "[" } else { "(" }
-        )))
+        Err(ApiError::InvalidParameter {
+            name: name.into(),
+            message: format!("must be a number from {low} to 1 (two decimals are used), got {v}"),
+        })
     }
 }
 
@@ -86,7 +88,9 @@ fn num(x: f64) -> String {
 
 #[derive(Deserialize, IntoParams)]
 pub struct DuplicatesQuery {
-    /// Minimum Jaccard similarity of the two courses' competency sets, in (0, 1] (default 0.5).
+    /// Minimum Jaccard similarity of the two courses' competency sets, 0.01-1, rounded to two
+    /// decimals (default 0.5).
+    #[param(minimum = 0.01, maximum = 1.0)]
     pub min_overlap: Option<f64>,
     /// Comma-separated systems (`secondary`, `adult`, `postsecondary`, `work_based`): only pairs
     /// whose two courses are both in these systems.
@@ -98,6 +102,7 @@ pub struct DuplicatesQuery {
     /// `json` (default) or `csv` (one row per pair, with its cluster number).
     pub format: Option<String>,
     /// Pairs per page, 1-100000 (default 1000). Clusters are over all matching pairs.
+    #[param(minimum = 0, maximum = 100000)]
     pub limit: Option<usize>,
     /// Pairs to skip (default 0).
     pub offset: Option<usize>,
@@ -163,7 +168,7 @@ fn duplicates_of(snap: &Snapshot, t: f64) -> Arc<Duplicates> {
 #[get("/v1/duplicates")]
 pub async fn list_duplicates(
     state: web::Data<AppState>,
-    q: web::Query<DuplicatesQuery>,
+    q: super::Query<DuplicatesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let t = fraction("min_overlap", q.min_overlap, DEFAULT_MIN_OVERLAP, false)?;
@@ -286,18 +291,22 @@ pub struct GapsQuery {
     pub entry: Option<String>,
     /// Share of a postsecondary course's competencies a secondary or adult course must teach
     /// for a `missing_articulation`, in (0, 1] (default 1: all).
+    #[param(minimum = 0.01, maximum = 1.0)]
     pub containment: Option<f64>,
     /// High-demand policy: minimum percentile of annual openings in the region, in [0, 1]
     /// (default: the server's CAREERMAP_HIGH_DEMAND_OPENINGS_PERCENTILE / 100, 0.5 unless
     /// configured; 0 disables the test).
+    #[param(minimum = 0.0, maximum = 1.0)]
     pub min_openings_percentile: Option<f64>,
     /// High-demand policy: minimum percentile of median wage in the region, in [0, 1]
     /// (default: the server's CAREERMAP_HIGH_DEMAND_WAGE_PERCENTILE / 100, 0.5 unless
     /// configured; 0 disables the test).
+    #[param(minimum = 0.0, maximum = 1.0)]
     pub min_wage_percentile: Option<f64>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
     /// Gaps per page, 1-100000 (default 100).
+    #[param(minimum = 0, maximum = 100000)]
     pub limit: Option<usize>,
     /// Gaps to skip (default 0).
     pub offset: Option<usize>,
@@ -454,7 +463,7 @@ fn gaps_of(snap: &Snapshot, p: &GapParams) -> Arc<Vec<Gap>> {
         (status = 422, description = "Unknown kind, entry, region or format; a fraction out of range; bad paging",
          body = ProblemDetails, content_type = "application/problem+json")))]
 #[get("/v1/gaps")]
-pub async fn list_gaps(state: web::Data<AppState>, q: web::Query<GapsQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_gaps(state: web::Data<AppState>, q: super::Query<GapsQuery>) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let format = parse_format(&q.format)?;
     let (limit, offset) = paging(q.limit, q.offset, 100)?;
@@ -556,6 +565,7 @@ pub struct AlignmentQuery {
     /// `json` (default) or `csv` (long format: `section,subject,metric,value`).
     pub format: Option<String>,
     /// Credentials listed in `credentials`, most complex first, 1-100000 (default 100).
+    #[param(minimum = 0, maximum = 100000)]
     pub limit: Option<usize>,
     /// Credentials to skip (default 0).
     pub offset: Option<usize>,
@@ -655,7 +665,7 @@ fn report_of(snap: &Snapshot, p: &GapParams) -> Arc<AlignmentReport> {
 #[get("/v1/reports/alignment")]
 pub async fn alignment_report(
     state: web::Data<AppState>,
-    q: web::Query<AlignmentQuery>,
+    q: super::Query<AlignmentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let format = parse_format(&q.format)?;

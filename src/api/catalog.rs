@@ -35,7 +35,8 @@ pub struct Page<T> {
 /// Paging parameters shared by every list.
 #[derive(Deserialize, IntoParams)]
 pub struct Paging {
-    /// Page size, 1-1000 (default 50).
+    /// Page size, 0-1000 (default 50; 0 answers only `total`).
+    #[param(minimum = 0, maximum = 1000)]
     pub limit: Option<usize>,
     /// Items to skip (default 0).
     pub offset: Option<usize>,
@@ -75,9 +76,14 @@ fn not_found(what: &'static str, id: &str) -> ApiError {
 fn parse_enum<T: for<'de> Deserialize<'de>>(name: &str, value: &Option<String>) -> Result<Option<T>, ApiError> {
     value
         .as_deref()
+        .filter(|v| !v.is_empty())
         .map(|v| {
-            serde_json::from_value::<T>(serde_json::Value::String(v.to_owned()))
-                .map_err(|e| ApiError::BadRequest(format!("{name}: {e}")))
+            serde_json::from_value::<T>(serde_json::Value::String(v.to_owned())).map_err(|e| {
+                ApiError::InvalidParameter {
+                    name: name.into(),
+                    message: crate::domain::clip(&e.to_string()),
+                }
+            })
         })
         .transpose()
 }
@@ -87,6 +93,7 @@ fn parse_enum<T: for<'de> Deserialize<'de>>(name: &str, value: &Option<String>) 
 #[derive(Deserialize, IntoParams)]
 pub struct CompetencyFilter {
     /// Only this DOL tier (1-9).
+    #[param(minimum = 1, maximum = 9)]
     pub tier: Option<u8>,
     /// Only this framework.
     pub framework: Option<String>,
@@ -98,9 +105,17 @@ pub struct CompetencyFilter {
 #[get("/v1/competencies")]
 pub async fn list_competencies(
     state: web::Data<AppState>,
-    paging: web::Query<Paging>,
-    f: web::Query<CompetencyFilter>,
+    paging: super::Query<Paging>,
+    f: super::Query<CompetencyFilter>,
 ) -> PageResult<Competency> {
+    if let Some(t) = f.tier
+        && !(1..=9).contains(&t)
+    {
+        return Err(ApiError::InvalidParameter {
+            name: "tier".into(),
+            message: format!("must be a DOL tier from 1 to 9, got {t}"),
+        });
+    }
     let snap = state.catalog.snapshot();
     let text = paging.text();
     let items = snap
@@ -152,8 +167,8 @@ pub struct CourseFilter {
 #[get("/v1/courses")]
 pub async fn list_courses(
     state: web::Data<AppState>,
-    paging: web::Query<Paging>,
-    f: web::Query<CourseFilter>,
+    paging: super::Query<Paging>,
+    f: super::Query<CourseFilter>,
 ) -> PageResult<Course> {
     let system: Option<System> = parse_enum("system", &f.system)?;
     let snap = state.catalog.snapshot();
@@ -191,6 +206,7 @@ pub struct CredentialFilter {
     /// Only this kind, e.g. `industry_certification`, `associate`.
     pub kind: Option<String>,
     /// Only this level on the stack.
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)]
     pub level: Option<u32>,
 }
 
@@ -200,8 +216,8 @@ pub struct CredentialFilter {
 #[get("/v1/credentials")]
 pub async fn list_credentials(
     state: web::Data<AppState>,
-    paging: web::Query<Paging>,
-    f: web::Query<CredentialFilter>,
+    paging: super::Query<Paging>,
+    f: super::Query<CredentialFilter>,
 ) -> PageResult<Credential> {
     let kind: Option<CredentialKind> = parse_enum("kind", &f.kind)?;
     let snap = state.catalog.snapshot();
@@ -252,8 +268,8 @@ pub struct OccupationFilter {
 #[get("/v1/occupations")]
 pub async fn list_occupations(
     state: web::Data<AppState>,
-    paging: web::Query<Paging>,
-    f: web::Query<OccupationFilter>,
+    paging: super::Query<Paging>,
+    f: super::Query<OccupationFilter>,
 ) -> PageResult<Occupation> {
     let snap = state.catalog.snapshot();
     let text = paging.text();
@@ -313,8 +329,8 @@ pub struct ArticulationFilter {
 #[get("/v1/articulations")]
 pub async fn list_articulations(
     state: web::Data<AppState>,
-    paging: web::Query<Paging>,
-    f: web::Query<ArticulationFilter>,
+    paging: super::Query<Paging>,
+    f: super::Query<ArticulationFilter>,
 ) -> PageResult<Articulation> {
     let kind: Option<ArticulationKind> = parse_enum("kind", &f.kind)?;
     let snap = state.catalog.snapshot();

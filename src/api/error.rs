@@ -4,7 +4,7 @@
 //! (`/problems/<code>`), a status and a title, in one table ([`ApiError::parts`]). Unexpected
 //! errors are logged once here, with their cause chain, and answered with a generic 500.
 
-use crate::domain::Problem;
+use crate::domain::{Problem, cap_problems, clip, problems_total};
 use crate::service::WriteError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
@@ -29,6 +29,13 @@ pub struct ProblemDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<ValidationError>>)]
     pub errors: Option<Vec<Problem>>,
+    /// With `errors`: how many problems were found in all. At most 100 are listed; the last
+    /// listed one is then a `too_many_problems` summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_errors: Option<usize>,
+    /// The query or path parameter, or the body field, at fault (when one is).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
 }
 
 /// One offending record and field of a rejected request.
@@ -45,7 +52,8 @@ pub struct ValidationError {
     pub field: String,
     /// `malformed`, `duplicate_id`, `unknown_reference`, `cycle`, `choose_out_of_range`,
     /// `unreachable_credits`, `invalid_number`, `invalid_soc_code`, `self_articulation`,
-    /// `invalid_tier`, `empty_field`.
+    /// `invalid_tier`, `empty_field`, `too_many_problems` (the summary ending a cut list; its
+    /// `index` is how many problems were left out).
     pub code: String,
     pub message: String,
 }
@@ -55,6 +63,25 @@ pub struct ValidationError {
 pub enum ApiError {
     /// A request parameter or body field is invalid (422), with a message that names it.
     BadRequest(String),
+    /// The named query/path parameter or body field is invalid (422).
+    InvalidParameter {
+        name: String,
+        message: String,
+    },
+    /// The request conflicts with the data (409), e.g. a replace that would remove most records.
+    Conflict(String),
+    /// Too many requests from this client (429), retry after this many seconds.
+    TooManyRequests {
+        retry_after: u64,
+        what: &'static str,
+    },
+    /// The client sent nothing for too long while uploading a body (408).
+    RequestTimeout,
+    /// The method is not allowed on this route (405); `allow` lists the ones that are.
+    MethodNotAllowed {
+        method: String,
+        allow: String,
+    },
     /// An import bundle failed validation (422), every problem listed.
     Invalid(Vec<Problem>),
     NotFound {
@@ -82,6 +109,23 @@ impl ApiError {
                 "invalid-request",
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "The request is invalid",
+            ),
+            ApiError::InvalidParameter { .. } => (
+                "invalid-request",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "The request is invalid",
+            ),
+            ApiError::Conflict(_) => ("conflict", StatusCode::CONFLICT, "The request conflicts with the data"),
+            ApiError::TooManyRequests { .. } => ("rate-limited", StatusCode::TOO_MANY_REQUESTS, "Too many requests"),
+            ApiError::RequestTimeout => (
+                "request-timeout",
+                StatusCode::REQUEST_TIMEOUT,
+                "The request body stopped arriving",
+            ),
+            ApiError::MethodNotAllowed { .. } => (
+                "method-not-allowed",
+                StatusCode::METHOD_NOT_ALLOWED,
+                "Method not allowed",
             ),
             ApiError::Invalid(_) => ("validation", StatusCode::UNPROCESSABLE_ENTITY, "The bundle is invalid"),
             ApiError::NotFound { .. } => ("not-found", StatusCode::NOT_FOUND, "Not found"),
@@ -113,24 +157,38 @@ impl ApiError {
 
     fn detail(&self) -> String {
         match self {
-            ApiError::BadRequest(m) | ApiError::TooComplex(m) | ApiError::UnsupportedMediaType(m) => m.clone(),
+            ApiError::BadRequest(m)
+            | ApiError::TooComplex(m)
+            | ApiError::UnsupportedMediaType(m)
+            | ApiError::Conflict(m) => clip_long(m),
+            ApiError::InvalidParameter { name, message } => clip_long(&format!("`{}`: {message}", clip(name))),
+            ApiError::TooManyRequests { retry_after, what } => {
+                format!("too many {what} from this client; retry after {retry_after} s")
+            }
+            ApiError::RequestTimeout => {
+                "the body sent nothing for longer than CAREERMAP_BODY_IDLE_TIMEOUT; the connection is closed".into()
+            }
+            ApiError::MethodNotAllowed { method, allow } => {
+                format!("{} is not allowed here; allowed: {allow}", clip(method))
+            }
             ApiError::Invalid(problems) => {
-                let shown: Vec<String> = problems.iter().take(3).map(|p| p.to_string()).collect();
-                let more = problems.len().saturating_sub(3);
+                let total = problems_total(problems);
+                let shown: Vec<String> = problems.iter().take(3).map(|p| clip(&p.to_string())).collect();
+                let more = total.saturating_sub(shown.len());
                 format!(
                     "{} problem(s): {}{}; nothing was changed",
-                    problems.len(),
+                    total,
                     shown.join("; "),
                     if more > 0 { format!("; and {more} more in `errors`") } else { String::new() }
                 )
             }
-            ApiError::NotFound { what, id } => format!("no {what} with id `{id}`"),
+            ApiError::NotFound { what, id } => format!("no {what} with id `{}`", clip(id)),
             ApiError::Unauthorized => "send `Authorization: Bearer <token>` with the token configured in CAREERMAP_ADMIN_TOKEN".into(),
             ApiError::WritesDisabled => {
                 "this server has no admin token; set CAREERMAP_ADMIN_TOKEN (16+ characters) and restart to enable writes".into()
             }
             ApiError::PayloadTooLarge { limit } => {
-                format!("the body is larger than the limit of {limit} bytes (CAREERMAP_BODY_LIMIT)")
+                format!("the body is larger than the limit of {limit} bytes for this endpoint")
             }
             ApiError::Busy => "too many searches are running; retry shortly".into(),
             ApiError::Unexpected(_) => "an internal error occurred; it has been logged".into(),
@@ -139,13 +197,22 @@ impl ApiError {
 
     pub fn problem(&self) -> ProblemDetails {
         let (code, status, title) = self.parts();
+        let errors = match self {
+            ApiError::Invalid(p) => Some(cap_problems(p)),
+            _ => None,
+        };
         ProblemDetails {
             type_: format!("/problems/{code}"),
             title: title.into(),
             status: status.as_u16(),
             detail: self.detail(),
-            errors: match self {
-                ApiError::Invalid(p) => Some(p.clone()),
+            total_errors: match self {
+                ApiError::Invalid(p) => Some(problems_total(p)),
+                _ => None,
+            },
+            errors,
+            parameter: match self {
+                ApiError::InvalidParameter { name, .. } => Some(clip(name)),
                 _ => None,
             },
         }
@@ -169,8 +236,20 @@ impl ResponseError for ApiError {
         }
         let mut resp = HttpResponse::build(self.status_code());
         resp.content_type("application/problem+json");
-        if matches!(self, ApiError::Unauthorized) {
-            resp.insert_header(("WWW-Authenticate", "Bearer"));
+        match self {
+            ApiError::Unauthorized => {
+                resp.insert_header(("WWW-Authenticate", "Bearer"));
+            }
+            ApiError::TooManyRequests { retry_after, .. } => {
+                resp.insert_header(("Retry-After", retry_after.to_string()));
+            }
+            ApiError::MethodNotAllowed { allow, .. } => {
+                resp.insert_header(("Allow", allow.as_str()));
+            }
+            ApiError::RequestTimeout => {
+                resp.insert_header(("Connection", "close"));
+            }
+            _ => {}
         }
         resp.json(self.problem())
     }
@@ -180,6 +259,11 @@ impl From<WriteError> for ApiError {
     fn from(e: WriteError) -> Self {
         match e {
             WriteError::Invalid(p) => ApiError::Invalid(p),
+            WriteError::Refused(why) => ApiError::Conflict(why),
+            WriteError::NotKept(v) => ApiError::NotFound {
+                what: "kept dataset version",
+                id: v.to_string(),
+            },
             WriteError::Store(s) => ApiError::Unexpected(s.into()),
         }
     }
@@ -188,6 +272,14 @@ impl From<WriteError> for ApiError {
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(e: actix_web::error::BlockingError) -> Self {
         ApiError::Unexpected(anyhow::anyhow!("blocking task failed: {e}"))
+    }
+}
+
+/// `s` cut to a few hundred characters: messages quote what the client sent.
+fn clip_long(s: &str) -> String {
+    match s.char_indices().nth(400) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
     }
 }
 

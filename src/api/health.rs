@@ -1,12 +1,13 @@
 //! `/health` and the dataset history.
 
 use super::AppState;
-use super::error::ApiError;
+use super::error::{ApiError, ProblemDetails};
 use crate::domain::Counts;
+use crate::service::WriteOptions;
 use crate::store::VersionInfo;
-use actix_web::{get, web};
-use serde::Serialize;
-use utoipa::ToSchema;
+use actix_web::{HttpRequest, get, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 /// Service health and the dataset being served.
 #[derive(Serialize, ToSchema)]
@@ -35,20 +36,117 @@ pub async fn health(state: web::Data<AppState>) -> web::Json<Health> {
     })
 }
 
-/// The committed dataset versions.
+/// One committed dataset version.
+#[derive(Serialize, ToSchema)]
+pub struct DatasetEntry {
+    #[serde(flatten)]
+    pub info: VersionInfo,
+    /// Its data is kept: `POST /v1/datasets/{version}/restore` can bring it back.
+    pub restorable: bool,
+}
+
+/// One page of the committed dataset versions.
 #[derive(Serialize, ToSchema)]
 pub struct DatasetHistory {
     /// Oldest first.
-    pub versions: Vec<VersionInfo>,
+    pub versions: Vec<DatasetEntry>,
+    /// Versions committed in all.
+    pub total: usize,
+    pub limit: usize,
+    pub offset: usize,
 }
 
-/// Every dataset version committed to this store, oldest first.
-#[utoipa::path(tag = "service", responses((status = 200, description = "History", body = DatasetHistory)))]
+/// Paging of the history.
+#[derive(Deserialize, IntoParams)]
+pub struct HistoryPaging {
+    /// Page size, 0-1000 (default 100).
+    #[param(minimum = 0, maximum = 1000)]
+    pub limit: Option<usize>,
+    /// Versions to skip, oldest first (default 0).
+    pub offset: Option<usize>,
+}
+
+/// The dataset versions committed to this store, oldest first, paged; who wrote each (token
+/// fingerprint) and whether its data is kept for restore.
+#[utoipa::path(tag = "service", params(HistoryPaging), responses(
+    (status = 200, description = "History", body = DatasetHistory),
+    (status = 422, description = "Bad paging", body = ProblemDetails, content_type = "application/problem+json")))]
 #[get("/v1/datasets")]
-pub async fn datasets(state: web::Data<AppState>) -> Result<web::Json<DatasetHistory>, ApiError> {
+pub async fn datasets(
+    state: web::Data<AppState>,
+    q: super::Query<HistoryPaging>,
+) -> Result<web::Json<DatasetHistory>, ApiError> {
+    let (limit, offset) = super::paging(q.limit, q.offset, 100, 1000)?;
     let catalog = state.catalog.clone();
-    let versions = web::block(move || catalog.history())
-        .await?
-        .map_err(|e| ApiError::Unexpected(e.into()))?;
-    Ok(web::Json(DatasetHistory { versions }))
+    let page = web::block(move || {
+        let all = catalog.history()?;
+        let total = all.len();
+        let versions = all
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|info| {
+                Ok(DatasetEntry {
+                    restorable: catalog.is_kept(info.version)?,
+                    info,
+                })
+            })
+            .collect::<Result<Vec<_>, crate::store::StoreError>>()?;
+        Ok::<_, crate::store::StoreError>(DatasetHistory {
+            versions,
+            total,
+            limit,
+            offset,
+        })
+    })
+    .await?
+    .map_err(|e| ApiError::Unexpected(e.into()))?;
+    Ok(web::Json(page))
+}
+
+/// The outcome of a restore.
+#[derive(Serialize, ToSchema)]
+pub struct RestoreResult {
+    /// The new version, equal in data to the restored one.
+    pub dataset_version: u64,
+    /// The version whose data it has.
+    pub restored: u64,
+    pub counts: crate::domain::Counts,
+    /// False when the current data already equals it (no version was made).
+    pub changed: bool,
+}
+
+/// Make a new dataset version equal to an older, kept one (undo).
+#[utoipa::path(tag = "service",
+    params(("version" = u64, Path, description = "A version listed as `restorable` in /v1/datasets", minimum = 1)),
+    responses(
+        (status = 200, description = "Restored", body = RestoreResult),
+        (status = 401, description = "Missing or wrong token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Writes disabled", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No kept data for this version", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Bad version", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed authentications or writes", body = ProblemDetails, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+#[post("/v1/datasets/{version}/restore")]
+pub async fn restore(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    version: web::Path<u64>,
+) -> Result<web::Json<RestoreResult>, ApiError> {
+    super::auth::require_admin(&state.settings, &req)?;
+    let version = version.into_inner();
+    let opts = WriteOptions {
+        confirm: true,
+        author: super::auth::fingerprint(&req),
+    };
+    let catalog = state.catalog.clone();
+    let outcome = web::block(move || catalog.restore(version, &opts)).await??;
+    tracing::info!(restored = version, version = outcome.info.version, "dataset restored");
+    Ok(web::Json(RestoreResult {
+        dataset_version: outcome.info.version,
+        restored: version,
+        counts: outcome.info.counts,
+        changed: outcome.changed,
+    }))
 }

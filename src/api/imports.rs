@@ -4,6 +4,7 @@ use super::AppState;
 use super::auth::require_admin;
 use super::error::{ApiError, ProblemDetails};
 use crate::domain::{Bundle, Counts};
+use crate::service::WriteOptions;
 use crate::settings::ImportMode;
 use actix_web::{HttpRequest, post, web};
 use futures_util::StreamExt;
@@ -14,6 +15,32 @@ use utoipa::{IntoParams, ToSchema};
 pub struct ImportQuery {
     /// `merge` (default) upserts records by id; `replace` swaps the whole dataset.
     pub mode: Option<ImportMode>,
+    /// A `replace` that would remove more than half of the current records, or all of them,
+    /// is refused (409) unless this is `true`.
+    pub confirm: Option<bool>,
+}
+
+/// Media types `POST /v1/imports` accepts (others: 415). One list, extended by new formats.
+pub const IMPORT_TYPES: &[&str] = &["application/json"];
+
+/// Checks the request's `Content-Type` against `accepted` (parameters such as `charset`
+/// ignored), answering 415 naming the accepted types.
+pub fn require_content_type(req: &HttpRequest, accepted: &[&str]) -> Result<String, ApiError> {
+    let given = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    match given {
+        Some(t) if accepted.contains(&t.as_str()) => Ok(t),
+        other => Err(ApiError::UnsupportedMediaType(format!(
+            "send the body as {} (got {})",
+            accepted.join(" or "),
+            other
+                .map(|t| format!("`{}`", crate::domain::clip(&t)))
+                .unwrap_or_else(|| "no Content-Type".into())
+        ))),
+    }
 }
 
 /// The outcome of a successful import.
@@ -22,8 +49,10 @@ pub struct ImportQuery {
     "received": {"competencies": 1, "courses": 1, "credentials": 0, "occupations": 0, "articulations": 0},
     "counts": {"competencies": 97, "courses": 73, "credentials": 24, "occupations": 30, "articulations": 14}}))]
 pub struct ImportResult {
-    /// The new dataset version now being served.
+    /// The dataset version now being served (unchanged when `changed` is false).
     pub dataset_version: u64,
+    /// False when the import changed nothing: no version was made.
+    pub changed: bool,
     pub mode: ImportMode,
     /// Records in the request, per kind.
     pub received: Counts,
@@ -44,7 +73,13 @@ pub async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usiz
     }
     let mut body = web::BytesMut::with_capacity(declared.unwrap_or(8192).min(limit));
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            if super::guard::is_idle_timeout(&e) {
+                ApiError::RequestTimeout
+            } else {
+                ApiError::BadRequest(format!("could not read the body: {e}"))
+            }
+        })?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::PayloadTooLarge { limit });
         }
@@ -70,8 +105,12 @@ pub async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usiz
         (status = 200, description = "Imported", body = ImportResult),
         (status = 401, description = "Missing or wrong token", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "Writes disabled (no admin token configured)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 408, description = "The body sent nothing for CAREERMAP_BODY_IDLE_TIMEOUT", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "A replace that would remove more than half of the records, without `confirm=true`", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "Body over CAREERMAP_BODY_LIMIT", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid bundle; every problem listed", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 415, description = "Content-Type not application/json", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid bundle; the problems listed (at most 100, with `total_errors`)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed authentications or writes from this client", body = ProblemDetails, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -79,20 +118,27 @@ pub async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usiz
 pub async fn import(
     state: web::Data<AppState>,
     req: HttpRequest,
-    query: web::Query<ImportQuery>,
+    query: super::Query<ImportQuery>,
     payload: web::Payload,
 ) -> Result<web::Json<ImportResult>, ApiError> {
     require_admin(&state.settings, &req)?;
+    require_content_type(&req, IMPORT_TYPES)?;
     let body = read_body(&req, payload, state.settings.body_limit).await?;
     let mode = query.mode.unwrap_or(ImportMode::Merge);
+    let opts = WriteOptions {
+        confirm: query.confirm.unwrap_or(false),
+        author: super::auth::fingerprint(&req),
+    };
     let catalog = state.catalog.clone();
     let span = tracing::Span::current();
     let result = web::block(move || {
         let _enter = span.enter();
         let bundle = Bundle::from_json(&body).map_err(ApiError::Invalid)?;
         let received = bundle.counts();
-        let info = catalog.write(bundle, mode, &format!("import:{}", mode.as_str()))?;
+        let outcome = catalog.write_opts(bundle, mode, &format!("import:{}", mode.as_str()), &opts)?;
+        let info = outcome.info;
         tracing::info!(
+            changed = outcome.changed,
             version = info.version,
             mode = mode.as_str(),
             records = received.total(),
@@ -100,6 +146,7 @@ pub async fn import(
         );
         Ok::<_, ApiError>(ImportResult {
             dataset_version: info.version,
+            changed: outcome.changed,
             mode,
             received,
             counts: info.counts,

@@ -42,16 +42,24 @@ pub enum Optimize {
     PostsecondaryHours,
 }
 
-/// Where the learner stands.
+/// Most ids in each learner list.
+pub const MAX_LEARNER_IDS: usize = 1000;
+/// Most unknown learner ids named in one 422 (the rest are counted).
+const MAX_UNKNOWN_NAMED: usize = 5;
+
+/// Where the learner stands. Each list holds at most 1000 ids.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LearnerSpec {
     #[serde(default)]
+    #[schema(max_items = 1000)]
     pub completed_courses: Vec<String>,
     #[serde(default)]
+    #[schema(max_items = 1000)]
     pub credentials: Vec<String>,
     /// Competencies demonstrated by prior learning.
     #[serde(default)]
+    #[schema(max_items = 1000)]
     pub competencies: Vec<String>,
     /// Assessment results the learner holds; an articulation with `min_score` applies only
     /// when the score reaches it.
@@ -98,6 +106,7 @@ pub struct CareerMapRequest {
     pub region: String,
     /// How many alternative plans, 1-10 (default 3).
     #[serde(default = "default_k")]
+    #[schema(minimum = 1, maximum = 10)]
     pub k: u32,
     #[serde(default)]
     pub optimize: Optimize,
@@ -110,7 +119,8 @@ pub struct CareerMapRequest {
 pub struct MapQuery {
     /// `json` (default), `svg`, `dot`, `mermaid` or `ctdl` (JSON-LD); overrides `Accept`.
     pub format: Option<String>,
-    /// The plan (rank) a picture shows (default 1).
+    /// The plan (rank) a picture shows, 1-10 (default 1).
+    #[param(minimum = 1, maximum = 10)]
     pub path: Option<usize>,
 }
 
@@ -376,6 +386,18 @@ fn parse(g: &CatalogGraph, req: &CareerMapRequest) -> Result<engine::MapRequest,
             "region must be 1-32 characters, e.g. `US` or `TX`".into(),
         ));
     }
+    for (name, list) in [
+        ("learner.completed_courses", &req.learner.completed_courses),
+        ("learner.credentials", &req.learner.credentials),
+        ("learner.competencies", &req.learner.competencies),
+    ] {
+        if list.len() > MAX_LEARNER_IDS {
+            return Err(ApiError::InvalidParameter {
+                name: name.into(),
+                message: format!("at most {MAX_LEARNER_IDS} ids, got {}", list.len()),
+            });
+        }
+    }
     let mut errors = Vec::new();
     let completed = req
         .learner
@@ -452,7 +474,22 @@ fn parse(g: &CatalogGraph, req: &CareerMapRequest) -> Result<engine::MapRequest,
         }
     }
     if !errors.is_empty() {
-        return Err(ApiError::BadRequest(errors.join("; ")));
+        let total = errors.len();
+        let named: Vec<String> = errors
+            .into_iter()
+            .take(MAX_UNKNOWN_NAMED)
+            .map(|e| crate::domain::clip(&e))
+            .collect();
+        let more = total - named.len();
+        return Err(ApiError::BadRequest(format!(
+            "{}{}",
+            if more > 0 {
+                format!("{total} unknown learner ids in all; the first {}: ", named.len())
+            } else {
+                String::new()
+            },
+            named.join("; "),
+        )));
     }
     Ok(engine::MapRequest {
         target,
@@ -527,19 +564,28 @@ fn format_of(query: &MapQuery, http: &HttpRequest) -> Result<Format, ApiError> {
             (String = "application/ld+json"),
         )),
         (status = 404, description = "Unknown target", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Malformed request (unknown entry, k out of 1..=10, unknown learner ids), or a search over budget (`/problems/too-complex`)",
+        (status = 413, description = "Body over 1 MiB", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 415, description = "Body not sent as application/json", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Malformed request (unknown entry, k out of 1..=10, more than 1000 ids in a learner list, unknown learner ids), or a search over budget (`/problems/too-complex`)",
             body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Over the per-client rate limit (CAREERMAP_RATE_LIMIT)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 503, description = "Too many searches running", body = ProblemDetails, content_type = "application/problem+json"),
     ))]
 #[post("/v1/career-maps")]
 pub async fn career_map(
     state: web::Data<AppState>,
-    query: web::Query<MapQuery>,
+    query: super::Query<MapQuery>,
     http: HttpRequest,
     body: web::Json<CareerMapRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let format = format_of(&query, &http)?;
     let rank = query.path.unwrap_or(1);
+    if !(1..=10).contains(&rank) {
+        return Err(ApiError::InvalidParameter {
+            name: "path".into(),
+            message: format!("must be a plan rank from 1 to 10, got {rank}"),
+        });
+    }
     let snap = state.catalog.snapshot();
     let req = body.into_inner();
     let parsed = parse(&snap.graph, &req)?;
@@ -623,7 +669,7 @@ pub struct LadderOut {
 pub async fn ladder(
     state: web::Data<AppState>,
     soc: web::Path<String>,
-    q: web::Query<RegionQuery>,
+    q: super::Query<RegionQuery>,
 ) -> Result<web::Json<LadderOut>, ApiError> {
     let snap = state.catalog.snapshot();
     let g = &snap.graph;

@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod auth;
 pub mod catalog;
 pub mod error;
+pub mod guard;
 pub mod health;
 pub mod imports;
 pub mod maps;
@@ -30,15 +31,19 @@ pub struct AppState {
     pub settings: Settings,
     /// Bounds how many heavy searches run at once on the blocking pool.
     pub searches: Arc<Semaphore>,
+    /// Per-client rate limiters (failed authentication, writes, the optional general limit).
+    pub guards: Arc<guard::Guards>,
 }
 
 impl AppState {
     pub fn new(catalog: Arc<Catalog>, settings: Settings) -> Self {
         let searches = Arc::new(Semaphore::new(settings.max_searches));
+        let guards = Arc::new(guard::Guards::new(&settings.http));
         AppState {
             catalog,
             settings,
             searches,
+            guards,
         }
     }
 
@@ -95,6 +100,7 @@ impl Modify for BearerAuth {
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::health)
         .service(health::datasets)
+        .service(health::restore)
         .service(imports::import);
     maps::configure(cfg);
     catalog::configure(cfg);
@@ -112,10 +118,59 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .1
 }
 
+/// Query parameters, parsed so that an error names the parameter at fault (422 problem with
+/// `parameter`). Use it instead of `web::Query`.
+pub struct Query<T>(pub T);
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> Query<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> actix_web::FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(Query))
+    }
+}
+
+/// Parses a query string into `T`, naming the parameter at fault.
+pub fn parse_query<T: serde::de::DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        // serde names unknown or missing fields in the message itself.
+        let name = if path == "." {
+            inner.split('`').nth(1).unwrap_or("query").to_owned()
+        } else {
+            path
+        };
+        ApiError::InvalidParameter { name, message: inner }
+    })
+}
+
 /// Configures actix's own extractors to answer with problems.
 pub fn extractor_configs(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::QueryConfig::default().error_handler(|e, _| extractor_error(e, "invalid query parameter")))
-        .app_data(web::PathConfig::default().error_handler(|e, _| extractor_error(e, "invalid path")))
+        .app_data(web::PathConfig::default().error_handler(|e, req| {
+            let names: Vec<&str> = req.match_info().iter().map(|(n, _)| n).collect();
+            ApiError::InvalidParameter {
+                name: names.join(","),
+                message: crate::domain::clip(&e.to_string()),
+            }
+            .into()
+        }))
         .app_data(
             web::JsonConfig::default()
                 .limit(1 << 20)
@@ -128,11 +183,28 @@ fn json_error(e: actix_web::error::JsonPayloadError) -> actix_web::Error {
     match e {
         J::OverflowKnownLength { limit, .. } | J::Overflow { limit } => ApiError::PayloadTooLarge { limit }.into(),
         J::ContentType => ApiError::UnsupportedMediaType("send the body as application/json".into()).into(),
+        J::Payload(ref p) if guard::is_idle_timeout(p) => ApiError::RequestTimeout.into(),
+        J::Deserialize(ref de) => {
+            // Name the field at fault: serde_json says where, not which; say both.
+            let msg = crate::domain::clip(&de.to_string());
+            let field = msg
+                .split('`')
+                .nth(1)
+                .filter(|_| msg.starts_with("unknown field") || msg.starts_with("missing field"))
+                .unwrap_or("body")
+                .to_owned();
+            ApiError::InvalidParameter {
+                name: field,
+                message: msg,
+            }
+            .into()
+        }
         other => extractor_error(other, "invalid JSON body"),
     }
 }
 
-/// Checks paging parameters: `limit` in 1..=`max` (default `default`), `offset` default 0.
+/// Checks paging parameters: `limit` in 0..=`max` (default `default`; 0 answers only the
+/// total), `offset` default 0.
 pub fn paging(
     limit: Option<usize>,
     offset: Option<usize>,
@@ -140,10 +212,11 @@ pub fn paging(
     max: usize,
 ) -> Result<(usize, usize), ApiError> {
     let limit = limit.unwrap_or(default);
-    if !(1..=max).contains(&limit) {
-        return Err(ApiError::BadRequest(format!(
-            "limit must be between 1 and {max}, got {limit}"
-        )));
+    if limit > max {
+        return Err(ApiError::InvalidParameter {
+            name: "limit".into(),
+            message: format!("must be between 0 and {max}, got {limit}"),
+        });
     }
     Ok((limit, offset.unwrap_or(0)))
 }

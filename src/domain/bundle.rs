@@ -95,6 +95,8 @@ pub enum ProblemCode {
     SelfArticulation,
     InvalidTier,
     EmptyField,
+    /// The summary that ends a list cut at [`MAX_PROBLEMS`]; its `index` is how many more.
+    TooManyProblems,
 }
 
 /// One problem found in a bundle, naming the record and the field.
@@ -126,27 +128,101 @@ impl fmt::Display for Problem {
     }
 }
 
-/// The top level of the wire document, each record kept raw so that a bad record is reported
-/// with its id and does not hide the problems of the others.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawBundle<'a> {
-    #[serde(default, borrow)]
-    competencies: Vec<&'a RawValue>,
-    #[serde(default, borrow)]
-    courses: Vec<&'a RawValue>,
-    #[serde(default, borrow)]
-    credentials: Vec<&'a RawValue>,
-    #[serde(default, borrow)]
-    occupations: Vec<&'a RawValue>,
-    #[serde(default, borrow)]
-    articulations: Vec<&'a RawValue>,
-    #[serde(default, borrow)]
-    pathways: Vec<&'a RawValue>,
-    #[serde(default, borrow)]
-    assessments: Vec<&'a RawValue>,
-    #[serde(default, borrow)]
-    funding: Vec<&'a RawValue>,
+/// At most this many problems are listed for one request; past it they are only counted
+/// (the last listed problem is a `too_many_problems` summary whose `index` is the number of
+/// problems left out). Keeps a hostile body from turning into a huge answer.
+pub const MAX_PROBLEMS: usize = 100;
+
+/// A problem list bounded to [`MAX_PROBLEMS`] (plus the summary), every echoed text clipped.
+/// Idempotent: a list that already ends with the summary keeps its total.
+pub fn cap_problems(problems: &[Problem]) -> Vec<Problem> {
+    let total = problems_total(problems);
+    let mut out: Vec<Problem> = problems
+        .iter()
+        .filter(|p| p.code != ProblemCode::TooManyProblems)
+        .take(MAX_PROBLEMS)
+        .cloned()
+        .collect();
+    if total > out.len() {
+        out.push(summary_problem(total));
+    }
+    for p in &mut out {
+        clip_problem(p);
+    }
+    out
+}
+
+/// Longest id, field or message text echoed back in a problem, in characters.
+pub const MAX_ECHO: usize = 200;
+
+/// `s` cut to [`MAX_ECHO`] characters (with an ellipsis when cut).
+pub fn clip(s: &str) -> String {
+    match s.char_indices().nth(MAX_ECHO) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
+fn clip_problem(p: &mut Problem) {
+    if let Some(id) = &p.id
+        && id.chars().count() > MAX_ECHO
+    {
+        p.id = Some(clip(id));
+    }
+    if p.field.chars().count() > MAX_ECHO {
+        p.field = clip(&p.field);
+    }
+    // Messages quote values; allow a little more than one echoed value.
+    if p.message.chars().count() > 2 * MAX_ECHO {
+        p.message = match p.message.char_indices().nth(2 * MAX_ECHO) {
+            Some((i, _)) => format!("{}…", &p.message[..i]),
+            None => p.message.clone(),
+        };
+    }
+}
+
+fn summary_problem(total: usize) -> Problem {
+    Problem {
+        record_kind: RecordKind::Bundle,
+        index: Some(total - MAX_PROBLEMS),
+        id: None,
+        field: String::new(),
+        code: ProblemCode::TooManyProblems,
+        message: format!("{total} problems in all; only the first {MAX_PROBLEMS} are listed"),
+    }
+}
+
+/// The number of problems a capped list stands for.
+pub fn problems_total(problems: &[Problem]) -> usize {
+    match problems.last() {
+        Some(p) if p.code == ProblemCode::TooManyProblems => problems.len() - 1 + p.index.unwrap_or(0),
+        _ => problems.len(),
+    }
+}
+
+/// Collects at most [`MAX_PROBLEMS`] problems and counts the rest.
+struct Sink {
+    problems: Vec<Problem>,
+    total: usize,
+}
+
+impl Sink {
+    fn push(&mut self, p: Problem) {
+        self.total += 1;
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(p);
+        }
+    }
+
+    fn finish(mut self) -> Vec<Problem> {
+        if self.total > self.problems.len() {
+            self.problems.push(summary_problem(self.total));
+        }
+        for p in &mut self.problems {
+            clip_problem(p);
+        }
+        self.problems
+    }
 }
 
 #[derive(Deserialize)]
@@ -155,36 +231,135 @@ struct IdProbe {
     soc: Option<serde_json::Value>,
 }
 
-fn parse_list<T: for<'de> Deserialize<'de>>(
+fn parse_record<T: for<'de> Deserialize<'de>>(
     kind: RecordKind,
-    raws: &[&RawValue],
-    problems: &mut Vec<Problem>,
-) -> Vec<T> {
-    let mut out = Vec::with_capacity(raws.len());
-    for (index, raw) in raws.iter().enumerate() {
-        match serde_json::from_str::<T>(raw.get()) {
-            Ok(v) => out.push(v),
-            Err(e) => {
-                let id = serde_json::from_str::<IdProbe>(raw.get())
-                    .ok()
-                    .and_then(|p| p.id.or(p.soc))
-                    .map(|v| match v {
-                        serde_json::Value::String(s) => s,
-                        other => other.to_string(),
-                    });
-                problems.push(Problem {
-                    record_kind: kind,
-                    index: Some(index),
-                    id,
-                    field: format!("{}[{index}]", kind.list()),
-                    code: ProblemCode::Malformed,
-                    message: strip_position(&e.to_string()),
+    index: usize,
+    raw: &RawValue,
+    sink: &mut Sink,
+) -> Option<T> {
+    match serde_json::from_str::<T>(raw.get()) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let id = serde_json::from_str::<IdProbe>(raw.get())
+                .ok()
+                .and_then(|p| p.id.or(p.soc))
+                .map(|v| match v {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
                 });
-            }
+            sink.push(Problem {
+                record_kind: kind,
+                index: Some(index),
+                id,
+                field: format!("{}[{index}]", kind.list()),
+                code: ProblemCode::Malformed,
+                message: strip_position(&e.to_string()),
+            });
+            None
         }
     }
-    out
 }
+
+/// One list of the document, parsed record by record as the parser reaches it: no list of
+/// raw records is ever held, so memory follows the good records (and at most
+/// [`MAX_PROBLEMS`] problems), not the length of the body.
+struct ListSeed<'s, T> {
+    kind: RecordKind,
+    sink: &'s mut Sink,
+    _t: std::marker::PhantomData<T>,
+}
+
+impl<'de, T: for<'a> Deserialize<'a>> serde::de::DeserializeSeed<'de> for ListSeed<'_, T> {
+    type Value = Vec<T>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: for<'a> Deserialize<'a>> serde::de::Visitor<'de> for ListSeed<'_, T> {
+    type Value = Vec<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "a list of {} records", self.kind.as_str())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut out = Vec::new();
+        let mut index = 0;
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            if let Some(v) = parse_record(self.kind, index, raw, self.sink) {
+                out.push(v);
+            }
+            index += 1;
+        }
+        Ok(out)
+    }
+}
+
+/// The top level of the wire document: the six lists, each parsed by [`ListSeed`].
+struct DocVisitor<'s> {
+    sink: &'s mut Sink,
+}
+
+impl<'de> serde::de::Visitor<'de> for DocVisitor<'_> {
+    type Value = Bundle;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an import document")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Bundle, A::Error> {
+        use serde::de::Error;
+        fn list<'de, 's, A: serde::de::MapAccess<'de>, T: for<'a> Deserialize<'a>>(
+            map: &mut A,
+            kind: RecordKind,
+            slot: &mut Option<Vec<T>>,
+            sink: &'s mut Sink,
+        ) -> Result<(), A::Error> {
+            if slot.is_some() {
+                return Err(A::Error::duplicate_field(kind.list()));
+            }
+            *slot = Some(map.next_value_seed(ListSeed {
+                kind,
+                sink,
+                _t: std::marker::PhantomData,
+            })?);
+            Ok(())
+        }
+        let (mut comp, mut courses, mut creds, mut occs, mut arts, mut paths) = (None, None, None, None, None, None);
+        let (mut assessments, mut funding) = (None, None);
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "competencies" => list(&mut map, RecordKind::Competency, &mut comp, self.sink)?,
+                "courses" => list(&mut map, RecordKind::Course, &mut courses, self.sink)?,
+                "credentials" => list(&mut map, RecordKind::Credential, &mut creds, self.sink)?,
+                "occupations" => list(&mut map, RecordKind::Occupation, &mut occs, self.sink)?,
+                "articulations" => list(&mut map, RecordKind::Articulation, &mut arts, self.sink)?,
+                "pathways" => list(&mut map, RecordKind::Pathway, &mut paths, self.sink)?,
+                "assessments" => list(&mut map, RecordKind::Assessment, &mut assessments, self.sink)?,
+                "funding" => list(&mut map, RecordKind::Funding, &mut funding, self.sink)?,
+                other => return Err(A::Error::unknown_field(&clip(other), DOC_FIELDS)),
+            }
+        }
+        Ok(Bundle {
+            competencies: comp.unwrap_or_default(),
+            courses: courses.unwrap_or_default(),
+            credentials: creds.unwrap_or_default(),
+            occupations: occs.unwrap_or_default(),
+            articulations: arts.unwrap_or_default(),
+            pathways: paths.unwrap_or_default(),
+            assessments: assessments.unwrap_or_default(),
+            funding: funding.unwrap_or_default(),
+        })
+    }
+}
+
+const DOC_FIELDS: &[&str] = &[
+    "competencies",
+    "courses",
+    "credentials",
+    "occupations",
+    "articulations",
+    "pathways",
+    "assessments",
+    "funding",
+];
 
 /// serde_json appends "at line L column C" relative to the record; the record is already named.
 fn strip_position(msg: &str) -> String {
@@ -198,25 +373,33 @@ impl Bundle {
     /// Parses the import document. Every malformed record is reported (with its id when it
     /// has one), not only the first.
     pub fn from_json(bytes: &[u8]) -> Result<Bundle, Vec<Problem>> {
+        use serde::Deserializer;
         let text =
             std::str::from_utf8(bytes).map_err(|e| vec![bundle_problem(format!("the body is not UTF-8: {e}"))])?;
         if !text.trim_start().starts_with('{') {
             return Err(vec![bundle_problem("the body must be a JSON object with the lists `competencies`, `courses`, `credentials`, `occupations`, `articulations`".into())]);
         }
-        let raw: RawBundle = serde_json::from_str(text)
-            .map_err(|e| vec![bundle_problem(format!("the body is not a valid import document: {e}"))])?;
-        let mut problems = Vec::new();
-        let bundle = Bundle {
-            competencies: parse_list(RecordKind::Competency, &raw.competencies, &mut problems),
-            courses: parse_list(RecordKind::Course, &raw.courses, &mut problems),
-            credentials: parse_list(RecordKind::Credential, &raw.credentials, &mut problems),
-            occupations: parse_list(RecordKind::Occupation, &raw.occupations, &mut problems),
-            articulations: parse_list(RecordKind::Articulation, &raw.articulations, &mut problems),
-            pathways: parse_list(RecordKind::Pathway, &raw.pathways, &mut problems),
-            assessments: parse_list(RecordKind::Assessment, &raw.assessments, &mut problems),
-            funding: parse_list(RecordKind::Funding, &raw.funding, &mut problems),
+        let mut sink = Sink {
+            problems: Vec::new(),
+            total: 0,
         };
-        if problems.is_empty() { Ok(bundle) } else { Err(problems) }
+        let mut de = serde_json::Deserializer::from_str(text);
+        let parsed = de
+            .deserialize_map(DocVisitor { sink: &mut sink })
+            .and_then(|b| de.end().map(|()| b));
+        let bundle = match parsed {
+            Ok(b) => b,
+            Err(e) => {
+                return Err(vec![bundle_problem(clip(&format!(
+                    "the body is not a valid import document: {e}"
+                )))]);
+            }
+        };
+        if sink.total == 0 {
+            Ok(bundle)
+        } else {
+            Err(sink.finish())
+        }
     }
 
     /// Number of records per kind.

@@ -9,7 +9,9 @@ pub mod pull;
 pub mod records;
 pub mod requirement;
 
-pub use bundle::{Bundle, Counts, Problem, ProblemCode, RecordKind};
+pub use bundle::{
+    Bundle, Counts, MAX_ECHO, MAX_PROBLEMS, Problem, ProblemCode, RecordKind, cap_problems, clip, problems_total,
+};
 pub use entry::{EligibilityRule, EntryPoint, TermDefaults};
 pub use ids::*;
 pub use pathway::*;

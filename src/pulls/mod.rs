@@ -370,7 +370,7 @@ impl Puller {
                     shown.join("; ")
                 ))
             }
-            WriteError::Store(s) => PullError::new(format!("the store could not commit the pull: {s}")),
+            other => PullError::new(format!("the store could not commit the pull: {other}")),
         })?;
         job.dataset_version = Some(info.version);
         if let Some(v) = new_validators

@@ -1,18 +1,28 @@
 //! Persistence: the one `sled::Db` of the service.
 //!
-//! Layout (tree `catalog`): records in content-defined chunks, `[kind byte][first id of the
-//! chunk]` -> JSON array of the chunk's records (in id order). A chunk ends after a record whose
-//! id hashes to 0 mod [`CHUNK`], so chunks hold about that many records and an upsert or delete
-//! rewrites only its own chunk. Kinds 1-6: competency, course, credential, occupation,
-//! articulation, pathway. Metadata keys live under the `0x00` prefix:
+//! Layout (tree `catalog`): records in content-addressed, content-defined chunks.
+//! A chunk ends after a record whose id hashes to 0 mod [`CHUNK`], so chunks hold about that
+//! many records and an upsert or delete changes only its own chunk.
+//! `0x07 [16-byte SHA-256 prefix of the chunk]` -> `[kind byte]` + JSON array of the chunk's
+//! records (in id order). Kinds 1-8: competency, course, credential, occupation, articulation,
+//! pathway, assessment, funding. A chunk is shared by every version that holds exactly those records
+//! (copy-on-write): a commit writes only chunks no kept version has yet.
+//! Metadata keys live under the `0x00` prefix:
 //! `0x00 "current"` -> the current [`VersionInfo`],
-//! `0x00 'v' [u64 big-endian]` -> the info of each committed version (the history).
+//! `0x00 'v' [u64 big-endian]` -> the info of each committed version (the whole history),
+//! `0x00 'm' [u64 big-endian]` -> the manifest of a version whose data is kept: its chunk
+//! hashes in order. The newest `keep` versions keep their manifest (and so their data, for
+//! `restore`); a commit drops older manifests and deletes the chunks no kept manifest uses,
+//! in the same batch, so the store stays bounded.
 //!
-//! A commit writes the difference between the previous and the next dataset, the new current
-//! version and its history entry as **one** `sled::Batch` on one tree, which sled applies
-//! atomically (also across a crash), then flushes before returning. So after a crash the store
-//! holds exactly the previous dataset or the next one, and a commit that returned is durable.
-//! No I/O happens in any closure; the caller serialises writers.
+//! A commit writes the new chunks, the manifest, the new current version and its history
+//! entry, and the garbage collection of dropped versions as **one** `sled::Batch` on one tree,
+//! which sled applies atomically (also across a crash), then flushes before returning. So after
+//! a crash the store holds exactly the previous dataset or the next one, and a commit that
+//! returned is durable. No I/O happens in any closure; the caller serialises writers.
+//!
+//! Stores written by earlier versions (records under `[kind][first id]` keys) are migrated to
+//! this layout when opened.
 
 pub mod jobs;
 
@@ -20,10 +30,14 @@ pub use jobs::{JobRecord, JobStore};
 
 use crate::domain::{Bundle, Counts};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::Path;
 
 const META: u8 = 0;
+/// Prefix of chunk keys.
+const CHUNKS: u8 = 7;
+/// Bytes of a chunk hash (a SHA-256 prefix: collisions are out of reach).
+const HASH: usize = 16;
 const CURRENT: &[u8] = b"\x00current";
 const KINDS: [u8; 6] = [1, 2, 3, 4, 5, 6];
 /// sled's page cache. Its default (1 GiB) would dominate the memory of a service whose
@@ -43,6 +57,8 @@ pub enum StoreError {
     Corrupt { key: String, source: serde_json::Error },
     #[error("`{0}` is not a job id")]
     BadKey(String),
+    #[error("the store is missing {0}")]
+    Missing(String),
     #[error(transparent)]
     Unexpected(#[from] sled::Error),
 }
@@ -54,9 +70,13 @@ pub struct VersionInfo {
     pub version: u64,
     /// When it was committed (RFC 3339, UTC).
     pub committed_at: String,
-    /// What made it: `seed`, `import:merge`, `import:replace`, `pull:<source>`.
+    /// What made it: `seed`, `import:merge`, `import:replace`, `pull:<source>`, `restore:<version>`.
     pub origin: String,
     pub counts: Counts,
+    /// Who wrote it: the fingerprint of the admin token used (first 12 hex digits of its
+    /// SHA-256), never the token. Absent for the seed, offline commands and older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
 }
 
 /// The sled store.
@@ -83,7 +103,9 @@ impl Store {
                 other => StoreError::Unexpected(other),
             })?;
         let catalog = db.open_tree("catalog")?;
-        Ok(Store { db, catalog })
+        let store = Store { db, catalog };
+        store.migrate()?;
+        Ok(store)
     }
 
     /// The current version, if anything was ever committed.
@@ -105,7 +127,142 @@ impl Store {
     /// Loads the current dataset (canonical order), or `None` for an empty store.
     pub fn load(&self) -> Result<Option<(VersionInfo, Bundle)>, StoreError> {
         let Some(info) = self.current()? else { return Ok(None) };
+        let bundle = self
+            .load_version(info.version)?
+            .ok_or_else(|| StoreError::Missing(format!("the manifest of current version {}", info.version)))?;
+        Ok(Some((info, bundle)))
+    }
+
+    /// The dataset of `version`, if its data is kept (see `keep` of [`Store::commit`]).
+    pub fn load_version(&self, version: u64) -> Result<Option<Bundle>, StoreError> {
+        let Some(manifest) = self.catalog.get(manifest_key(version))? else {
+            return Ok(None);
+        };
         let mut b = Bundle::default();
+        for hash in manifest.chunks_exact(HASH) {
+            let key = chunk_key(hash);
+            let v = self
+                .catalog
+                .get(&key)?
+                .ok_or_else(|| StoreError::Missing(format!("chunk {} of version {version}", hex(hash))))?;
+            let name = format!("chunk {}", hex(hash));
+            let Some((&kind, json)) = v.split_first() else {
+                return Err(StoreError::Missing(name));
+            };
+            match kind {
+                1 => b.competencies.extend(decode::<Vec<_>>(&name, json)?),
+                2 => b.courses.extend(decode::<Vec<_>>(&name, json)?),
+                3 => b.credentials.extend(decode::<Vec<_>>(&name, json)?),
+                4 => b.occupations.extend(decode::<Vec<_>>(&name, json)?),
+                5 => b.articulations.extend(decode::<Vec<_>>(&name, json)?),
+                6 => b.pathways.extend(decode::<Vec<_>>(&name, json)?),
+                7 => b.assessments.extend(decode::<Vec<_>>(&name, json)?),
+                8 => b.funding.extend(decode::<Vec<_>>(&name, json)?),
+                _ => return Err(StoreError::Missing(format!("{name}: unknown record kind {kind}"))),
+            }
+        }
+        b.canonicalize();
+        Ok(Some(b))
+    }
+
+    /// Whether the data of `version` is kept (restorable).
+    pub fn is_kept(&self, version: u64) -> Result<bool, StoreError> {
+        Ok(self.catalog.contains_key(manifest_key(version))?)
+    }
+
+    /// Commits `next` (canonical) as version `info.version` and makes it current; keeps the data
+    /// of the newest `keep` versions (at least this one) and deletes what only older ones used.
+    /// One atomic batch, flushed before returning.
+    pub fn commit(&self, next: &Bundle, info: &VersionInfo, keep: usize) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        let mut manifest = Vec::new();
+        let mut fresh = HashSet::new();
+        for_each_chunk(next, |bytes| {
+            let hash = chunk_hash(&bytes);
+            manifest.extend_from_slice(&hash);
+            let key = chunk_key(&hash);
+            if !fresh.contains(&hash) && !self.catalog.contains_key(&key)? {
+                fresh.insert(hash);
+                batch.insert(key, bytes);
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        // Versions whose data is dropped now, and the chunks only they use.
+        let kept: Vec<u64> = self
+            .catalog
+            .scan_prefix([META, b'm'])
+            .keys()
+            .map(|k| k.map(|k| version_of(&k)))
+            .collect::<Result<_, _>>()?;
+        let keep = keep.max(1);
+        let mut all: Vec<u64> = kept.into_iter().filter(|&v| v != info.version).collect();
+        all.push(info.version);
+        all.sort_unstable();
+        let cut = all.len().saturating_sub(keep);
+        let (dropped, retained) = all.split_at(cut);
+        if !dropped.is_empty() {
+            let mut used: HashSet<[u8; HASH]> = manifest.chunks_exact(HASH).map(to_hash).collect();
+            for &v in retained.iter().filter(|&&v| v != info.version) {
+                if let Some(m) = self.catalog.get(manifest_key(v))? {
+                    used.extend(m.chunks_exact(HASH).map(to_hash));
+                }
+            }
+            let mut gone = HashSet::new();
+            for &v in dropped {
+                if let Some(m) = self.catalog.get(manifest_key(v))? {
+                    for h in m.chunks_exact(HASH).map(to_hash) {
+                        if !used.contains(&h) && gone.insert(h) {
+                            batch.remove(chunk_key(&h));
+                        }
+                    }
+                }
+                batch.remove(manifest_key(v));
+            }
+        }
+        let meta = serde_json::to_vec(info).expect("version info serialises");
+        let mut hist = vec![META, b'v'];
+        hist.extend_from_slice(&info.version.to_be_bytes());
+        batch.insert(hist, meta.clone());
+        batch.insert(manifest_key(info.version), manifest);
+        batch.insert(CURRENT, meta);
+        self.catalog.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Deletes every chunk no kept manifest uses (left by a store of the earlier layout or a
+    /// lower `keep`), and migrates records of the earlier layout. Run once at open.
+    pub fn collect_garbage(&self) -> Result<usize, StoreError> {
+        let mut used = HashSet::new();
+        for kv in self.catalog.scan_prefix([META, b'm']) {
+            let (_, m) = kv?;
+            used.extend(m.chunks_exact(HASH).map(to_hash));
+        }
+        let mut batch = sled::Batch::default();
+        let mut removed = 0;
+        for k in self.catalog.scan_prefix([CHUNKS]).keys() {
+            let k = k?;
+            if k.len() == 1 + HASH && !used.contains(&to_hash(&k[1..])) {
+                batch.remove(k);
+                removed += 1;
+            }
+        }
+        if removed > 0 {
+            self.catalog.apply_batch(batch)?;
+            self.db.flush()?;
+        }
+        Ok(removed)
+    }
+
+    /// Moves a store of the earlier layout (records under `[kind][first id]`, no manifests)
+    /// to this one in one batch. Returns whether anything was migrated.
+    fn migrate(&self) -> Result<bool, StoreError> {
+        let Some(info) = self.current()? else { return Ok(false) };
+        if self.catalog.contains_key(manifest_key(info.version))? {
+            return Ok(false);
+        }
+        let mut b = Bundle::default();
+        let mut old_keys = Vec::new();
         for kind in KINDS {
             for kv in self.catalog.scan_prefix([kind]) {
                 let (k, v) = kv?;
@@ -118,36 +275,26 @@ impl Store {
                     5 => b.articulations.extend(decode::<Vec<_>>(&key, &v)?),
                     _ => b.pathways.extend(decode::<Vec<_>>(&key, &v)?),
                 }
+                old_keys.push(k);
             }
         }
         b.canonicalize();
-        Ok(Some((info, b)))
-    }
-
-    /// Atomically replaces the stored dataset `prev` by `next` (both canonical) as version
-    /// `info.version`, and flushes to disk before returning.
-    pub fn commit(&self, prev: &Bundle, next: &Bundle, info: &VersionInfo) -> Result<(), StoreError> {
-        let old = encode_records(prev);
-        let new = encode_records(next);
         let mut batch = sled::Batch::default();
-        for key in old.keys() {
-            if !new.contains_key(key) {
-                batch.remove(key.as_slice());
-            }
+        let mut manifest = Vec::new();
+        for_each_chunk(&b, |bytes| {
+            let hash = chunk_hash(&bytes);
+            manifest.extend_from_slice(&hash);
+            batch.insert(chunk_key(&hash), bytes);
+            Ok::<_, StoreError>(())
+        })?;
+        for k in old_keys {
+            batch.remove(k);
         }
-        for (key, value) in new {
-            if old.get(&key) != Some(&value) {
-                batch.insert(key, value);
-            }
-        }
-        let meta = serde_json::to_vec(info).expect("version info serialises");
-        let mut hist = vec![META, b'v'];
-        hist.extend_from_slice(&info.version.to_be_bytes());
-        batch.insert(hist, meta.clone());
-        batch.insert(CURRENT, meta);
+        batch.insert(manifest_key(info.version), manifest);
         self.catalog.apply_batch(batch)?;
         self.db.flush()?;
-        Ok(())
+        tracing::info!(version = info.version, "store migrated to versioned chunks");
+        Ok(true)
     }
 
     /// Bytes the store takes on disk.
@@ -174,29 +321,70 @@ fn decode<T: for<'de> Deserialize<'de>>(key: &str, bytes: &[u8]) -> Result<T, St
     })
 }
 
-/// The chunked key/value pairs of a canonical bundle.
-fn encode_records(b: &Bundle) -> HashMap<Vec<u8>, Vec<u8>> {
-    fn put<T: Serialize>(out: &mut HashMap<Vec<u8>, Vec<u8>>, kind: u8, records: &[T], id: impl Fn(&T) -> &str) {
+/// Calls `f` with each chunk of a canonical bundle (`[kind]` + JSON array), one at a time, so
+/// a commit never holds the whole dataset serialised.
+fn for_each_chunk<E>(b: &Bundle, mut f: impl FnMut(Vec<u8>) -> Result<(), E>) -> Result<(), E> {
+    fn put<T: Serialize, E>(
+        f: &mut impl FnMut(Vec<u8>) -> Result<(), E>,
+        kind: u8,
+        records: &[T],
+        id: impl Fn(&T) -> &str,
+    ) -> Result<(), E> {
         let mut start = 0;
         for (i, r) in records.iter().enumerate() {
             let last = i + 1 == records.len();
             if last || chunk_ends_after(id(r)) {
-                let mut k = Vec::with_capacity(id(&records[start]).len() + 1);
-                k.push(kind);
-                k.extend_from_slice(id(&records[start]).as_bytes());
-                out.insert(k, serde_json::to_vec(&records[start..=i]).expect("records serialise"));
+                let mut bytes = vec![kind];
+                serde_json::to_writer(&mut bytes, &records[start..=i]).expect("records serialise");
+                f(bytes)?;
                 start = i + 1;
             }
         }
+        Ok(())
     }
-    let mut out = HashMap::new();
-    put(&mut out, 1, &b.competencies, |r| r.id.as_str());
-    put(&mut out, 2, &b.courses, |r| r.id.as_str());
-    put(&mut out, 3, &b.credentials, |r| r.id.as_str());
-    put(&mut out, 4, &b.occupations, |r| r.soc.as_str());
-    put(&mut out, 5, &b.articulations, |r| r.id.as_str());
-    put(&mut out, 6, &b.pathways, |r| r.id.as_str());
-    out
+    put(&mut f, 1, &b.competencies, |r| r.id.as_str())?;
+    put(&mut f, 2, &b.courses, |r| r.id.as_str())?;
+    put(&mut f, 3, &b.credentials, |r| r.id.as_str())?;
+    put(&mut f, 4, &b.occupations, |r| r.soc.as_str())?;
+    put(&mut f, 5, &b.articulations, |r| r.id.as_str())?;
+    put(&mut f, 6, &b.pathways, |r| r.id.as_str())?;
+    put(&mut f, 7, &b.assessments, |r| r.id.as_str())?;
+    put(&mut f, 8, &b.funding, |r| r.id.as_str())?;
+    Ok(())
+}
+
+fn chunk_hash(bytes: &[u8]) -> [u8; HASH] {
+    use sha2::Digest;
+    to_hash(&sha2::Sha256::digest(bytes)[..HASH])
+}
+
+fn to_hash(b: &[u8]) -> [u8; HASH] {
+    let mut h = [0; HASH];
+    h.copy_from_slice(&b[..HASH]);
+    h
+}
+
+fn chunk_key(hash: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(1 + HASH);
+    k.push(CHUNKS);
+    k.extend_from_slice(hash);
+    k
+}
+
+fn manifest_key(version: u64) -> Vec<u8> {
+    let mut k = vec![META, b'm'];
+    k.extend_from_slice(&version.to_be_bytes());
+    k
+}
+
+fn version_of(key: &[u8]) -> u64 {
+    let mut b = [0; 8];
+    b.copy_from_slice(&key[key.len() - 8..]);
+    u64::from_be_bytes(b)
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// Content-defined chunk boundary: FNV-1a of the id, mod [`CHUNK`].
@@ -232,28 +420,35 @@ mod tests {
         }
     }
 
+    fn info(v: u64) -> VersionInfo {
+        VersionInfo {
+            version: v,
+            committed_at: now_rfc3339(),
+            origin: "test".into(),
+            counts: Counts::default(),
+            author: None,
+        }
+    }
+
+    fn comps(ids: impl IntoIterator<Item = String>) -> Bundle {
+        let mut b = Bundle {
+            competencies: ids.into_iter().map(|i| comp(&i)).collect(),
+            ..Default::default()
+        };
+        b.canonicalize();
+        b
+    }
+
     #[test]
     fn commit_replaces_and_survives_reopen() {
         let dir = tempfile::tempdir().unwrap();
-        let a = Bundle {
-            competencies: vec![comp("a"), comp("b")],
-            ..Default::default()
-        };
-        let b = Bundle {
-            competencies: vec![comp("b"), comp("c")],
-            ..Default::default()
-        };
+        let a = comps(["a".into(), "b".into()]);
+        let b = comps(["b".into(), "c".into()]);
         {
             let store = Store::open(dir.path()).unwrap();
             assert!(store.load().unwrap().is_none());
-            let info = |v| VersionInfo {
-                version: v,
-                committed_at: now_rfc3339(),
-                origin: "test".into(),
-                counts: Counts::default(),
-            };
-            store.commit(&Bundle::default(), &a, &info(1)).unwrap();
-            store.commit(&a, &b, &info(2)).unwrap();
+            store.commit(&a, &info(1), 5).unwrap();
+            store.commit(&b, &info(2), 5).unwrap();
         }
         let store = Store::open(dir.path()).unwrap();
         let (info, loaded) = store.load().unwrap().unwrap();
@@ -263,5 +458,77 @@ mod tests {
             store.history().unwrap().iter().map(|v| v.version).collect::<Vec<_>>(),
             vec![1, 2]
         );
+        // The older version keeps its data.
+        assert_eq!(store.load_version(1).unwrap(), Some(a));
+    }
+
+    /// Only the newest `keep` versions keep data, and chunks no kept version uses are deleted:
+    /// the chunk count equals what a brute-force union of the kept datasets' chunks gives.
+    #[test]
+    fn retention_drops_old_data_and_unused_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let keep = 3;
+        let mut datasets = Vec::new();
+        for v in 1..=8u64 {
+            // Each version changes a different slice of 600 records.
+            let b = comps((0..600).map(|i| {
+                if i % 8 == v as usize - 1 {
+                    format!("c{i:04}-v{v}")
+                } else {
+                    format!("c{i:04}")
+                }
+            }));
+            store.commit(&b, &info(v), keep).unwrap();
+            datasets.push(b);
+        }
+        for v in 1..=8u64 {
+            let loaded = store.load_version(v).unwrap();
+            if v > 8 - keep as u64 {
+                assert_eq!(loaded.as_ref(), Some(&datasets[v as usize - 1]), "version {v}");
+            } else {
+                assert_eq!(loaded, None, "version {v} should be dropped");
+            }
+        }
+        let mut expected = HashSet::new();
+        for b in &datasets[8 - keep..] {
+            for_each_chunk(b, |bytes| {
+                expected.insert(chunk_hash(&bytes));
+                Ok::<_, ()>(())
+            })
+            .unwrap();
+        }
+        let stored = store.catalog.scan_prefix([CHUNKS]).count();
+        assert_eq!(stored, expected.len());
+        assert_eq!(store.collect_garbage().unwrap(), 0);
+        assert_eq!(store.history().unwrap().len(), 8);
+    }
+
+    /// A store of the earlier layout is migrated when opened and loads the same dataset.
+    #[test]
+    fn earlier_layout_migrates() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = comps((0..300).map(|i| format!("k{i}")));
+        {
+            let db = sled::open(dir.path()).unwrap();
+            let t = db.open_tree("catalog").unwrap();
+            let mut batch = sled::Batch::default();
+            for_each_chunk(&b, |bytes| {
+                let records: Vec<Competency> = serde_json::from_slice(&bytes[1..]).unwrap();
+                let mut k = vec![bytes[0]];
+                k.extend_from_slice(records[0].id.as_str().as_bytes());
+                batch.insert(k, &bytes[1..]);
+                Ok::<_, ()>(())
+            })
+            .unwrap();
+            let meta = serde_json::to_vec(&info(4)).unwrap();
+            batch.insert(CURRENT, meta);
+            t.apply_batch(batch).unwrap();
+            db.flush().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let (i, loaded) = store.load().unwrap().unwrap();
+        assert_eq!((i.version, loaded), (4, b));
+        assert_eq!(store.catalog.scan_prefix([1u8]).count(), 0, "old keys removed");
     }
 }

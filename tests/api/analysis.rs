@@ -233,7 +233,7 @@ async fn known_gaps_of_every_kind() {
         "containment=0",
         "min_wage_percentile=2",
         "format=xml",
-        "limit=0",
+        "limit=100001",
     ] {
         let (status, body) = app.get_json(&format!("/v1/gaps?{bad}")).await;
         assert_eq!(status, 422, "{bad}: {body}");

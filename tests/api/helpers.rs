@@ -21,6 +21,8 @@ pub struct Options {
     pub seed: bool,
     pub token: Option<&'static str>,
     pub body_limit: usize,
+    /// Connection and rate limits, CORS, retention.
+    pub http: careermap::settings::HttpSettings,
 }
 
 impl Default for Options {
@@ -29,6 +31,7 @@ impl Default for Options {
             seed: false,
             token: Some(TOKEN),
             body_limit: 16 << 20,
+            http: careermap::settings::HttpSettings::for_tests(),
         }
     }
 }
@@ -52,6 +55,7 @@ pub async fn spawn_in(dir: &Path, options: Options) -> TestApp {
     settings.seed = options.seed;
     settings.admin_token = options.token.map(Secret::new);
     settings.body_limit = options.body_limit;
+    settings.http = options.http;
     let app = Application::build(settings).expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let server = app.into_server();

@@ -44,9 +44,10 @@ async fn replace_then_merge_upserts_by_id() {
         .await;
     assert_eq!(status, 422, "{body}");
 
-    // Replace swaps everything.
+    // Replace swaps everything (removing most records needs confirm=true).
     let only = json!({"competencies": [{"id": "x", "name": "X", "tier": 1}]});
-    let (status, body) = app.import("replace", &only).await;
+    assert_eq!(app.import("replace", &only).await.0, 409);
+    let (status, body) = app.import("replace&confirm=true", &only).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["dataset_version"], 3);
     assert_eq!(app.get_json("/v1/courses").await.1["total"], 0);
@@ -142,6 +143,7 @@ async fn oversized_bodies_are_413_problems() {
         .client
         .post(app.url("/v1/imports"))
         .bearer_auth(TOKEN)
+        .header("content-type", "application/json")
         .body(reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)))
         .send()
         .await
@@ -369,6 +371,7 @@ async fn malformed_json_is_a_422_problem() {
             .client
             .post(app.url("/v1/imports"))
             .bearer_auth(TOKEN)
+            .header("content-type", "application/json")
             .body(body)
             .send()
             .await
@@ -401,7 +404,7 @@ async fn data_survives_a_restart_and_the_seed_is_not_reapplied() {
     )
     .await;
     assert_eq!(app.version().await, 1, "seeded");
-    let (status, _) = app.import("replace", &small_bundle()).await;
+    let (status, _) = app.import("replace&confirm=true", &small_bundle()).await;
     assert_eq!(status, 200);
     let courses = ids(&app.get_json("/v1/courses?limit=100").await.1);
     app.stop().await;

@@ -6,6 +6,7 @@ mod helpers;
 
 mod analysis;
 mod catalog;
+mod hardening;
 mod imports;
 mod maps;
 mod openapi;

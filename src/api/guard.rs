@@ -1,0 +1,355 @@
+//! What every request passes through before and after its handler: per-client rate limits
+//! (governor), the body idle timeout, security and cache headers, ETag revalidation of reads of
+//! the current dataset, and 405 with `Allow` for a known path under the wrong method.
+//!
+//! Clients are told apart by the peer IP address of the connection (a proxy in front should
+//! apply its own limits; `X-Forwarded-For` is not trusted).
+
+use super::AppState;
+use super::error::ApiError;
+use crate::settings::HttpSettings;
+use actix_web::body::BoxBody;
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
+use futures_util::StreamExt;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// A per-client-IP rate limiter: a reusable building block for any handler that must be
+/// limited (imports, pulls, restores, saved-plan writes).
+pub struct Limiter {
+    inner: DefaultKeyedRateLimiter<IpAddr>,
+    what: &'static str,
+}
+
+impl Limiter {
+    /// `per_minute` requests a minute, in a burst of up to `burst`.
+    pub fn per_minute(per_minute: u32, burst: u32, what: &'static str) -> Limiter {
+        let per = NonZeroU32::new(per_minute.max(1)).expect("non-zero");
+        let quota = Quota::per_minute(per).allow_burst(NonZeroU32::new(burst.max(1)).expect("non-zero"));
+        Limiter {
+            inner: RateLimiter::keyed(quota),
+            what,
+        }
+    }
+
+    /// `per_second` requests a second, in a burst of up to `burst`.
+    pub fn per_second(per_second: u32, burst: u32, what: &'static str) -> Limiter {
+        let per = NonZeroU32::new(per_second.max(1)).expect("non-zero");
+        let quota = Quota::per_second(per).allow_burst(NonZeroU32::new(burst.max(1)).expect("non-zero"));
+        Limiter {
+            inner: RateLimiter::keyed(quota),
+            what,
+        }
+    }
+
+    /// Takes one request from `ip`'s allowance, or answers 429 with the seconds to wait.
+    pub fn check_ip(&self, ip: IpAddr) -> Result<(), ApiError> {
+        if self.inner.len() > 100_000 {
+            self.inner.retain_recent();
+        }
+        self.inner.check_key(&ip).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            ApiError::TooManyRequests {
+                retry_after: wait.as_secs() + 1,
+                what: self.what,
+            }
+        })
+    }
+
+    /// [`Limiter::check_ip`] for the client of `req`.
+    pub fn check(&self, req: &actix_web::HttpRequest) -> Result<(), ApiError> {
+        self.check_ip(client_ip(req.peer_addr()))
+    }
+}
+
+fn client_ip(addr: Option<std::net::SocketAddr>) -> IpAddr {
+    addr.map(|a| a.ip())
+        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
+
+/// The limiters of one server.
+pub struct Guards {
+    /// Failed authentications per client; past the burst the client is locked out.
+    auth_failures: Limiter,
+    /// Clients locked out after too many failed authentications, until when.
+    locked: Mutex<HashMap<IpAddr, Instant>>,
+    /// Writes per client (imports, pulls, restores, saved plans).
+    pub writes: Limiter,
+    /// The optional general per-client limit (`CAREERMAP_RATE_LIMIT`).
+    general: Option<Limiter>,
+}
+
+impl Guards {
+    pub fn new(s: &HttpSettings) -> Guards {
+        Guards {
+            auth_failures: Limiter::per_minute(1, s.auth_fail_burst, "failed authentications"),
+            locked: Mutex::new(HashMap::new()),
+            writes: Limiter::per_minute(s.write_rate_limit, s.write_rate_limit, "writes"),
+            general: s
+                .rate_limit
+                .map(|n| Limiter::per_second(n, n.saturating_mul(2), "requests")),
+        }
+    }
+
+    /// 429 when `ip` is locked out for failed authentications.
+    pub fn check_not_locked(&self, ip: IpAddr) -> Result<(), ApiError> {
+        let now = Instant::now();
+        let mut locked = self.locked.lock().unwrap_or_else(|p| p.into_inner());
+        match locked.get(&ip) {
+            Some(&until) if until > now => Err(ApiError::TooManyRequests {
+                retry_after: (until - now).as_secs() + 1,
+                what: "failed authentications",
+            }),
+            Some(_) => {
+                locked.remove(&ip);
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Counts a failed authentication of `ip`; past the burst, locks it out and answers 429.
+    pub fn auth_failed(&self, ip: IpAddr) -> ApiError {
+        match self.auth_failures.check_ip(ip) {
+            Ok(()) => ApiError::Unauthorized,
+            Err(e) => {
+                let secs = match &e {
+                    ApiError::TooManyRequests { retry_after, .. } => *retry_after,
+                    _ => 60,
+                };
+                let mut locked = self.locked.lock().unwrap_or_else(|p| p.into_inner());
+                if locked.len() > 100_000 {
+                    let now = Instant::now();
+                    locked.retain(|_, until| *until > now);
+                }
+                locked.insert(ip, Instant::now() + Duration::from_secs(secs));
+                e
+            }
+        }
+    }
+}
+
+/// The client IP of a request.
+pub fn ip_of(req: &actix_web::HttpRequest) -> IpAddr {
+    client_ip(req.peer_addr())
+}
+
+/// Paths whose GET answers are derived from the current dataset only: cacheable, with the
+/// dataset version as ETag.
+const DATASET_READS: &[&str] = &[
+    "/v1/competencies",
+    "/v1/courses",
+    "/v1/credentials",
+    "/v1/occupations",
+    "/v1/articulations",
+    "/v1/duplicates",
+    "/v1/gaps",
+    "/v1/reports/",
+];
+
+fn is_dataset_read(path: &str) -> bool {
+    DATASET_READS
+        .iter()
+        .any(|p| path.starts_with(p) && (p.ends_with('/') || path.len() == p.len() || path[p.len()..].starts_with('/')))
+}
+
+/// The methods each documented path answers, from the OpenAPI document (one source of truth).
+pub struct Routes {
+    templates: Vec<(Vec<String>, String)>,
+}
+
+impl Routes {
+    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> Routes {
+        let mut templates = Vec::new();
+        for (path, item) in &doc.paths.paths {
+            let mut methods: Vec<&str> = Vec::new();
+            let ops = [
+                ("GET", item.get.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+                ("DELETE", item.delete.is_some()),
+                ("PATCH", item.patch.is_some()),
+            ];
+            for (m, present) in ops {
+                if present {
+                    methods.push(m);
+                }
+            }
+            methods.push("OPTIONS");
+            let segs = path.trim_matches('/').split('/').map(str::to_owned).collect();
+            templates.push((segs, methods.join(", ")));
+        }
+        Routes { templates }
+    }
+
+    /// The `Allow` value of the documented path `path` matches, if any.
+    fn allow(&self, path: &str) -> Option<&str> {
+        let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let mut best: Option<(usize, &str)> = None;
+        for (t, allow) in &self.templates {
+            if t.len() != segs.len() {
+                continue;
+            }
+            let mut literal = 0;
+            let ok = t.iter().zip(&segs).all(|(a, b)| {
+                if a.starts_with('{') {
+                    !b.is_empty()
+                } else if a == b {
+                    literal += 1;
+                    true
+                } else {
+                    false
+                }
+            });
+            if ok && best.is_none_or(|(l, _)| literal > l) {
+                best = Some((literal, allow));
+            }
+        }
+        best.map(|(_, a)| a)
+    }
+}
+
+/// The middleware body (used with `wrap_fn`): general rate limit, body idle timeout, 405,
+/// OPTIONS, ETag/304 and the response headers.
+pub fn guard<S>(
+    mut req: ServiceRequest,
+    srv: &S,
+) -> futures_util::future::LocalBoxFuture<'static, Result<ServiceResponse<BoxBody>, actix_web::Error>>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<BoxBody>, Error = actix_web::Error>,
+    S::Future: 'static,
+{
+    let answer = |req: ServiceRequest, resp: HttpResponse, path: &str| {
+        let res = finish(req.into_response(resp), path, None);
+        Box::pin(async move { Ok(res) }) as futures_util::future::LocalBoxFuture<'static, _>
+    };
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let routes = req.app_data::<web::Data<Routes>>().cloned();
+    let path = req.path().to_owned();
+    let method = req.method().clone();
+    if let Some(state) = &state {
+        if let Some(general) = &state.guards.general
+            && let Err(e) = general.check_ip(client_ip(req.peer_addr()))
+        {
+            return answer(req, e.error_response(), &path);
+        }
+        // A body that stops arriving ends the request with 408 instead of holding the
+        // connection: the payload stream fails after `body_idle_timeout` of silence.
+        let idle = state.settings.http.body_idle_timeout;
+        let payload = req.take_payload();
+        let timed = futures_util::stream::unfold(Some(payload), move |payload| async move {
+            let mut payload = payload?;
+            match tokio::time::timeout(idle, payload.next()).await {
+                Ok(Some(item)) => Some((item, Some(payload))),
+                Ok(None) => None,
+                Err(_) => Some((
+                    Err(actix_web::error::PayloadError::Io(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        BODY_IDLE,
+                    ))),
+                    None,
+                )),
+            }
+        });
+        let boxed: std::pin::Pin<
+            Box<dyn futures_util::Stream<Item = Result<web::Bytes, actix_web::error::PayloadError>>>,
+        > = Box::pin(timed);
+        req.set_payload(actix_web::dev::Payload::from(boxed));
+    }
+    if let Some(routes) = &routes
+        && path.starts_with("/v1/")
+        && let Some(allow) = routes.allow(&path)
+    {
+        if method == Method::OPTIONS {
+            let resp = HttpResponse::NoContent()
+                .insert_header((header::ALLOW, allow.to_owned()))
+                .finish();
+            return answer(req, resp, &path);
+        }
+        if !allow.split(", ").any(|m| m == method.as_str()) {
+            let e = ApiError::MethodNotAllowed {
+                method: method.to_string(),
+                allow: allow.to_owned(),
+            };
+            return answer(req, e.error_response(), &path);
+        }
+    } else if !matches!(method, Method::GET | Method::POST | Method::OPTIONS) {
+        // Any other path (health, docs, spec, unknown): only GET (and POST where routed).
+        let e = ApiError::MethodNotAllowed {
+            method: method.to_string(),
+            allow: "GET".into(),
+        };
+        return answer(req, e.error_response(), &path);
+    }
+    // Reads of the current dataset: the dataset version is the ETag.
+    let etag = match &state {
+        Some(state) if method == Method::GET && is_dataset_read(&path) => {
+            let tag = format!("\"v{}\"", state.catalog.snapshot().info.version);
+            let matches = req
+                .headers()
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+            if matches {
+                let resp = HttpResponse::NotModified()
+                    .insert_header((header::ETAG, tag.clone()))
+                    .finish();
+                let res = finish(req.into_response(resp), &path, Some(tag));
+                return Box::pin(async move { Ok(res) });
+            }
+            Some(tag)
+        }
+        _ => None,
+    };
+    let fut = srv.call(req);
+    Box::pin(async move {
+        let res = fut.await?;
+        Ok(finish(res, &path, etag))
+    })
+}
+
+/// The message of the idle-body error, recognised by the body readers to answer 408.
+pub const BODY_IDLE: &str = "the request body sent nothing within CAREERMAP_BODY_IDLE_TIMEOUT";
+
+/// True when a payload error is the body idle timeout.
+pub fn is_idle_timeout(e: &actix_web::error::PayloadError) -> bool {
+    matches!(e, actix_web::error::PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut)
+}
+
+/// Security headers on every answer; `Cache-Control` on API answers (revalidate with the
+/// ETag for dataset reads, never store otherwise).
+fn finish(mut res: ServiceResponse<BoxBody>, path: &str, etag: Option<String>) -> ServiceResponse<BoxBody> {
+    let ok = res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED;
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, header::HeaderValue::from_static("DENY"));
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            header::HeaderValue::from_static("frame-ancestors 'none'"),
+        );
+    }
+    let cache = match (&etag, ok) {
+        (Some(tag), true) => {
+            if let Ok(v) = header::HeaderValue::from_str(tag) {
+                h.insert(header::ETAG, v);
+            }
+            "no-cache"
+        }
+        _ if path.starts_with("/docs") && ok => "public, max-age=3600",
+        _ => "no-store",
+    };
+    h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static(cache));
+    res
+}
