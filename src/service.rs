@@ -5,7 +5,8 @@
 //! and never wait on a writer; writers are serialised by a mutex.
 
 use crate::analysis::cache::AnalysisCache;
-use crate::domain::{Bundle, Problem};
+use crate::domain::changes::diff;
+use crate::domain::{Bundle, Counts, Diff, Incoming, Origins, Problem, Warning};
 use crate::graph::CatalogGraph;
 use crate::settings::ImportMode;
 use crate::store::{Store, StoreError, VersionInfo, now_rfc3339};
@@ -69,6 +70,19 @@ pub enum WriteError {
     Store(#[from] StoreError),
 }
 
+/// What an import did, or with `dry_run` would do.
+#[derive(Debug, Clone)]
+pub struct ImportOutcome {
+    /// The dataset version now served (unchanged by a dry run).
+    pub version: u64,
+    /// Records per kind in the resulting dataset.
+    pub counts: Counts,
+    /// The changes, for a dry run.
+    pub diff: Option<Diff>,
+    /// Pulled fields a merge drops.
+    pub warnings: Vec<Warning>,
+}
+
 /// The catalog: store plus current snapshot.
 pub struct Catalog {
     store: Store,
@@ -130,13 +144,62 @@ impl Catalog {
                 b.canonicalize();
                 Ok(b)
             }
-            ImportMode::Merge => {
+            // A typed record gives every one of its fields, so patching with it is merging.
+            ImportMode::Merge | ImportMode::Patch => {
                 let dups = bundle.duplicate_ids();
                 if !dups.is_empty() {
                     return Err(dups);
                 }
                 Ok(current.merge(bundle))
             }
+        })
+    }
+
+    /// Imports records (whole ones merged by id, or onto an empty catalog when `replace`;
+    /// partial ones field by field), all or nothing. With `dry_run` nothing is written and
+    /// the answer carries the diff the import would make. Problems name the place in the
+    /// import each record came from (`origins`).
+    pub fn import(
+        &self,
+        incoming: Incoming,
+        origins: &Origins,
+        replace: bool,
+        dry_run: bool,
+        origin: &str,
+    ) -> Result<ImportOutcome, WriteError> {
+        let relocate = |e: WriteError| match e {
+            WriteError::Invalid(p) => WriteError::Invalid(origins.relocate(p)),
+            other => other,
+        };
+        if dry_run {
+            let current = self.snapshot();
+            let applied = incoming
+                .apply(current.bundle(), replace, origins)
+                .map_err(WriteError::Invalid)?;
+            applied
+                .bundle
+                .validate()
+                .map_err(|p| WriteError::Invalid(origins.relocate(p)))?;
+            return Ok(ImportOutcome {
+                version: current.info.version,
+                counts: applied.bundle.counts(),
+                diff: Some(diff(current.bundle(), &applied.bundle)),
+                warnings: applied.warnings,
+            });
+        }
+        let mut warnings = Vec::new();
+        let info = self
+            .write_with(origin, |current| {
+                let applied = incoming.apply(current, replace, origins)?;
+                warnings = applied.warnings;
+                Ok(applied.bundle)
+            })
+            .map_err(relocate)?;
+        Ok(ImportOutcome {
+            version: info.version,
+            counts: info.counts,
+            diff: None,
+            warnings,
         })
     }
 

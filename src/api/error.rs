@@ -37,7 +37,8 @@ pub struct ProblemDetails {
 pub struct ValidationError {
     /// `bundle`, `competency`, `course`, `credential`, `occupation`, `articulation` or `request`.
     pub record_kind: String,
-    /// Position of the record in its list.
+    /// Position of the record in the list sent (absent for an existing record the import
+    /// broke).
     pub index: Option<usize>,
     /// The record's id (SOC code for occupations).
     pub id: Option<String>,
@@ -48,6 +49,12 @@ pub struct ValidationError {
     /// `invalid_tier`, `empty_field`.
     pub code: String,
     pub message: String,
+    /// Spreadsheet imports: the sheet (or CSV file name without `.csv`).
+    pub sheet: Option<String>,
+    /// Spreadsheet imports: the row, numbered as the spreadsheet shows it (header = 1).
+    pub row: Option<usize>,
+    /// Spreadsheet imports: the column header.
+    pub column: Option<String>,
 }
 
 /// Everything an API call can fail with.

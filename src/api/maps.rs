@@ -97,7 +97,7 @@ pub struct CareerMapRequest {
 pub struct MapQuery {
     /// `json` (default), `svg`, `dot`, `mermaid` or `ctdl` (JSON-LD); overrides `Accept`.
     pub format: Option<String>,
-    /// The plan (rank) a picture shows (default 1).
+    /// The plan (rank) a picture shows (default 1); a rank the map does not have is a 422 problem.
     pub path: Option<usize>,
 }
 
@@ -492,7 +492,8 @@ pub async fn career_map(
     body: web::Json<CareerMapRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let format = format_of(&query, &http)?;
-    let rank = query.path.unwrap_or(1);
+    let asked_path = query.path;
+    let rank = asked_path.unwrap_or(1);
     let snap = state.catalog.snapshot();
     let req = body.into_inner();
     let parsed = parse(&snap.graph, &req)?;
@@ -516,6 +517,14 @@ pub async fn career_map(
                 expanded = map.stats.expanded,
                 "career map"
             );
+            if let Some(asked) = asked_path
+                && (asked == 0 || asked > map.paths.len().max(1))
+            {
+                return Err(ApiError::BadRequest(format!(
+                    "`path={asked}` names no plan: this map has {} plan(s), numbered from 1",
+                    map.paths.len()
+                )));
+            }
             Ok(match format {
                 Format::Json => (
                     format.content_type(),

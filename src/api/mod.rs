@@ -95,7 +95,8 @@ impl Modify for BearerAuth {
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::health)
         .service(health::datasets)
-        .service(imports::import);
+        .service(imports::import)
+        .service(imports::template);
     maps::configure(cfg);
     catalog::configure(cfg);
     analysis::configure(cfg);

@@ -1,6 +1,6 @@
 //! The catalog records: competencies, courses, credentials, occupations and articulations.
 //!
-//! These types are also the import format of `POST /v1/imports` (see CONTRACT.md), so they
+//! These types are also the import format of `POST /v1/imports` (see docs/import-format.md), so they
 //! derive serde and OpenAPI schemas. Unknown fields are rejected so that a misspelt field is
 //! reported instead of silently dropped.
 

@@ -78,6 +78,7 @@ pub mod jobs;
 pub mod onet_db;
 pub mod sced;
 pub mod table;
+pub mod workbook;
 
 use crate::domain::{Bundle, ClusterLink, Demand, ProgramLink, Provenance, Wages};
 use serde::{Deserialize, Serialize};
