@@ -690,6 +690,58 @@ mod tests {
         assert!(requirement("some of: a").is_err());
     }
 
+    fn csv_zip(name: &str, text: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn dotted_headers_json_cells_comments_and_nulls() {
+        let text = "id,title,system,hours,codes.cip,provenance,competencies\n\
+                    # comment row,,,,,,\n\
+                    c1,One,adult,\"1,200\",51.3902,\"{\"\"source\"\": \"\"state\"\"}\",a; b ;\n\
+                    ,,,,,,\n";
+        let (incoming, origins) = read(&csv_zip("courses.csv", text), Format::CsvZip, false).unwrap();
+        let c = &incoming.whole.courses[0];
+        assert_eq!(c.hours, 1200.0);
+        assert_eq!(c.codes.cip.as_deref(), Some("51.3902"));
+        assert_eq!(c.provenance.as_ref().unwrap().source, "state");
+        assert_eq!(c.competencies.len(), 2);
+        assert_eq!(incoming.whole.courses.len(), 1, "comment and blank rows skipped");
+        // A problem found later names the cell of the dotted column.
+        let mut p = Problem::at(
+            RecordKind::Course,
+            0,
+            Some("c1"),
+            "codes.cip".into(),
+            ProblemCode::Malformed,
+            "x".into(),
+        );
+        p = origins.relocate(vec![p]).remove(0);
+        assert_eq!(
+            p.place.unwrap(),
+            Place {
+                sheet: "courses".into(),
+                row: 3,
+                column: Some("codes.cip".into())
+            }
+        );
+
+        // Under patch, `null` clears and empty cells are not given.
+        let (incoming, _) = read(
+            &csv_zip("courses.csv", "id,title,cost\nc1,,null\n"),
+            Format::CsvZip,
+            true,
+        )
+        .unwrap();
+        let fields = &incoming.partial[0].fields;
+        assert_eq!(fields.len(), 2, "{fields:?}");
+        assert!(fields["cost"].is_null());
+    }
+
     #[test]
     fn templates_read_back_as_empty_imports() {
         for f in [Format::Xlsx, Format::CsvZip] {
