@@ -1,5 +1,5 @@
-use careermap::settings::{Cli, Command, Settings};
-use careermap::{domain::Bundle, service::Catalog, startup::Application};
+use careermap::settings::{Cli, Command, ImportMode, Settings};
+use careermap::{service::Catalog, startup::Application};
 use clap::Parser;
 use std::process::ExitCode;
 
@@ -27,20 +27,41 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .map_err(Into::into)
             })
         }
-        Command::Import { file, mode } => {
+        Command::Import { file, mode, dry_run } => {
             let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
             let catalog = Catalog::open(&cli.data_dir, false)?;
-            let bundle = Bundle::from_json(&bytes).map_err(report)?;
-            let info = catalog
-                .write(bundle, mode, &format!("import:{}", mode.as_str()))
+            let format = careermap::sources::workbook::Format::sniff(&bytes);
+            let (incoming, origins) =
+                careermap::api::imports::parse_body(format, &bytes, mode).map_err(|e| match e {
+                    careermap::api::error::ApiError::Invalid(p) => report(p),
+                    other => anyhow::anyhow!("{other}"),
+                })?;
+            drop(bytes);
+            let out = catalog
+                .import(
+                    incoming,
+                    &origins,
+                    mode == ImportMode::Replace,
+                    dry_run,
+                    &format!("import:{}", mode.as_str()),
+                    &careermap::service::WriteOptions {
+                        confirm: true,
+                        author: None,
+                    },
+                )
                 .map_err(|e| match e {
                     careermap::service::WriteError::Invalid(p) => report(p),
                     other => other.into(),
                 })?;
-            println!(
-                "{}",
-                serde_json::json!({"dataset_version": info.version, "counts": info.counts})
-            );
+            for w in &out.warnings {
+                eprintln!("warning: {}", w.message);
+            }
+            let mut answer = serde_json::json!({"dataset_version": out.version, "dry_run": dry_run,
+                "counts": out.counts, "warnings": out.warnings});
+            if let Some(diff) = out.diff {
+                answer["diff"] = serde_json::to_value(diff)?;
+            }
+            println!("{}", serde_json::to_string_pretty(&answer)?);
             Ok(())
         }
         Command::Pull {
@@ -76,7 +97,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 fn report(problems: Vec<careermap::domain::Problem>) -> anyhow::Error {
     let lines: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
     anyhow::anyhow!(
-        "the bundle has {} problem(s); nothing was imported:\n{}",
+        "the import has {} problem(s); nothing was imported:\n{}",
         problems.len(),
         lines.join("\n")
     )

@@ -5,7 +5,8 @@
 //! and never wait on a writer; writers are serialised by a mutex.
 
 use crate::analysis::cache::AnalysisCache;
-use crate::domain::{Bundle, Problem};
+use crate::domain::changes::diff;
+use crate::domain::{Bundle, ChangeWarning as Warning, Counts, Diff, Incoming, Origins, Problem};
 use crate::graph::CatalogGraph;
 use crate::settings::ImportMode;
 use crate::store::{Store, StoreError, VersionInfo, now_rfc3339};
@@ -75,6 +76,22 @@ pub enum WriteError {
     NotKept(u64),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// What an import did, or with `dry_run` would do.
+#[derive(Debug, Clone)]
+pub struct ImportOutcome {
+    /// The dataset version now served (unchanged by a dry run).
+    pub version: u64,
+    /// Whether the import changed (or, dry, would change) the dataset; an import that changes
+    /// nothing makes no version.
+    pub changed: bool,
+    /// Records per kind in the resulting dataset.
+    pub counts: Counts,
+    /// The changes, for a dry run.
+    pub diff: Option<Diff>,
+    /// Pulled fields a merge drops.
+    pub warnings: Vec<Warning>,
 }
 
 /// The catalog: store plus current snapshot.
@@ -188,18 +205,14 @@ impl Catalog {
             ImportMode::Replace => {
                 let mut b = bundle;
                 b.canonicalize();
-                let before = current.counts().total();
-                let removed = removed_records(current, &b);
-                if !confirm && before > 0 && (removed * 2 > before || b.is_empty()) {
-                    refused = Some(format!(
-                        "this replace would remove {removed} of the {before} records; send `confirm=true` to do it \
-                         (older versions can be restored with POST /v1/datasets/{{version}}/restore)"
-                    ));
+                if let Some(why) = replace_refusal(current, &b, confirm) {
+                    refused = Some(why);
                     return Ok(None);
                 }
                 Ok(Some(b))
             }
-            ImportMode::Merge => {
+            // A typed record gives every one of its fields, so patching with it is merging.
+            ImportMode::Merge | ImportMode::Patch => {
                 let dups = bundle.duplicate_ids();
                 if !dups.is_empty() {
                     return Err(dups);
@@ -212,6 +225,67 @@ impl Catalog {
             (None, Some(o)) => Ok(o),
             (None, None) => unreachable!("no refusal without a reason"),
         }
+    }
+
+    /// Imports records (whole ones merged by id, or onto an empty catalog when `replace`;
+    /// partial ones field by field), all or nothing. With `dry_run` nothing is written and
+    /// the answer carries the diff the import would make. Problems name the place in the
+    /// import each record came from (`origins`).
+    pub fn import(
+        &self,
+        incoming: Incoming,
+        origins: &Origins,
+        replace: bool,
+        dry_run: bool,
+        origin: &str,
+        opts: &WriteOptions,
+    ) -> Result<ImportOutcome, WriteError> {
+        let relocate = |e: WriteError| match e {
+            WriteError::Invalid(p) => WriteError::Invalid(origins.relocate(p)),
+            other => other,
+        };
+        if dry_run {
+            let current = self.snapshot();
+            let applied = incoming
+                .apply(current.bundle(), replace, origins)
+                .map_err(WriteError::Invalid)?;
+            applied
+                .bundle
+                .validate()
+                .map_err(|p| WriteError::Invalid(origins.relocate(p)))?;
+            let diff = diff(current.bundle(), &applied.bundle);
+            return Ok(ImportOutcome {
+                version: current.info.version,
+                changed: !diff.is_empty(),
+                counts: applied.bundle.counts(),
+                diff: Some(diff),
+                warnings: applied.warnings,
+            });
+        }
+        let mut warnings = Vec::new();
+        let mut refused = None;
+        let outcome = self
+            .commit_with(origin, opts.author.clone(), |current| {
+                let applied = incoming.apply(current, replace, origins)?;
+                if replace && let Some(why) = replace_refusal(current, &applied.bundle, opts.confirm) {
+                    refused = Some(why);
+                    return Ok(None);
+                }
+                warnings = applied.warnings;
+                Ok(Some(applied.bundle))
+            })
+            .map_err(relocate)?;
+        if let Some(why) = refused {
+            return Err(WriteError::Refused(why));
+        }
+        let outcome = outcome.expect("made unless refused");
+        Ok(ImportOutcome {
+            version: outcome.info.version,
+            changed: outcome.changed,
+            counts: outcome.info.counts,
+            diff: None,
+            warnings,
+        })
     }
 
     /// Commits the dataset `make` derives from the current one (for writes that are neither a
@@ -286,6 +360,19 @@ impl Catalog {
 }
 
 /// Records of `current` whose id `next` does not have.
+/// Why a `replace` from `current` to `next` is refused without `confirm`: it would remove more
+/// than half of the records, or all of them.
+fn replace_refusal(current: &Bundle, next: &Bundle, confirm: bool) -> Option<String> {
+    let before = current.counts().total();
+    let removed = removed_records(current, next);
+    (!confirm && before > 0 && (removed * 2 > before || next.is_empty())).then(|| {
+        format!(
+            "this replace would remove {removed} of the {before} records; send `confirm=true` to do it \
+             (older versions can be restored with POST /v1/datasets/{{version}}/restore)"
+        )
+    })
+}
+
 fn removed_records(current: &Bundle, next: &Bundle) -> usize {
     fn gone<T>(a: &[T], b: &[T], id: impl Fn(&T) -> &str) -> usize {
         let keep: std::collections::HashSet<&str> = b.iter().map(&id).collect();

@@ -22,13 +22,18 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP service (loads the embedded seed dataset into an empty store).
     Serve(ServeArgs),
-    /// Import a bundle file into the store offline (the service must not be running).
+    /// Import a file into the store offline (the service must not be running).
     Import {
-        /// The JSON import bundle (see CONTRACT.md, "Import bundle").
+        /// A JSON import bundle, an .xlsx workbook or a zip of CSV files (docs/import-format.md);
+        /// told apart by content.
         file: PathBuf,
-        /// `merge` upserts by id into the current dataset; `replace` swaps the whole dataset.
+        /// `merge` upserts by id into the current dataset; `replace` swaps the whole dataset;
+        /// `patch` changes only the fields each record gives.
         #[arg(long, value_enum, default_value_t = ImportMode::Merge)]
         mode: ImportMode,
+        /// Print what would change and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Print the OpenAPI document.
     Openapi,
@@ -108,6 +113,9 @@ pub enum ImportMode {
     Merge,
     /// Replace the whole dataset.
     Replace,
+    /// Change only the fields each record gives (`null` clears one); other records and
+    /// fields keep their values.
+    Patch,
 }
 
 impl ImportMode {
@@ -115,6 +123,7 @@ impl ImportMode {
         match self {
             ImportMode::Merge => "merge",
             ImportMode::Replace => "replace",
+            ImportMode::Patch => "patch",
         }
     }
 }

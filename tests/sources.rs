@@ -1456,3 +1456,72 @@ async fn size_cap_and_redirect_limit_are_not_retried() {
     );
     assert_eq!(job["attempts"], 1);
 }
+
+/// Issue 9: a state's workbook on the real national data links credentials to pulled
+/// occupations without losing a pulled field, and registered nurses then have a plan from every
+/// entry point.
+#[actix_web::test]
+async fn the_example_workbook_links_pulled_occupations_and_keeps_their_pulled_fields() {
+    need_shared_data!();
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    for (source, path) in [
+        ("onet_db", "zip/onet_excel.zip"),
+        ("bls_projections", "data/bls_ep/occupation.xlsx"),
+        ("bls_oews", "data/bls_oews/national_M2024_dl.xlsx"),
+        ("cip_soc", "data/cip/CIP2020_SOC2018_Crosswalk.xlsx"),
+    ] {
+        let job = app.pull(source, &format!("{up}/ok/{path}")).await;
+        assert_eq!(job["state"], "succeeded", "{job:#}");
+    }
+    let before = app.get("/v1/occupations/29-1141").await;
+    assert!(!before["demand"].as_array().unwrap().is_empty());
+    assert!(!before["competencies"].as_array().unwrap().is_empty());
+
+    let workbook =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/state-health-science/workbook.xlsx"))
+            .unwrap();
+    let resp = app
+        .client
+        .post(format!("{}/v1/imports", app.base))
+        .bearer_auth(TOKEN)
+        .header(
+            "Content-Type",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        .body(workbook)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let answer: Value = resp.json().await.unwrap();
+    assert_eq!(answer["warnings"], json!([]), "{answer:#}");
+
+    let after = app.get("/v1/occupations/29-1141").await;
+    assert_eq!(after["entry_credentials"], json!(["adn"]));
+    for (field, value) in before.as_object().unwrap() {
+        if field != "entry_credentials" {
+            assert_eq!(
+                serde_json::to_string(value).unwrap(),
+                serde_json::to_string(&after[field]).unwrap(),
+                "pulled `{field}` kept byte for byte"
+            );
+        }
+    }
+    for entry in ["secondary", "adult", "postsecondary"] {
+        let map: Value = app
+            .client
+            .post(format!("{}/v1/career-maps", app.base))
+            .json(&json!({"target": {"occupation": "29-1141"}, "entry": entry, "k": 1}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let paths = map["paths"].as_array().unwrap();
+        assert_eq!(paths.len(), 1, "{entry}: {map:#}");
+        let earned = &paths[0]["credentials_earned"];
+        assert!(earned.as_array().unwrap().contains(&json!("adn")), "{entry}: {earned}");
+    }
+}

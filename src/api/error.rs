@@ -44,7 +44,8 @@ pub struct ProblemDetails {
 pub struct ValidationError {
     /// `bundle`, `competency`, `course`, `credential`, `occupation`, `articulation` or `request`.
     pub record_kind: String,
-    /// Position of the record in its list.
+    /// Position of the record in the list sent (absent for an existing record the import
+    /// broke).
     pub index: Option<usize>,
     /// The record's id (SOC code for occupations).
     pub id: Option<String>,
@@ -56,6 +57,12 @@ pub struct ValidationError {
     /// `index` is how many problems were left out).
     pub code: String,
     pub message: String,
+    /// Spreadsheet imports: the sheet (or CSV file name without `.csv`).
+    pub sheet: Option<String>,
+    /// Spreadsheet imports: the row, numbered as the spreadsheet shows it (header = 1).
+    pub row: Option<usize>,
+    /// Spreadsheet imports: the column header.
+    pub column: Option<String>,
 }
 
 /// Everything an API call can fail with.

@@ -1,27 +1,37 @@
-//! `POST /v1/imports`: all-or-nothing catalog imports.
+//! `POST /v1/imports`: all-or-nothing catalog imports (JSON bundle, xlsx workbook or zip of
+//! CSV files; merge, replace or patch; optionally a dry run), and the spreadsheet template.
 
 use super::AppState;
 use super::auth::require_admin;
 use super::error::{ApiError, ProblemDetails};
-use crate::domain::{Bundle, Counts};
+use crate::domain::{Bundle, ChangeWarning as Warning, Counts, Diff, Incoming, Origins};
 use crate::service::WriteOptions;
 use crate::settings::ImportMode;
-use actix_web::{HttpRequest, post, web};
+use crate::sources::workbook::{self, Format};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, IntoParams)]
 pub struct ImportQuery {
-    /// `merge` (default) upserts records by id; `replace` swaps the whole dataset.
+    /// `merge` (default) upserts records by id; `replace` swaps the whole dataset; `patch`
+    /// changes only the fields each record gives (`null` clears one).
     pub mode: Option<ImportMode>,
     /// A `replace` that would remove more than half of the current records, or all of them,
     /// is refused (409) unless this is `true`.
     pub confirm: Option<bool>,
+    /// Answer what the import would change (`diff`) and write nothing.
+    pub dry_run: Option<bool>,
 }
 
 /// Media types `POST /v1/imports` accepts (others: 415). One list, extended by new formats.
-pub const IMPORT_TYPES: &[&str] = &["application/json"];
+pub const IMPORT_TYPES: &[&str] = &[
+    "application/json",
+    workbook::XLSX_TYPE,
+    "application/zip",
+    "application/octet-stream",
+];
 
 /// Checks the request's `Content-Type` against `accepted` (parameters such as `charset`
 /// ignored), answering 415 naming the accepted types.
@@ -49,15 +59,59 @@ pub fn require_content_type(req: &HttpRequest, accepted: &[&str]) -> Result<Stri
     "received": {"competencies": 1, "courses": 1, "credentials": 0, "occupations": 0, "articulations": 0},
     "counts": {"competencies": 97, "courses": 73, "credentials": 24, "occupations": 30, "articulations": 14}}))]
 pub struct ImportResult {
-    /// The dataset version now being served (unchanged when `changed` is false).
+    /// The dataset version now being served (unchanged by a dry run or when `changed` is false).
     pub dataset_version: u64,
     /// False when the import changed nothing: no version was made.
     pub changed: bool,
     pub mode: ImportMode,
+    /// True when nothing was written.
+    pub dry_run: bool,
     /// Records in the request, per kind.
     pub received: Counts,
-    /// Records in the dataset after the import, per kind.
+    /// Records in the dataset after the import (or that it would have), per kind.
     pub counts: Counts,
+    /// Pulled fields (with provenance) that a merge dropped (or would drop).
+    pub warnings: Vec<Warning>,
+    /// For a dry run: records added, changed (with the changed fields) and removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<Diff>,
+}
+
+/// What the body of an import is.
+fn body_format(req: &HttpRequest, body: &[u8]) -> Result<Option<Format>, ApiError> {
+    let ctype = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ctype.as_str() {
+        "" | "application/json" => Ok(None),
+        workbook::XLSX_TYPE | "application/zip" | "application/octet-stream" => match Format::sniff(body) {
+            Some(f) => Ok(Some(f)),
+            None => Err(ApiError::BadRequest(format!(
+                "the body is sent as `{ctype}` but is not a zip: send an .xlsx workbook or a zip of CSV files"
+            ))),
+        },
+        other => Err(ApiError::UnsupportedMediaType(format!(
+            "`{other}` cannot be imported; send application/json, {} or application/zip",
+            workbook::XLSX_TYPE
+        ))),
+    }
+}
+
+/// Reads an import body into records and where each came from.
+pub fn parse_body(format: Option<Format>, body: &[u8], mode: ImportMode) -> Result<(Incoming, Origins), ApiError> {
+    let patch = mode == ImportMode::Patch;
+    match format {
+        Some(f) => workbook::read(body, f, patch).map_err(ApiError::Invalid),
+        None if patch => Incoming::partial_from_json(body).map_err(ApiError::Invalid),
+        None => {
+            let bundle = Bundle::from_json(body).map_err(ApiError::Invalid)?;
+            let origins = Origins::of_bundle(&bundle);
+            Ok((Incoming::whole(bundle), origins))
+        }
+    }
 }
 
 /// Reads the body up to `limit` bytes, answering 413 past it (before reading it all when
@@ -90,17 +144,24 @@ pub async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usiz
 
 /// Import a bundle of catalog records, all or nothing.
 ///
-/// On any problem (unknown reference, duplicate id, prerequisite cycle, choose out of range,
-/// unreachable min_credits, negative hours, bad SOC code, unknown enum value...) the answer is a
-/// 422 problem listing every problem, and the dataset is unchanged. On success a new dataset
-/// version is committed to disk before the answer.
+/// The body is a JSON bundle, an `.xlsx` workbook or a zip of CSV files (one sheet or file per
+/// kind; see docs/import-format.md and `GET /v1/imports/template`). On any problem (unknown
+/// reference, duplicate id, prerequisite cycle, choose out of range, unreachable min_credits,
+/// negative hours, bad SOC code, unknown enum value, a bad spreadsheet cell...) the answer is a
+/// 422 problem listing every problem (spreadsheet problems name `sheet`, `row` and `column`),
+/// and the dataset is unchanged. On success a new dataset version is committed to disk before
+/// the answer; with `dry_run=true` nothing is written and the answer carries the `diff`.
 #[utoipa::path(
     tag = "imports",
     params(ImportQuery),
-    request_body(content = Bundle, content_type = "application/json", description = "The import bundle (CONTRACT.md)",
-        example = json!({"competencies": [{"id": "hc.t4.safety", "name": "Health and safety", "tier": 4}],
-            "courses": [{"id": "hs.health-sci-1", "title": "Principles of Health Science", "system": "secondary",
-                "hours": 120, "credits": 1.0, "competencies": ["hc.t4.safety"], "codes": {"sced": "14001"}}]})),
+    request_body(description = "The import bundle (docs/import-format.md), an xlsx workbook or a zip of CSV files",
+        content(
+            (Bundle = "application/json", example = json!({"competencies": [{"id": "hc.t4.safety", "name": "Health and safety", "tier": 4}],
+                "courses": [{"id": "hs.health-sci-1", "title": "Principles of Health Science", "system": "secondary",
+                    "hours": 120, "credits": 1.0, "competencies": ["hc.t4.safety"], "codes": {"sced": "14001"}}]})),
+            ([u8] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ([u8] = "application/zip")
+        )),
     responses(
         (status = 200, description = "Imported", body = ImportResult),
         (status = 401, description = "Missing or wrong token", body = ProblemDetails, content_type = "application/problem+json"),
@@ -108,7 +169,7 @@ pub async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usiz
         (status = 408, description = "The body sent nothing for CAREERMAP_BODY_IDLE_TIMEOUT", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 409, description = "A replace that would remove more than half of the records, without `confirm=true`", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "Body over CAREERMAP_BODY_LIMIT", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 415, description = "Content-Type not application/json", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 415, description = "Content-Type not JSON, an .xlsx workbook or a zip of CSV files", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid bundle; the problems listed (at most 100, with `total_errors`)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed authentications or writes from this client", body = ProblemDetails, content_type = "application/problem+json"),
     ),
@@ -124,34 +185,83 @@ pub async fn import(
     require_admin(&state.settings, &req)?;
     require_content_type(&req, IMPORT_TYPES)?;
     let body = read_body(&req, payload, state.settings.body_limit).await?;
+    let format = body_format(&req, &body)?;
     let mode = query.mode.unwrap_or(ImportMode::Merge);
     let opts = WriteOptions {
         confirm: query.confirm.unwrap_or(false),
         author: super::auth::fingerprint(&req),
     };
+    let dry_run = query.dry_run.unwrap_or(false);
     let catalog = state.catalog.clone();
     let span = tracing::Span::current();
     let result = web::block(move || {
         let _enter = span.enter();
-        let bundle = Bundle::from_json(&body).map_err(ApiError::Invalid)?;
-        let received = bundle.counts();
-        let outcome = catalog.write_opts(bundle, mode, &format!("import:{}", mode.as_str()), &opts)?;
-        let info = outcome.info;
+        let (incoming, origins) = parse_body(format, &body, mode)?;
+        drop(body);
+        let received = incoming.counts();
+        let origin = format!("import:{}", mode.as_str());
+        let out = catalog.import(incoming, &origins, mode == ImportMode::Replace, dry_run, &origin, &opts)?;
         tracing::info!(
-            changed = outcome.changed,
-            version = info.version,
+            changed = out.changed,
+            version = out.version,
             mode = mode.as_str(),
+            dry_run,
             records = received.total(),
-            "import committed"
+            warnings = out.warnings.len(),
+            "import done"
         );
         Ok::<_, ApiError>(ImportResult {
-            dataset_version: info.version,
-            changed: outcome.changed,
+            dataset_version: out.version,
+            changed: out.changed,
             mode,
+            dry_run,
             received,
-            counts: info.counts,
+            counts: out.counts,
+            warnings: out.warnings,
+            diff: out.diff,
         })
     })
     .await??;
     Ok(web::Json(result))
+}
+
+#[derive(serde::Deserialize, IntoParams)]
+pub struct TemplateQuery {
+    /// `xlsx` (default): one workbook; `csv`: a zip of one CSV file per sheet.
+    pub format: Option<String>,
+}
+
+/// The empty spreadsheet template for imports.
+///
+/// Every sheet (`competencies`, `courses`, `credentials`, `occupation_links`, `articulations`)
+/// with its header row of field names and a `#` comment row explaining each column.
+#[utoipa::path(
+    tag = "imports",
+    params(TemplateQuery),
+    responses(
+        (status = 200, description = "The template", content(
+            ([u8] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ([u8] = "application/zip")
+        )),
+        (status = 422, description = "Unknown format", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/imports/template")]
+pub async fn template(query: web::Query<TemplateQuery>) -> Result<HttpResponse, ApiError> {
+    let (format, file) = match query.format.as_deref().unwrap_or("xlsx") {
+        "xlsx" => (Format::Xlsx, "careermap-template.xlsx"),
+        "csv" => (Format::CsvZip, "careermap-template.zip"),
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "unknown template format `{other}`; use `xlsx` or `csv`"
+            )));
+        }
+    };
+    let bytes = web::block(move || workbook::template(format))
+        .await?
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!(e)))?;
+    Ok(HttpResponse::Ok()
+        .content_type(format.content_type())
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{file}\"")))
+        .body(bytes))
 }

@@ -119,8 +119,7 @@ pub struct CareerMapRequest {
 pub struct MapQuery {
     /// `json` (default), `svg`, `dot`, `mermaid` or `ctdl` (JSON-LD); overrides `Accept`.
     pub format: Option<String>,
-    /// The plan (rank) a picture shows, 1-10 (default 1).
-    #[param(minimum = 1, maximum = 10)]
+    /// The plan (rank) a picture shows (default 1); a rank the map does not have is a 422 problem.
     pub path: Option<usize>,
 }
 
@@ -579,7 +578,8 @@ pub async fn career_map(
     body: web::Json<CareerMapRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let format = format_of(&query, &http)?;
-    let rank = query.path.unwrap_or(1);
+    let asked_path = query.path;
+    let rank = asked_path.unwrap_or(1);
     if !(1..=10).contains(&rank) {
         return Err(ApiError::InvalidParameter {
             name: "path".into(),
@@ -609,6 +609,14 @@ pub async fn career_map(
                 expanded = map.stats.expanded,
                 "career map"
             );
+            if let Some(asked) = asked_path
+                && (asked == 0 || asked > map.paths.len().max(1))
+            {
+                return Err(ApiError::BadRequest(format!(
+                    "`path={asked}` names no plan: this map has {} plan(s), numbered from 1",
+                    map.paths.len()
+                )));
+            }
             Ok(match format {
                 Format::Json => (
                     format.content_type(),

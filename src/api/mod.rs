@@ -101,7 +101,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::health)
         .service(health::datasets)
         .service(health::restore)
-        .service(imports::import);
+        .service(imports::import)
+        .service(imports::template);
     maps::configure(cfg);
     catalog::configure(cfg);
     analysis::configure(cfg);

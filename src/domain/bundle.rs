@@ -65,7 +65,21 @@ impl RecordKind {
         }
     }
 
-    fn list(self) -> &'static str {
+    /// The kind whose list in the bundle is called `list`.
+    pub fn of_list(list: &str) -> Option<RecordKind> {
+        [
+            RecordKind::Competency,
+            RecordKind::Course,
+            RecordKind::Credential,
+            RecordKind::Occupation,
+            RecordKind::Articulation,
+            RecordKind::Pathway,
+        ]
+        .into_iter()
+        .find(|k| k.list() == list)
+    }
+
+    pub fn list(self) -> &'static str {
         match self {
             RecordKind::Bundle => "",
             RecordKind::Competency => "competencies",
@@ -114,10 +128,57 @@ pub struct Problem {
     pub field: String,
     pub code: ProblemCode,
     pub message: String,
+    /// For spreadsheet imports: the sheet (or CSV file), row and column the problem is in.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub place: Option<Place>,
+}
+
+/// A place in a spreadsheet: sheet (or CSV file name), 1-based row as a spreadsheet shows
+/// it, and the column header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Place {
+    pub sheet: String,
+    pub row: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+}
+
+impl Problem {
+    /// A problem with the document as a whole.
+    pub fn bundle(message: String) -> Problem {
+        bundle_problem(message)
+    }
+
+    /// A problem with one record.
+    pub fn at(
+        kind: RecordKind,
+        index: usize,
+        id: Option<&str>,
+        field: String,
+        code: ProblemCode,
+        message: String,
+    ) -> Problem {
+        Problem {
+            record_kind: kind,
+            index: Some(index),
+            id: id.map(str::to_owned),
+            field,
+            code,
+            message,
+            place: None,
+        }
+    }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(p) = &self.place {
+            write!(f, "sheet `{}` row {}", p.sheet, p.row)?;
+            if let Some(c) = &p.column {
+                write!(f, " column `{c}`")?;
+            }
+            write!(f, ": ")?;
+        }
         write!(f, "{}", self.record_kind.as_str())?;
         if let Some(id) = &self.id {
             write!(f, " `{id}`")?;
@@ -189,6 +250,7 @@ fn summary_problem(total: usize) -> Problem {
         field: String::new(),
         code: ProblemCode::TooManyProblems,
         message: format!("{total} problems in all; only the first {MAX_PROBLEMS} are listed"),
+        place: None,
     }
 }
 
@@ -254,6 +316,7 @@ fn parse_record<T: for<'de> Deserialize<'de>>(
                 field: format!("{}[{index}]", kind.list()),
                 code: ProblemCode::Malformed,
                 message: strip_position(&e.to_string()),
+                place: None,
             });
             None
         }
@@ -528,6 +591,7 @@ fn bundle_problem(message: String) -> Problem {
         field: "body".into(),
         code: ProblemCode::Malformed,
         message,
+        place: None,
     }
 }
 
@@ -560,6 +624,7 @@ impl<'a> Validator<'a> {
             field,
             code,
             message,
+            place: None,
         });
     }
 
@@ -594,6 +659,7 @@ impl<'a> Validator<'a> {
                         },
                         code: ProblemCode::DuplicateId,
                         message: format!("id `{id}` is used by more than one record"),
+                        place: None,
                     });
                 }
             }
@@ -1126,6 +1192,7 @@ impl<'a> Validator<'a> {
                 field: field.to_owned(),
                 code: ProblemCode::Cycle,
                 message: format!("cycle: `{first}` {what}: {}", ids.join(" -> ")),
+                place: None,
             });
         }
     }

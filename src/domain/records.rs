@@ -1,7 +1,7 @@
 //! The catalog records: competencies, courses, credentials, assessments, occupations,
 //! articulations and funding sources.
 //!
-//! These types are also the import format of `POST /v1/imports` (see CONTRACT.md), so they
+//! These types are also the import format of `POST /v1/imports` (see docs/import-format.md), so they
 //! derive serde and OpenAPI schemas. Unknown fields are rejected so that a misspelt field is
 //! reported instead of silently dropped.
 

@@ -18,6 +18,7 @@ pub mod http;
 pub mod onet_db;
 pub mod sced;
 pub mod table;
+pub mod workbook;
 
 pub use crate::domain::{PullOptions, SourceKind, Validators, Warning};
 pub use http::FetchSettings;

@@ -103,6 +103,21 @@ impl TestApp {
         self.post_json(&format!("/v1/imports?mode={mode}"), body).await
     }
 
+    /// `POST /v1/imports?{query}` with a raw body of `content_type` and the admin token.
+    pub async fn import_bytes(&self, query: &str, content_type: &str, body: Vec<u8>) -> (u16, Value) {
+        let r = self
+            .client
+            .post(self.url(&format!("/v1/imports?{query}")))
+            .bearer_auth(TOKEN)
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request sent");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
     pub async fn version(&self) -> u64 {
         self.get_json("/health").await.1["dataset_version"]
             .as_u64()

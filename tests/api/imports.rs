@@ -423,3 +423,28 @@ async fn data_survives_a_restart_and_the_seed_is_not_reapplied() {
     assert_eq!(health["origin"], "import:replace");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_problem_names_the_records_position_in_the_list_sent() {
+    let app = spawn_app().await;
+    let (status, _) = app.import("replace", &small_bundle()).await;
+    assert_eq!(status, 200);
+    // Sorted into the catalog, `zz.bad` would be the fourth course; in the request it is the
+    // only one.
+    let one = json!({"courses": [{"id": "zz.bad", "title": "Bad", "system": "adult", "hours": 1, "competencies": ["k.nope"]}]});
+    for mode in ["merge", "patch"] {
+        let (status, body) = app.import(mode, &one).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["id"], "zz.bad", "{mode}");
+        assert_eq!(body["errors"][0]["index"], 0, "{mode}: {body}");
+    }
+    // A problem in an existing record the import breaks has no position in the request:
+    // `lpn` needs 4 credits from `cc.nur-101`, which the patch lowers to 1.
+    let (status, body) = app
+        .import("patch", &json!({"courses": [{"id": "cc.nur-101", "credits": 1}]}))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["errors"][0]["id"], "lpn", "{body}");
+    assert!(body["errors"][0].get("index").is_none(), "{body}");
+    assert_eq!(app.version().await, 1);
+}

@@ -10,3 +10,4 @@ mod hardening;
 mod imports;
 mod maps;
 mod openapi;
+mod spreadsheets;

@@ -429,3 +429,31 @@ async fn ladder_lists_rungs_with_demand() {
     );
     assert_eq!(body["paths"][0]["skipped"][0]["id"], "cna");
 }
+
+#[tokio::test]
+async fn a_plan_number_the_map_does_not_have_is_a_422_problem() {
+    let app = app().await;
+    let body = json!({"target": {"occupation": "11-1111"}, "entry": "adult", "k": 3});
+    let (_, map) = map(&app, body.clone()).await;
+    let plans = map["paths"].as_array().unwrap().len();
+    assert!(plans >= 1);
+    for (path, status) in [(1, 200), (plans, 200), (plans + 1, 422), (9, 422), (0, 422)] {
+        let r = app
+            .client
+            .post(app.url(&format!("/v1/career-maps?format=svg&path={path}")))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), status, "path={path} of {plans}");
+        if status == 422 {
+            assert_eq!(r.headers()["content-type"], "application/problem+json");
+            let problem: Value = r.json().await.unwrap();
+            let detail = problem["detail"].as_str().unwrap();
+            assert!(
+                detail.contains(&format!("path={path}")) && detail.contains(&format!("{plans} plan")),
+                "{detail}"
+            );
+        }
+    }
+}
