@@ -11,6 +11,7 @@ pub mod error;
 pub mod health;
 pub mod imports;
 pub mod maps;
+pub mod planner;
 pub mod pulls;
 
 use crate::service::Catalog;
@@ -99,6 +100,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     maps::configure(cfg);
     catalog::configure(cfg);
     analysis::configure(cfg);
+    planner::configure(cfg);
     pulls::configure(cfg);
 }
 

@@ -140,6 +140,13 @@ pub struct Course {
     /// The courses a learning program is made of (CTDL `hasPart`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<CourseId>,
+    /// What the course teaches, in the catalog's words; text duplicates and competency
+    /// suggestions read it with the title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Learners completing the course (or program) in a year, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_completers: Option<f64>,
 }
 
 /// The kind of a credential.
@@ -191,6 +198,10 @@ pub struct Credential {
     pub provider: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<Provenance>,
+    /// People earning the credential in a year (IPEDS completions for its `codes.cip`, or the
+    /// provider's count), where known; the supply report sets it against annual openings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_completers: Option<f64>,
 }
 
 /// Labor-market demand for an occupation in one region.

@@ -74,6 +74,7 @@ pub mod cip_soc;
 pub mod config;
 pub mod ctdl;
 pub mod http;
+pub mod ipeds;
 pub mod jobs;
 pub mod onet_db;
 pub mod sced;
@@ -107,10 +108,12 @@ pub enum SourceKind {
     Case,
     /// Credential Engine CTDL JSON-LD.
     Ctdl,
+    /// NCES IPEDS Completions (awards by CIP code and award level).
+    IpedsCompletions,
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 9] = [
+    pub const ALL: [SourceKind; 10] = [
         SourceKind::OnetDb,
         SourceKind::BlsProjections,
         SourceKind::BlsOews,
@@ -120,6 +123,7 @@ impl SourceKind {
         SourceKind::Sced,
         SourceKind::Case,
         SourceKind::Ctdl,
+        SourceKind::IpedsCompletions,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -133,6 +137,7 @@ impl SourceKind {
             SourceKind::Sced => "sced",
             SourceKind::Case => "case",
             SourceKind::Ctdl => "ctdl",
+            SourceKind::IpedsCompletions => "ipeds_completions",
         }
     }
 
@@ -322,6 +327,8 @@ pub struct Enrichment {
     pub clusters: Vec<(String, ClusterLink)>,
     /// SCED code -> official title (a `sced` pull).
     pub sced_titles: Option<HashMap<String, String>>,
+    /// CIP code -> award level -> awards in a year (an `ipeds_completions` pull).
+    pub completions: Option<BTreeMap<String, BTreeMap<u32, f64>>>,
 }
 
 /// What a source's parser produces.
@@ -350,6 +357,7 @@ pub fn parse(fetched: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
         SourceKind::Sced => sced::parse(fetched, ctx),
         SourceKind::Case => case::parse(fetched, ctx),
         SourceKind::Ctdl => ctdl::parse(fetched, ctx),
+        SourceKind::IpedsCompletions => ipeds::parse(fetched, ctx),
     }
 }
 

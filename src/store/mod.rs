@@ -118,6 +118,16 @@ impl Store {
         Ok(Some((info, b)))
     }
 
+    /// The dataset of `version`, if the store still holds its records. Today only the current
+    /// version's records are kept (older versions keep their [`VersionInfo`] in the history);
+    /// a store that keeps old versions' data answers for them too.
+    pub fn dataset_at(&self, version: u64) -> Result<Option<Bundle>, StoreError> {
+        match self.load()? {
+            Some((info, b)) if info.version == version => Ok(Some(b)),
+            _ => Ok(None),
+        }
+    }
+
     /// Atomically replaces the stored dataset `prev` by `next` (both canonical) as version
     /// `info.version`, and flushes to disk before returning.
     pub fn commit(&self, prev: &Bundle, next: &Bundle, info: &VersionInfo) -> Result<(), StoreError> {
