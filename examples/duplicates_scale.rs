@@ -7,11 +7,12 @@
 //! ```
 //!
 //! Arguments: number of courses (default 10000), `index` (the prefix-filtered join, default),
-//! `oracle` (brute force) or `both` (checks that they agree), threshold (default 0.5).
+//! `oracle` (brute force) or `both` (checks that they agree), threshold (default 0.5), measure
+//! (`jaccard`, default, or `containment`).
 //! Memory: `heap_peak` is the largest heap in use during the join beyond what was in use
 //! before it (a counting global allocator); `VmHWM` is the process's peak resident set.
 
-use careermap::analysis::duplicates::{brute_force_join, similarity_join, synthetic_sets};
+use careermap::analysis::duplicates::{Measure, brute_force_join_by, similarity_join_by, synthetic_sets};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -70,6 +71,11 @@ fn main() {
     let n: usize = args.first().map_or(10_000, |a| a.parse().expect("number of courses"));
     let algo = args.get(1).map_or("index", String::as_str).to_owned();
     let t: f64 = args.get(2).map_or(0.5, |a| a.parse().expect("threshold"));
+    let measure = args.get(3).map_or(Measure::Jaccard, |m| {
+        Measure::parse(m).expect("measure: jaccard or containment")
+    });
+    let similarity_join = |sets: &[Vec<u32>], t: f64| similarity_join_by(sets, t, measure);
+    let brute_force_join = |sets: &[Vec<u32>], t: f64| brute_force_join_by(sets, t, measure);
 
     let started = Instant::now();
     let sets = synthetic_sets(n, 42);

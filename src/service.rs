@@ -63,6 +63,16 @@ impl Snapshot {
     }
 }
 
+/// What the catalog can give of one dataset version.
+pub enum DatasetAt {
+    /// The version's data, as a snapshot.
+    Retained(Arc<Snapshot>),
+    /// The version was committed, but its records are no longer kept.
+    NotRetained,
+    /// No such version was ever committed.
+    Unknown,
+}
+
 /// Why a write was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -167,6 +177,22 @@ impl Catalog {
             );
         }
         Ok(catalog)
+    }
+
+    /// The snapshot of dataset `version`: the current one, or one built from the records the
+    /// store still keeps for it ([`Store::load_version`]; see `CAREERMAP_KEEP_VERSIONS`).
+    pub fn dataset_at(&self, version: u64) -> Result<DatasetAt, StoreError> {
+        let current = self.snapshot();
+        if current.info.version == version {
+            return Ok(DatasetAt::Retained(current));
+        }
+        let Some(info) = self.history()?.into_iter().find(|v| v.version == version) else {
+            return Ok(DatasetAt::Unknown);
+        };
+        Ok(match self.store.load_version(version)? {
+            Some(bundle) => DatasetAt::Retained(Arc::new(Snapshot::new(info, bundle))),
+            None => DatasetAt::NotRetained,
+        })
     }
 
     /// The current snapshot. Cheap; never blocks on a writer.

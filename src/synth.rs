@@ -206,6 +206,7 @@ pub fn generate(p: &SynthParams) -> Bundle {
             ctid: None,
             provider: None,
             provenance: None,
+            annual_completers: None,
         });
     }
     for j in 1..credentials.len() {

@@ -2,9 +2,12 @@
 //! independently over the plain records (string ids, nested loops, repeated passes), on random
 //! small valid catalogs.
 
-use careermap::analysis::duplicates::find_duplicates;
-use careermap::analysis::gaps::{GapKind, GapParams, HighDemandPolicy, find_gaps};
+use careermap::analysis::duplicates::{
+    Basis, DuplicateParams, Measure, course_text_model, find_duplicates, find_duplicates_with,
+};
+use careermap::analysis::gaps::{GapKind, GapParams, HighDemandPolicy, find_gaps, rank_cmp};
 use careermap::analysis::reach::{EntryPoint, naive_reach, reach};
+use careermap::analysis::text::brute_force_cosine;
 use careermap::domain::*;
 use careermap::graph::CatalogGraph;
 use proptest::prelude::*;
@@ -284,6 +287,24 @@ impl<'a> Oracle<'a> {
             let via = |other: &str| self.cred.get(f).is_some_and(|c| Self::lists(&c.requires, other));
             direct || (t == y && via(x)) || (t == x && via(y))
         })
+    }
+
+    /// `full` when a linking articulation (as in [`Self::articulated`]) grants all the
+    /// credits of the course it targets, `partial` when only smaller grants link them.
+    fn articulation(&self, x: &str, y: &str) -> &'static str {
+        let mut label = "none";
+        for a in &self.b.articulations {
+            let (f, t) = (a.from.as_str(), a.to.as_str());
+            let via = |other: &str| self.cred.get(f).is_some_and(|c| Self::lists(&c.requires, other));
+            let links = (f == x && t == y) || (f == y && t == x) || (t == y && via(x)) || (t == x && via(y));
+            if links {
+                if a.credits + 1e-9 >= self.credits(t) {
+                    return "full";
+                }
+                label = "partial";
+            }
+        }
+        label
     }
 
     fn comps(c: &Course) -> BTreeSet<&str> {
@@ -583,6 +604,10 @@ proptest! {
                 p.articulated,
             ))
             .collect();
+        for p in &d.pairs {
+            let (x, y) = (g.course(p.a).id.as_str(), g.course(p.b).id.as_str());
+            prop_assert_eq!(p.articulation.as_str(), o.articulation(x, y));
+        }
         let mut want = Vec::new();
         for (i, x) in b.courses.iter().enumerate() {
             for y in &b.courses[i + 1..] {
@@ -595,7 +620,7 @@ proptest! {
                 let j = shared.len() as f64 / union as f64;
                 if j >= t - 1e-9 {
                     want.push((x.id.0.clone(), y.id.0.clone(), (j * 1e9).round() as i64, shared,
-                               o.articulated(x.id.as_str(), y.id.as_str())));
+                               o.articulation(x.id.as_str(), y.id.as_str()) == "full"));
                 }
             }
         }
@@ -636,5 +661,150 @@ fn random_catalogs_produce_every_kind() {
     assert_eq!(valid, 256);
     for kind in GapKind::ALL {
         assert!(seen[&kind] >= 10, "{} appears {} times", kind.as_str(), seen[&kind]);
+    }
+}
+
+/// Random titles and descriptions over a small vocabulary, so that texts overlap.
+fn with_random_texts(mut b: Bundle, seed: u64) -> Bundle {
+    let mut rng = fastrand::Rng::with_seed(seed ^ 0x9e37);
+    let words = [
+        "welding",
+        "arc",
+        "safety",
+        "nurse",
+        "aide",
+        "patient",
+        "care",
+        "vital",
+        "signs",
+        "network",
+        "cabling",
+        "algebra",
+        "engine",
+        "brakes",
+        "circuits",
+        "wiring",
+        "resident",
+        "infection",
+        "control",
+        "drafting",
+    ];
+    let mut text = |n: usize| -> String {
+        (0..n)
+            .map(|_| words[rng.usize(0..words.len())])
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for c in &mut b.courses {
+        c.title = text(3);
+        c.description = Some(text(12));
+    }
+    b
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Containment duplicates equal all pairs checked one by one: same pairs, same
+    /// containment and Jaccard scores, same articulation labels.
+    #[test]
+    fn containment_duplicates_equal_all_pairs(seed in any::<u64>(), t in prop_oneof![Just(0.5), Just(1.0), Just(0.25), Just(2.0 / 3.0)]) {
+        let b = random_bundle(seed);
+        let o = Oracle::new(&b);
+        let g = CatalogGraph::build(1, b.clone());
+        let p = DuplicateParams { min_overlap: t, measure: Measure::Containment, ..Default::default() };
+        let d = find_duplicates_with(&g, &p, &[Basis::Competencies], None);
+        let mut got: Vec<(String, String, i64, i64, &str)> = d
+            .pairs
+            .iter()
+            .map(|p| (
+                g.course(p.a).id.0.clone(),
+                g.course(p.b).id.0.clone(),
+                (p.containment * 1e9).round() as i64,
+                (p.jaccard * 1e9).round() as i64,
+                p.articulation.as_str(),
+            ))
+            .collect();
+        got.sort();
+        let mut want = Vec::new();
+        for (i, x) in b.courses.iter().enumerate() {
+            for y in &b.courses[i + 1..] {
+                let (xs, ys) = (Oracle::comps(x), Oracle::comps(y));
+                if xs.is_empty() || ys.is_empty() {
+                    continue;
+                }
+                let shared = xs.intersection(&ys).count() as f64;
+                let c = shared / xs.len().min(ys.len()) as f64;
+                let j = shared / xs.union(&ys).count() as f64;
+                if c >= t - 1e-9 {
+                    want.push((x.id.0.clone(), y.id.0.clone(), (c * 1e9).round() as i64, (j * 1e9).round() as i64,
+                               o.articulation(x.id.as_str(), y.id.as_str())));
+                }
+            }
+        }
+        want.sort();
+        prop_assert_eq!(got, want);
+    }
+
+    /// Text duplicates equal the brute-force cosine over every pair of the same model: same
+    /// pairs, bit-for-bit the same scores.
+    #[test]
+    fn text_duplicates_equal_all_pairs(seed in any::<u64>(), t in prop_oneof![Just(0.5), Just(0.3), Just(0.8), Just(1.0)]) {
+        let b = with_random_texts(random_bundle(seed), seed);
+        let g = CatalogGraph::build(1, b);
+        let p = DuplicateParams { min_text_similarity: t, ..Default::default() };
+        let d = find_duplicates_with(&g, &p, &[Basis::Text], None);
+        let mut got: Vec<(u32, u32, u64)> = d
+            .pairs
+            .iter()
+            .map(|p| (p.a.0, p.b.0, p.text_similarity.unwrap().to_bits()))
+            .collect();
+        got.sort();
+        let m = course_text_model(&g);
+        let want: Vec<(u32, u32, u64)> = brute_force_cosine(&m.vectors, t)
+            .into_iter()
+            .map(|p| (p.a, p.b, p.cosine.to_bits()))
+            .collect();
+        prop_assert_eq!(got, want);
+    }
+
+    /// The severity ranking of `top_gaps` is a total order consistent with its formula:
+    /// impact is the openings of the distinct occupations named; sorting by `rank_cmp` lists
+    /// impacts in non-increasing order; the comparison is antisymmetric and transitive, and
+    /// only gaps with equal keys compare equal.
+    #[test]
+    fn severity_ranking_is_a_total_order_on_its_formula(seed in any::<u64>()) {
+        let b = random_bundle(seed);
+        let openings: HashMap<String, f64> = b
+            .occupations
+            .iter()
+            .map(|o| (o.soc.0.clone(), o.demand.iter().find(|d| d.region == "US").and_then(|d| d.annual_openings).unwrap_or(0.0)))
+            .collect();
+        let g = CatalogGraph::build(1, b.clone());
+        let mut gaps = find_gaps(&g, &GapParams::default());
+        for gap in &gaps {
+            let socs: BTreeSet<String> = gap.occupations.iter().map(|&o| g.occupation(o).soc.0.clone()).collect();
+            let want: f64 = socs.iter().map(|s| openings[s]).sum();
+            prop_assert_eq!(gap.impact, want);
+            if matches!(gap.kind, GapKind::NoPathway | GapKind::MissingEntryPoint) {
+                prop_assert_eq!(socs.into_iter().collect::<Vec<_>>(), gap.subjects.clone());
+            }
+        }
+        gaps.sort_by(rank_cmp);
+        prop_assert!(gaps.windows(2).all(|w| w[0].impact >= w[1].impact));
+        let key = |x: &careermap::analysis::gaps::Gap| (x.impact.to_bits(), x.kind, x.severity.to_bits(), x.subjects.clone(), x.entry);
+        for a in &gaps {
+            for b2 in &gaps {
+                prop_assert_eq!(rank_cmp(a, b2), rank_cmp(b2, a).reverse());
+                if rank_cmp(a, b2) == std::cmp::Ordering::Equal {
+                    prop_assert_eq!(key(a), key(b2));
+                }
+                for c in &gaps {
+                    if rank_cmp(a, b2).is_le() && rank_cmp(b2, c).is_le() {
+                        prop_assert!(rank_cmp(a, c).is_le());
+                    }
+                }
+            }
+        }
     }
 }

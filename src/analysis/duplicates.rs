@@ -28,6 +28,7 @@
 //!
 //! Courses without competencies have no defined similarity and never pair.
 
+use super::text::{TextModel, cosine_join};
 use crate::graph::{CatalogGraph, CompetencyIx, CourseIx, Item};
 use std::cmp::Ordering;
 
@@ -101,24 +102,58 @@ pub struct JoinPair {
     pub inter: u32,
 }
 
-/// All pairs of sets with Jaccard similarity `>= t` (see [`passes`]), exactly.
-///
-/// # Arguments
-/// * `sets`: each set as a sorted, deduplicated list of tokens (any `u32`s).
-/// * `t`: the threshold, in `(0, 1]`.
-///
-/// # Returns
-/// The pairs, sorted by `(a, b)`; empty sets never pair.
-///
-/// # Complexity
-/// Time O(T log T + C + V) where T is the total set size, C the number of inverted-list
-/// entries scanned (bounded by the prefix, size and positional filters) and V the cost of
-/// verifying the surviving candidates, at most O(|x| + |y|) each and usually much less (the
-/// merge covers only the tails and stops once the pair cannot pass). C is far below all
-/// pairs when prefixes consist of rare competencies; with a fixed vocabulary, inverted
-/// lists grow with n, so C grows about quadratically (measured: 100k -> 1M courses over
-/// 10,000 competencies cost 116x; the brute force costs 100x more still). Space O(T + n +
-/// distinct tokens) plus the output.
+/// What a competency pair's `min_overlap` applies to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Measure {
+    /// `|x ∩ y| / |x ∪ y|`.
+    #[default]
+    Jaccard,
+    /// `|x ∩ y| / min(|x|, |y|)`: the share of the smaller set the other contains.
+    Containment,
+}
+
+impl Measure {
+    pub fn parse(s: &str) -> Option<Measure> {
+        match s {
+            "jaccard" => Some(Measure::Jaccard),
+            "containment" => Some(Measure::Containment),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Measure::Jaccard => "jaccard",
+            Measure::Containment => "containment",
+        }
+    }
+
+    /// The measure of a pair with `inter` shared elements out of sets of sizes `sa`, `sb`.
+    pub fn of(self, inter: usize, sa: usize, sb: usize) -> f64 {
+        match self {
+            Measure::Jaccard => jaccard(inter, sa, sb),
+            Measure::Containment => containment(inter, sa, sb),
+        }
+    }
+
+    /// Whether the pair reaches `t` (within [`TOLERANCE`]); empty sets never pass.
+    pub fn passes(self, inter: usize, sa: usize, sb: usize, t: f64) -> bool {
+        match self {
+            Measure::Jaccard => passes(inter, sa, sb, t),
+            Measure::Containment => sa.min(sb) > 0 && containment(inter, sa, sb) >= t - TOLERANCE,
+        }
+    }
+}
+
+/// Containment of two sets given their sizes and intersection size: the share of the smaller
+/// set that the other contains (0 when one is empty).
+pub fn containment(inter: usize, sa: usize, sb: usize) -> f64 {
+    let m = sa.min(sb);
+    if m == 0 { 0.0 } else { inter as f64 / m as f64 }
+}
+
+/// All pairs of sets with Jaccard similarity `>= t` (see [`passes`]), exactly:
+/// [`similarity_join_by`] with [`Measure::Jaccard`].
 ///
 /// # Example
 /// ```
@@ -126,7 +161,39 @@ pub struct JoinPair {
 /// let sets = vec![vec![1, 2, 3], vec![1, 2, 3, 4], vec![7, 8]];
 /// assert_eq!(similarity_join(&sets, 0.5), vec![JoinPair { a: 0, b: 1, inter: 3 }]);
 /// ```
-pub fn similarity_join<S: AsRef<[u32]>>(sets: &[S], t: f64) -> Vec<JoinPair> {
+pub fn similarity_join<S: AsRef<[u32]> + Sync>(sets: &[S], t: f64) -> Vec<JoinPair> {
+    similarity_join_by(sets, t, Measure::Jaccard)
+}
+
+/// All pairs of sets whose `measure` is `>= t` (see [`Measure::passes`]), exactly.
+///
+/// # Arguments
+/// * `sets`: each set as a sorted, deduplicated list of tokens (any `u32`s).
+/// * `t`: the threshold, in `(0, 1]`.
+/// * `measure`: Jaccard or containment.
+///
+/// # Returns
+/// The pairs, sorted by `(a, b)`; empty sets never pair.
+///
+/// # Filters
+/// Sets are visited by ascending size, so of a pair the earlier set `y` is never larger than
+/// the later `x`. A passing pair needs an overlap `α`: `ceil(t/(1+t)·(|x|+|y|))` for Jaccard,
+/// `ceil(t·|y|)` for containment. `y` indexes its first `|y| - ceil(2t/(1+t)·|y|) + 1`
+/// (Jaccard) or `|y| - ceil(t·|y|) + 1` (containment) ranks; `x` probes its first
+/// `|x| - ceil(t·|x|) + 1` ranks (Jaccard; with the size filter `|y| >= t·|x|`, a binary
+/// search on the list) or all of them (containment has no size filter). The positional
+/// filter drops `y` as soon as the overlap counted so far plus what remains of the shorter
+/// tail cannot reach `α`. The whole index is built first (each list in visiting order), then
+/// the probes, which only read it, run on all cores, each thread claiming blocks of sets.
+///
+/// # Complexity
+/// Time O(T log T + C + V) where T is the total set size, C the number of inverted-list
+/// entries scanned (bounded by the prefix, size and positional filters) and V the cost of
+/// verifying the surviving candidates, at most O(|x| + |y|) each and usually much less (the
+/// merge covers only the tails and stops once the pair cannot pass), C and V divided over the
+/// cores. With a fixed vocabulary, inverted lists grow with n, so C grows about
+/// quadratically. Space O(T + n + distinct tokens) plus O(n) per thread and the output.
+pub fn similarity_join_by<S: AsRef<[u32]> + Sync>(sets: &[S], t: f64, measure: Measure) -> Vec<JoinPair> {
     assert!(t > 0.0 && t <= 1.0, "threshold must be in (0, 1]");
     // 1. Rank tokens by frequency (rarest first), ties by token.
     let mut tokens: Vec<u32> = sets.iter().flat_map(|s| s.as_ref().iter().copied()).collect();
@@ -145,118 +212,196 @@ pub fn similarity_join<S: AsRef<[u32]>>(sets: &[S], t: f64) -> Vec<JoinPair> {
     for (rank, &i) in by_rarity.iter().enumerate() {
         rank_of_distinct[i] = rank as u32;
     }
+    drop(by_rarity);
     let rank = |tok: u32| -> u32 {
         let i = freq.binary_search_by_key(&tok, |&(t0, _)| t0).expect("token counted");
         rank_of_distinct[i]
     };
-    let ranked: Vec<Vec<u32>> = sets
-        .iter()
-        .map(|s| {
-            let mut v: Vec<u32> = s.as_ref().iter().map(|&x| rank(x)).collect();
-            v.sort_unstable();
-            v
-        })
-        .collect();
 
-    // 2. Visit non-empty sets by ascending size; lay them out contiguously in that order.
-    let mut order: Vec<u32> = (0..ranked.len() as u32)
-        .filter(|&i| !ranked[i as usize].is_empty())
+    // 2. Visit non-empty sets by ascending size; lay them out contiguously, ranked, in that order.
+    let mut order: Vec<u32> = (0..sets.len() as u32)
+        .filter(|&i| !sets[i as usize].as_ref().is_empty())
         .collect();
-    order.sort_unstable_by_key(|&i| (ranked[i as usize].len(), i));
+    order.sort_unstable_by_key(|&i| (sets[i as usize].as_ref().len(), i));
     let mut offsets: Vec<usize> = Vec::with_capacity(order.len() + 1);
-    let mut flat: Vec<u32> = Vec::with_capacity(ranked.iter().map(Vec::len).sum());
+    let mut flat: Vec<u32> = Vec::with_capacity(sets.iter().map(|s| s.as_ref().len()).sum());
     offsets.push(0);
     for &i in &order {
-        flat.extend_from_slice(&ranked[i as usize]);
+        let from = flat.len();
+        flat.extend(sets[i as usize].as_ref().iter().map(|&x| rank(x)));
+        flat[from..].sort_unstable();
         offsets.push(flat.len());
     }
-    drop(ranked);
+    let n = order.len();
     let set = |pos: usize| &flat[offsets[pos]..offsets[pos + 1]];
-    let size = |pos: usize| offsets[pos + 1] - offsets[pos];
+    let max_size = if n == 0 { 0 } else { offsets[n] - offsets[n - 1] };
+    // First position of each size (sets are in ascending size), for the size filter.
+    let mut first_of_size = vec![n as u32; max_size + 2];
+    for pos in (0..n).rev() {
+        first_of_size[offsets[pos + 1] - offsets[pos]] = pos as u32;
+    }
+    for s in (0..=max_size).rev() {
+        first_of_size[s] = first_of_size[s].min(first_of_size[s + 1]);
+    }
 
-    // Inverted index: rank -> (position in `order`, position of the token in that set).
-    let mut index: Vec<Vec<(u32, u32)>> = vec![Vec::new(); freq.len()];
-    let mut start: Vec<usize> = vec![0; freq.len()];
-    // Per candidate: prefix overlap found so far, or PRUNED.
-    const PRUNED: u32 = u32::MAX;
-    let mut count: Vec<u32> = vec![0; order.len()];
-    // Per candidate: positions in `x` and `y` of the last common token counted.
-    let mut last: Vec<(u32, u32)> = vec![(0, 0); order.len()];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut out = Vec::new();
+    // 3. The index of prefixes, as one flat array: rank -> (position, token position, size).
     let mid = 2.0 * t / (1.0 + t);
-    let pair_factor = t / (1.0 + t);
-    for pos in 0..order.len() {
+    let indexed = |s: usize| match measure {
+        Measure::Jaccard => s - at_least(mid, s) + 1,
+        Measure::Containment => s - at_least(t, s) + 1,
+    };
+    let mut starts = vec![0usize; freq.len() + 1];
+    for pos in 0..n {
         let xs = set(pos);
-        let s = xs.len();
-        let min_size = at_least(t, s);
-        let probe = s - at_least(t, s) + 1;
-        for (i, &tok) in xs[..probe].iter().enumerate() {
-            let list = &index[tok as usize];
-            let st = &mut start[tok as usize];
-            while *st < list.len() && size(list[*st].0 as usize) < min_size {
-                *st += 1;
-            }
-            for &(ypos, j) in &list[*st..] {
-                let c = &mut count[ypos as usize];
-                if *c == PRUNED {
-                    continue;
-                }
-                if *c == 0 {
-                    touched.push(ypos);
-                }
-                // Positional filter (PPJoin): every common token before this one was counted,
-                // so the overlap is at most `c` plus what remains of the shorter tail.
-                let sy = size(ypos as usize);
-                let alpha = at_least(pair_factor, s + sy);
-                let rest = (s - i).min(sy - j as usize);
-                if *c as usize + rest >= alpha {
-                    *c += 1;
-                    last[ypos as usize] = (i as u32, j);
-                } else {
-                    *c = PRUNED;
-                }
-            }
-        }
-        for &ypos in &touched {
-            let c = std::mem::replace(&mut count[ypos as usize], 0);
-            if c == PRUNED {
-                continue;
-            }
-            // Every common token up to the last one counted is in `c`; merge only the tails,
-            // giving up as soon as the pair cannot reach the overlap it needs.
-            let ys = set(ypos as usize);
-            let (i, j) = last[ypos as usize];
-            let alpha = at_least(pair_factor, s + ys.len());
-            let Some(tail) = intersection_reaching(
-                &xs[i as usize + 1..],
-                &ys[j as usize + 1..],
-                alpha.saturating_sub(c as usize),
-            ) else {
-                continue;
-            };
-            let inter = c as usize + tail;
-            if passes(inter, s, ys.len(), t) {
-                let (x, y) = (order[pos], order[ypos as usize]);
-                out.push(JoinPair {
-                    a: x.min(y),
-                    b: x.max(y),
-                    inter: inter as u32,
-                });
-            }
-        }
-        touched.clear();
-        let indexed = s - at_least(mid, s) + 1;
-        for (j, &tok) in xs[..indexed].iter().enumerate() {
-            index[tok as usize].push((pos as u32, j as u32));
+        for &tok in &xs[..indexed(xs.len())] {
+            starts[tok as usize + 1] += 1;
         }
     }
+    for k in 0..freq.len() {
+        starts[k + 1] += starts[k];
+    }
+    let mut fill = starts.clone();
+    let mut entries: Vec<Entry> = vec![Entry::default(); starts[freq.len()]];
+    for pos in 0..n {
+        let xs = set(pos);
+        for (j, &tok) in xs[..indexed(xs.len())].iter().enumerate() {
+            entries[fill[tok as usize]] = Entry {
+                pos: pos as u32,
+                j: j as u32,
+                size: xs.len() as u32,
+            };
+            fill[tok as usize] += 1;
+        }
+    }
+    drop(fill);
+    // Overlap a containment pair needs, by the smaller size.
+    let need_containment: Vec<u32> = (0..=max_size).map(|s| at_least(t, s) as u32).collect();
+
+    // 4. Probe on all cores.
+    let threads = std::thread::available_parallelism().map_or(1, |p| p.get()).min(8);
+    const BLOCK: usize = 1024;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let pair_factor = t / (1.0 + t);
+    let mut out: Vec<JoinPair> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (next, entries, starts, first_of_size, need_containment, order) =
+                    (&next, &entries, &starts, &first_of_size, &need_containment, &order);
+                scope.spawn(move || {
+                    const PRUNED: u32 = u32::MAX;
+                    // Per candidate: prefix overlap so far (or PRUNED), and the positions in
+                    // `x` and `y` of the last common token counted.
+                    let mut count: Vec<u32> = vec![0; n];
+                    let mut last: Vec<(u32, u32)> = vec![(0, 0); n];
+                    let mut touched: Vec<u32> = Vec::new();
+                    let mut need_jaccard: Vec<u32> = Vec::new();
+                    let mut found = Vec::new();
+                    loop {
+                        let from = next.fetch_add(BLOCK, std::sync::atomic::Ordering::Relaxed);
+                        if from >= n {
+                            break;
+                        }
+                        for pos in from..(from + BLOCK).min(n) {
+                            let xs = set(pos);
+                            let s = xs.len();
+                            let (probe, lo) = match measure {
+                                Measure::Jaccard => {
+                                    let min_size = at_least(t, s);
+                                    need_jaccard.clear();
+                                    need_jaccard.extend((0..=s).map(|sy| at_least(pair_factor, s + sy) as u32));
+                                    (s - min_size + 1, first_of_size[min_size])
+                                }
+                                Measure::Containment => (s, 0),
+                            };
+                            let need = |sy: usize| match measure {
+                                Measure::Jaccard => need_jaccard[sy],
+                                Measure::Containment => need_containment[sy],
+                            };
+                            for (i, &tok) in xs[..probe].iter().enumerate() {
+                                let list = &entries[starts[tok as usize]..starts[tok as usize + 1]];
+                                let a = list.partition_point(|e| e.pos < lo);
+                                let b = list.partition_point(|e| (e.pos as usize) < pos);
+                                if a >= b {
+                                    continue;
+                                }
+                                for e in &list[a..b] {
+                                    let c = &mut count[e.pos as usize];
+                                    if *c == PRUNED {
+                                        continue;
+                                    }
+                                    if *c == 0 {
+                                        touched.push(e.pos);
+                                    }
+                                    // Positional filter (PPJoin): every common token before this
+                                    // one was counted, so the overlap is at most `c` plus what
+                                    // remains of the shorter tail.
+                                    let rest = (s - i).min((e.size - e.j) as usize);
+                                    if *c as usize + rest >= need(e.size as usize) as usize {
+                                        *c += 1;
+                                        last[e.pos as usize] = (i as u32, e.j);
+                                    } else {
+                                        *c = PRUNED;
+                                    }
+                                }
+                            }
+                            for &ypos in &touched {
+                                let c = std::mem::replace(&mut count[ypos as usize], 0);
+                                if c == PRUNED {
+                                    continue;
+                                }
+                                // Every common token up to the last one counted is in `c`; merge
+                                // only the tails, giving up once the pair cannot reach `need`.
+                                let ys = set(ypos as usize);
+                                let (i, j) = last[ypos as usize];
+                                let alpha = need(ys.len()) as usize;
+                                let Some(tail) = intersection_reaching(
+                                    &xs[i as usize + 1..],
+                                    &ys[j as usize + 1..],
+                                    alpha.saturating_sub(c as usize),
+                                ) else {
+                                    continue;
+                                };
+                                let inter = c as usize + tail;
+                                if measure.passes(inter, s, ys.len(), t) {
+                                    let (x, y) = (order[pos], order[ypos as usize]);
+                                    found.push(JoinPair {
+                                        a: x.min(y),
+                                        b: x.max(y),
+                                        inter: inter as u32,
+                                    });
+                                }
+                            }
+                            touched.clear();
+                        }
+                    }
+                    found
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("join thread panicked"))
+            .collect()
+    });
     out.sort_unstable();
     out
 }
 
+/// One inverted-list entry: a set (by visiting position), where the token sits in it, its size.
+#[derive(Debug, Clone, Copy, Default)]
+struct Entry {
+    pos: u32,
+    j: u32,
+    size: u32,
+}
+
 /// The brute-force oracle of [`similarity_join`]: every pair, verified. Time O(n² · s).
 pub fn brute_force_join<S: AsRef<[u32]>>(sets: &[S], t: f64) -> Vec<JoinPair> {
+    brute_force_join_by(sets, t, Measure::Jaccard)
+}
+
+/// The brute-force oracle of [`similarity_join_by`]. Time O(n² · s).
+pub fn brute_force_join_by<S: AsRef<[u32]>>(sets: &[S], t: f64, measure: Measure) -> Vec<JoinPair> {
     let mut out = Vec::new();
     for i in 0..sets.len() {
         let a = sets[i].as_ref();
@@ -269,7 +414,7 @@ pub fn brute_force_join<S: AsRef<[u32]>>(sets: &[S], t: f64) -> Vec<JoinPair> {
                 continue;
             }
             let inter = intersection_size(a, b);
-            if passes(inter, a.len(), b.len(), t) {
+            if measure.passes(inter, a.len(), b.len(), t) {
                 out.push(JoinPair {
                     a: i as u32,
                     b: j as u32,
@@ -340,37 +485,137 @@ pub fn components<T: Copy + Ord + std::hash::Hash>(pairs: impl IntoIterator<Item
 ///
 /// Time O(articulations into `a` and `b` times the requirement groups of their sources).
 pub fn articulated(g: &CatalogGraph, a: CourseIx, b: CourseIx) -> bool {
-    let one_way = |from: CourseIx, to: CourseIx| {
-        g.articulations_to(to).iter().any(|&r| match g.articulation_from(r) {
-            Item::Course(c) => c == from,
-            Item::Credential(cred) => g
-                .requirements(cred)
-                .iter()
-                .any(|grp| grp.items().contains(&Item::Course(from))),
-            Item::Assessment(_) => false,
-        })
-    };
-    one_way(a, b) || one_way(b, a)
+    articulation_between(g, a, b) != ArticulationLabel::None
 }
 
-/// A pair of similar courses.
+/// How an articulation links two courses (see [`articulated`] for what links them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ArticulationLabel {
+    /// A linking articulation grants at least all the credits of the course it targets.
+    Full,
+    /// Linking articulations exist, but each grants fewer credits than its target carries.
+    Partial,
+    /// No articulation links them.
+    None,
+}
+
+impl ArticulationLabel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArticulationLabel::Full => "full",
+            ArticulationLabel::Partial => "partial",
+            ArticulationLabel::None => "none",
+        }
+    }
+}
+
+/// The [`ArticulationLabel`] of two courses: `Full` when any linking articulation (either
+/// direction, directly or through a credential, as in [`articulated`]) grants at least the
+/// target course's credits (within 1e-9), else `Partial` when one links them, else `None`.
+pub fn articulation_between(g: &CatalogGraph, a: CourseIx, b: CourseIx) -> ArticulationLabel {
+    let mut label = ArticulationLabel::None;
+    for (from, to) in [(a, b), (b, a)] {
+        for &r in g.articulations_to(to) {
+            let links = match g.articulation_from(r) {
+                Item::Course(c) => c == from,
+                Item::Credential(cred) => g
+                    .requirements(cred)
+                    .iter()
+                    .any(|grp| grp.items().contains(&Item::Course(from))),
+            };
+            if links {
+                if g.articulation(r).credits + 1e-9 >= g.course(to).credits {
+                    return ArticulationLabel::Full;
+                }
+                label = ArticulationLabel::Partial;
+            }
+        }
+    }
+    label
+}
+
+/// What a duplicate pair was found by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Basis {
+    /// Their competency sets (Jaccard or containment, see [`Measure`]).
+    Competencies,
+    /// Their titles and descriptions ([`super::text`]).
+    Text,
+    /// The same SCED or CIP code, in different systems.
+    Codes,
+}
+
+impl Basis {
+    pub const ALL: [Basis; 3] = [Basis::Competencies, Basis::Text, Basis::Codes];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Competencies => "competencies",
+            Basis::Text => "text",
+            Basis::Codes => "codes",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Basis> {
+        Self::ALL.into_iter().find(|b| b.as_str() == s)
+    }
+}
+
+/// A pair of similar courses, found on one [`Basis`] (a pair found on two bases is listed once
+/// per basis).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DuplicatePair {
     /// The course with the smaller id.
     pub a: CourseIx,
     pub b: CourseIx,
+    pub basis: Basis,
+    /// Jaccard similarity of the competency sets (0 when either has none).
     pub jaccard: f64,
+    /// Share of the smaller competency set the other teaches (0 when either has none).
+    pub containment: f64,
     /// Competencies both teach, in id order.
     pub shared: Vec<CompetencyIx>,
-    /// See [`articulated`].
+    /// Cosine of the two courses' text vectors (for `Text` pairs).
+    pub text_similarity: Option<f64>,
+    /// The shared words contributing most to the cosine, as evidence (for `Text` pairs).
+    pub terms: Vec<String>,
+    /// The shared codes, `sced:CODE` or `cip:CODE` (for `Codes` pairs).
+    pub codes: Vec<String>,
+    /// See [`articulation_between`].
+    pub articulation: ArticulationLabel,
+    /// Whether the articulation is [`ArticulationLabel::Full`].
     pub articulated: bool,
 }
+
+/// The parameters of a duplicates analysis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DuplicateParams {
+    /// Threshold of competency pairs, on `measure`.
+    pub min_overlap: f64,
+    pub measure: Measure,
+    /// Threshold of text pairs (cosine).
+    pub min_text_similarity: f64,
+}
+
+impl Default for DuplicateParams {
+    fn default() -> Self {
+        DuplicateParams {
+            min_overlap: DEFAULT_MIN_OVERLAP,
+            measure: Measure::Jaccard,
+            min_text_similarity: DEFAULT_MIN_TEXT_SIMILARITY,
+        }
+    }
+}
+
+/// The default threshold of text pairs (cosine of TF-IDF vectors).
+pub const DEFAULT_MIN_TEXT_SIMILARITY: f64 = 0.6;
 
 /// The duplicates of one catalog at one threshold.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Duplicates {
     pub min_overlap: f64,
-    /// Sorted by `jaccard` descending, then `a`, then `b` (ids sort like indices).
+    /// Sorted by `jaccard` descending, then the basis's own score (containment or jaccard per
+    /// the measure, cosine, 1 for codes) descending, then `a`, `b` and basis.
     pub pairs: Vec<DuplicatePair>,
     /// Connected components of the pairs, largest first (see [`components`]).
     pub clusters: Vec<Vec<CourseIx>>,
@@ -378,41 +623,137 @@ pub struct Duplicates {
 
 /// Finds every pair of distinct courses whose competency sets have Jaccard similarity of at
 /// least `min_overlap`, with shared competencies, articulation status and clusters.
-///
-/// Time: that of [`similarity_join`] over the courses' competency sets, plus O(p log p) to
-/// sort the p pairs. Space O(total competency references + p).
 pub fn find_duplicates(g: &CatalogGraph, min_overlap: f64) -> Duplicates {
-    let sets: Vec<Vec<u32>> = (0..g.n_courses())
-        .map(|i| g.course_competencies(CourseIx(i as u32)).iter().map(|c| c.0).collect())
-        .collect();
-    let joined = similarity_join(&sets, min_overlap);
-    let mut pairs: Vec<DuplicatePair> = joined
-        .iter()
-        .map(|p| {
-            let (a, b) = (CourseIx(p.a), CourseIx(p.b));
-            let (ca, cb) = (g.course_competencies(a), g.course_competencies(b));
-            let shared: Vec<CompetencyIx> = ca.iter().filter(|c| cb.binary_search(c).is_ok()).copied().collect();
-            DuplicatePair {
-                a,
-                b,
-                jaccard: jaccard(p.inter as usize, ca.len(), cb.len()),
-                shared,
-                articulated: articulated(g, a, b),
+    let p = DuplicateParams {
+        min_overlap,
+        ..Default::default()
+    };
+    find_duplicates_with(g, &p, &[Basis::Competencies], None)
+}
+
+/// The text model of a catalog's courses, document `i` being course `i`.
+pub fn course_text_model(g: &CatalogGraph) -> TextModel {
+    TextModel::build((0..g.n_courses()).map(|i| {
+        let c = g.course(CourseIx(i as u32));
+        (c.title.as_str(), c.description.as_deref())
+    }))
+}
+
+/// Finds duplicate pairs on each of `bases`: competency pairs whose `measure` reaches
+/// `min_overlap` ([`similarity_join_by`]), text pairs whose cosine reaches
+/// `min_text_similarity` ([`super::text::cosine_join`] over `text`, or a model built here),
+/// and pairs of courses in different systems sharing a SCED or CIP code; each with both
+/// competency measures, shared competencies, articulation label and clusters over all pairs.
+///
+/// Time: the joins, plus O(k²) per code shared by k courses, plus O(p log p) to sort.
+pub fn find_duplicates_with(
+    g: &CatalogGraph,
+    p: &DuplicateParams,
+    bases: &[Basis],
+    text: Option<&TextModel>,
+) -> Duplicates {
+    let mut pairs: Vec<DuplicatePair> = Vec::new();
+    let make = |a: CourseIx, b: CourseIx, basis: Basis| {
+        let (a, b) = (a.min(b), a.max(b));
+        let (ca, cb) = (g.course_competencies(a), g.course_competencies(b));
+        let shared: Vec<CompetencyIx> = ca.iter().filter(|c| cb.binary_search(c).is_ok()).copied().collect();
+        let articulation = articulation_between(g, a, b);
+        DuplicatePair {
+            a,
+            b,
+            basis,
+            jaccard: jaccard(shared.len(), ca.len(), cb.len()),
+            containment: containment(shared.len(), ca.len(), cb.len()),
+            shared,
+            text_similarity: None,
+            terms: Vec::new(),
+            codes: Vec::new(),
+            articulation,
+            articulated: articulation == ArticulationLabel::Full,
+        }
+    };
+    if bases.contains(&Basis::Competencies) {
+        let sets: Vec<Vec<u32>> = (0..g.n_courses())
+            .map(|i| g.course_competencies(CourseIx(i as u32)).iter().map(|c| c.0).collect())
+            .collect();
+        for jp in similarity_join_by(&sets, p.min_overlap, p.measure) {
+            pairs.push(make(CourseIx(jp.a), CourseIx(jp.b), Basis::Competencies));
+        }
+    }
+    if bases.contains(&Basis::Text) {
+        let built;
+        let model = match text {
+            Some(m) => m,
+            None => {
+                built = course_text_model(g);
+                &built
             }
-        })
-        .collect();
-    sort_pairs(&mut pairs);
+        };
+        for cp in cosine_join(&model.vectors, p.min_text_similarity) {
+            let mut pair = make(CourseIx(cp.a), CourseIx(cp.b), Basis::Text);
+            pair.text_similarity = Some(cp.cosine);
+            pair.terms = model.shared_terms(&model.vectors[cp.a as usize], &model.vectors[cp.b as usize], 8);
+            pairs.push(pair);
+        }
+    }
+    if bases.contains(&Basis::Codes) {
+        let mut by_code: std::collections::BTreeMap<String, Vec<CourseIx>> = Default::default();
+        for i in 0..g.n_courses() {
+            let c = CourseIx(i as u32);
+            let codes = &g.course(c).codes;
+            for (scheme, v) in [("sced", &codes.sced), ("cip", &codes.cip)] {
+                if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                    by_code.entry(format!("{scheme}:{v}")).or_default().push(c);
+                }
+            }
+        }
+        let mut shared_codes: std::collections::BTreeMap<(CourseIx, CourseIx), Vec<String>> = Default::default();
+        for (code, courses) in by_code {
+            for (k, &x) in courses.iter().enumerate() {
+                for &y in &courses[k + 1..] {
+                    if g.course(x).system != g.course(y).system {
+                        shared_codes.entry((x.min(y), x.max(y))).or_default().push(code.clone());
+                    }
+                }
+            }
+        }
+        for ((a, b), codes) in shared_codes {
+            let mut pair = make(a, b, Basis::Codes);
+            pair.codes = codes;
+            pairs.push(pair);
+        }
+    }
+    sort_pairs(&mut pairs, p.measure);
     let clusters = components(pairs.iter().map(|p| (p.a, p.b)));
     Duplicates {
-        min_overlap,
+        min_overlap: p.min_overlap,
         pairs,
         clusters,
     }
 }
 
-/// Sorts pairs by `jaccard` descending, then `a`, then `b`.
-pub fn sort_pairs(pairs: &mut [DuplicatePair]) {
-    pairs.sort_by(|x, y| y.jaccard.total_cmp(&x.jaccard).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b)));
+/// The score a pair was selected on: its competency `measure`, its cosine, or 1 for codes.
+pub fn basis_score(p: &DuplicatePair, measure: Measure) -> f64 {
+    match p.basis {
+        Basis::Competencies => match measure {
+            Measure::Jaccard => p.jaccard,
+            Measure::Containment => p.containment,
+        },
+        Basis::Text => p.text_similarity.unwrap_or(0.0),
+        Basis::Codes => 1.0,
+    }
+}
+
+/// Sorts pairs by `jaccard` descending, then [`basis_score`] descending, then `a`, `b`, basis.
+pub fn sort_pairs(pairs: &mut [DuplicatePair], measure: Measure) {
+    pairs.sort_by(|x, y| {
+        y.jaccard
+            .total_cmp(&x.jaccard)
+            .then(basis_score(y, measure).total_cmp(&basis_score(x, measure)))
+            .then(x.a.cmp(&y.a))
+            .then(x.b.cmp(&y.b))
+            .then(x.basis.cmp(&y.basis))
+    });
 }
 
 /// Generates `n` synthetic competency sets for benchmarks: about 8-15 competencies each, drawn
@@ -498,6 +839,16 @@ mod tests {
     }
 
     #[test]
+    fn containment_finds_a_small_set_inside_a_large_one() {
+        let sets = vec![vec![1, 2], vec![1, 2, 3, 4, 5, 6, 7], vec![8, 9]];
+        assert!(similarity_join(&sets, 0.5).is_empty(), "Jaccard 2/7");
+        assert_eq!(
+            similarity_join_by(&sets, 1.0, Measure::Containment),
+            vec![JoinPair { a: 0, b: 1, inter: 2 }]
+        );
+    }
+
+    #[test]
     fn components_are_largest_first() {
         let c = components(vec![(5, 6), (1, 2), (2, 3), (7, 7)]);
         assert_eq!(c, vec![vec![1, 2, 3], vec![5, 6]]);
@@ -534,6 +885,28 @@ mod tests {
         fn join_equals_brute_force_on_near_copies(seed in any::<u64>(), t in 0.05f64..=1.0) {
             let sets = synthetic_sets(300, seed);
             prop_assert_eq!(similarity_join(&sets, t), brute_force_join(&sets, t));
+        }
+
+        /// The containment join answers exactly the brute-force pairs (same intersections,
+        /// hence the same scores), on random sets of very different sizes.
+        #[test]
+        fn containment_join_equals_brute_force((sets, t) in arb_sets()) {
+            let fast = similarity_join_by(&sets, t, Measure::Containment);
+            let slow = brute_force_join_by(&sets, t, Measure::Containment);
+            prop_assert_eq!(&fast, &slow);
+            for p in &fast {
+                let (a, b) = (&sets[p.a as usize], &sets[p.b as usize]);
+                prop_assert!(Measure::Containment.of(p.inter as usize, a.len(), b.len()) >= t - 1e-9);
+            }
+        }
+
+        #[test]
+        fn containment_join_equals_brute_force_on_near_copies(seed in any::<u64>(), t in 0.05f64..=1.0) {
+            let sets = synthetic_sets(300, seed);
+            prop_assert_eq!(
+                similarity_join_by(&sets, t, Measure::Containment),
+                brute_force_join_by(&sets, t, Measure::Containment)
+            );
         }
     }
 }

@@ -95,6 +95,71 @@ pub struct Gap {
     pub suggestion: String,
     /// The entry point, for `no_pathway` asked for one entry point and `missing_entry_point`.
     pub entry: Option<EntryPoint>,
+    /// The occupations whose pathways the gap blocks or lengthens (see [`impact`]).
+    pub occupations: Vec<OccupationIx>,
+    /// The one severity scale across kinds: annual openings in the region behind the gap
+    /// (see [`impact`]).
+    pub impact: f64,
+    /// The DOL pyramid tier of the competency of an `uncovered_competency` gap.
+    pub tier: Option<u8>,
+}
+
+/// The unit of [`Gap::impact`].
+pub const IMPACT_UNIT: &str = "annual openings behind the gap";
+
+/// The one severity scale across gap kinds: the annual openings in `region` (with the `US`
+/// fallback of [`openings`]; 0 when unknown) summed over the distinct occupations whose
+/// pathways the gap blocks or lengthens:
+///
+/// | kind | occupations behind it |
+/// |---|---|
+/// | `missing_articulation` | those with the postsecondary course on a pathway ([`pathway_items`]) |
+/// | `partial_credit` | those with the articulation's target course on a pathway |
+/// | `dead_end_credential` | those the credential qualifies for |
+/// | `uncovered_competency` | those requiring the competency that no pathway teaches |
+/// | `no_pathway`, `missing_entry_point` | the occupation |
+///
+/// A state reads it as "how many job openings a year sit behind this break in the system".
+pub fn impact(g: &CatalogGraph, region: &str, occupations: &[OccupationIx]) -> f64 {
+    let distinct: BTreeSet<OccupationIx> = occupations.iter().copied().collect();
+    distinct.iter().map(|&o| openings(g, o, region)).fold(0.0, |a, b| a + b)
+}
+
+/// Blocking kinds (a learner cannot get there) rank before lengthening kinds (a learner gets
+/// there with extra hours or a lower ceiling) at equal impact.
+fn blocking_rank(k: GapKind) -> u8 {
+    match k {
+        GapKind::NoPathway => 0,
+        GapKind::MissingEntryPoint => 1,
+        GapKind::UncoveredCompetency => 2,
+        GapKind::MissingArticulation => 3,
+        GapKind::PartialCredit => 4,
+        GapKind::DeadEndCredential => 5,
+    }
+}
+
+/// The ranking of gaps across kinds (`top_gaps`): [`Gap::impact`] descending, then blocking
+/// kinds first (`no_pathway`, `missing_entry_point`, `uncovered_competency`,
+/// `missing_articulation`, `partial_credit`, `dead_end_credential`), then the kind-local
+/// severity descending, then subjects and entry point. A total order on gaps that differ in
+/// any of these (impact and severity compared with `f64::total_cmp`).
+pub fn rank_cmp(a: &Gap, b: &Gap) -> std::cmp::Ordering {
+    b.impact
+        .total_cmp(&a.impact)
+        .then(blocking_rank(a.kind).cmp(&blocking_rank(b.kind)))
+        .then(b.severity.total_cmp(&a.severity))
+        .then_with(|| a.subjects.cmp(&b.subjects))
+        .then(a.entry.cmp(&b.entry))
+}
+
+/// The default `tier_min` of `uncovered_competency` gaps: tiers 1-3 of the DOL pyramid
+/// (personal effectiveness, academic, workplace competencies) are reported apart.
+pub const DEFAULT_TIER_MIN: u8 = 4;
+
+/// Whether a gap is kept by a `tier_min` filter: every gap but an `uncovered_competency`
+/// whose competency's tier is below `tier_min`.
+pub fn keeps_tier(gap: &Gap, tier_min: u8) -> bool {
+    gap.kind != GapKind::UncoveredCompetency || gap.tier.is_none_or(|t| t >= tier_min)
 }
 
 /// Which occupations count as high demand in a region: the career maps' rule
@@ -259,8 +324,39 @@ pub fn find_gaps_with(g: &CatalogGraph, p: &GapParams, reach: &Reachability) -> 
     gaps.extend(dead_ends(g));
     gaps.extend(uncovered(g, reach));
     gaps.extend(entry_gaps(g, p, reach, &hd));
+    fill_impact(g, p, reach, &mut gaps);
     finish(&mut gaps);
     gaps
+}
+
+/// Fills [`Gap::occupations`] of the course gaps (from the occupations whose pathways hold the
+/// course) and [`Gap::impact`] of every gap.
+fn fill_impact(g: &CatalogGraph, p: &GapParams, reach: &Reachability, gaps: &mut [Gap]) {
+    let needs_courses = gaps
+        .iter()
+        .any(|x| matches!(x.kind, GapKind::MissingArticulation | GapKind::PartialCredit));
+    let mut on_pathway: BTreeMap<CourseIx, Vec<OccupationIx>> = BTreeMap::new();
+    if needs_courses {
+        for o in 0..g.n_occupations() {
+            let o = OccupationIx(o as u32);
+            for item in pathway_items(g, o, reach) {
+                if let Item::Course(c) = item {
+                    on_pathway.entry(c).or_default().push(o);
+                }
+            }
+        }
+    }
+    for gap in gaps.iter_mut() {
+        let course = match gap.kind {
+            GapKind::MissingArticulation => gap.subjects.get(1),
+            GapKind::PartialCredit => gap.subjects.get(2),
+            _ => None,
+        };
+        if let Some(c) = course.and_then(|id| g.course_ix(id)) {
+            gap.occupations = on_pathway.get(&c).cloned().unwrap_or_default();
+        }
+        gap.impact = impact(g, &p.region, &gap.occupations);
+    }
 }
 
 /// Sorts gaps and fills `relative_severity`.
@@ -361,6 +457,9 @@ pub fn missing_articulations(g: &CatalogGraph, containment: f64) -> Vec<Gap> {
                 kind: GapKind::MissingArticulation,
                 severity: cy.hours,
                 relative_severity: 0.0,
+                occupations: Vec::new(),
+                impact: 0.0,
+                tier: None,
                 subjects: vec![cx.id.to_string(), cy.id.to_string()],
                 detail: format!(
                     "{} course `{}` teaches {taught} of the {n} competencies of postsecondary course `{}` ({} hours, {} credits), and no articulation links them: a learner who completed `{}` must repeat what they already know.",
@@ -400,6 +499,9 @@ pub fn partial_credits(g: &CatalogGraph) -> Vec<Gap> {
                 kind: GapKind::PartialCredit,
                 severity: lost,
                 relative_severity: 0.0,
+                occupations: Vec::new(),
+                impact: 0.0,
+                tier: None,
                 subjects: vec![a.id.to_string(), a.from.to_string(), a.to.to_string()],
                 detail: format!(
                     "Articulation `{}` grants {} of the {} credits of `{}` for `{}`: {} credits are lost and the course is still required.",
@@ -541,6 +643,9 @@ pub fn dead_ends(g: &CatalogGraph) -> Vec<Gap> {
             kind: GapKind::DeadEndCredential,
             severity: field_top.saturating_sub(lc).max(1) as f64,
             relative_severity: 0.0,
+            occupations: occs.to_vec(),
+            impact: 0.0,
+            tier: None,
             subjects,
             detail: format!(
                 "Credential `{}` (level {lc}, for {}) stacks into nothing and counts toward no higher credential, while its field reaches level {field_top}.",
@@ -619,6 +724,9 @@ pub fn uncovered(g: &CatalogGraph, reach: &Reachability) -> Vec<Gap> {
                 kind: GapKind::UncoveredCompetency,
                 severity: occs.len() as f64,
                 relative_severity: 0.0,
+                occupations: occs.clone(),
+                impact: 0.0,
+                tier: Some(comp.tier),
                 subjects,
                 detail: format!(
                     "Competency `{}` ({}, tier {}) is required by {} but no course or credential on any pathway to {} teaches or certifies it.",
@@ -672,6 +780,9 @@ fn entry_gaps(g: &CatalogGraph, p: &GapParams, reach: &Reachability, hd: &HighDe
                 kind: GapKind::NoPathway,
                 severity: open,
                 relative_severity: 0.0,
+                occupations: vec![o],
+                impact: 0.0,
+                tier: None,
                 subjects: vec![occ.soc.to_string()],
                 detail: format!(
                     "High-demand occupation {} {} ({} openings a year in {}) has no pathway from {who}: {entries}.",
@@ -699,6 +810,9 @@ fn entry_gaps(g: &CatalogGraph, p: &GapParams, reach: &Reachability, hd: &HighDe
                 kind: GapKind::MissingEntryPoint,
                 severity: open,
                 relative_severity: 0.0,
+                occupations: vec![o],
+                impact: 0.0,
+                tier: None,
                 subjects: vec![occ.soc.to_string()],
                 detail: format!(
                     "Occupation {} {} is reachable from the {} entry point{} but not from the {} entry point: {entries}.",

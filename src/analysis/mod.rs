@@ -8,3 +8,6 @@ pub mod duplicates;
 pub mod gaps;
 pub mod reach;
 pub mod report;
+pub mod suggest;
+pub mod supply;
+pub mod text;

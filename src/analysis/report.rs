@@ -11,8 +11,11 @@
 //!   postsecondary course's competencies (the `missing_articulation` test). The share of them
 //!   that an articulation links ([`super::duplicates::articulated`]), per source system.
 //! * **Hours duplicated without articulation**: the sum of `missing_articulation` severities.
-//! * **Dead ends**, **gaps by kind** and the **ten most severe gaps**, ranked by
-//!   `relative_severity` (a gap's severity over the largest of its kind), then kind.
+//! * **Dead ends**, **gaps by kind** and the **ten most severe gaps**, ranked on the one
+//!   severity scale across kinds, annual openings behind the gap ([`super::gaps::impact`],
+//!   [`super::gaps::rank_cmp`]). `uncovered_competency` gaps of tiers below `tier_min`
+//!   (default 4: personal effectiveness, academic and workplace competencies) are counted
+//!   apart (`foundational_uncovered`) and left out of the counts by kind and the top ten.
 //!
 //! # Curricular complexity (Heileman et al., 2018, "Curricular Analytics")
 //!
@@ -25,7 +28,10 @@
 //! curricular-analytics tools, which treat prerequisite alternatives conservatively.)
 
 use super::duplicates::{DEFAULT_MIN_OVERLAP, articulated, similarity_join};
-use super::gaps::{Gap, GapKind, GapParams, HighDemand, Reachability, containment_pairs, find_gaps_with};
+use super::gaps::{
+    DEFAULT_TIER_MIN, Gap, GapKind, GapParams, HighDemand, Reachability, containment_pairs, find_gaps_with, keeps_tier,
+    rank_cmp,
+};
 use super::reach::EntryPoint;
 use crate::domain::System;
 use crate::graph::{CatalogGraph, CourseIx, CredentialIx, Item, OccupationIx};
@@ -78,6 +84,9 @@ pub struct AlignmentReport {
     pub dead_ends: Vec<CredentialIx>,
     pub gaps_by_kind: Vec<(GapKind, usize)>,
     pub top_gaps: Vec<Gap>,
+    /// `uncovered_competency` gaps of tiers below `tier_min`, reported apart.
+    pub foundational_uncovered: usize,
+    pub tier_min: u8,
     /// Sorted by structural complexity descending, then id.
     pub complexity: Vec<CredentialComplexity>,
 }
@@ -85,12 +94,19 @@ pub struct AlignmentReport {
 /// Builds the report. Time: one gap analysis ([`super::gaps::find_gaps`]), one similarity
 /// join, and O(Σ V·E) over the credentials' curricula.
 pub fn alignment(g: &CatalogGraph, params: &GapParams) -> AlignmentReport {
+    alignment_with(g, params, DEFAULT_TIER_MIN)
+}
+
+/// [`alignment`] with `uncovered_competency` gaps of tiers below `tier_min` reported apart.
+pub fn alignment_with(g: &CatalogGraph, params: &GapParams, tier_min: u8) -> AlignmentReport {
     let reach = Reachability::new(g);
     let params = GapParams {
         entry: None,
         ..params.clone()
     };
-    let gaps = find_gaps_with(g, &params, &reach);
+    let all_gaps = find_gaps_with(g, &params, &reach);
+    let foundational_uncovered = all_gaps.iter().filter(|x| !keeps_tier(x, tier_min)).count();
+    let gaps: Vec<Gap> = all_gaps.into_iter().filter(|x| keeps_tier(x, tier_min)).collect();
     let hd = HighDemand::new(g, &params.region, &params.policy);
     let high_demand: Vec<OccupationIx> = (0..g.n_occupations())
         .map(|o| OccupationIx(o as u32))
@@ -148,20 +164,14 @@ pub fn alignment(g: &CatalogGraph, params: &GapParams) -> AlignmentReport {
         .iter()
         .filter(|x| x.kind == GapKind::MissingArticulation)
         .map(|x| x.severity)
-        .sum();
+        .fold(0.0, |a, b| a + b); // an empty `sum` of floats is -0.0
     let dead_ends = gaps
         .iter()
         .filter(|x| x.kind == GapKind::DeadEndCredential)
         .filter_map(|x| g.credential_ix(&x.subjects[0]))
         .collect();
     let mut top = gaps.clone();
-    top.sort_by(|a, b| {
-        b.relative_severity
-            .total_cmp(&a.relative_severity)
-            .then(a.kind.cmp(&b.kind))
-            .then(b.severity.total_cmp(&a.severity))
-            .then_with(|| a.subjects.cmp(&b.subjects))
-    });
+    top.sort_by(rank_cmp);
     top.truncate(10);
 
     let mut complexity: Vec<CredentialComplexity> = (0..g.n_credentials())
@@ -182,6 +192,8 @@ pub fn alignment(g: &CatalogGraph, params: &GapParams) -> AlignmentReport {
         dead_ends,
         gaps_by_kind: by_kind.into_iter().collect(),
         top_gaps: top,
+        foundational_uncovered,
+        tier_min,
         complexity,
     }
 }

@@ -7,13 +7,15 @@
 
 use super::AppState;
 use super::error::{ApiError, ProblemDetails};
-use crate::analysis::duplicates::{self, DEFAULT_MIN_OVERLAP, Duplicates};
+use crate::analysis::duplicates::{
+    self, Basis, DEFAULT_MIN_OVERLAP, DEFAULT_MIN_TEXT_SIMILARITY, DuplicateParams, Duplicates, Measure,
+};
 use crate::analysis::gaps::{self, Gap, GapKind, GapParams, HighDemandPolicy, Reachability};
 use crate::analysis::reach::EntryPoint;
 use crate::analysis::report::{self, AlignmentReport};
 use crate::domain::System;
 use crate::graph::CatalogGraph;
-use crate::service::Snapshot;
+use crate::service::{DatasetAt, Snapshot};
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -77,6 +79,7 @@ fn csv_response(rows: Vec<Vec<String>>) -> Result<HttpResponse, ApiError> {
 }
 
 fn num(x: f64) -> String {
+    let x = x + 0.0;
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{x:.0}")
     } else {
@@ -88,16 +91,24 @@ fn num(x: f64) -> String {
 
 #[derive(Deserialize, IntoParams)]
 pub struct DuplicatesQuery {
-    /// Minimum Jaccard similarity of the two courses' competency sets, 0.01-1, rounded to two
-    /// decimals (default 0.5).
+    /// Minimum similarity of two courses' competency sets, on `measure`, 0.01-1, rounded to two decimals (default 0.5).
     #[param(minimum = 0.01, maximum = 1.0)]
     pub min_overlap: Option<f64>,
+    /// `jaccard` (default: shared over union) or `containment` (shared over the smaller set):
+    /// what `min_overlap` applies to.
+    pub measure: Option<String>,
+    /// Minimum cosine of two courses' title-and-description TF-IDF vectors for `text` pairs,
+    /// in (0, 1] (default 0.6).
+    pub min_similarity: Option<f64>,
+    /// Comma-separated bases: `competencies`, `text`, `codes` (same SCED or CIP code in
+    /// different systems). Default all.
+    pub basis: Option<String>,
     /// Comma-separated systems (`secondary`, `adult`, `postsecondary`, `work_based`): only pairs
     /// whose two courses are both in these systems.
     pub systems: Option<String>,
     /// Only pairs of courses in different systems.
     pub cross_system: Option<bool>,
-    /// Only pairs that no articulation links.
+    /// Only pairs that no articulation links fully (`articulation` `partial` or `none`).
     pub unarticulated: Option<bool>,
     /// `json` (default) or `csv` (one row per pair, with its cluster number).
     pub format: Option<String>,
@@ -108,22 +119,39 @@ pub struct DuplicatesQuery {
     pub offset: Option<usize>,
 }
 
-/// A pair of courses teaching largely the same competencies.
+/// A pair of courses teaching largely the same thing.
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"a": "cc.hit-105", "b": "hs.medical-terminology", "jaccard": 1.0,
-    "shared": ["hc.t5.anatomy-physiology", "hc.t5.medical-terminology"], "articulated": false,
-    "system_a": "postsecondary", "system_b": "secondary", "cluster": 0}))]
+#[schema(example = json!({"a": "cc.hit-105", "b": "hs.medical-terminology", "basis": "competencies", "jaccard": 1.0,
+    "containment": 1.0, "shared": ["hc.t5.anatomy-physiology", "hc.t5.medical-terminology"], "articulated": false,
+    "articulation": "none", "system_a": "postsecondary", "system_b": "secondary", "cluster": 0}))]
 pub struct DuplicatePairOut {
     /// The course with the smaller id.
     pub a: String,
     pub b: String,
-    /// |shared| / |union| of the two competency sets.
+    /// What found the pair: `competencies`, `text` or `codes`. A pair found on several bases is
+    /// listed once per basis.
+    pub basis: String,
+    /// |shared| / |union| of the two competency sets (0 when either has none).
     pub jaccard: f64,
+    /// |shared| / size of the smaller competency set (0 when either has none).
+    pub containment: f64,
     /// Competency ids both teach.
     pub shared: Vec<String>,
-    /// Whether an articulation links them, either way, directly or through a credential whose
-    /// requirements list one course and which articulates to the other.
+    /// Cosine of the two courses' title-and-description vectors (`text` pairs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_similarity: Option<f64>,
+    /// Shared words contributing most to the cosine, as evidence (`text` pairs).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<String>,
+    /// Shared codes, `sced:CODE` or `cip:CODE` (`codes` pairs).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<String>,
+    /// True only when `articulation` is `full`.
     pub articulated: bool,
+    /// `full` (an articulation, either way, directly or through a credential whose requirements
+    /// list one course, grants all the target's credits), `partial` (one links them with fewer
+    /// credits) or `none`.
+    pub articulation: String,
     pub system_a: System,
     pub system_b: System,
     /// Index of the pair's cluster in `clusters`.
@@ -135,7 +163,11 @@ pub struct DuplicatePairOut {
 pub struct DuplicatesOut {
     pub dataset_version: u64,
     pub min_overlap: f64,
-    /// Sorted by `jaccard` descending, then `a`, then `b`.
+    /// `jaccard` or `containment`.
+    pub measure: String,
+    pub min_similarity: f64,
+    /// Sorted by `jaccard` descending, then the basis's own score (the measure, the cosine, 1
+    /// for codes) descending, then `a`, `b` and `basis`.
     pub pairs: Vec<DuplicatePairOut>,
     /// Connected components of all matching pairs (not only this page), largest first.
     #[schema(example = json!([["cc.hit-105", "hs.medical-terminology"]]))]
@@ -146,24 +178,45 @@ pub struct DuplicatesOut {
     pub offset: usize,
 }
 
-fn duplicates_of(snap: &Snapshot, t: f64) -> Arc<Duplicates> {
-    snap.cache.get_or_compute(format!("duplicates:{}", t.to_bits()), || {
-        duplicates::find_duplicates(&snap.graph, t)
+/// `x` with a negative zero turned into zero (JSON and CSV never show `-0`).
+pub(crate) fn nz(x: f64) -> f64 {
+    x + 0.0
+}
+
+fn text_model(snap: &Snapshot) -> Arc<crate::analysis::text::TextModel> {
+    snap.cache
+        .get_or_compute("text_model".into(), || duplicates::course_text_model(&snap.graph))
+}
+
+fn duplicates_of(snap: &Snapshot, p: &DuplicateParams) -> Arc<Duplicates> {
+    let key = format!(
+        "duplicates:{}:{}:{}",
+        p.min_overlap.to_bits(),
+        p.measure.as_str(),
+        p.min_text_similarity.to_bits()
+    );
+    snap.cache.get_or_compute(key, || {
+        let model = text_model(snap);
+        duplicates::find_duplicates_with(&snap.graph, p, &Basis::ALL, Some(&model))
     })
 }
 
 /// Cross-system duplicate courses.
 ///
-/// Pairs of distinct courses whose competency sets have a Jaccard similarity of at least
-/// `min_overlap`, found by an exact prefix-filtered similarity join (no all-pairs loop), with
-/// the competencies they share and whether an articulation links them; `clusters` are the
-/// connected components of the pairs. Cached per dataset version. `?format=csv` gives the pairs
-/// as CSV (`a,b,jaccard,shared,articulated,system_a,system_b,cluster`, `shared` joined by `;`).
+/// Pairs of distinct courses found on three bases: `competencies` (Jaccard or containment of
+/// their competency sets at least `min_overlap`, by an exact prefix-filtered similarity join),
+/// `text` (cosine of their title-and-description TF-IDF vectors at least `min_similarity`, by
+/// an exact prefix-filtered cosine join, with the matching words as evidence) and `codes`
+/// (the same SCED or CIP code in different systems); each with the competencies they share and
+/// how an articulation links them; `clusters` are the connected components of the pairs.
+/// Cached per dataset version. `?format=csv` gives the pairs as CSV
+/// (`a,b,basis,jaccard,containment,text_similarity,shared,terms,codes,articulated,articulation,system_a,system_b,cluster`,
+/// lists joined by `;`).
 #[utoipa::path(tag = "analysis", params(DuplicatesQuery),
     responses(
         (status = 200, description = "The duplicate pairs and their clusters",
-         content((DuplicatesOut = "application/json"), (String = "text/csv", example = json!("a,b,jaccard,shared,articulated,system_a,system_b,cluster\ncc.hit-105,hs.medical-terminology,1,hc.t5.anatomy-physiology;hc.t5.medical-terminology,false,postsecondary,secondary,0\n")))),
-        (status = 422, description = "`min_overlap` outside (0, 1], unknown system or format, bad paging",
+         content((DuplicatesOut = "application/json"), (String = "text/csv", example = json!("a,b,basis,jaccard,containment,text_similarity,shared,terms,codes,articulated,articulation,system_a,system_b,cluster\ncc.hit-105,hs.medical-terminology,competencies,1,1,,hc.t5.anatomy-physiology;hc.t5.medical-terminology,,,false,none,postsecondary,secondary,0\n")))),
+        (status = 422, description = "`min_overlap` or `min_similarity` outside (0, 1], unknown measure, basis, system or format, bad paging",
          body = ProblemDetails, content_type = "application/problem+json")))]
 #[get("/v1/duplicates")]
 pub async fn list_duplicates(
@@ -171,7 +224,29 @@ pub async fn list_duplicates(
     q: super::Query<DuplicatesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
-    let t = fraction("min_overlap", q.min_overlap, DEFAULT_MIN_OVERLAP, false)?;
+    let measure = match q.measure.as_deref() {
+        None => Measure::Jaccard,
+        Some(m) => Measure::parse(m)
+            .ok_or_else(|| ApiError::BadRequest(format!("measure must be `jaccard` or `containment`, got `{m}`")))?,
+    };
+    let params = DuplicateParams {
+        min_overlap: fraction("min_overlap", q.min_overlap, DEFAULT_MIN_OVERLAP, false)?,
+        measure,
+        min_text_similarity: fraction("min_similarity", q.min_similarity, DEFAULT_MIN_TEXT_SIMILARITY, false)?,
+    };
+    let bases: Vec<Basis> = match q.basis.as_deref() {
+        None => Basis::ALL.to_vec(),
+        Some(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(|x| {
+                Basis::parse(x).ok_or_else(|| {
+                    ApiError::BadRequest(format!("basis: unknown basis `{x}` (use competencies, text, codes)"))
+                })
+            })
+            .collect::<Result<_, _>>()?,
+    };
     let format = parse_format(&q.format)?;
     let (limit, offset) = paging(q.limit, q.offset, 1000)?;
     let systems: Option<Vec<System>> = q
@@ -194,11 +269,12 @@ pub async fn list_duplicates(
     let snap = state.catalog.snapshot();
     let out = state
         .run_blocking(move || {
-            let d = duplicates_of(&snap, t);
+            let d = duplicates_of(&snap, &params);
             let g = &snap.graph;
             let keep = |p: &&duplicates::DuplicatePair| {
                 let (sa, sb) = (g.course(p.a).system, g.course(p.b).system);
-                systems.as_ref().is_none_or(|s| s.contains(&sa) && s.contains(&sb))
+                bases.contains(&p.basis)
+                    && systems.as_ref().is_none_or(|s| s.contains(&sa) && s.contains(&sb))
                     && (q.cross_system != Some(true) || sa != sb)
                     && (q.unarticulated != Some(true) || !p.articulated)
             };
@@ -222,9 +298,15 @@ pub async fn list_duplicates(
                 .map(|p| DuplicatePairOut {
                     a: id(p.a),
                     b: id(p.b),
-                    jaccard: p.jaccard,
+                    basis: p.basis.as_str().into(),
+                    jaccard: nz(p.jaccard),
+                    containment: nz(p.containment),
                     shared: p.shared.iter().map(|&k| g.competency(k).id.to_string()).collect(),
+                    text_similarity: p.text_similarity.map(nz),
+                    terms: p.terms.clone(),
+                    codes: p.codes.clone(),
                     articulated: p.articulated,
+                    articulation: p.articulation.as_str().into(),
                     system_a: g.course(p.a).system,
                     system_b: g.course(p.b).system,
                     cluster: cluster_of[&p.a],
@@ -232,7 +314,9 @@ pub async fn list_duplicates(
                 .collect();
             Ok(DuplicatesOut {
                 dataset_version: g.version(),
-                min_overlap: t,
+                min_overlap: params.min_overlap,
+                measure: params.measure.as_str().into(),
+                min_similarity: params.min_text_similarity,
                 pairs,
                 clusters: clusters.iter().map(|c| c.iter().map(|&x| id(x)).collect()).collect(),
                 total: filtered.len(),
@@ -248,9 +332,15 @@ pub async fn list_duplicates(
                 [
                     "a",
                     "b",
+                    "basis",
                     "jaccard",
+                    "containment",
+                    "text_similarity",
                     "shared",
+                    "terms",
+                    "codes",
                     "articulated",
+                    "articulation",
                     "system_a",
                     "system_b",
                     "cluster",
@@ -262,9 +352,15 @@ pub async fn list_duplicates(
                 vec![
                     p.a,
                     p.b,
+                    p.basis,
                     num(p.jaccard),
+                    num(p.containment),
+                    p.text_similarity.map(num).unwrap_or_default(),
                     p.shared.join(";"),
+                    p.terms.join(";"),
+                    p.codes.join(";"),
                     p.articulated.to_string(),
+                    p.articulation,
                     p.system_a.as_str().into(),
                     p.system_b.as_str().into(),
                     p.cluster.to_string(),
@@ -303,6 +399,10 @@ pub struct GapsQuery {
     /// configured; 0 disables the test).
     #[param(minimum = 0.0, maximum = 1.0)]
     pub min_wage_percentile: Option<f64>,
+    /// Lowest DOL pyramid tier of `uncovered_competency` gaps listed, 1-9 (default 4: tiers 1-3,
+    /// personal effectiveness, academic and workplace competencies, are left out; give 1 to
+    /// see them).
+    pub tier_min: Option<u8>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
     /// Gaps per page, 1-100000 (default 100).
@@ -330,6 +430,16 @@ pub struct GapOut {
     pub severity: f64,
     /// The unit of `severity`.
     pub severity_unit: String,
+    /// The one severity scale across kinds: annual openings in the region of the occupations
+    /// whose pathways the gap blocks or lengthens (see `impact_unit`); `top_gaps` ranks on it.
+    pub impact: f64,
+    /// `annual openings behind the gap`.
+    pub impact_unit: String,
+    /// SOC codes of the occupations behind `impact`.
+    pub occupations: Vec<String>,
+    /// DOL pyramid tier of the competency (`uncovered_competency`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<u8>,
     /// `severity` over the largest severity of the same kind (0-1), to rank across kinds.
     pub relative_severity: f64,
     /// The Perkins Programs of Study component (POS) or Career Pathways element (CP) it bears on.
@@ -343,13 +453,21 @@ pub struct GapOut {
     pub entry: Option<String>,
 }
 
-impl From<&Gap> for GapOut {
-    fn from(g: &Gap) -> Self {
+impl GapOut {
+    fn new(graph: &CatalogGraph, g: &Gap) -> Self {
         GapOut {
             kind: g.kind.as_str().into(),
-            severity: g.severity,
+            severity: nz(g.severity),
             severity_unit: g.kind.severity_unit().into(),
-            relative_severity: g.relative_severity,
+            impact: nz(g.impact),
+            impact_unit: gaps::IMPACT_UNIT.into(),
+            occupations: g
+                .occupations
+                .iter()
+                .map(|&o| graph.occupation(o).soc.to_string())
+                .collect(),
+            tier: g.tier,
+            relative_severity: nz(g.relative_severity),
             element: g.kind.element().into(),
             subjects: g.subjects.clone(),
             detail: g.detail.clone(),
@@ -409,6 +527,13 @@ fn gap_params(
     })
 }
 
+fn tier_min(v: Option<u8>) -> Result<u8, ApiError> {
+    match v.unwrap_or(gaps::DEFAULT_TIER_MIN) {
+        t @ 1..=9 => Ok(t),
+        t => Err(ApiError::BadRequest(format!("tier_min must be 1-9, got {t}"))),
+    }
+}
+
 fn check_region(g: &CatalogGraph, region: &str) -> Result<(), ApiError> {
     let known = region == "US"
         || g.bundle()
@@ -454,12 +579,14 @@ fn gaps_of(snap: &Snapshot, p: &GapParams) -> Arc<Vec<Gap>> {
 /// pathway teaches, high-demand occupations with no pathway, and occupations missing an entry
 /// point. Each gap has a severity whose unit depends on its kind (`severity_unit`), the ids
 /// involved, a sentence, a suggestion and the Programs of Study component or Career Pathways
-/// element it bears on. `?format=csv` gives
-/// `kind,severity,severity_unit,relative_severity,element,entry,subjects,detail,suggestion`.
+/// element it bears on, and `impact`, the one severity scale across kinds (annual openings in
+/// the region of the occupations whose pathways the gap blocks or lengthens). Tiers 1-3 of
+/// `uncovered_competency` are left out unless `tier_min` asks for them. `?format=csv` gives
+/// `kind,severity,severity_unit,relative_severity,element,entry,subjects,detail,suggestion,impact,tier`.
 #[utoipa::path(tag = "analysis", params(GapsQuery),
     responses(
         (status = 200, description = "The gaps",
-         content((GapsOut = "application/json"), (String = "text/csv", example = json!("kind,severity,severity_unit,relative_severity,element,entry,subjects,detail,suggestion\npartial_credit,2,credits lost,1,POS 7: credit transfer agreements,,art.hs-welding-wld101;hs.welding;cc.wld-101,...,...\n")))),
+         content((GapsOut = "application/json"), (String = "text/csv", example = json!("kind,severity,severity_unit,relative_severity,element,entry,subjects,detail,suggestion,impact,tier\npartial_credit,2,credits lost,1,POS 7: credit transfer agreements,,art.hs-welding-wld101;hs.welding;cc.wld-101,...,...,45700,\n")))),
         (status = 422, description = "Unknown kind, entry, region or format; a fraction out of range; bad paging",
          body = ProblemDetails, content_type = "application/problem+json")))]
 #[get("/v1/gaps")]
@@ -483,6 +610,7 @@ pub async fn list_gaps(state: web::Data<AppState>, q: super::Query<GapsQuery>) -
                 .collect()
         })
         .transpose()?;
+    let tier_min = tier_min(q.tier_min)?;
     let params = gap_params(
         &state.settings.high_demand,
         q.region,
@@ -498,7 +626,7 @@ pub async fn list_gaps(state: web::Data<AppState>, q: super::Query<GapsQuery>) -
             let all = gaps_of(&snap, &params);
             let matching: Vec<&Gap> = all
                 .iter()
-                .filter(|g| kinds.as_ref().is_none_or(|k| k.contains(&g.kind)))
+                .filter(|g| kinds.as_ref().is_none_or(|k| k.contains(&g.kind)) && gaps::keeps_tier(g, tier_min))
                 .collect();
             let mut counts = BTreeMap::new();
             for g in &matching {
@@ -512,7 +640,7 @@ pub async fn list_gaps(state: web::Data<AppState>, q: super::Query<GapsQuery>) -
                     .into_iter()
                     .skip(offset)
                     .take(limit)
-                    .map(GapOut::from)
+                    .map(|x| GapOut::new(&snap.graph, x))
                     .collect(),
                 counts,
                 limit,
@@ -534,6 +662,8 @@ pub async fn list_gaps(state: web::Data<AppState>, q: super::Query<GapsQuery>) -
                     "subjects",
                     "detail",
                     "suggestion",
+                    "impact",
+                    "tier",
                 ]
                 .map(String::from)
                 .to_vec(),
@@ -549,6 +679,8 @@ pub async fn list_gaps(state: web::Data<AppState>, q: super::Query<GapsQuery>) -
                     g.subjects.join(";"),
                     g.detail,
                     g.suggestion,
+                    num(g.impact),
+                    g.tier.map(|t| t.to_string()).unwrap_or_default(),
                 ]
             }));
             csv_response(rows)
@@ -564,6 +696,13 @@ pub struct AlignmentQuery {
     pub region: Option<String>,
     /// `json` (default) or `csv` (long format: `section,subject,metric,value`).
     pub format: Option<String>,
+    /// Lowest tier of `uncovered_competency` gaps counted with the others, 1-9 (default 4);
+    /// lower tiers are counted apart in `foundational_uncovered`.
+    pub tier_min: Option<u8>,
+    /// A dataset version to compare with, side by side: `comparison` then lists every
+    /// indicator of both versions and its change. 404 for a version never committed, 409 for
+    /// one whose data the store no longer keeps.
+    pub compare: Option<u64>,
     /// Credentials listed in `credentials`, most complex first, 1-100000 (default 100).
     #[param(minimum = 0, maximum = 100000)]
     pub limit: Option<usize>,
@@ -632,20 +771,136 @@ pub struct AlignmentOut {
     pub dead_ends: Vec<String>,
     /// Number of gaps per kind.
     pub gaps_by_kind: BTreeMap<String, usize>,
-    /// The ten most severe gaps, by relative severity.
+    /// The ten most severe gaps, ranked on `impact` (annual openings behind the gap), then
+    /// blocking kinds first, then the kind's own severity.
     pub top_gaps: Vec<GapOut>,
+    /// `uncovered_competency` gaps of tiers below `tier_min`, left out of `gaps_by_kind` and
+    /// `top_gaps`.
+    pub foundational_uncovered: usize,
+    pub tier_min: u8,
     /// Per credential curricular complexity, most complex first (paged by `limit`/`offset`).
     pub credentials: Vec<CredentialComplexityOut>,
     /// Credentials over all pages.
     pub credentials_total: usize,
     pub limit: usize,
     pub offset: usize,
+    /// With `compare=VERSION`: every indicator in both versions and its change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<ComparisonOut>,
 }
 
-fn report_of(snap: &Snapshot, p: &GapParams) -> Arc<AlignmentReport> {
-    snap.cache.get_or_compute(format!("alignment:{}", params_key(p)), || {
-        report::alignment(&snap.graph, p)
-    })
+/// One indicator in two dataset versions.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"indicator": "pathway_share", "subject": "adult", "value": 0.9, "compared": 0.8, "change": 0.1}))]
+pub struct IndicatorChangeOut {
+    pub indicator: String,
+    /// What the indicator is about (an entry point, a system, a gap kind), or `all`.
+    pub subject: String,
+    /// In this report's version.
+    pub value: f64,
+    /// In the compared version.
+    pub compared: f64,
+    /// `value - compared`.
+    pub change: f64,
+}
+
+/// The alignment report's indicators against another dataset version.
+#[derive(Serialize, ToSchema)]
+pub struct ComparisonOut {
+    /// The compared version.
+    pub dataset_version: u64,
+    pub indicators: Vec<IndicatorChangeOut>,
+    /// High-demand occupations added since the compared version (SOC codes).
+    pub high_demand_added: Vec<String>,
+    /// High-demand occupations no longer high demand.
+    pub high_demand_removed: Vec<String>,
+    /// Dead-end credentials that are new, and that were resolved.
+    pub dead_ends_added: Vec<String>,
+    pub dead_ends_resolved: Vec<String>,
+}
+
+/// The indicators of a report as `(indicator, subject, value)`, in a fixed order.
+fn indicators(g: &CatalogGraph, r: &AlignmentReport) -> Vec<(String, String, f64)> {
+    let mut out: Vec<(String, String, f64)> = Vec::new();
+    let mut push = |a: &str, b: &str, v: f64| out.push((a.into(), b.into(), v));
+    push("high_demand_occupations", "all", r.high_demand_occupations.len() as f64);
+    for s in &r.pathway_share {
+        push("pathway_share", s.entry.as_str(), s.share);
+        push("pathway_reachable", s.entry.as_str(), s.reachable as f64);
+    }
+    for t in &r.transitions {
+        push("transitions", t.from.as_str(), t.transitions as f64);
+        push("transitions_articulated", t.from.as_str(), t.articulated as f64);
+        push("transitions_share", t.from.as_str(), t.share);
+    }
+    push(
+        "hours_duplicated_without_articulation",
+        "all",
+        r.hours_duplicated_without_articulation,
+    );
+    push("dead_ends", "all", r.dead_ends.len() as f64);
+    for (k, n) in &r.gaps_by_kind {
+        push("gaps", k.as_str(), *n as f64);
+    }
+    push("foundational_uncovered", "all", r.foundational_uncovered as f64);
+    let impact: f64 = r.top_gaps.iter().map(|x| x.impact).fold(0.0, |a, b| a + b);
+    push("top_gaps_impact", "all", impact);
+    push("credentials", "all", g.n_credentials() as f64);
+    let total: u64 = r.complexity.iter().map(|c| c.structural_complexity).sum();
+    push(
+        "mean_structural_complexity",
+        "all",
+        if r.complexity.is_empty() {
+            0.0
+        } else {
+            total as f64 / r.complexity.len() as f64
+        },
+    );
+    out
+}
+
+/// Compares two reports indicator by indicator (an indicator missing on one side is 0 there).
+fn comparison(g: &CatalogGraph, r: &AlignmentReport, og: &CatalogGraph, or: &AlignmentReport) -> ComparisonOut {
+    let now = indicators(g, r);
+    let then: BTreeMap<(String, String), f64> = indicators(og, or).into_iter().map(|(a, b, v)| ((a, b), v)).collect();
+    let socs = |g: &CatalogGraph, r: &AlignmentReport| -> std::collections::BTreeSet<String> {
+        r.high_demand_occupations
+            .iter()
+            .map(|&o| g.occupation(o).soc.to_string())
+            .collect()
+    };
+    let ends = |g: &CatalogGraph, r: &AlignmentReport| -> std::collections::BTreeSet<String> {
+        r.dead_ends.iter().map(|&c| g.credential(c).id.to_string()).collect()
+    };
+    let (hn, ho) = (socs(g, r), socs(og, or));
+    let (dn, d_old) = (ends(g, r), ends(og, or));
+    ComparisonOut {
+        dataset_version: og.version(),
+        indicators: now
+            .into_iter()
+            .map(|(indicator, subject, value)| {
+                let compared = then.get(&(indicator.clone(), subject.clone())).copied().unwrap_or(0.0);
+                IndicatorChangeOut {
+                    indicator,
+                    subject,
+                    value: nz(value),
+                    compared: nz(compared),
+                    change: nz(value - compared),
+                }
+            })
+            .collect(),
+        high_demand_added: hn.difference(&ho).cloned().collect(),
+        high_demand_removed: ho.difference(&hn).cloned().collect(),
+        dead_ends_added: dn.difference(&d_old).cloned().collect(),
+        dead_ends_resolved: d_old.difference(&dn).cloned().collect(),
+    }
+}
+
+fn report_of(snap: &Snapshot, p: &GapParams, tier_min: u8) -> Arc<AlignmentReport> {
+    snap.cache
+        .get_or_compute(format!("alignment:{}:{tier_min}", params_key(p)), || {
+            report::alignment_with(&snap.graph, p, tier_min)
+        })
 }
 
 /// The state alignment report.
@@ -660,7 +915,11 @@ fn report_of(snap: &Snapshot, p: &GapParams) -> Arc<AlignmentReport> {
     responses(
         (status = 200, description = "The report",
          content((AlignmentOut = "application/json"), (String = "text/csv", example = json!("section,subject,metric,value\npathway_share,secondary,share,1\n")))),
-        (status = 422, description = "Unknown region or format, bad paging",
+        (status = 404, description = "`compare` names a dataset version never committed",
+         body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "`compare` names a dataset version whose data the store no longer keeps",
+         body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown region or format, `tier_min` outside 1-9, bad paging",
          body = ProblemDetails, content_type = "application/problem+json")))]
 #[get("/v1/reports/alignment")]
 pub async fn alignment_report(
@@ -670,12 +929,34 @@ pub async fn alignment_report(
     let q = q.into_inner();
     let format = parse_format(&q.format)?;
     let (limit, offset) = paging(q.limit, q.offset, 100)?;
+    let tier_min = tier_min(q.tier_min)?;
     let params = gap_params(&state.settings.high_demand, q.region, None, None, None, None)?;
     let snap = state.catalog.snapshot();
     check_region(&snap.graph, &params.region)?;
+    let other = match q.compare {
+        None => None,
+        Some(v) => match state
+            .catalog
+            .dataset_at(v)
+            .map_err(|e| ApiError::Unexpected(e.into()))?
+        {
+            DatasetAt::Retained(s) => Some(s),
+            DatasetAt::NotRetained => return Err(ApiError::VersionNotRetained(v)),
+            DatasetAt::Unknown => {
+                return Err(ApiError::NotFound {
+                    what: "dataset version",
+                    id: v.to_string(),
+                });
+            }
+        },
+    };
     let out = state
         .run_blocking(move || {
-            let r = report_of(&snap, &params);
+            let r = report_of(&snap, &params, tier_min);
+            let comparison = other.map(|o| {
+                let or = report_of(&o, &params, tier_min);
+                comparison(&snap.graph, &r, &o.graph, &or)
+            });
             let g = &snap.graph;
             let n_hd = r.high_demand_occupations.len();
             Ok(AlignmentOut {
@@ -693,7 +974,7 @@ pub async fn alignment_report(
                         entry: s.entry.as_str().into(),
                         reachable: s.reachable,
                         high_demand: n_hd,
-                        share: s.share,
+                        share: nz(s.share),
                     })
                     .collect(),
                 transitions: r
@@ -704,17 +985,19 @@ pub async fn alignment_report(
                         to: "postsecondary".into(),
                         transitions: t.transitions,
                         articulated: t.articulated,
-                        share: t.share,
+                        share: nz(t.share),
                     })
                     .collect(),
-                hours_duplicated_without_articulation: r.hours_duplicated_without_articulation,
+                hours_duplicated_without_articulation: nz(r.hours_duplicated_without_articulation),
                 dead_ends: r.dead_ends.iter().map(|&c| g.credential(c).id.to_string()).collect(),
                 gaps_by_kind: r
                     .gaps_by_kind
                     .iter()
                     .map(|(k, n)| (k.as_str().to_string(), *n))
                     .collect(),
-                top_gaps: r.top_gaps.iter().map(GapOut::from).collect(),
+                top_gaps: r.top_gaps.iter().map(|x| GapOut::new(g, x)).collect(),
+                foundational_uncovered: r.foundational_uncovered,
+                tier_min: r.tier_min,
                 credentials: r
                     .complexity
                     .iter()
@@ -737,6 +1020,7 @@ pub async fn alignment_report(
                 credentials_total: r.complexity.len(),
                 limit,
                 offset,
+                comparison,
             })
         })
         .await?;
@@ -776,6 +1060,14 @@ pub async fn alignment_report(
             for (i, gp) in out.top_gaps.iter().enumerate() {
                 let subject = format!("{}:{}", i + 1, gp.subjects.join(";"));
                 row("top_gap", &subject, &gp.kind, num(gp.severity));
+            }
+            if let Some(cmp) = &out.comparison {
+                for i in &cmp.indicators {
+                    let subject = format!("{}:{}", i.indicator, i.subject);
+                    row("comparison", &subject, "value", num(i.value));
+                    row("comparison", &subject, "compared", num(i.compared));
+                    row("comparison", &subject, "change", num(i.change));
+                }
             }
             for c in &out.credentials {
                 row(

@@ -105,6 +105,8 @@ pub enum ApiError {
     TooComplex(String),
     /// The service is busy (503).
     Busy,
+    /// A dataset version was committed but its data is no longer kept (409).
+    VersionNotRetained(u64),
     Unexpected(anyhow::Error),
 }
 
@@ -158,6 +160,11 @@ impl ApiError {
                 "The request needs too much search",
             ),
             ApiError::Busy => ("busy", StatusCode::SERVICE_UNAVAILABLE, "The service is busy"),
+            ApiError::VersionNotRetained(_) => (
+                "version-not-retained",
+                StatusCode::CONFLICT,
+                "The dataset version's data was not retained",
+            ),
             ApiError::Unexpected(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
         }
     }
@@ -198,6 +205,9 @@ impl ApiError {
                 format!("the body is larger than the limit of {limit} bytes for this endpoint")
             }
             ApiError::Busy => "too many searches are running; retry shortly".into(),
+            ApiError::VersionNotRetained(v) => format!(
+                "dataset version {v} was committed, but the store keeps only the records of versions it retains; compare with a retained version (see GET /v1/datasets)"
+            ),
             ApiError::Unexpected(_) => "an internal error occurred; it has been logged".into(),
         }
     }

@@ -12,6 +12,7 @@ pub mod guard;
 pub mod health;
 pub mod imports;
 pub mod maps;
+pub mod planner;
 pub mod pulls;
 
 use crate::service::Catalog;
@@ -106,6 +107,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     maps::configure(cfg);
     catalog::configure(cfg);
     analysis::configure(cfg);
+    planner::configure(cfg);
     pulls::configure(cfg);
 }
 

@@ -874,6 +874,9 @@ impl<'a> Validator<'a> {
             if let Some(cost) = c.cost {
                 self.check_number(k, i, id, "cost", cost, false);
             }
+            if let Some(n) = c.annual_completers {
+                self.check_number(k, i, id, "annual_completers", n, false);
+            }
             self.check_competency_refs(k, i, id, &c.competencies);
             self.check_groups(k, i, id, "prerequisites", &c.prerequisites);
             let mut entries = HashSet::new();
@@ -963,6 +966,9 @@ impl<'a> Validator<'a> {
             let k = RecordKind::Credential;
             self.check_nonempty(k, i, id, "id", id);
             self.check_nonempty(k, i, id, "title", &c.title);
+            if let Some(n) = c.annual_completers {
+                self.check_number(k, i, id, "annual_completers", n, false);
+            }
             self.check_competency_refs(k, i, id, &c.competencies);
             self.check_groups(k, i, id, "requires", &c.requires);
             for (j, s) in c.stacks_into.iter().enumerate() {

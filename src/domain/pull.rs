@@ -30,10 +30,12 @@ pub enum SourceKind {
     Case,
     /// Credential Engine CTDL JSON-LD.
     Ctdl,
+    /// NCES IPEDS Completions (awards by CIP code and award level).
+    IpedsCompletions,
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 9] = [
+    pub const ALL: [SourceKind; 10] = [
         SourceKind::OnetDb,
         SourceKind::BlsProjections,
         SourceKind::BlsOews,
@@ -43,6 +45,7 @@ impl SourceKind {
         SourceKind::Sced,
         SourceKind::Case,
         SourceKind::Ctdl,
+        SourceKind::IpedsCompletions,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +59,7 @@ impl SourceKind {
             SourceKind::Sced => "sced",
             SourceKind::Case => "case",
             SourceKind::Ctdl => "ctdl",
+            SourceKind::IpedsCompletions => "ipeds_completions",
         }
     }
 

@@ -150,6 +150,13 @@ pub struct Course {
     /// who has demonstrated every competency it teaches skips it (reason `prior_learning`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub prior_learning_credit: bool,
+    /// What the course teaches, in the catalog's words; text duplicates and competency
+    /// suggestions read it with the title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Learners completing the course (or program) in a year, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_completers: Option<f64>,
 }
 
 /// An assessment a learner sits: a licensing or certification exam, a credit-by-exam test
@@ -311,6 +318,10 @@ pub struct Credential {
     pub provider: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<Provenance>,
+    /// People earning the credential in a year (IPEDS completions for its `codes.cip`, or the
+    /// provider's count), where known; the supply report sets it against annual openings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_completers: Option<f64>,
 }
 
 /// Labor-market demand for an occupation in one region.

@@ -213,6 +213,25 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
         }
     }
 
+    if let Some(by_cip) = &enrich.completions {
+        for c in &mut next.credentials {
+            let Some(cip) = c.codes.cip.as_deref().and_then(super::cip_code) else {
+                continue;
+            };
+            match by_cip
+                .get(&cip)
+                .and_then(|levels| super::ipeds::completers_for(c.kind, levels))
+            {
+                Some(n) => c.annual_completers = Some(n),
+                None => warnings.add(
+                    "no_completions",
+                    "catalog credentials whose CIP code and award level have no completions in the file",
+                    format!("{} ({cip})", c.id),
+                ),
+            }
+        }
+    }
+
     // 5. Drop links the new dataset leaves dangling, in records this pull or its source made.
     prune(&mut next, warnings);
     prune_pulled_requirements(&mut next, &mine, warnings);

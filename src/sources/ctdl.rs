@@ -293,6 +293,7 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
                 ctid: text(get(n, "ctid")),
                 provider: None,
                 provenance: Some(prov.clone()),
+                annual_completers: None,
             });
         } else if ts.iter().any(|t| COURSE_CLASSES.contains(&t.as_str())) {
             let program = ts.iter().any(|t| t == "LearningProgram");
@@ -349,7 +350,8 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
                 provenance: Some(prov.clone()),
                 sced_title: None,
                 parts,
-                ..Default::default()
+                description: text(get(n, "description")),
+                                ..Default::default()
             });
         } else if ts.iter().any(|t| t == "Pathway") {
             *counts.entry("pathways").or_default() += 1;
@@ -543,6 +545,7 @@ fn materialise(pulled: &mut Pulled, system: System, prov: &Provenance, counts: &
                         stacks_into: Vec::new(),
                         codes,
                         ctid: c.ctid.clone(),
+                        annual_completers: None,
                         provider: None,
                         provenance: Some(prov.clone()),
                     });

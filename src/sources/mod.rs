@@ -15,6 +15,7 @@ pub mod case;
 pub mod cip_soc;
 pub mod ctdl;
 pub mod http;
+pub mod ipeds;
 pub mod onet_db;
 pub mod sced;
 pub mod table;
@@ -159,6 +160,8 @@ pub struct Enrichment {
     pub clusters: Vec<(String, ClusterLink)>,
     /// SCED code -> official title (a `sced` pull).
     pub sced_titles: Option<HashMap<String, String>>,
+    /// CIP code -> award level -> awards in a year (an `ipeds_completions` pull).
+    pub completions: Option<BTreeMap<String, BTreeMap<u32, f64>>>,
 }
 
 /// What a source's parser produces.
@@ -187,6 +190,7 @@ pub fn parse(fetched: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
         SourceKind::Sced => sced::parse(fetched, ctx),
         SourceKind::Case => case::parse(fetched, ctx),
         SourceKind::Ctdl => ctdl::parse(fetched, ctx),
+        SourceKind::IpedsCompletions => ipeds::parse(fetched, ctx),
     }
 }
 

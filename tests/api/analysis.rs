@@ -87,39 +87,63 @@ fn s(x: &str) -> String {
 #[tokio::test]
 async fn duplicates_across_three_systems_with_and_without_articulation() {
     let app = app_with(gap_catalog()).await;
-    let (status, body) = app.get_json("/v1/duplicates?min_overlap=0.5").await;
+    let (status, body) = app.get_json("/v1/duplicates?min_overlap=0.5&basis=competencies").await;
     assert_eq!(status, 200, "{body}");
+    // The welding agreement grants 2 of 4 credits: linked, but not `articulated` (partial).
     assert_eq!(
         pairs(&body),
         vec![
             (s("adult.intro"), s("cc.intro"), 1.0, false),
             (s("adult.intro"), s("hs.intro"), 1.0, false),
             (s("cc.intro"), s("hs.intro"), 1.0, true),
-            (s("cc.weld"), s("hs.weld"), 1.0, true),
+            (s("cc.weld"), s("hs.weld"), 1.0, false),
         ]
     );
+    let labels: Vec<&str> = body["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["articulation"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, vec!["none", "none", "full", "partial"]);
     assert_eq!(body["pairs"][0]["shared"], json!(["k.a", "k.b"]));
     assert_eq!(
         body["clusters"],
         json!([["adult.intro", "cc.intro", "hs.intro"], ["cc.weld", "hs.weld"]])
     );
 
-    let (_, body) = app.get_json("/v1/duplicates?unarticulated=true").await;
-    assert_eq!(body["total"], 2, "only the two adult pairs are unarticulated: {body}");
-    assert_eq!(body["clusters"], json!([["adult.intro", "cc.intro", "hs.intro"]]));
-    let (_, body) = app.get_json("/v1/duplicates?systems=secondary,postsecondary").await;
+    let (_, body) = app
+        .get_json("/v1/duplicates?unarticulated=true&basis=competencies")
+        .await;
+    assert_eq!(
+        body["total"], 3,
+        "the two adult pairs and the partial one are not fully articulated: {body}"
+    );
+    assert_eq!(
+        body["clusters"],
+        json!([["adult.intro", "cc.intro", "hs.intro"], ["cc.weld", "hs.weld"]])
+    );
+    let (_, body) = app
+        .get_json("/v1/duplicates?systems=secondary,postsecondary&basis=competencies")
+        .await;
     assert_eq!(
         pairs(&body).into_iter().map(|p| (p.0, p.1)).collect::<Vec<_>>(),
         vec![(s("cc.intro"), s("hs.intro")), (s("cc.weld"), s("hs.weld"))]
     );
 
-    let r = app.get("/v1/duplicates?format=csv").await;
+    let r = app.get("/v1/duplicates?format=csv&basis=competencies").await;
     assert_eq!(r.status().as_u16(), 200);
     assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let text = r.text().await.unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "a,b,jaccard,shared,articulated,system_a,system_b,cluster");
-    assert_eq!(lines[1], "adult.intro,cc.intro,1,k.a;k.b,false,adult,postsecondary,0");
+    assert_eq!(
+        lines[0],
+        "a,b,basis,jaccard,containment,text_similarity,shared,terms,codes,articulated,articulation,system_a,system_b,cluster"
+    );
+    assert_eq!(
+        lines[1],
+        "adult.intro,cc.intro,competencies,1,1,,k.a;k.b,,,false,none,adult,postsecondary,0"
+    );
     assert_eq!(lines.len(), 5);
 
     for bad in ["0", "1.5", "-0.2", "nan"] {
@@ -303,7 +327,7 @@ async fn seed_imperfections_show_up_as_gaps_and_duplicates() {
     })
     .await;
 
-    let (status, body) = app.get_json("/v1/duplicates?min_overlap=0.5").await;
+    let (status, body) = app.get_json("/v1/duplicates?min_overlap=0.5&basis=competencies").await;
     assert_eq!(status, 200);
     let dup = pairs(&body);
     let find = |a: &str, b: &str| dup.iter().find(|p| p.0 == a && p.1 == b).cloned();

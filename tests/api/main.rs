@@ -11,3 +11,4 @@ mod imports;
 mod maps;
 mod openapi;
 mod spreadsheets;
+mod planner;

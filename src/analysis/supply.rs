@@ -1,0 +1,134 @@
+//! Supply against demand (Career Pathways element 2, "compare the capacity of education and
+//! training systems to the needs of employers"), behind `GET /v1/reports/supply`.
+//!
+//! For each occupation and region:
+//!
+//! * **completers**: people finishing, in a year, the credentials that qualify for the
+//!   occupation (its entry credentials, stated or through the CIP-SOC crosswalk), from each
+//!   credential's `annual_completers` (imported, or pulled from IPEDS completions by CIP). A
+//!   credential that qualifies for several occupations has its completers split evenly among
+//!   them, so that no completer is counted twice across the report.
+//! * **openings**: annual openings in the region (national figures when the region has none).
+//! * **ratio** = completers / openings, and a **status**: `under_supply` when the ratio is
+//!   below `under` (default 0.8), `over_supply` above `over` (default 1.5), `balanced`
+//!   between, `unknown` when no qualifying credential has a completers figure or the
+//!   occupation has no openings figure.
+//!
+//! Completers are not regional (a credential has no region); a state reads a report for its
+//! region after importing or pulling its own completions.
+
+use super::gaps::openings;
+use crate::graph::{CatalogGraph, CredentialIx, OccupationIx};
+
+/// Default ratio below which an occupation is under-supplied.
+pub const DEFAULT_UNDER: f64 = 0.8;
+/// Default ratio above which an occupation is over-supplied.
+pub const DEFAULT_OVER: f64 = 1.5;
+
+/// Supply status of one occupation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    UnderSupply,
+    OverSupply,
+    Balanced,
+    Unknown,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::UnderSupply => "under_supply",
+            Status::OverSupply => "over_supply",
+            Status::Balanced => "balanced",
+            Status::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        [
+            Status::UnderSupply,
+            Status::OverSupply,
+            Status::Balanced,
+            Status::Unknown,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+/// One occupation's supply and demand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupplyRow {
+    pub occupation: OccupationIx,
+    /// Annual openings in the region (None when unknown).
+    pub annual_openings: Option<f64>,
+    /// Completers counted for the occupation (None when no qualifying credential has a figure).
+    pub completers: Option<f64>,
+    /// completers / openings.
+    pub ratio: Option<f64>,
+    pub status: Status,
+    /// Qualifying credentials with a completers figure.
+    pub credentials: Vec<CredentialIx>,
+    /// Qualifying credentials without one.
+    pub credentials_without_figures: Vec<CredentialIx>,
+}
+
+/// The supply report of a region: one row per occupation with at least one entry credential
+/// or an openings figure, sorted by status (under, over, balanced, unknown), then the gap
+/// `openings - completers` descending (most needed first), then SOC order.
+///
+/// Time O(occupations + credential links).
+pub fn supply(g: &CatalogGraph, region: &str, under: f64, over: f64) -> Vec<SupplyRow> {
+    let mut rows = Vec::new();
+    for o in 0..g.n_occupations() {
+        let o = OccupationIx(o as u32);
+        let open = g
+            .occupation(o)
+            .demand_in(region)
+            .and_then(|(d, _)| d.annual_openings)
+            .map(|_| openings(g, o, region));
+        let creds = g.entry_credentials(o);
+        if creds.is_empty() && open.is_none() {
+            continue;
+        }
+        let (mut with, mut without) = (Vec::new(), Vec::new());
+        let mut total = 0.0;
+        for &c in creds {
+            match g.credential(c).annual_completers {
+                Some(n) => {
+                    total += n / g.qualifies_for(c).len().max(1) as f64;
+                    with.push(c);
+                }
+                None => without.push(c),
+            }
+        }
+        let completers = (!with.is_empty()).then_some(total + 0.0);
+        let ratio = match (completers, open) {
+            (Some(c), Some(op)) if op > 0.0 => Some(c / op),
+            _ => None,
+        };
+        let status = match ratio {
+            None => Status::Unknown,
+            Some(r) if r < under => Status::UnderSupply,
+            Some(r) if r > over => Status::OverSupply,
+            Some(_) => Status::Balanced,
+        };
+        rows.push(SupplyRow {
+            occupation: o,
+            annual_openings: open,
+            completers,
+            ratio,
+            status,
+            credentials: with,
+            credentials_without_figures: without,
+        });
+    }
+    let shortfall = |r: &SupplyRow| r.annual_openings.unwrap_or(0.0) - r.completers.unwrap_or(0.0);
+    rows.sort_by(|a, b| {
+        a.status
+            .cmp(&b.status)
+            .then(shortfall(b).total_cmp(&shortfall(a)))
+            .then(a.occupation.cmp(&b.occupation))
+    });
+    rows
+}
