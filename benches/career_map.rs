@@ -8,7 +8,7 @@
 //! `cargo bench --bench career_map`
 
 use careermap::analysis::career_map::{
-    Entry, Learner, Limits, MapContext, MapError, MapRequest, Objective, Target, career_map,
+    EntryPoint, Learner, Limits, MapContext, MapError, MapRequest, Objective, Target, career_map,
 };
 use careermap::analysis::demand::{DemandIndex, HighDemandPolicy};
 use careermap::graph::{CatalogGraph, OccupationIx};
@@ -26,7 +26,7 @@ fn targets(g: &CatalogGraph) -> Vec<MapRequest> {
         .step_by(step)
         .take(OCCUPATIONS)
         .flat_map(|o| {
-            Entry::ALL.into_iter().map(move |entry| MapRequest {
+            EntryPoint::ALL.into_iter().map(move |entry| MapRequest {
                 target: Target::Occupation(OccupationIx(o as u32)),
                 entry,
                 region: "US".into(),
@@ -67,7 +67,7 @@ fn bench(c: &mut Criterion) {
     let (mut lat, mut capped, mut unreachable, mut expanded) = (Vec::new(), 0, 0, Vec::new());
     let mut by_entry = [(0usize, 0usize, 0usize); 3];
     for r in &reqs {
-        let e = Entry::ALL.iter().position(|&x| x == r.entry).unwrap();
+        let e = EntryPoint::ALL.iter().position(|&x| x == r.entry).unwrap();
         let t = Instant::now();
         let out = career_map(&ctx, r, &limits);
         lat.push(t.elapsed());
@@ -105,7 +105,7 @@ fn bench(c: &mut Criterion) {
             .unwrap_or(0),
         expanded.last().copied().unwrap_or(0),
     );
-    for (e, (n, u, c)) in Entry::ALL.iter().zip(by_entry) {
+    for (e, (n, u, c)) in EntryPoint::ALL.iter().zip(by_entry) {
         eprintln!("  {:<13} {n} targets, {u} unreachable, {c} capped", e.as_str());
     }
 

@@ -18,7 +18,7 @@ fn main() {
         Some(o) => Target::Occupation(o),
         None => Target::Credential(g.credential_ix(&args[1]).unwrap()),
     };
-    let entry = Entry::parse(&args[2]).unwrap();
+    let entry = EntryPoint::parse(&args[2]).unwrap();
     let creds = args
         .get(3)
         .map(|s| {

@@ -5,7 +5,9 @@
 //!
 //! `cargo run --release --example national_memory -- [SEED]` (needs several GB)
 
-use careermap::analysis::career_map::{Entry, Learner, Limits, MapContext, MapRequest, Objective, Target, career_map};
+use careermap::analysis::career_map::{
+    EntryPoint, Learner, Limits, MapContext, MapRequest, Objective, Target, career_map,
+};
 use careermap::analysis::demand::{DemandIndex, HighDemandPolicy};
 use careermap::graph::{CatalogGraph, OccupationIx};
 use careermap::synth::{SynthParams, generate};
@@ -62,7 +64,7 @@ fn main() {
     let limits = Limits::default();
     let n = g.n_occupations();
     for o in (0..n).step_by(n / 4) {
-        for entry in Entry::ALL {
+        for entry in EntryPoint::ALL {
             let req = MapRequest {
                 target: Target::Occupation(OccupationIx(o as u32)),
                 entry,

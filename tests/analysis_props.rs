@@ -224,31 +224,52 @@ impl<'a> Oracle<'a> {
     /// Repeated passes of the reachability rules until nothing changes.
     fn reach(&self, entry: EntryPoint) -> BTreeSet<String> {
         let mut have: BTreeSet<String> = BTreeSet::new();
-        if entry == EntryPoint::Postsecondary {
-            for c in &self.b.credentials {
-                if matches!(c.kind, CredentialKind::Diploma | CredentialKind::Hse) {
-                    have.insert(c.id.0.clone());
-                }
+        // Postsecondary learners hold a diploma or equivalency; a high-school student earns
+        // the diploma at graduation.
+        for c in &self.b.credentials {
+            let start = match entry {
+                EntryPoint::Postsecondary => matches!(c.kind, CredentialKind::Diploma | CredentialKind::Hse),
+                EntryPoint::Secondary => c.kind == CredentialKind::Diploma,
+                EntryPoint::Adult => false,
+            };
+            if start {
+                have.insert(c.id.0.clone());
             }
         }
+        let open = |c: &careermap::domain::Course| {
+            if !c.eligible_entries.is_empty() {
+                return c.eligible_entries.contains(&entry);
+            }
+            match entry {
+                EntryPoint::Secondary => c.system != System::Adult,
+                EntryPoint::Adult => c.system != System::Secondary,
+                EntryPoint::Postsecondary => matches!(c.system, System::Postsecondary | System::WorkBased),
+            }
+        };
+        let system_of = |id: &str| self.b.courses.iter().find(|c| c.id.as_str() == id).map(|c| c.system);
         loop {
             let before = have.len();
             let holds = |have: &BTreeSet<String>, g: &RequirementGroup| {
                 g.holds(|id| have.contains(id.as_str()), |id| self.credits(id.as_str()))
             };
             for c in &self.b.courses {
-                let by_groups = entry.allows(c.system) && c.prerequisites.iter().all(|g| holds(&have, g));
-                let by_art = self
-                    .b
-                    .articulations
-                    .iter()
-                    .any(|a| a.to == c.id && a.credits + 1e-9 >= c.credits && have.contains(a.from.as_str()));
+                let by_groups = open(c) && c.prerequisites.iter().all(|g| holds(&have, g));
+                let by_art = self.b.articulations.iter().any(|a| {
+                    let dual_only = entry == EntryPoint::Secondary
+                        && system_of(a.from.as_str()) == Some(System::Secondary)
+                        && c.system == System::Postsecondary;
+                    a.to == c.id
+                        && a.credits + 1e-9 >= c.credits
+                        && (!dual_only || a.kind == careermap::domain::ArticulationKind::DualEnrollment)
+                        && have.contains(a.from.as_str())
+                });
                 if by_groups || by_art {
                     have.insert(c.id.0.clone());
                 }
             }
             for c in &self.b.credentials {
-                if c.requires.iter().all(|g| holds(&have, g)) {
+                let closed = entry == EntryPoint::Secondary && c.kind == CredentialKind::Hse;
+                if !closed && c.requires.iter().all(|g| holds(&have, g)) {
                     have.insert(c.id.0.clone());
                 }
             }
@@ -546,7 +567,7 @@ proptest! {
         let b = random_bundle(seed);
         let g = CatalogGraph::build(1, b);
         for e in EntryPoint::ALL {
-            prop_assert_eq!(reach(&g, e), naive_reach(&g, |s| e.allows(s), &e.assumed_credentials(&g)));
+            prop_assert_eq!(reach(&g, e), naive_reach(&g, e, &careermap::analysis::reach::assumed_credentials(&g, e)));
         }
     }
 

@@ -296,7 +296,7 @@ fn build(s: &Spec) -> Bundle {
 
 struct Oracle<'a> {
     b: &'a Bundle,
-    entry: Entry,
+    entry: EntryPoint,
     completed: HashSet<String>,
     held: HashSet<String>,
     prior: HashSet<String>,
@@ -316,24 +316,64 @@ fn groups_hold(groups: &[RequirementGroup], sat: &HashSet<String>, b: &Bundle) -
 type Eval = (Cost, f64, Vec<String>);
 
 impl Oracle<'_> {
-    fn allowed(&self, s: System) -> bool {
-        self.entry.allows(s)
+    /// The entry points' table (CONTRACT.md), written out here independently of the engine.
+    fn allowed(&self, c: &Course) -> bool {
+        if !c.eligible_entries.is_empty() {
+            return c.eligible_entries.contains(&self.entry);
+        }
+        match self.entry {
+            EntryPoint::Secondary => c.system != System::Adult,
+            EntryPoint::Adult => c.system != System::Secondary,
+            EntryPoint::Postsecondary => matches!(c.system, System::Postsecondary | System::WorkBased),
+        }
+    }
+
+    fn system_of(&self, id: &str) -> Option<System> {
+        self.b.courses.iter().find(|c| c.id.0 == id).map(|c| c.system)
+    }
+
+    /// Whether an articulation counts for this entry point: college credit in high school only
+    /// through dual enrollment.
+    fn art_applies(&self, a: &Articulation, to: &Course) -> bool {
+        !(self.entry == EntryPoint::Secondary
+            && self.system_of(a.from.as_str()) == Some(System::Secondary)
+            && to.system == System::Postsecondary
+            && a.kind != ArticulationKind::DualEnrollment)
+    }
+
+    /// Credentials the learner starts with (held, or assumed by the entry point) and those
+    /// earned at graduation.
+    fn start(&self) -> HashSet<String> {
+        let mut sat: HashSet<String> = self.completed.iter().chain(&self.held).cloned().collect();
+        for k in &self.b.credentials {
+            let assumed = match self.entry {
+                EntryPoint::Postsecondary => matches!(k.kind, CredentialKind::Diploma | CredentialKind::Hse),
+                EntryPoint::Secondary => k.kind == CredentialKind::Diploma,
+                EntryPoint::Adult => false,
+            };
+            if assumed {
+                sat.insert(k.id.0.clone());
+            }
+        }
+        sat
     }
 
     /// Least fixpoint of satisfaction with the courses `taken`.
     fn closure(&self, taken: &BTreeSet<String>) -> HashSet<String> {
         let b = self.b;
-        let mut sat: HashSet<String> = self.completed.iter().chain(&self.held).cloned().collect();
+        let mut sat = self.start();
         loop {
             let mut changed = false;
             for c in &b.courses {
                 if sat.contains(c.id.as_str()) {
                     continue;
                 }
-                let waived = b
-                    .articulations
-                    .iter()
-                    .any(|a| a.to == c.id && a.credits + 1e-9 >= c.credits && sat.contains(a.from.as_str()));
+                let waived = b.articulations.iter().any(|a| {
+                    a.to == c.id
+                        && a.credits + 1e-9 >= c.credits
+                        && self.art_applies(a, c)
+                        && sat.contains(a.from.as_str())
+                });
                 let took = taken.contains(c.id.as_str()) && groups_hold(&c.prerequisites, &sat, b);
                 if waived || took {
                     sat.insert(c.id.0.clone());
@@ -341,7 +381,12 @@ impl Oracle<'_> {
                 }
             }
             for k in &b.credentials {
-                if !sat.contains(k.id.as_str()) && !k.requires.is_empty() && groups_hold(&k.requires, &sat, b) {
+                let closed = self.entry == EntryPoint::Secondary && k.kind == CredentialKind::Hse;
+                if !closed
+                    && !sat.contains(k.id.as_str())
+                    && !k.requires.is_empty()
+                    && groups_hold(&k.requires, &sat, b)
+                {
                     sat.insert(k.id.0.clone());
                     changed = true;
                 }
@@ -445,7 +490,7 @@ impl Oracle<'_> {
             .b
             .courses
             .iter()
-            .filter(|c| self.allowed(c.system) && !self.completed.contains(c.id.as_str()))
+            .filter(|c| self.allowed(c) && !self.completed.contains(c.id.as_str()))
             .collect();
         let mut out = vec![];
         for mask in 0u32..(1 << pool.len()) {
@@ -489,7 +534,7 @@ fn check(s: &Spec) -> Result<(), TestCaseError> {
     let completed: BTreeSet<String> = s.completed.iter().filter(|&&c| c < nc).map(|&c| cid(c)).collect();
     let held: BTreeSet<String> = s.held.iter().map(|&k| kid(k % nk)).collect();
     let prior: BTreeSet<String> = s.prior.iter().map(|&c| format!("p{c}")).collect();
-    let entry = Entry::ALL[s.entry];
+    let entry = EntryPoint::ALL[s.entry];
     let objective = if s.objective {
         Objective::PostsecondaryHours
     } else {
@@ -521,6 +566,7 @@ fn check(s: &Spec) -> Result<(), TestCaseError> {
             completed: completed.iter().map(|c| g.course_ix(c).unwrap()).collect(),
             credentials: held.iter().map(|c| g.credential_ix(c).unwrap()).collect(),
             competencies: prior.iter().map(|c| g.competency_ix(c).unwrap()).collect(),
+            ..Default::default()
         },
     };
     let map = career_map(
@@ -572,7 +618,7 @@ fn check(s: &Spec) -> Result<(), TestCaseError> {
             match st.item {
                 Item::Course(c) => {
                     let course = g.course(c);
-                    prop_assert!(entry.allows(course.system), "{} closed to the entry point", id);
+                    prop_assert!(oracle.allowed(course), "{} closed to the entry point", id);
                     prop_assert!(
                         groups_hold(&course.prerequisites, &sat, &b),
                         "{} before its prerequisites",
@@ -582,6 +628,10 @@ fn check(s: &Spec) -> Result<(), TestCaseError> {
                     sat = oracle.closure(&taken);
                 }
                 Item::Credential(_) => prop_assert!(sat.contains(&id), "credential {} listed before it is earned", id),
+                Item::Assessment(_) => {
+                    taken.insert(id);
+                    sat = oracle.closure(&taken);
+                }
             }
         }
         prop_assert!(oracle.earns(&sat));

@@ -112,6 +112,7 @@ fn inject(b: &mut Bundle, fault: Fault, pick: usize) -> Option<(String, ProblemC
                 start_date: None,
                 end_date: None,
                 provenance: None,
+                min_score: None,
             });
             Some(("injected".into(), ProblemCode::SelfArticulation))
         }

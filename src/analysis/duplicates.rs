@@ -347,6 +347,7 @@ pub fn articulated(g: &CatalogGraph, a: CourseIx, b: CourseIx) -> bool {
                 .requirements(cred)
                 .iter()
                 .any(|grp| grp.items().contains(&Item::Course(from))),
+            Item::Assessment(_) => false,
         })
     };
     one_way(a, b) || one_way(b, a)

@@ -452,7 +452,7 @@ pub fn ways_up(g: &CatalogGraph) -> Vec<BTreeSet<CredentialIx>> {
                         for pg in g.prerequisites(y) {
                             feeders.extend(pg.items().iter().filter_map(|&it| match it {
                                 Item::Credential(c) => Some(c),
-                                Item::Course(_) => None,
+                                Item::Course(_) | Item::Assessment(_) => None,
                             }));
                         }
                         for &a in g.articulations_to(y) {
@@ -463,6 +463,7 @@ pub fn ways_up(g: &CatalogGraph) -> Vec<BTreeSet<CredentialIx>> {
                             }
                         }
                     }
+                    Item::Assessment(_) => {}
                 }
             }
         }
@@ -604,6 +605,7 @@ pub fn uncovered(g: &CatalogGraph, reach: &Reachability) -> Vec<Gap> {
             match item {
                 Item::Course(c) => covered.extend(g.course_competencies(c)),
                 Item::Credential(c) => covered.extend(g.credential_competencies(c)),
+                Item::Assessment(a) => covered.extend(g.assessment_competencies(a)),
             }
         }
         for &k in g.occupation_competencies(o) {
@@ -724,7 +726,7 @@ fn entry_gaps(g: &CatalogGraph, p: &GapParams, reach: &Reachability, hd: &HighDe
                     e.as_str(),
                     System::ALL
                         .into_iter()
-                        .filter(|&s| e.allows(s))
+                        .filter(|&s| e.allows_system(s).is_ok())
                         .map(|s| s.as_str())
                         .collect::<Vec<_>>()
                         .join(", ")

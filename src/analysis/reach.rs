@@ -3,68 +3,43 @@
 //!
 //! # Semantics
 //!
-//! An [`EntryPoint`] allows some systems (DESIGN.md, "Entry points"): `secondary` may use every
-//! system, `adult` every system but secondary, `postsecondary` only postsecondary and
-//! work-based courses. Starting from an empty learner (except that a `postsecondary` learner is
-//! taken to hold a secondary diploma or its equivalent: every credential of kind `diploma` or
-//! `hse`, as the seed's README and the career-map engine assume), the achievable set is the
-//! least fixpoint of:
+//! The entry point's eligibility rules are those of [`EntryPoint`] (domain/entry.rs), the same
+//! the career-map engine applies: a course is open when [`EntryPoint::may_take`] allows it (its
+//! `eligible_entries`, else the default by system), a credential when
+//! [`EntryPoint::may_earn`] allows its kind (no `hse` for a high-school student), and an
+//! articulation applies when [`EntryPoint::articulation_applies`] says so (college credit in
+//! high school only through dual enrollment). The learner starts with the credentials the
+//! entry point assumes held (a `postsecondary` learner holds every `diploma` and `hse`) or
+//! earns at graduation (a `secondary` learner's `diploma`). The achievable set is the least
+//! fixpoint of:
 //!
-//! * a course is achievable if its system is allowed and every prerequisite group holds over
-//!   achievable items (`choose N` counts achievable listed items; `min_credits` adds the
-//!   credits of achievable listed courses), **or** an articulation from an achievable item
+//! * a course is achievable if it is open and every prerequisite group holds over achievable
+//!   items (`choose N` counts achievable listed items; `min_credits` adds the credits of
+//!   achievable listed courses), **or** an applicable articulation from an achievable item
 //!   grants at least its full credits;
-//! * a credential is achievable if every requirement group holds over achievable items.
+//! * an assessment is achievable if every prerequisite group holds;
+//! * a credential is achievable if it is open and every requirement group holds over
+//!   achievable items.
 //!
 //! The rules are monotone, so the least fixpoint exists and the worklist below computes it
 //! exactly: an item enters the worklist once, when it becomes achievable, and each of its
 //! outgoing "listed in a group" and articulation edges is looked at once.
 
-use crate::domain::{CredentialKind, System};
-use crate::graph::{CatalogGraph, CourseIx, CredentialIx, Group, Item, OccupationIx};
+pub use crate::domain::EntryPoint;
 
-/// Where a learner starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntryPoint {
-    Secondary,
-    Adult,
-    Postsecondary,
-}
+use crate::graph::{AssessmentIx, CatalogGraph, CourseIx, CredentialIx, Group, Item, OccupationIx};
 
-impl EntryPoint {
-    pub const ALL: [EntryPoint; 3] = [EntryPoint::Secondary, EntryPoint::Adult, EntryPoint::Postsecondary];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntryPoint::Secondary => "secondary",
-            EntryPoint::Adult => "adult",
-            EntryPoint::Postsecondary => "postsecondary",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<EntryPoint> {
-        Self::ALL.into_iter().find(|e| e.as_str() == s)
-    }
-
-    /// Whether a learner from this entry point may take courses of `system`.
-    pub fn allows(self, system: System) -> bool {
-        match self {
-            EntryPoint::Secondary => true,
-            EntryPoint::Adult => system != System::Secondary,
-            EntryPoint::Postsecondary => matches!(system, System::Postsecondary | System::WorkBased),
-        }
-    }
-
-    /// Credentials a learner from this entry point is taken to hold already.
-    pub fn assumed_credentials(self, g: &CatalogGraph) -> Vec<CredentialIx> {
-        match self {
-            EntryPoint::Postsecondary => (0..g.n_credentials())
-                .map(|i| CredentialIx(i as u32))
-                .filter(|&c| matches!(g.credential(c).kind, CredentialKind::Diploma | CredentialKind::Hse))
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
+/// The credentials a learner entering at `entry` starts with: those the entry point assumes
+/// held (diploma and equivalency for `postsecondary`) and those earned at graduation (the
+/// diploma for `secondary`).
+pub fn assumed_credentials(g: &CatalogGraph, entry: EntryPoint) -> Vec<CredentialIx> {
+    (0..g.n_credentials())
+        .map(|i| CredentialIx(i as u32))
+        .filter(|&c| {
+            let kind = g.credential(c).kind;
+            entry.assumes_held(kind) || entry.earned_at_graduation(kind)
+        })
+        .collect()
 }
 
 /// The achievable courses and credentials of one entry point.
@@ -72,6 +47,7 @@ impl EntryPoint {
 pub struct Reach {
     pub courses: Vec<bool>,
     pub credentials: Vec<bool>,
+    pub assessments: Vec<bool>,
 }
 
 impl Reach {
@@ -81,10 +57,14 @@ impl Reach {
     pub fn credential(&self, c: CredentialIx) -> bool {
         self.credentials[c.ix()]
     }
+    pub fn assessment(&self, a: AssessmentIx) -> bool {
+        self.assessments[a.ix()]
+    }
     pub fn item(&self, item: Item) -> bool {
         match item {
             Item::Course(c) => self.course(c),
             Item::Credential(c) => self.credential(c),
+            Item::Assessment(a) => self.assessment(a),
         }
     }
     /// An occupation is reachable when any of its entry credentials is achievable.
@@ -95,15 +75,31 @@ impl Reach {
 
 /// The achievable set from an entry point (see the module docs).
 pub fn reach(g: &CatalogGraph, entry: EntryPoint) -> Reach {
-    reach_with(g, |s| entry.allows(s), &entry.assumed_credentials(g))
+    reach_with(g, entry, &assumed_credentials(g, entry))
 }
 
-/// Credits an item contributes to a `min_credits` group: a course's credits; credentials 0.
 fn item_credits(g: &CatalogGraph, item: Item) -> f64 {
+    g.item_credits(item)
+}
+
+/// Whether an item is open to the entry point by itself (before its requirements).
+fn open(g: &CatalogGraph, entry: EntryPoint, item: Item) -> bool {
     match item {
-        Item::Course(c) => g.course(c).credits,
-        Item::Credential(_) => 0.0,
+        Item::Course(c) => entry.may_take(g.course(c)).is_ok(),
+        Item::Credential(c) => entry.may_earn(g.credential(c).kind).is_ok(),
+        Item::Assessment(_) => true,
     }
+}
+
+/// Whether an articulation applies for the entry point (see [`EntryPoint::articulation_applies`]).
+fn applies(g: &CatalogGraph, entry: EntryPoint, a: crate::graph::ArticulationIx, to: CourseIx) -> bool {
+    let from = match g.articulation_from(a) {
+        Item::Course(c) if c.0 != u32::MAX => Some(g.course(c).system),
+        _ => None,
+    };
+    entry
+        .articulation_applies(g.articulation(a).kind, from, g.course(to).system)
+        .is_ok()
 }
 
 fn group_holds_initially(grp: &Group) -> bool {
@@ -116,7 +112,7 @@ fn group_holds_initially(grp: &Group) -> bool {
 /// The least fixpoint for an arbitrary system filter and held credentials, by a worklist.
 ///
 /// # Arguments
-/// * `allowed`: whether courses of a system may be taken.
+/// * `entry`: the entry point whose eligibility rules apply.
 /// * `held`: credentials the learner already holds.
 ///
 /// # Complexity
@@ -131,18 +127,23 @@ fn group_holds_initially(grp: &Group) -> bool {
 /// let r = reach(&g, EntryPoint::Adult);
 /// assert!(r.courses.is_empty());
 /// ```
-pub fn reach_with(g: &CatalogGraph, allowed: impl Fn(System) -> bool, held: &[CredentialIx]) -> Reach {
+pub fn reach_with(g: &CatalogGraph, entry: EntryPoint, held: &[CredentialIx]) -> Reach {
     let nc = g.n_courses();
-    let nr = g.n_credentials();
+    // Credentials and assessments together, so `nc + nr` below counts every item slot.
+    let nr = g.n_credentials() + g.n_assessments();
+    let ncr = g.n_credentials();
     let slot = |item: Item| match item {
         Item::Course(c) => c.ix(),
         Item::Credential(c) => nc + c.ix(),
+        Item::Assessment(a) => nc + ncr + a.ix(),
     };
     let item_of = |s: usize| {
         if s < nc {
             Item::Course(CourseIx(s as u32))
-        } else {
+        } else if s < nc + ncr {
             Item::Credential(CredentialIx((s - nc) as u32))
+        } else {
+            Item::Assessment(AssessmentIx((s - nc - ncr) as u32))
         }
     };
     // Per item: number of groups still unsatisfied. Per group: progress so far.
@@ -178,7 +179,7 @@ pub fn reach_with(g: &CatalogGraph, allowed: impl Fn(System) -> bool, held: &[Cr
     }
     let mut done = vec![false; nc + nr];
     let mut queue: Vec<usize> = Vec::new();
-    let eligible = |s: usize| s >= nc || allowed(g.course(CourseIx(s as u32)).system);
+    let eligible = |s: usize| open(g, entry, item_of(s));
     for s in 0..nc + nr {
         if pending[s] == 0 && eligible(s) {
             done[s] = true;
@@ -198,8 +199,12 @@ pub fn reach_with(g: &CatalogGraph, allowed: impl Fn(System) -> bool, held: &[Cr
         let course = CourseIx(to as u32);
         let need = g.course(course).credits;
         for &a in g.articulations_to(course) {
-            if g.articulation(a).credits + 1e-9 >= need {
-                let from = slot(g.articulation_from(a));
+            if g.articulation(a).credits + 1e-9 >= need && applies(g, entry, a, course) {
+                let from = g.articulation_from(a);
+                if matches!(from, Item::Course(c) if c.0 == u32::MAX) {
+                    continue;
+                }
+                let from = slot(from);
                 // Unresolved sources (never in a validated bundle) carry a sentinel index.
                 if from >= nc + nr {
                     continue;
@@ -246,16 +251,18 @@ pub fn reach_with(g: &CatalogGraph, allowed: impl Fn(System) -> bool, held: &[Cr
     }
     Reach {
         courses: done[..nc].to_vec(),
-        credentials: done[nc..].to_vec(),
+        credentials: done[nc..nc + ncr].to_vec(),
+        assessments: done[nc + ncr..].to_vec(),
     }
 }
 
 /// The naive oracle: repeated passes over every item until nothing changes. Time O(N · (N + R
 /// + A)). For tests.
-pub fn naive_reach(g: &CatalogGraph, allowed: impl Fn(System) -> bool, held: &[CredentialIx]) -> Reach {
+pub fn naive_reach(g: &CatalogGraph, entry: EntryPoint, held: &[CredentialIx]) -> Reach {
     let mut r = Reach {
         courses: vec![false; g.n_courses()],
         credentials: vec![false; g.n_credentials()],
+        assessments: vec![false; g.n_assessments()],
     };
     for &c in held {
         r.credentials[c.ix()] = true;
@@ -282,11 +289,12 @@ pub fn naive_reach(g: &CatalogGraph, allowed: impl Fn(System) -> bool, held: &[C
             if r.courses[i] {
                 continue;
             }
-            let by_groups = allowed(g.course(c).system) && g.prerequisites(c).iter().all(|grp| holds(&r, grp));
-            let by_art = g
-                .articulations_to(c)
-                .iter()
-                .any(|&a| g.articulation(a).credits + 1e-9 >= g.course(c).credits && r.item(g.articulation_from(a)));
+            let by_groups = entry.may_take(g.course(c)).is_ok() && g.prerequisites(c).iter().all(|grp| holds(&r, grp));
+            let by_art = g.articulations_to(c).iter().any(|&a| {
+                g.articulation(a).credits + 1e-9 >= g.course(c).credits
+                    && applies(g, entry, a, c)
+                    && r.item(g.articulation_from(a))
+            });
             if by_groups || by_art {
                 r.courses[i] = true;
                 changed = true;
@@ -294,8 +302,18 @@ pub fn naive_reach(g: &CatalogGraph, allowed: impl Fn(System) -> bool, held: &[C
         }
         for i in 0..g.n_credentials() {
             let c = CredentialIx(i as u32);
-            if !r.credentials[i] && g.requirements(c).iter().all(|grp| holds(&r, grp)) {
+            if !r.credentials[i]
+                && entry.may_earn(g.credential(c).kind).is_ok()
+                && g.requirements(c).iter().all(|grp| holds(&r, grp))
+            {
                 r.credentials[i] = true;
+                changed = true;
+            }
+        }
+        for i in 0..g.n_assessments() {
+            let a = AssessmentIx(i as u32);
+            if !r.assessments[i] && g.assessment_prerequisites(a).iter().all(|grp| holds(&r, grp)) {
+                r.assessments[i] = true;
                 changed = true;
             }
         }
@@ -308,6 +326,7 @@ pub fn naive_reach(g: &CatalogGraph, allowed: impl Fn(System) -> bool, held: &[C
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::System;
     use crate::synth::{SynthParams, generate};
     use proptest::prelude::*;
 
@@ -320,10 +339,10 @@ mod tests {
             let b = generate(&SynthParams { courses: 120, credentials: 40, occupations: 10, competencies: 80, seed });
             let g = CatalogGraph::build(1, b);
             for entry in EntryPoint::ALL {
-                let held = entry.assumed_credentials(&g);
+                let held = assumed_credentials(&g, entry);
                 prop_assert_eq!(
                     reach(&g, entry),
-                    naive_reach(&g, |s| entry.allows(s), &held),
+                    naive_reach(&g, entry, &held),
                     "entry {}", entry.as_str()
                 );
             }
@@ -332,10 +351,12 @@ mod tests {
 
     #[test]
     fn entry_points_allow_the_documented_systems() {
-        assert!(EntryPoint::Secondary.allows(System::Secondary));
-        assert!(!EntryPoint::Adult.allows(System::Secondary));
-        assert!(EntryPoint::Adult.allows(System::Postsecondary));
-        assert!(!EntryPoint::Postsecondary.allows(System::Adult));
-        assert!(EntryPoint::Postsecondary.allows(System::WorkBased));
+        let ok = |e: EntryPoint, s: System| e.allows_system(s).is_ok();
+        assert!(ok(EntryPoint::Secondary, System::Secondary));
+        assert!(!ok(EntryPoint::Secondary, System::Adult));
+        assert!(!ok(EntryPoint::Adult, System::Secondary));
+        assert!(ok(EntryPoint::Adult, System::Postsecondary));
+        assert!(!ok(EntryPoint::Postsecondary, System::Adult));
+        assert!(ok(EntryPoint::Postsecondary, System::WorkBased));
     }
 }

@@ -194,7 +194,7 @@ fn ratio(a: usize, b: usize) -> f64 {
 fn course_items(items: &[Item]) -> impl Iterator<Item = CourseIx> + '_ {
     items.iter().filter_map(|&i| match i {
         Item::Course(c) => Some(c),
-        Item::Credential(_) => None,
+        Item::Credential(_) | Item::Assessment(_) => None,
     })
 }
 

@@ -9,6 +9,7 @@ use super::AppState;
 use super::error::{ApiError, ProblemDetails};
 use crate::analysis::career_map::{self as engine, CareerMap, Exit, MapError, Plan, Source};
 use crate::analysis::demand::OccupationDemand;
+use crate::domain::EntryPoint;
 use crate::graph::{CatalogGraph, Item};
 use crate::render::{self, Format};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -28,16 +29,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct TargetSpec {
     pub occupation: Option<String>,
     pub credential: Option<String>,
-}
-
-/// Where the learner enters: `secondary` may take every system, `adult` no secondary courses,
-/// `postsecondary` only postsecondary and work-based ones.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EntryPoint {
-    Secondary,
-    Adult,
-    Postsecondary,
 }
 
 /// What "shortest" means after non-duplication.
@@ -62,6 +53,28 @@ pub struct LearnerSpec {
     /// Competencies demonstrated by prior learning.
     #[serde(default)]
     pub competencies: Vec<String>,
+    /// Assessment results the learner holds; an articulation with `min_score` applies only
+    /// when the score reaches it.
+    #[serde(default)]
+    pub assessments: Vec<HeldAssessment>,
+    /// Hours of plan steps per term (default per entry point, see docs/career-maps.md).
+    #[serde(default)]
+    pub hours_per_term: Option<f64>,
+    /// Eligibility flags (`low_income`, `dislocated_worker`, `under_24`...) matched against
+    /// the funding sources' `eligibility`.
+    #[serde(default)]
+    pub eligibility: Vec<String>,
+}
+
+/// An assessment result the learner holds.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"id": "ex.ap-bio", "score": 4}))]
+pub struct HeldAssessment {
+    pub id: String,
+    /// The score, for scored assessments (AP 1-5, CLEP 20-80).
+    #[serde(default)]
+    pub score: Option<f64>,
 }
 
 fn default_region() -> String {
@@ -237,10 +250,7 @@ fn occupation_out(g: &CatalogGraph, d: &OccupationDemand) -> OccupationOut {
 }
 
 fn kind(item: Item) -> &'static str {
-    match item {
-        Item::Course(_) => "course",
-        Item::Credential(_) => "credential",
-    }
+    item.step_kind().as_str()
 }
 
 fn exit_out(g: &CatalogGraph, e: &Exit) -> ExitOut {
@@ -403,16 +413,50 @@ fn parse(g: &CatalogGraph, req: &CareerMapRequest) -> Result<engine::MapRequest,
             })
         })
         .collect();
+    let assessments = req
+        .learner
+        .assessments
+        .iter()
+        .enumerate()
+        .filter_map(|(i, held)| {
+            let Some(a) = g.assessment_ix(&held.id) else {
+                errors.push(format!("learner.assessments[{i}].id: unknown assessment `{}`", held.id));
+                return None;
+            };
+            if let Some(score) = held.score {
+                let max = g.assessment(a).max_score;
+                if !score.is_finite() || score < 0.0 || max.is_some_and(|m| score > m) {
+                    errors.push(format!(
+                        "learner.assessments[{i}].score: {score} is outside 0..={} for `{}`",
+                        max.map_or("any".to_string(), |m| m.to_string()),
+                        held.id
+                    ));
+                    return None;
+                }
+            }
+            Some((a, held.score))
+        })
+        .collect();
+    if let Some(h) = req.learner.hours_per_term
+        && (!h.is_finite() || h <= 0.0 || h > 5000.0)
+    {
+        errors.push(format!(
+            "learner.hours_per_term: must be a positive number of hours up to 5000, got {h}"
+        ));
+    }
+    for (i, flag) in req.learner.eligibility.iter().enumerate() {
+        if flag.trim().is_empty() || flag.len() > 64 {
+            errors.push(format!(
+                "learner.eligibility[{i}]: a flag is a non-empty word of at most 64 characters"
+            ));
+        }
+    }
     if !errors.is_empty() {
         return Err(ApiError::BadRequest(errors.join("; ")));
     }
     Ok(engine::MapRequest {
         target,
-        entry: match req.entry {
-            EntryPoint::Secondary => engine::Entry::Secondary,
-            EntryPoint::Adult => engine::Entry::Adult,
-            EntryPoint::Postsecondary => engine::Entry::Postsecondary,
-        },
+        entry: req.entry,
         region: region.to_owned(),
         k: req.k as usize,
         optimize: match req.optimize {
@@ -423,6 +467,9 @@ fn parse(g: &CatalogGraph, req: &CareerMapRequest) -> Result<engine::MapRequest,
             completed,
             credentials,
             competencies,
+            assessments,
+            hours_per_term: req.learner.hours_per_term,
+            eligibility: req.learner.eligibility.clone(),
         },
     })
 }

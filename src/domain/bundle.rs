@@ -27,6 +27,12 @@ pub struct Bundle {
     /// Published pathways (CTDL), kept as published.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pathways: Vec<Pathway>,
+    /// Exams and other assessments a plan may include.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assessments: Vec<Assessment>,
+    /// Funding sources braided into plans.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub funding: Vec<Funding>,
 }
 
 /// The kinds of record in a bundle.
@@ -40,6 +46,8 @@ pub enum RecordKind {
     Occupation,
     Articulation,
     Pathway,
+    Assessment,
+    Funding,
 }
 
 impl RecordKind {
@@ -52,6 +60,8 @@ impl RecordKind {
             RecordKind::Occupation => "occupation",
             RecordKind::Articulation => "articulation",
             RecordKind::Pathway => "pathway",
+            RecordKind::Assessment => "assessment",
+            RecordKind::Funding => "funding",
         }
     }
 
@@ -64,6 +74,8 @@ impl RecordKind {
             RecordKind::Occupation => "occupations",
             RecordKind::Articulation => "articulations",
             RecordKind::Pathway => "pathways",
+            RecordKind::Assessment => "assessments",
+            RecordKind::Funding => "funding",
         }
     }
 }
@@ -131,6 +143,10 @@ struct RawBundle<'a> {
     articulations: Vec<&'a RawValue>,
     #[serde(default, borrow)]
     pathways: Vec<&'a RawValue>,
+    #[serde(default, borrow)]
+    assessments: Vec<&'a RawValue>,
+    #[serde(default, borrow)]
+    funding: Vec<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -197,6 +213,8 @@ impl Bundle {
             occupations: parse_list(RecordKind::Occupation, &raw.occupations, &mut problems),
             articulations: parse_list(RecordKind::Articulation, &raw.articulations, &mut problems),
             pathways: parse_list(RecordKind::Pathway, &raw.pathways, &mut problems),
+            assessments: parse_list(RecordKind::Assessment, &raw.assessments, &mut problems),
+            funding: parse_list(RecordKind::Funding, &raw.funding, &mut problems),
         };
         if problems.is_empty() { Ok(bundle) } else { Err(problems) }
     }
@@ -210,6 +228,8 @@ impl Bundle {
             occupations: self.occupations.len(),
             articulations: self.articulations.len(),
             pathways: self.pathways.len(),
+            assessments: self.assessments.len(),
+            funding: self.funding.len(),
         }
     }
 
@@ -225,6 +245,8 @@ impl Bundle {
         self.occupations.sort_by(|a, b| a.soc.cmp(&b.soc));
         self.articulations.sort_by(|a, b| a.id.cmp(&b.id));
         self.pathways.sort_by(|a, b| a.id.cmp(&b.id));
+        self.assessments.sort_by(|a, b| a.id.cmp(&b.id));
+        self.funding.sort_by(|a, b| a.id.cmp(&b.id));
     }
 
     /// Upserts `incoming` into `self` by id: records with a known id replace the old record,
@@ -254,6 +276,8 @@ impl Bundle {
             occupations: upsert(&self.occupations, incoming.occupations, |r| r.soc.clone()),
             articulations: upsert(&self.articulations, incoming.articulations, |r| r.id.clone()),
             pathways: upsert(&self.pathways, incoming.pathways, |r| r.id.clone()),
+            assessments: upsert(&self.assessments, incoming.assessments, |r| r.id.clone()),
+            funding: upsert(&self.funding, incoming.funding, |r| r.id.clone()),
         };
         merged.canonicalize();
         merged
@@ -288,6 +312,12 @@ pub struct Counts {
     /// Published pathways (omitted when none).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub pathways: usize,
+    /// Assessments (omitted when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub assessments: usize,
+    /// Funding sources (omitted when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub funding: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -296,7 +326,14 @@ fn is_zero(n: &usize) -> bool {
 
 impl Counts {
     pub fn total(&self) -> usize {
-        self.competencies + self.courses + self.credentials + self.occupations + self.articulations + self.pathways
+        self.competencies
+            + self.courses
+            + self.credentials
+            + self.occupations
+            + self.articulations
+            + self.pathways
+            + self.assessments
+            + self.funding
     }
 }
 
@@ -316,6 +353,7 @@ struct Validator<'a> {
     competencies: HashSet<&'a str>,
     courses: HashMap<&'a str, &'a Course>,
     credentials: HashSet<&'a str>,
+    assessments: HashMap<&'a str, &'a Assessment>,
     problems: Vec<Problem>,
 }
 
@@ -326,6 +364,7 @@ impl<'a> Validator<'a> {
             competencies: b.competencies.iter().map(|c| c.id.as_str()).collect(),
             courses: b.courses.iter().map(|c| (c.id.as_str(), c)).collect(),
             credentials: b.credentials.iter().map(|c| c.id.as_str()).collect(),
+            assessments: b.assessments.iter().map(|a| (a.id.as_str(), a)).collect(),
             problems: Vec::new(),
         }
     }
@@ -348,6 +387,8 @@ impl<'a> Validator<'a> {
         self.check_credentials();
         self.check_occupations();
         self.check_articulations();
+        self.check_assessments();
+        self.check_funding();
         self.check_cycles();
     }
 
@@ -381,7 +422,8 @@ impl<'a> Validator<'a> {
             &mut HashSet::new(),
             p,
         );
-        // Courses and credentials share a namespace: requirement groups may name either.
+        // Courses, credentials and assessments share a namespace: requirement groups may name
+        // any of them.
         let mut items = HashSet::new();
         dup(
             RecordKind::Course,
@@ -393,6 +435,18 @@ impl<'a> Validator<'a> {
             RecordKind::Credential,
             &mut b.credentials.iter().map(|r| r.id.as_str()),
             &mut items,
+            p,
+        );
+        dup(
+            RecordKind::Assessment,
+            &mut b.assessments.iter().map(|r| r.id.as_str()),
+            &mut items,
+            p,
+        );
+        dup(
+            RecordKind::Funding,
+            &mut b.funding.iter().map(|r| r.id.as_str()),
+            &mut HashSet::new(),
             p,
         );
         dup(
@@ -464,15 +518,14 @@ impl<'a> Validator<'a> {
             let from = group.from();
             let mut listed = HashSet::new();
             for (j, item) in from.iter().enumerate() {
-                let known = self.courses.contains_key(item.as_str()) || self.credentials.contains(item.as_str());
-                if !known {
+                if !self.is_item(item.as_str()) {
                     self.push(
                         kind,
                         i,
                         id,
                         format!("{field}[{g}].from[{j}]"),
                         ProblemCode::UnknownReference,
-                        format!("unknown course or credential `{item}`"),
+                        format!("unknown course, credential or assessment `{item}`"),
                     );
                 }
                 if !listed.insert(item.as_str()) {
@@ -574,6 +627,83 @@ impl<'a> Validator<'a> {
             }
             self.check_competency_refs(k, i, id, &c.competencies);
             self.check_groups(k, i, id, "prerequisites", &c.prerequisites);
+            let mut entries = HashSet::new();
+            for (j, e) in c.eligible_entries.iter().enumerate() {
+                if !entries.insert(*e) {
+                    self.push(
+                        k,
+                        i,
+                        id,
+                        format!("eligible_entries[{j}]"),
+                        ProblemCode::DuplicateId,
+                        format!("entry point `{}` is listed twice", e.as_str()),
+                    );
+                }
+            }
+        }
+    }
+
+    fn is_item(&self, id: &str) -> bool {
+        self.courses.contains_key(id) || self.credentials.contains(id) || self.assessments.contains_key(id)
+    }
+
+    fn check_assessments(&mut self) {
+        let b = self.b;
+        for (i, a) in b.assessments.iter().enumerate() {
+            let id = a.id.as_str();
+            let k = RecordKind::Assessment;
+            self.check_nonempty(k, i, id, "id", id);
+            self.check_nonempty(k, i, id, "title", &a.title);
+            self.check_number(k, i, id, "hours", a.hours, false);
+            if let Some(cost) = a.cost {
+                self.check_number(k, i, id, "cost", cost, false);
+            }
+            if let Some(max) = a.max_score
+                && (!max.is_finite() || max <= 0.0)
+            {
+                self.push(
+                    k,
+                    i,
+                    id,
+                    "max_score".into(),
+                    ProblemCode::InvalidNumber,
+                    format!("`max_score` must be a finite positive number, got {max}"),
+                );
+            }
+            self.check_competency_refs(k, i, id, &a.competencies);
+            self.check_groups(k, i, id, "prerequisites", &a.prerequisites);
+        }
+    }
+
+    fn check_funding(&mut self) {
+        let b = self.b;
+        for (i, f) in b.funding.iter().enumerate() {
+            let id = f.id.as_str();
+            let k = RecordKind::Funding;
+            self.check_nonempty(k, i, id, "id", id);
+            self.check_nonempty(k, i, id, "name", &f.name);
+            if !f.share.is_finite() || !(0.0..=1.0).contains(&f.share) {
+                self.push(
+                    k,
+                    i,
+                    id,
+                    "share".into(),
+                    ProblemCode::InvalidNumber,
+                    format!(
+                        "`share` is the part of a covered cost the source pays and must be between 0 and 1, got {}",
+                        f.share
+                    ),
+                );
+            }
+            if let Some(cap) = f.cap {
+                self.check_number(k, i, id, "cap", cap, false);
+            }
+            for (j, flag) in f.eligibility.iter().enumerate() {
+                self.check_nonempty(k, i, id, &format!("eligibility[{j}]"), flag);
+            }
+            for (j, p) in f.covers.providers.iter().enumerate() {
+                self.check_nonempty(k, i, id, &format!("covers.providers[{j}]"), p);
+            }
         }
     }
 
@@ -667,15 +797,46 @@ impl<'a> Validator<'a> {
             let k = RecordKind::Articulation;
             self.check_nonempty(k, i, id, "id", id);
             let from = a.from.as_str();
-            if !self.courses.contains_key(from) && !self.credentials.contains(from) {
+            if !self.is_item(from) {
                 self.push(
                     k,
                     i,
                     id,
                     "from".into(),
                     ProblemCode::UnknownReference,
-                    format!("unknown course or credential `{from}`"),
+                    format!("unknown course, credential or assessment `{from}`"),
                 );
+            }
+            if let Some(min) = a.min_score {
+                match self.assessments.get(from) {
+                    None if self.is_item(from) => self.push(
+                        k,
+                        i,
+                        id,
+                        "min_score".into(),
+                        ProblemCode::InvalidNumber,
+                        format!("`min_score` applies to articulations from an assessment; `{from}` is not one"),
+                    ),
+                    Some(exam) => {
+                        let max = exam.max_score.unwrap_or(f64::INFINITY);
+                        if !min.is_finite() || min < 0.0 || min > max {
+                            self.push(
+                                k,
+                                i,
+                                id,
+                                "min_score".into(),
+                                ProblemCode::InvalidNumber,
+                                match exam.max_score {
+                                    Some(m) => format!(
+                                        "`min_score` must be between 0 and the assessment's max_score {m}, got {min}"
+                                    ),
+                                    None => format!("`min_score` must be a finite non-negative number, got {min}"),
+                                },
+                            );
+                        }
+                    }
+                    None => {}
+                }
             }
             if !self.courses.contains_key(a.to.as_str()) {
                 self.push(
@@ -713,6 +874,7 @@ impl<'a> Validator<'a> {
             .iter()
             .map(|c| c.id.as_str())
             .chain(b.credentials.iter().map(|c| c.id.as_str()))
+            .chain(b.assessments.iter().map(|a| a.id.as_str()))
         {
             idx.entry(id).or_insert_with(|| g.add_node(id));
         }
@@ -720,7 +882,8 @@ impl<'a> Validator<'a> {
             .courses
             .iter()
             .map(|c| (c.id.as_str(), &c.prerequisites))
-            .chain(b.credentials.iter().map(|c| (c.id.as_str(), &c.requires)));
+            .chain(b.credentials.iter().map(|c| (c.id.as_str(), &c.requires)))
+            .chain(b.assessments.iter().map(|a| (a.id.as_str(), &a.prerequisites)));
         for (id, groups) in reqs {
             for item in groups.iter().flat_map(|g| g.from()) {
                 if let Some(&to) = idx.get(item.as_str()) {
@@ -763,11 +926,14 @@ impl<'a> Validator<'a> {
             let first = ids[0];
             let kind = if self.courses.contains_key(first) {
                 RecordKind::Course
+            } else if self.assessments.contains_key(first) {
+                RecordKind::Assessment
             } else {
                 RecordKind::Credential
             };
             let index = match kind {
                 RecordKind::Course => self.b.courses.iter().position(|c| c.id.as_str() == first),
+                RecordKind::Assessment => self.b.assessments.iter().position(|a| a.id.as_str() == first),
                 _ => self.b.credentials.iter().position(|c| c.id.as_str() == first),
             };
             self.problems.push(Problem {
@@ -779,5 +945,157 @@ impl<'a> Validator<'a> {
                 message: format!("cycle: `{first}` {what}: {}", ids.join(" -> ")),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small catalog with an exam, an AP-style credit rule and a funding source.
+    fn catalog() -> serde_json::Value {
+        serde_json::json!({
+            "competencies": [{"id": "k1", "name": "K1", "tier": 5}],
+            "courses": [
+                {"id": "cc.bio", "title": "Biology", "system": "postsecondary", "hours": 60, "credits": 4,
+                 "competencies": ["k1"], "prior_learning_credit": true, "eligible_entries": ["adult", "postsecondary"]}
+            ],
+            "credentials": [
+                {"id": "lic", "title": "Licence", "kind": "license", "level": 1,
+                 "requires": [{"choose": 2, "from": ["cc.bio", "ex.board"]}]}
+            ],
+            "assessments": [
+                {"id": "ex.board", "title": "Board exam", "hours": 4, "cost": 200, "competencies": ["k1"],
+                 "provider": "Board", "max_score": null, "prerequisites": [{"choose": 1, "from": ["cc.bio"]}]},
+                {"id": "ex.ap-bio", "title": "AP Biology", "hours": 3, "cost": 99, "max_score": 5}
+            ],
+            "articulations": [
+                {"id": "a.ap", "from": "ex.ap-bio", "to": "cc.bio", "credits": 4, "kind": "credit_by_exam", "min_score": 3}
+            ],
+            "funding": [
+                {"id": "pell", "name": "Federal Pell Grant", "eligibility": ["low_income"],
+                 "covers": {"systems": ["postsecondary"], "kinds": ["course"], "credit_bearing_only": true},
+                 "share": 1.0, "cap": 7395, "source": "https://studentaid.gov/"}
+            ]
+        })
+    }
+
+    fn problems(v: &serde_json::Value) -> Vec<Problem> {
+        let b = Bundle::from_json(v.to_string().as_bytes()).expect("parses");
+        b.validate().err().unwrap_or_default()
+    }
+
+    #[test]
+    fn assessments_funding_and_new_course_fields_round_trip_and_validate() {
+        let v = catalog();
+        let b = Bundle::from_json(v.to_string().as_bytes()).unwrap();
+        assert_eq!(b.assessments.len(), 2);
+        assert_eq!(b.funding[0].covers.systems, [System::Postsecondary]);
+        assert!(b.courses[0].prior_learning_credit);
+        assert_eq!(b.articulations[0].min_score, Some(3.0));
+        assert!(b.validate().is_ok(), "{:?}", b.validate());
+        let again = Bundle::from_json(serde_json::to_string(&b).unwrap().as_bytes()).unwrap();
+        assert_eq!(again, b);
+        assert_eq!(b.counts().assessments, 2);
+        assert_eq!(b.counts().funding, 1);
+    }
+
+    #[test]
+    fn bad_new_records_are_named() {
+        let cases: Vec<(&str, serde_json::Value, &str, ProblemCode)> = vec![
+            (
+                "/funding/0/share",
+                serde_json::json!(1.5),
+                "share",
+                ProblemCode::InvalidNumber,
+            ),
+            (
+                "/funding/0/cap",
+                serde_json::json!(-1),
+                "cap",
+                ProblemCode::InvalidNumber,
+            ),
+            (
+                "/assessments/0/cost",
+                serde_json::json!(-5),
+                "cost",
+                ProblemCode::InvalidNumber,
+            ),
+            (
+                "/assessments/1/max_score",
+                serde_json::json!(0),
+                "max_score",
+                ProblemCode::InvalidNumber,
+            ),
+            (
+                "/articulations/0/min_score",
+                serde_json::json!(6),
+                "min_score",
+                ProblemCode::InvalidNumber,
+            ),
+            (
+                "/articulations/0/from",
+                serde_json::json!("ex.nope"),
+                "from",
+                ProblemCode::UnknownReference,
+            ),
+            (
+                "/credentials/0/requires/0/from/1",
+                serde_json::json!("ex.nope"),
+                "requires[0].from[1]",
+                ProblemCode::UnknownReference,
+            ),
+            (
+                "/assessments/0/prerequisites/0/from/0",
+                serde_json::json!("nope"),
+                "prerequisites[0].from[0]",
+                ProblemCode::UnknownReference,
+            ),
+            (
+                "/assessments/1/id",
+                serde_json::json!("cc.bio"),
+                "id",
+                ProblemCode::DuplicateId,
+            ),
+            (
+                "/courses/0/eligible_entries/1",
+                serde_json::json!("adult"),
+                "eligible_entries[1]",
+                ProblemCode::DuplicateId,
+            ),
+        ];
+        for (pointer, value, field, code) in cases {
+            let mut v = catalog();
+            *v.pointer_mut(pointer).unwrap() = value;
+            let ps = problems(&v);
+            assert!(
+                ps.iter().any(|p| p.field == field && p.code == code),
+                "{pointer}: expected {code:?} on `{field}`, got {ps:?}"
+            );
+        }
+        // `min_score` on an articulation from a course is refused.
+        let mut v = catalog();
+        v["articulations"][0]["from"] = serde_json::json!("cc.bio");
+        v["articulations"][0]["to"] = serde_json::json!("cc.bio");
+        let ps = problems(&v);
+        assert!(
+            ps.iter()
+                .any(|p| p.field == "min_score" && p.message.contains("not one")),
+            "{ps:?}"
+        );
+        // An exam that needs itself is a cycle.
+        let mut v = catalog();
+        v["assessments"][1]["prerequisites"] = serde_json::json!([{"choose": 1, "from": ["ex.ap-bio"]}]);
+        assert!(problems(&v).iter().any(|p| p.code == ProblemCode::Cycle));
+        // Unknown fields and bad entry points are malformed records, with the record named.
+        let mut v = catalog();
+        v["funding"][0]["covers"]["sytems"] = serde_json::json!([]);
+        let err = Bundle::from_json(v.to_string().as_bytes()).unwrap_err();
+        assert_eq!(err[0].record_kind, RecordKind::Funding);
+        assert_eq!(err[0].id.as_deref(), Some("pell"));
+        let mut v = catalog();
+        v["courses"][0]["eligible_entries"] = serde_json::json!(["grad_school"]);
+        let err = Bundle::from_json(v.to_string().as_bytes()).unwrap_err();
+        assert_eq!(err[0].record_kind, RecordKind::Course);
     }
 }

@@ -64,8 +64,16 @@ string_id!(
     ArticulationId
 );
 string_id!(
-    /// A reference to a course or a credential: requirement groups and articulations may name
-    /// either, so course and credential ids share one namespace.
+    /// An assessment (exam) id.
+    AssessmentId
+);
+string_id!(
+    /// A funding source id.
+    FundingId
+);
+string_id!(
+    /// A reference to a course, a credential or an assessment: requirement groups and articulations may name
+    /// any of them, so course, credential and assessment ids share one namespace.
     ItemId
 );
 string_id!(

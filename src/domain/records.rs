@@ -1,9 +1,11 @@
-//! The catalog records: competencies, courses, credentials, occupations and articulations.
+//! The catalog records: competencies, courses, credentials, assessments, occupations,
+//! articulations and funding sources.
 //!
 //! These types are also the import format of `POST /v1/imports` (see CONTRACT.md), so they
 //! derive serde and OpenAPI schemas. Unknown fields are rejected so that a misspelt field is
 //! reported instead of silently dropped.
 
+use super::entry::EntryPoint;
 use super::ids::*;
 use super::requirement::RequirementGroup;
 use serde::{Deserialize, Serialize};
@@ -140,6 +142,124 @@ pub struct Course {
     /// The courses a learning program is made of (CTDL `hasPart`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<CourseId>,
+    /// The entry points allowed to take the course, replacing the default by system (see
+    /// [`EntryPoint`]); empty means the default.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub eligible_entries: Vec<EntryPoint>,
+    /// The institution grants credit for the course by portfolio or challenge exam: a learner
+    /// who has demonstrated every competency it teaches skips it (reason `prior_learning`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prior_learning_credit: bool,
+}
+
+/// An assessment a learner sits: a licensing or certification exam, a credit-by-exam test
+/// (AP, CLEP, IB), a skills test. Requirement groups may list it; an articulation may come
+/// from it (with a `min_score`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"id": "ex.nclex-pn", "title": "NCLEX-PN", "hours": 5, "cost": 200,
+    "competencies": [], "provider": "NCSBN", "max_score": null}))]
+pub struct Assessment {
+    pub id: AssessmentId,
+    pub title: String,
+    /// Seat time, hours.
+    #[serde(default)]
+    pub hours: f64,
+    /// Fee to the learner in dollars, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+    /// Competencies a pass demonstrates.
+    #[serde(default)]
+    pub competencies: Vec<CompetencyId>,
+    /// Who gives the assessment (NCSBN, CompTIA, College Board...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// The highest score (AP 5, CLEP 80); absent for pass/fail assessments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_score: Option<f64>,
+    /// Groups that must all hold before the assessment can be taken (an approved program
+    /// before a licensing exam).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<crate::domain::RawGroup>)]
+    pub prerequisites: Vec<RequirementGroup>,
+    /// Where the fee (or the rule) is published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+/// The kind of a plan step, and of a unit a funding source may pay for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    Course,
+    Assessment,
+    Credential,
+}
+
+impl StepKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Course => "course",
+            StepKind::Assessment => "assessment",
+            StepKind::Credential => "credential",
+        }
+    }
+}
+
+/// What a funding source pays for. Every condition listed must hold for a step; an empty list
+/// does not restrict.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FundingCovers {
+    /// Systems of the units it pays for (an assessment counts as the system of the plan's
+    /// stage it falls in; empty: every system).
+    #[serde(default)]
+    pub systems: Vec<System>,
+    /// Kinds of step it pays for: `course`, `assessment` (empty: both).
+    #[serde(default)]
+    pub kinds: Vec<StepKind>,
+    /// Only courses that carry credits (Pell pays for credit-bearing study).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub credit_bearing_only: bool,
+    /// Only units of these providers, e.g. the state's Eligible Training Provider List for a
+    /// WIOA Title I Individual Training Account (empty: any provider).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub providers: Vec<String>,
+}
+
+/// A funding source a state braids into a learner's plan: a grant, a training account, an
+/// employer's tuition benefit, apprenticeship wages.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"id": "pell", "name": "Federal Pell Grant", "eligibility": ["low_income"],
+    "covers": {"systems": ["postsecondary"], "kinds": ["course"], "credit_bearing_only": true},
+    "share": 1.0, "cap": 7395, "source": "https://studentaid.gov/understand-aid/types/grants/pell"}))]
+pub struct Funding {
+    pub id: FundingId,
+    pub name: String,
+    /// Flags a learner must all carry (`learner.eligibility`, e.g. `low_income`,
+    /// `dislocated_worker`, `under_24`); empty: open to all.
+    #[serde(default)]
+    pub eligibility: Vec<String>,
+    #[serde(default)]
+    pub covers: FundingCovers,
+    /// Share of a covered step's cost the source pays, 0-1.
+    #[serde(default = "one")]
+    pub share: f64,
+    /// Most the source pays over one plan, dollars (absent: no cap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<f64>,
+    /// Where the rule is published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// The kind of a credential.
@@ -385,13 +505,13 @@ pub enum ArticulationKind {
     CoEnrollment,
 }
 
-/// Credit granted toward a course for something completed or held.
+/// Credit granted toward a course for something completed, held or passed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"id": "a1", "from": "hs.health-sci-2", "to": "cc.hlth-101", "credits": 3, "kind": "dual_enrollment"}))]
 pub struct Articulation {
     pub id: ArticulationId,
-    /// The course or credential that earns the credit.
+    /// The course, credential or assessment that earns the credit.
     pub from: ItemId,
     /// The course credit is granted toward.
     pub to: CourseId,
@@ -407,4 +527,9 @@ pub struct Articulation {
     pub end_date: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<Provenance>,
+    /// For an articulation from an assessment: the lowest score that earns the credit (AP 3,
+    /// CLEP 50). It applies only to a score the learner already holds; without it a pass
+    /// (sitting the assessment in the plan) earns the credit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_score: Option<f64>,
 }

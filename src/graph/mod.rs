@@ -1,7 +1,7 @@
 //! The catalog graph: one immutable petgraph model per dataset version, with compact interned
 //! ids, shared by `Arc` between all readers.
 //!
-//! Nodes are competencies, courses, credentials and occupations; edges say how they relate
+//! Nodes are competencies, courses, credentials, assessments and occupations; edges say how they relate
 //! (see [`Edge`]). Every record gets a dense index of its kind (its position in the canonical,
 //! id-sorted [`Bundle`]), so analyses work with small integers and flat vectors; public methods
 //! take and return domain ids or these typed indices, never petgraph's.
@@ -46,12 +46,32 @@ ix!(
     /// Dense index of an articulation in a snapshot.
     ArticulationIx
 );
+ix!(
+    /// Dense index of an assessment in a snapshot.
+    AssessmentIx
+);
+ix!(
+    /// Dense index of a funding source in a snapshot.
+    FundingIx
+);
 
-/// A course or a credential, as requirement groups and articulations name them.
+/// A course, a credential or an assessment, as requirement groups and articulations name them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Item {
     Course(CourseIx),
     Credential(CredentialIx),
+    Assessment(AssessmentIx),
+}
+
+impl Item {
+    /// The kind of plan step the item is.
+    pub fn step_kind(self) -> StepKind {
+        match self {
+            Item::Course(_) => StepKind::Course,
+            Item::Credential(_) => StepKind::Credential,
+            Item::Assessment(_) => StepKind::Assessment,
+        }
+    }
 }
 
 /// A requirement group with ids resolved to indices.
@@ -76,12 +96,13 @@ pub enum Node {
     Course(CourseIx),
     Credential(CredentialIx),
     Occupation(OccupationIx),
+    Assessment(AssessmentIx),
 }
 
 /// An edge of the graph; the direction is the direction of progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edge {
-    /// Listed item -> course: the item appears in the course's prerequisite group.
+    /// Listed item -> course or assessment: the item appears in its prerequisite group.
     Prerequisite { group: u32 },
     /// Listed item -> credential: the item appears in the credential's requirement group.
     Requirement { group: u32 },
@@ -93,7 +114,7 @@ pub enum Edge {
     QualifiesFor,
     /// Course -> competency it teaches.
     Teaches,
-    /// Credential -> competency it certifies.
+    /// Credential -> competency it certifies; assessment -> competency a pass demonstrates.
     Certifies,
     /// Occupation -> competency it requires.
     RequiresCompetency,
@@ -111,6 +132,9 @@ pub struct CatalogGraph {
     course_node: Vec<NodeIndex>,
     credential_node: Vec<NodeIndex>,
     occupation_node: Vec<NodeIndex>,
+    assessment_node: Vec<NodeIndex>,
+    assessment_competencies: Vec<Vec<CompetencyIx>>,
+    assessment_prerequisites: Vec<Vec<Group>>,
     course_competencies: Vec<Vec<CompetencyIx>>,
     credential_competencies: Vec<Vec<CompetencyIx>>,
     occupation_competencies: Vec<Vec<CompetencyIx>>,
@@ -132,7 +156,8 @@ impl CatalogGraph {
     pub fn build(version: u64, mut bundle: Bundle) -> CatalogGraph {
         bundle.canonicalize();
         let b = &bundle;
-        let n_nodes = b.competencies.len() + b.courses.len() + b.credentials.len() + b.occupations.len();
+        let n_nodes =
+            b.competencies.len() + b.courses.len() + b.credentials.len() + b.occupations.len() + b.assessments.len();
         let mut graph = DiGraph::with_capacity(n_nodes, n_nodes * 4);
         let competency_node: Vec<_> = (0..b.competencies.len())
             .map(|i| graph.add_node(Node::Competency(CompetencyIx(i as u32))))
@@ -146,6 +171,9 @@ impl CatalogGraph {
         let occupation_node: Vec<_> = (0..b.occupations.len())
             .map(|i| graph.add_node(Node::Occupation(OccupationIx(i as u32))))
             .collect();
+        let assessment_node: Vec<_> = (0..b.assessments.len())
+            .map(|i| graph.add_node(Node::Assessment(AssessmentIx(i as u32))))
+            .collect();
 
         let competency_ix: HashMap<Box<str>, CompetencyIx> = b
             .competencies
@@ -153,12 +181,16 @@ impl CatalogGraph {
             .enumerate()
             .map(|(i, c)| (c.id.as_str().into(), CompetencyIx(i as u32)))
             .collect();
-        let mut item_ix: HashMap<Box<str>, Item> = HashMap::with_capacity(b.courses.len() + b.credentials.len());
+        let mut item_ix: HashMap<Box<str>, Item> =
+            HashMap::with_capacity(b.courses.len() + b.credentials.len() + b.assessments.len());
         for (i, c) in b.courses.iter().enumerate() {
             item_ix.insert(c.id.as_str().into(), Item::Course(CourseIx(i as u32)));
         }
         for (i, c) in b.credentials.iter().enumerate() {
             item_ix.insert(c.id.as_str().into(), Item::Credential(CredentialIx(i as u32)));
+        }
+        for (i, a) in b.assessments.iter().enumerate() {
+            item_ix.insert(a.id.as_str().into(), Item::Assessment(AssessmentIx(i as u32)));
         }
         let occupation_ix: HashMap<Box<str>, OccupationIx> = b
             .occupations
@@ -200,11 +232,30 @@ impl CatalogGraph {
         let occupation_competencies: Vec<_> = b.occupations.iter().map(|o| comps(&o.competencies)).collect();
         let prerequisites: Vec<_> = b.courses.iter().map(|c| compile(&c.prerequisites)).collect();
         let requirements: Vec<_> = b.credentials.iter().map(|c| compile(&c.requires)).collect();
+        let assessment_competencies: Vec<_> = b.assessments.iter().map(|a| comps(&a.competencies)).collect();
+        let assessment_prerequisites: Vec<_> = b.assessments.iter().map(|a| compile(&a.prerequisites)).collect();
 
         let node_of = |item: Item| match item {
             Item::Course(c) => course_node[c.ix()],
             Item::Credential(c) => credential_node[c.ix()],
+            Item::Assessment(a) => assessment_node[a.ix()],
         };
+        for (i, groups) in assessment_prerequisites.iter().enumerate() {
+            for (g, group) in groups.iter().enumerate() {
+                for &item in group.items() {
+                    graph.add_edge(
+                        node_of(item),
+                        assessment_node[i],
+                        Edge::Prerequisite { group: g as u32 },
+                    );
+                }
+            }
+        }
+        for (i, cs) in assessment_competencies.iter().enumerate() {
+            for c in cs {
+                graph.add_edge(assessment_node[i], competency_node[c.ix()], Edge::Certifies);
+            }
+        }
         for (i, groups) in prerequisites.iter().enumerate() {
             for (g, group) in groups.iter().enumerate() {
                 for &item in group.items() {
@@ -289,6 +340,9 @@ impl CatalogGraph {
             course_node,
             credential_node,
             occupation_node,
+            assessment_node,
+            assessment_competencies,
+            assessment_prerequisites,
             course_competencies,
             credential_competencies,
             occupation_competencies,
@@ -334,6 +388,12 @@ impl CatalogGraph {
             _ => None,
         }
     }
+    pub fn assessment_ix(&self, id: &str) -> Option<AssessmentIx> {
+        match self.item(id) {
+            Some(Item::Assessment(a)) => Some(a),
+            _ => None,
+        }
+    }
     pub fn occupation_ix(&self, soc: &str) -> Option<OccupationIx> {
         self.occupation_ix.get(soc).copied()
     }
@@ -353,11 +413,49 @@ impl CatalogGraph {
     pub fn articulation(&self, a: ArticulationIx) -> &Articulation {
         &self.bundle.articulations[a.ix()]
     }
-    /// The id of a course or credential.
+    pub fn assessment(&self, a: AssessmentIx) -> &Assessment {
+        &self.bundle.assessments[a.ix()]
+    }
+    pub fn funding(&self, f: FundingIx) -> &Funding {
+        &self.bundle.funding[f.ix()]
+    }
+    /// The id of a course, credential or assessment.
     pub fn item_id(&self, item: Item) -> &str {
         match item {
             Item::Course(c) => self.course(c).id.as_str(),
             Item::Credential(c) => self.credential(c).id.as_str(),
+            Item::Assessment(a) => self.assessment(a).id.as_str(),
+        }
+    }
+    /// The title of a course, credential or assessment.
+    pub fn item_title(&self, item: Item) -> &str {
+        match item {
+            Item::Course(c) => self.course(c).title.as_str(),
+            Item::Credential(c) => self.credential(c).title.as_str(),
+            Item::Assessment(a) => self.assessment(a).title.as_str(),
+        }
+    }
+    /// Hours a learner spends on an item (0 for a credential).
+    pub fn item_hours(&self, item: Item) -> f64 {
+        match item {
+            Item::Course(c) => self.course(c).hours,
+            Item::Credential(_) => 0.0,
+            Item::Assessment(a) => self.assessment(a).hours,
+        }
+    }
+    /// Credits an item contributes to a `min_credits` group: a course's credits, else 0.
+    pub fn item_credits(&self, item: Item) -> f64 {
+        match item {
+            Item::Course(c) => self.course(c).credits,
+            Item::Credential(_) | Item::Assessment(_) => 0.0,
+        }
+    }
+    /// Competencies an item teaches (course), certifies (credential) or demonstrates (assessment).
+    pub fn item_competencies(&self, item: Item) -> &[CompetencyIx] {
+        match item {
+            Item::Course(c) => self.course_competencies(c),
+            Item::Credential(c) => self.credential_competencies(c),
+            Item::Assessment(a) => self.assessment_competencies(a),
         }
     }
 
@@ -373,6 +471,12 @@ impl CatalogGraph {
     pub fn n_occupations(&self) -> usize {
         self.bundle.occupations.len()
     }
+    pub fn n_assessments(&self) -> usize {
+        self.bundle.assessments.len()
+    }
+    pub fn n_funding(&self) -> usize {
+        self.bundle.funding.len()
+    }
 
     // ---- derived relations -----------------------------------------------------------------
 
@@ -383,6 +487,14 @@ impl CatalogGraph {
     /// Competencies a credential certifies (sorted, deduplicated).
     pub fn credential_competencies(&self, c: CredentialIx) -> &[CompetencyIx] {
         &self.credential_competencies[c.ix()]
+    }
+    /// Competencies an assessment demonstrates (sorted, deduplicated).
+    pub fn assessment_competencies(&self, a: AssessmentIx) -> &[CompetencyIx] {
+        &self.assessment_competencies[a.ix()]
+    }
+    /// An assessment's prerequisite groups, compiled.
+    pub fn assessment_prerequisites(&self, a: AssessmentIx) -> &[Group] {
+        &self.assessment_prerequisites[a.ix()]
     }
     /// Competencies an occupation requires (sorted, deduplicated).
     pub fn occupation_competencies(&self, o: OccupationIx) -> &[CompetencyIx] {
@@ -396,11 +508,13 @@ impl CatalogGraph {
     pub fn requirements(&self, c: CredentialIx) -> &[Group] {
         &self.requirements[c.ix()]
     }
-    /// The groups an item needs: prerequisites of a course, requirements of a credential.
+    /// The groups an item needs: prerequisites of a course or assessment, requirements of a
+    /// credential.
     pub fn groups(&self, item: Item) -> &[Group] {
         match item {
             Item::Course(c) => self.prerequisites(c),
             Item::Credential(c) => self.requirements(c),
+            Item::Assessment(a) => self.assessment_prerequisites(a),
         }
     }
     /// Articulations granting credit toward a course.
@@ -428,18 +542,16 @@ impl CatalogGraph {
         &self.stacked_from[c.ix()]
     }
 
-    /// Items whose requirement or prerequisite groups list `item` (courses and credentials it
-    /// counts toward), from the graph's outgoing edges.
+    /// Items whose requirement or prerequisite groups list `item` (courses, assessments and
+    /// credentials it counts toward), from the graph's outgoing edges.
     pub fn counts_toward(&self, item: Item) -> Vec<Item> {
-        let node = match item {
-            Item::Course(c) => self.course_node[c.ix()],
-            Item::Credential(c) => self.credential_node[c.ix()],
-        };
+        let node = self.item_node(item);
         let mut out: Vec<Item> = self
             .graph
             .edges(node)
             .filter_map(|e| match (e.weight(), self.graph[e.target()]) {
                 (Edge::Prerequisite { .. }, Node::Course(c)) => Some(Item::Course(c)),
+                (Edge::Prerequisite { .. }, Node::Assessment(a)) => Some(Item::Assessment(a)),
                 (Edge::Requirement { .. }, Node::Credential(c)) => Some(Item::Credential(c)),
                 _ => None,
             })
@@ -467,6 +579,16 @@ impl CatalogGraph {
             Node::Course(c) => self.course_node[c.ix()],
             Node::Credential(c) => self.credential_node[c.ix()],
             Node::Occupation(o) => self.occupation_node[o.ix()],
+            Node::Assessment(a) => self.assessment_node[a.ix()],
         }
+    }
+
+    /// The petgraph node of an item.
+    pub fn item_node(&self, item: Item) -> NodeIndex {
+        self.node(match item {
+            Item::Course(c) => Node::Course(c),
+            Item::Credential(c) => Node::Credential(c),
+            Item::Assessment(a) => Node::Assessment(a),
+        })
     }
 }

@@ -20,6 +20,7 @@ fn iri(g: &CatalogGraph, item: Item) -> String {
     match item {
         Item::Course(c) => format!("{BASE}course:{}", g.course(c).id),
         Item::Credential(c) => format!("{BASE}credential:{}", g.credential(c).id),
+        Item::Assessment(a) => format!("{BASE}assessment:{}", g.assessment(a).id),
     }
 }
 

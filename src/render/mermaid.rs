@@ -49,6 +49,9 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
                 Item::Credential(_) => {
                     let _ = writeln!(out, "    {id}{{{{\"{tt}\"}}}}:::credential");
                 }
+                Item::Assessment(_) => {
+                    let _ = writeln!(out, "    {id}[/\"{t}<br/>{} h, exam\"/]", s.hours);
+                }
                 Item::Course(_) if s.duplicative => {
                     let _ = writeln!(out, "    {id}[\"{tt}<br/>{} h, duplicative\"]:::dup", s.hours);
                 }

@@ -74,12 +74,9 @@ pub fn render(format: Format, graph: &CatalogGraph, map: &CareerMap, rank: usize
     }
 }
 
-/// The title of a course or credential.
+/// The title of a course, credential or assessment.
 pub fn title(g: &CatalogGraph, item: Item) -> &str {
-    match item {
-        Item::Course(c) => &g.course(c).title,
-        Item::Credential(c) => &g.credential(c).title,
-    }
+    g.item_title(item)
 }
 
 /// "Registered Nurses (29-1141)" or the credential's title.

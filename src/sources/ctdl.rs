@@ -349,6 +349,7 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
                 provenance: Some(prov.clone()),
                 sced_title: None,
                 parts,
+                ..Default::default()
             });
         } else if ts.iter().any(|t| t == "Pathway") {
             *counts.entry("pathways").or_default() += 1;
@@ -562,6 +563,7 @@ fn materialise(pulled: &mut Pulled, system: System, prov: &Provenance, counts: &
                         provenance: Some(prov.clone()),
                         sced_title: None,
                         parts: Vec::new(),
+                        ..Default::default()
                     });
                 }
             }

@@ -109,14 +109,19 @@ async fn secondary_entry_orders_by_system_and_k_larger_than_plans() {
     .await;
     assert_eq!(status, 200, "{body}");
     let paths = body["paths"].as_array().unwrap();
-    // intro (2 ways) x cc.b (take it, or hs.dual) = 4 distinct minimal plans, fewer than k.
-    assert_eq!(paths.len(), 4, "{body}");
+    // A high-school student cannot enrol in adult education, so the intro comes only from
+    // `hs.intro`: one way x cc.b (take it, or hs.dual) = 2 distinct minimal plans, fewer than k.
+    assert_eq!(paths.len(), 2, "{body}");
     let ranks: Vec<u64> = paths.iter().map(|p| p["rank"].as_u64().unwrap()).collect();
-    assert_eq!(ranks, [1, 2, 3, 4]);
+    assert_eq!(ranks, [1, 2]);
     let hours: Vec<f64> = paths.iter().map(|p| p["total_hours"].as_f64().unwrap()).collect();
     assert!(hours.windows(2).all(|w| w[0] <= w[1]), "sorted by hours: {hours:?}");
-    assert_eq!(hours[0], 195.0, "the adult intro is shortest");
+    assert_eq!(hours[0], 235.0, "hs.intro then the college courses");
     for p in paths {
+        assert!(
+            p["steps"].as_array().unwrap().iter().all(|s| s["system"] != "adult"),
+            "no adult-education step for a high-school student: {p}"
+        );
         let systems: Vec<&str> = p["steps"]
             .as_array()
             .unwrap()

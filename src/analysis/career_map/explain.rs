@@ -3,6 +3,7 @@
 
 use super::Target;
 use super::model::{Bits, Kind, LGroup, Model};
+use crate::graph::Item;
 
 /// A sentence naming the missing piece. `possible` is the closure with every takeable course
 /// taken, which does not contain the goal.
@@ -44,12 +45,16 @@ fn blocker(m: &Model<'_>, possible: &Bits, i: u32, seen: &mut Bits, depth: usize
     let u = i as usize;
     if m.kind[u] == Kind::Course {
         let system = m.system[u].expect("a course");
-        if !m.entry.allows(system) {
+        if let Item::Course(c) = m.item(i)
+            && let Err(rule) = m.entry.may_take(m.graph.course(c))
+        {
             return Some(format!(
-                "required course {} is a {} course, closed to {} entry, and no articulation waives it",
+                "required course {} is a {} course, closed to {} entry ({}: {}), and no articulation waives it",
                 name(m, i),
                 system.as_str(),
-                m.entry.as_str()
+                m.entry.as_str(),
+                rule.as_str(),
+                rule.explain()
             ));
         }
     }

@@ -53,7 +53,7 @@
 //! let ctx = MapContext { graph: &graph, demand: &demand, policy: &HighDemandPolicy::default() };
 //! let req = MapRequest {
 //!     target: Target::Occupation(graph.occupation_ix("29-1141").unwrap()),
-//!     entry: Entry::Adult,
+//!     entry: EntryPoint::Adult,
 //!     region: "US".into(),
 //!     k: 2,
 //!     optimize: Objective::Hours,
@@ -71,47 +71,17 @@ mod plan;
 pub mod search;
 
 use crate::analysis::demand::{DemandIndex, HighDemandPolicy, OccupationDemand};
+pub use crate::domain::EntryPoint;
 use crate::domain::{ArticulationKind, System};
-use crate::graph::{ArticulationIx, CatalogGraph, CompetencyIx, CourseIx, CredentialIx, Item, OccupationIx};
+use crate::graph::{
+    ArticulationIx, AssessmentIx, CatalogGraph, CompetencyIx, CourseIx, CredentialIx, Item, OccupationIx,
+};
 
 /// What the map leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Occupation(OccupationIx),
     Credential(CredentialIx),
-}
-
-/// Where the learner enters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Entry {
-    Secondary,
-    Adult,
-    Postsecondary,
-}
-
-impl Entry {
-    pub const ALL: [Entry; 3] = [Entry::Secondary, Entry::Adult, Entry::Postsecondary];
-
-    /// Whether a learner entering here may take courses of `system`.
-    pub fn allows(self, system: System) -> bool {
-        match self {
-            Entry::Secondary => true,
-            Entry::Adult => system != System::Secondary,
-            Entry::Postsecondary => matches!(system, System::Postsecondary | System::WorkBased),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Entry::Secondary => "secondary",
-            Entry::Adult => "adult",
-            Entry::Postsecondary => "postsecondary",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Entry> {
-        Self::ALL.into_iter().find(|e| e.as_str() == s)
-    }
 }
 
 /// What "shortest" means.
@@ -131,13 +101,19 @@ pub struct Learner {
     pub credentials: Vec<CredentialIx>,
     /// Competencies demonstrated by prior learning.
     pub competencies: Vec<CompetencyIx>,
+    /// Assessment results held, with the score where one was reported.
+    pub assessments: Vec<(AssessmentIx, Option<f64>)>,
+    /// Eligibility flags matched against funding sources' `eligibility`.
+    pub eligibility: Vec<String>,
+    /// Hours per term (the entry point's default when absent).
+    pub hours_per_term: Option<f64>,
 }
 
 /// One career-map question.
 #[derive(Debug, Clone)]
 pub struct MapRequest {
     pub target: Target,
-    pub entry: Entry,
+    pub entry: EntryPoint,
     pub region: String,
     /// How many plans (at most).
     pub k: usize,
@@ -301,7 +277,7 @@ pub struct CareerMap {
     pub destination: Vec<OccupationDemand>,
     /// Whether any destination occupation is high demand.
     pub high_demand: bool,
-    pub entry: Entry,
+    pub entry: EntryPoint,
     pub region: String,
     pub optimize: Objective,
     pub paths: Vec<Plan>,

@@ -14,7 +14,7 @@
 //! dropped (the group keeps its `choose`). Building the universe is linear in its size, not in
 //! the catalog's.
 
-use super::{Entry, Learner};
+use super::{EntryPoint, Learner};
 use crate::domain::System;
 use crate::graph::{CatalogGraph, CompetencyIx, Edge, Group, Item, Node};
 use petgraph::visit::EdgeRef;
@@ -112,12 +112,14 @@ pub enum Kind {
     Root,
     Course,
     Credential,
+    /// An exam: plannable like a course (hours, fee), no articulations into it.
+    Assessment,
 }
 
 /// The universe of one request.
 pub struct Model<'g> {
     pub graph: &'g CatalogGraph,
-    pub entry: Entry,
+    pub entry: EntryPoint,
     /// Local index -> global item (`None` for the root).
     pub items: Vec<Option<Item>>,
     pub index: HashMap<Item, u32>,
@@ -128,11 +130,22 @@ pub struct Model<'g> {
     /// Hours of a course (0 for credentials).
     pub hours: Vec<f64>,
     pub system: Vec<Option<System>>,
-    /// Courses a plan may take: in the backward closure, open to the entry point, not
-    /// already satisfied by the learner's own record.
+    /// Courses and assessments a plan may take: in the backward closure, open to the entry
+    /// point, not already satisfied by the learner's own record.
     pub takeable: Bits,
-    /// Learner's completed courses and held credentials.
+    /// Learner's completed courses, held credentials and held assessment results, and the
+    /// credentials the entry point assumes held.
     pub given: Bits,
+    /// Credentials earned at graduation (a secondary learner's diploma): satisfied with no
+    /// steps, reported as earned.
+    pub graduation: Bits,
+    /// Credentials the entry point may earn.
+    pub earnable: Bits,
+    /// Per assessment: the taken items it waits for (the other members of the groups of the
+    /// credentials that list it), so the exam comes after the program it certifies.
+    pub after: Vec<Vec<u32>>,
+    /// Position of each item in [`Model::order`].
+    pub order_pos: Vec<u32>,
     /// Local competency ids taught (courses) or certified (credentials).
     pub comps: Vec<Vec<u32>>,
     /// Local competency index -> global.
@@ -161,7 +174,7 @@ impl<'g> Model<'g> {
     pub fn build(
         graph: &'g CatalogGraph,
         targets: &[crate::graph::CredentialIx],
-        entry: Entry,
+        entry: EntryPoint,
         learner: &Learner,
     ) -> Self {
         let mut items: Vec<Option<Item>> = vec![None];
@@ -203,15 +216,15 @@ impl<'g> Model<'g> {
             for &c in &learner.credentials {
                 add(Item::Credential(c), &mut items);
             }
+            for &(a, _) in &learner.assessments {
+                add(Item::Assessment(a), &mut items);
+            }
             // Forward closure: credentials counted toward, courses articulated into.
             let mut next = 1;
             while next < items.len() {
                 let it = items[next].unwrap();
                 next += 1;
-                let node = graph.node(match it {
-                    Item::Course(c) => Node::Course(c),
-                    Item::Credential(c) => Node::Credential(c),
-                });
+                let node = graph.item_node(it);
                 for e in graph.petgraph().edges(node) {
                     match (e.weight(), graph.petgraph()[e.target()]) {
                         (Edge::Requirement { .. }, Node::Credential(c)) => add(Item::Credential(c), &mut items),
@@ -242,11 +255,7 @@ impl<'g> Model<'g> {
                     .iter()
                     .filter_map(|m| {
                         let i = index.get(m).copied()?;
-                        let cr = match m {
-                            Item::Course(c) => graph.course(*c).credits,
-                            Item::Credential(_) => 0.0,
-                        };
-                        Some((i, cr))
+                        Some((i, graph.item_credits(*m)))
                     })
                     .collect(),
             },
@@ -273,6 +282,7 @@ impl<'g> Model<'g> {
                             .articulations_to(*c)
                             .iter()
                             .filter(|&&a| graph.articulation(a).credits + 1e-9 >= course.credits)
+                            .filter(|&&a| articulation_counts(graph, entry, learner, a, course.system))
                             .filter_map(|&a| index.get(&graph.articulation_from(a)).map(|&s| (s, a)))
                             .collect(),
                     );
@@ -287,6 +297,14 @@ impl<'g> Model<'g> {
                     hours.push(0.0);
                     system.push(None);
                     comps_global.push(graph.credential_competencies(*c));
+                }
+                Some(Item::Assessment(a)) => {
+                    kind.push(Kind::Assessment);
+                    groups.push(graph.assessment_prerequisites(*a).iter().map(compile).collect());
+                    arts_in.push(vec![]);
+                    hours.push(graph.assessment(*a).hours);
+                    system.push(None);
+                    comps_global.push(graph.assessment_competencies(*a));
                 }
             }
         }
@@ -312,13 +330,56 @@ impl<'g> Model<'g> {
         for &c in &learner.credentials {
             given.set(index[&Item::Credential(c)]);
         }
+        for &(a, _) in &learner.assessments {
+            given.set(index[&Item::Assessment(a)]);
+        }
+        let mut graduation = Bits::new(n);
+        let mut earnable = Bits::new(n);
+        for (i, it) in items.iter().enumerate() {
+            if let Some(Item::Credential(c)) = it {
+                let k = graph.credential(*c).kind;
+                if entry.assumes_held(k) {
+                    given.set(i as u32);
+                } else if entry.earned_at_graduation(k) && !given.get(i as u32) {
+                    graduation.set(i as u32);
+                }
+                if entry.may_earn(k).is_ok() {
+                    earnable.set(i as u32);
+                }
+            }
+        }
         let mut takeable = Bits::new(n);
-        for i in 1..backward_end {
-            if kind[i] == Kind::Course && !given.get(i as u32) && system[i].is_some_and(|s| entry.allows(s)) {
+        for (i, it) in items.iter().enumerate().take(backward_end).skip(1) {
+            let open = match *it {
+                Some(Item::Course(c)) => entry.may_take(graph.course(c)).is_ok(),
+                Some(Item::Assessment(_)) => true,
+                _ => false,
+            };
+            if open && !given.get(i as u32) {
                 takeable.set(i as u32);
             }
         }
+        let mut after: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (u, k) in kind.iter().enumerate() {
+            if *k != Kind::Credential {
+                continue;
+            }
+            let members: Vec<u32> = groups[u].iter().flat_map(|g| g.members()).collect();
+            for &a in &members {
+                if kind[a as usize] == Kind::Assessment {
+                    for &o in &members {
+                        if o != a && !after[a as usize].contains(&o) {
+                            after[a as usize].push(o);
+                        }
+                    }
+                }
+            }
+        }
         let order = dependency_order(&groups, &arts_in);
+        let mut order_pos = vec![0u32; n];
+        for (p, &i) in order.iter().enumerate() {
+            order_pos[i as usize] = p as u32;
+        }
         Model {
             graph,
             entry,
@@ -331,6 +392,10 @@ impl<'g> Model<'g> {
             system,
             takeable,
             given,
+            graduation,
+            earnable,
+            after,
+            order_pos,
             comps,
             comp_global,
             order,
@@ -346,6 +411,7 @@ impl<'g> Model<'g> {
     /// an articulation points against the dependency order).
     pub fn closure(&self, taken: &Bits) -> Bits {
         let mut sat = self.given.clone();
+        sat.union_with(&self.graduation);
         loop {
             let mut changed = false;
             for &i in &self.order {
@@ -358,11 +424,15 @@ impl<'g> Model<'g> {
                         self.arts_in[u].iter().any(|(s, _)| sat.get(*s))
                             || (taken.get(i) && self.groups[u].iter().all(|g| g.holds(&sat)))
                     }
+                    Kind::Assessment => taken.get(i) && self.groups[u].iter().all(|g| g.holds(&sat)),
                     // A credential listing no requirements cannot be earned by a plan (its
-                    // requirements are unknown), only held.
-                    Kind::Credential | Kind::Root => {
-                        !self.groups[u].is_empty() && self.groups[u].iter().all(|g| g.holds(&sat))
+                    // requirements are unknown), only held; nor one the entry point may not earn.
+                    Kind::Credential => {
+                        self.earnable.get(i)
+                            && !self.groups[u].is_empty()
+                            && self.groups[u].iter().all(|g| g.holds(&sat))
                     }
+                    Kind::Root => !self.groups[u].is_empty() && self.groups[u].iter().all(|g| g.holds(&sat)),
                 };
                 if ok {
                     sat.set(i);
@@ -373,6 +443,34 @@ impl<'g> Model<'g> {
                 return sat;
             }
         }
+    }
+}
+
+/// Whether an articulation counts for this learner: the entry point's rule (college credit in
+/// high school only through dual enrollment) and, for one with a `min_score`, a held score of
+/// the assessment that reaches it.
+fn articulation_counts(
+    graph: &CatalogGraph,
+    entry: EntryPoint,
+    learner: &Learner,
+    a: crate::graph::ArticulationIx,
+    to: System,
+) -> bool {
+    let art = graph.articulation(a);
+    let from = graph.articulation_from(a);
+    let from_system = match from {
+        Item::Course(c) if c.0 != u32::MAX => Some(graph.course(c).system),
+        _ => None,
+    };
+    if entry.articulation_applies(art.kind, from_system, to).is_err() {
+        return false;
+    }
+    match (art.min_score, from) {
+        (Some(min), Item::Assessment(x)) => learner
+            .assessments
+            .iter()
+            .any(|&(h, score)| h == x && score.is_some_and(|s| s + 1e-9 >= min)),
+        _ => true,
     }
 }
 

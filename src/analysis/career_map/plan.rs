@@ -92,7 +92,11 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             }
         }
         let mut always_dup = Bits::new(model.len());
-        for i in model.takeable.ones() {
+        for i in model
+            .takeable
+            .ones()
+            .filter(|&i| model.kind[i as usize] == Kind::Course)
+        {
             let cs = &model.comps[i as usize];
             if !cs.is_empty() && cs.iter().all(|&c| held0.get(c)) {
                 always_dup.set(i);
@@ -156,18 +160,47 @@ impl<'a, 'g> Evaluator<'a, 'g> {
         let global = |i: u32| match m.item(i) {
             Item::Course(c) => c.0,
             Item::Credential(c) => c.0,
+            Item::Assessment(a) => a.0,
+        };
+        // The stage so far: an assessment belongs to the stage of the step before it.
+        let mut stage = match m.entry {
+            EntryPoint::Secondary => System::Secondary,
+            EntryPoint::Adult => System::Adult,
+            EntryPoint::Postsecondary => System::Postsecondary,
         };
         while !remaining.is_empty() {
+            let ready = |i: u32, strict: bool| {
+                m.groups[i as usize].iter().all(|gr| gr.holds(&sat))
+                    && (!strict
+                        || m.kind[i as usize] != Kind::Assessment
+                        || m.after[i as usize].iter().all(|&o| !taken.get(o) || so_far.get(o)))
+            };
+            let key = |i: u32| {
+                (
+                    m.system[i as usize].unwrap_or(stage),
+                    m.comps[i as usize].len(),
+                    global(i),
+                )
+            };
             let pick = remaining
                 .iter()
                 .enumerate()
-                .filter(|(_, i)| m.groups[**i as usize].iter().all(|gr| gr.holds(&sat)))
-                .min_by_key(|(_, i)| (m.system[**i as usize], m.comps[**i as usize].len(), global(**i)))
+                .filter(|(_, i)| ready(**i, true))
+                .min_by_key(|(_, i)| key(**i))
+                .or_else(|| {
+                    // An exam some of its program's own units wait for: take it when it can be.
+                    remaining
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, i)| ready(**i, false))
+                        .min_by_key(|(_, i)| key(**i))
+                })
                 .map(|(p, _)| p)?;
             let c = remaining.swap_remove(pick);
             let cu = c as usize;
             let comps = &m.comps[cu];
-            let is_dup = !comps.is_empty() && comps.iter().all(|&k| held.get(k));
+            let is_exam = m.kind[cu] == Kind::Assessment;
+            let is_dup = !is_exam && !comps.is_empty() && comps.iter().all(|&k| held.get(k));
             let mut covered = Vec::new();
             if is_dup {
                 for &k in comps {
@@ -179,7 +212,8 @@ impl<'a, 'g> Evaluator<'a, 'g> {
                 }
             }
             let h = m.hours[cu];
-            let system = m.system[cu].expect("a course");
+            let system = m.system[cu].unwrap_or(stage);
+            stage = system;
             total += h;
             if is_postsecondary(system) {
                 ps += h;
@@ -195,8 +229,9 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             steps.push((c, is_dup, covered, system));
             so_far.set(c);
             let next = m.closure(&so_far);
+            // Credentials completed together are listed with what they require first.
             let mut fresh: Vec<u32> = next.ones().filter(|&i| !sat.get(i)).collect();
-            fresh.sort_unstable();
+            fresh.sort_unstable_by_key(|&i| m.order_pos[i as usize]);
             for &k in comps {
                 if !held.get(k) {
                     held.set(k);
@@ -288,7 +323,7 @@ impl<'a, 'g> Evaluator<'a, 'g> {
         let m = self.model;
         let g = self.ctx.graph;
         let sim = &f.sim;
-        let steps: Vec<Step> = sim
+        let mut steps: Vec<Step> = sim
             .steps
             .iter()
             .map(|(i, dup, cov, sys)| Step {
@@ -299,6 +334,26 @@ impl<'a, 'g> Evaluator<'a, 'g> {
                 covered_by: cov.clone(),
             })
             .collect();
+        // Credentials earned at graduation that the plan relies on: after the last secondary
+        // step (at the start when there is none).
+        let used = self.used(&sim.sat);
+        let at = steps
+            .iter()
+            .rposition(|s| s.system == System::Secondary)
+            .map_or(0, |p| p + 1);
+        let grads: Vec<Step> = m
+            .graduation
+            .ones()
+            .filter(|&i| used.get(i))
+            .map(|i| Step {
+                item: m.item(i),
+                system: System::Secondary,
+                hours: 0.0,
+                duplicative: false,
+                covered_by: vec![],
+            })
+            .collect();
+        steps.splice(at..at, grads);
         let credentials_earned: Vec<CredentialIx> = steps
             .iter()
             .filter_map(|s| match s.item {
@@ -319,6 +374,7 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             for (i, ..) in &sim.steps {
                 b.set(*i);
             }
+            b.union_with(&m.graduation);
             b
         };
         // Walk the requirement structure from the goal down through what the plan uses.
@@ -387,6 +443,28 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             links,
             courses,
         }
+    }
+
+    /// The satisfied items the goal's requirement structure reaches through satisfied members.
+    fn used(&self, sat: &Bits) -> Bits {
+        let m = self.model;
+        let mut seen = Bits::new(m.len());
+        let mut queue = vec![0u32];
+        seen.set(0);
+        while let Some(i) = queue.pop() {
+            let u = i as usize;
+            let deps = m.groups[u]
+                .iter()
+                .flat_map(|g| g.members())
+                .chain(m.arts_in[u].iter().map(|(s, _)| *s));
+            for x in deps {
+                if sat.get(x) && !seen.get(x) && !m.given.get(x) {
+                    seen.set(x);
+                    queue.push(x);
+                }
+            }
+        }
+        seen
     }
 
     /// Records how satisfied item `x` came about and queues what it depends on.
