@@ -139,11 +139,17 @@ fn random_bundle(seed: u64) -> Bundle {
                 .map(|c| c.id.clone())
                 .collect();
             entry.truncate(2);
+            // One in five is demand-only (figures, no competencies, no entry credentials).
+            let demand_only = rng.u8(0..5) == 0;
+            if demand_only {
+                entry.clear();
+            }
+            let competencies = comps(&mut rng, 3);
             Occupation {
                 soc: SocCode(format!("{}-{:04}", majors[rng.usize(0..3)], i)),
                 title: format!("Occupation {i}"),
                 job_zone: None,
-                competencies: comps(&mut rng, 3),
+                competencies: if demand_only { Vec::new() } else { competencies },
                 entry_credentials: entry,
                 demand: vec![Demand {
                     region: "US".into(),
@@ -528,7 +534,8 @@ fn expected(b: &Bundle, p: &GapParams) -> BTreeMap<GapKind, Found> {
             None => from.is_empty(),
             Some(e) => !from.contains(&e),
         };
-        if hd.contains(oc.soc.as_str()) && none {
+        let described = !oc.competencies.is_empty() || !oc.entry_credentials.is_empty();
+        if hd.contains(oc.soc.as_str()) && none && described {
             out.get_mut(&GapKind::NoPathway)
                 .unwrap()
                 .insert(key(vec![oc.soc.0.clone()], open, p.entry));

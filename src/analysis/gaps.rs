@@ -10,10 +10,16 @@
 //! | `partial_credit` | an articulation grants fewer credits than its target course carries | credits lost |
 //! | `dead_end_credential` | a credential that stacks into nothing and counts toward no higher-level credential, while its field has a way up (see [`dead_ends`]) | levels left unreachable: the highest level in the field minus the credential's |
 //! | `uncovered_competency` | a competency occupations require that nothing on any reachable pathway to them teaches or certifies (see [`uncovered`]) | number of occupations affected |
-//! | `no_pathway` | a high-demand occupation with no pathway from any entry point (from the requested entry point when one is given) | annual openings in the region |
+//! | `no_pathway` | a high-demand occupation the catalog [describes](described) with no pathway from any entry point (from the requested entry point when one is given) | annual openings in the region |
 //! | `missing_entry_point` | an occupation reachable from one entry point but not from another; one gap per missing entry point | annual openings in the region |
 //!
 //! Reachability is [`super::reach`]; "high demand" is [`HighDemand`].
+//!
+//! Demand-only occupations (labour-market figures with no competencies and no entry
+//! credentials, such as the seed's BLS records for every detailed occupation) count in the
+//! high-demand percentiles but are outside the catalog's scope: they are never `no_pathway`
+//! gaps and never in the report's pathway share, so a state that loads the whole labour market
+//! is not told to build a pathway into every occupation it has figures for.
 
 use super::duplicates::{articulated, intersection_size};
 use super::reach::{EntryPoint, Reach, reach};
@@ -746,6 +752,13 @@ pub fn uncovered(g: &CatalogGraph, reach: &Reachability) -> Vec<Gap> {
         .collect()
 }
 
+/// Whether the catalog describes occupation `o` (it lists competencies or entry credentials),
+/// as opposed to carrying only its demand figures. Only described occupations can be
+/// `no_pathway` gaps or count in the report's pathway share.
+pub fn described(g: &CatalogGraph, o: OccupationIx) -> bool {
+    !g.occupation_competencies(o).is_empty() || !g.entry_credentials(o).is_empty()
+}
+
 /// `no_pathway` and `missing_entry_point` gaps.
 fn entry_gaps(g: &CatalogGraph, p: &GapParams, reach: &Reachability, hd: &HighDemand) -> Vec<Gap> {
     let mut out = Vec::new();
@@ -771,7 +784,7 @@ fn entry_gaps(g: &CatalogGraph, p: &GapParams, reach: &Reachability, hd: &HighDe
             None => from.is_empty(),
             Some(e) => !from.contains(&e),
         };
-        if hd.is(o) && unreachable_for(p.entry) {
+        if hd.is(o) && unreachable_for(p.entry) && described(g, o) {
             let who = match p.entry {
                 None => "any entry point".to_string(),
                 Some(e) => format!("the {} entry point", e.as_str()),

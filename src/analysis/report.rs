@@ -4,7 +4,8 @@
 //! # Indicators
 //!
 //! * **Pathway share per entry point**: of the region's high-demand occupations
-//!   ([`super::gaps::HighDemand`]), the share reachable from each entry point ([`super::reach`]).
+//!   ([`super::gaps::HighDemand`]) that the catalog describes ([`super::gaps::described`]),
+//!   the share reachable from each entry point ([`super::reach`]).
 //! * **Articulated transitions**: a cross-system transition is a pair (secondary or adult
 //!   course, postsecondary course) that teach the same content: Jaccard similarity of at least
 //!   [`super::duplicates::DEFAULT_MIN_OVERLAP`], or the source teaching all of the
@@ -29,8 +30,8 @@
 
 use super::duplicates::{DEFAULT_MIN_OVERLAP, articulated, similarity_join};
 use super::gaps::{
-    DEFAULT_TIER_MIN, Gap, GapKind, GapParams, HighDemand, Reachability, containment_pairs, find_gaps_with, keeps_tier,
-    rank_cmp,
+    DEFAULT_TIER_MIN, Gap, GapKind, GapParams, HighDemand, Reachability, containment_pairs, described, find_gaps_with,
+    keeps_tier, rank_cmp,
 };
 use super::reach::EntryPoint;
 use crate::domain::System;
@@ -110,7 +111,7 @@ pub fn alignment_with(g: &CatalogGraph, params: &GapParams, tier_min: u8) -> Ali
     let hd = HighDemand::new(g, &params.region, &params.policy);
     let high_demand: Vec<OccupationIx> = (0..g.n_occupations())
         .map(|o| OccupationIx(o as u32))
-        .filter(|&o| hd.is(o))
+        .filter(|&o| hd.is(o) && described(g, o))
         .collect();
     let pathway_share = EntryPoint::ALL
         .into_iter()

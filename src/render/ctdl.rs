@@ -1,6 +1,7 @@
 //! CTDL pathway (JSON-LD): a `ceterms:Pathway` whose components are the plan's courses
-//! (`ceterms:CourseComponent`), credentials (`ceterms:CredentialComponent`) and the destination
-//! job (`ceterms:JobComponent`, `ceterms:hasDestinationComponent`).
+//! (`ceterms:CourseComponent`), exams (`ceterms:AssessmentComponent`), credentials
+//! (`ceterms:CredentialComponent`) and the destination job (`ceterms:JobComponent`,
+//! `ceterms:hasDestinationComponent`).
 //!
 //! Structure follows the Credential Engine pathway samples: a component points to what leads
 //! to it with `ceasn:hasChild` (what publishers write; readers should also accept
@@ -20,6 +21,14 @@ fn iri(g: &CatalogGraph, item: Item) -> String {
         Item::Course(c) => format!("{BASE}course:{}", g.course(c).id),
         Item::Credential(c) => format!("{BASE}credential:{}", g.credential(c).id),
         Item::Assessment(a) => format!("{BASE}assessment:{}", g.assessment(a).id),
+    }
+}
+
+/// The CTDL pathway component class of an item.
+fn component_type(item: Item) -> &'static str {
+    match item {
+        Item::Course(_) => "ceterms:CourseComponent",
+        Item::Credential(_) => "ceterms:CredentialComponent",
     }
 }
 
@@ -62,7 +71,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Val
         let step = steps.iter().find(|s| s.item == item);
         let mut c = json!({
             "@id": iri(g, item),
-            "@type": if matches!(item, Item::Course(_)) { "ceterms:CourseComponent" } else { "ceterms:CredentialComponent" },
+            "@type": component_type(item),
             "ceterms:name": lang(title(g, item)),
             "ceterms:codedNotation": g.item_id(item),
             "ceasn:isChildOf": format!("{BASE}pathway"),

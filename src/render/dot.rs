@@ -1,7 +1,8 @@
-//! Graphviz DOT: steps ranked left to right by system, credentials as milestones, dashed edges
-//! for articulations, duplicative steps filled orange and skipped items grey.
+//! Graphviz DOT: one cluster per stage of consecutive steps in one system (number, system, hours) from left to right, credentials as
+//! milestones, exams as lavender notes with their fee, dashed edges for articulations,
+//! duplicative steps filled orange and skipped items grey.
 
-use super::{items_of, node_id, target_name, title};
+use super::{node_id, target_name, title};
 use crate::analysis::career_map::{CareerMap, LinkKind, Plan, SkipReason};
 use crate::graph::{CatalogGraph, Item};
 use std::fmt::Write;
@@ -31,7 +32,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
         );
         return out;
     };
-    for item in items_of(plan) {
+    let node = |out: &mut String, item: Item, indent: &str| {
         let id = node_id(g, item);
         let step = plan.steps.iter().find(|s| s.item == item);
         let skip = plan.skipped.iter().find(|s| s.item == item);
@@ -43,7 +44,11 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
                     "\\nskipped: {}",
                     match s.reason {
                         SkipReason::Completed => "completed".to_owned(),
-                        r => format!("{} by {}", r.as_str(), s.via.map(|(i, _)| g.item_id(i)).unwrap_or("")),
+                        r => format!(
+                            "{} by {}",
+                            r.as_str().replace('_', " "),
+                            s.via.map(|(i, _)| title(g, i)).unwrap_or("")
+                        ),
                     }
                 ),
             ),
@@ -54,11 +59,32 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
         };
         let _ = writeln!(
             out,
-            "  {id} [shape={shape}, fillcolor={fill}, label=\"{}\\n({}){}\"];",
+            "{indent}{id} [shape={shape}, fillcolor={fill}, label=\"{}\\n({}){}\"];",
             esc(title(g, item)),
             esc(g.item_id(item)),
             extra
         );
+    };
+    let mut shown = Vec::new();
+    for t in super::bands(plan) {
+        let _ = writeln!(out, "  subgraph cluster_stage{} {{", t.number);
+        let _ = writeln!(
+            out,
+            "    label=\"Stage {} · {} · {} h\"; style=rounded; color=gray70;",
+            t.number,
+            super::system_words(t.system),
+            t.hours
+        );
+        for &item in &t.steps {
+            node(&mut out, item, "    ");
+            shown.push(item);
+        }
+        out.push_str("  }\n");
+    }
+    for s in &plan.skipped {
+        if !shown.contains(&s.item) {
+            node(&mut out, s.item, "  ");
+        }
     }
     for l in &plan.links {
         let style = match l.kind {

@@ -1,9 +1,9 @@
-//! Mermaid flowchart of one plan: subgraphs per system, milestones for credentials, dashed
-//! arrows for articulations, classes for duplicative and skipped items.
+//! Mermaid flowchart of one plan: one subgraph per stage of consecutive steps in one system (number, system and hours), milestones
+//! for credentials, slanted boxes for exams with their fee, dashed arrows for articulations,
+//! classes for duplicative and skipped items.
 
 use super::{node_id, target_name, title};
 use crate::analysis::career_map::{CareerMap, LinkKind, Plan};
-use crate::domain::System;
 use crate::graph::{CatalogGraph, Item};
 use std::fmt::Write;
 
@@ -12,45 +12,51 @@ fn esc(s: &str) -> String {
 }
 
 pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> String {
-    let mut out = String::from("flowchart LR\n");
+    let mut out = String::from("flowchart TB\n");
     let Some(plan) = plan else {
         let _ = writeln!(out, "  none[\"{}\"]", esc(map.reason.as_deref().unwrap_or("no path")));
         return out;
     };
     if !plan.skipped.is_empty() {
-        out.push_str("  subgraph have[\"Already have / skipped\"]\n");
+        out.push_str("  subgraph have[\"Already has or skips\"]\n");
         for s in &plan.skipped {
             let _ = writeln!(
                 out,
                 "    {}[\"{}<br/>skipped: {}\"]:::skipped",
                 node_id(g, s.item),
                 esc(title(g, s.item)),
-                s.reason.as_str()
+                s.reason.as_str().replace('_', " ")
             );
         }
         out.push_str("  end\n");
     }
-    for system in System::ALL {
-        let steps: Vec<_> = plan.steps.iter().filter(|s| s.system == system).collect();
-        if steps.is_empty() {
-            continue;
-        }
-        let _ = writeln!(out, "  subgraph {}[\"{}\"]", system.as_str(), system.as_str());
-        for s in steps {
-            let id = node_id(g, s.item);
-            let t = esc(title(g, s.item));
-            match s.item {
+    for t in super::bands(plan) {
+        let _ = writeln!(
+            out,
+            "  subgraph stage{}[\"Stage {} · {} · {} h\"]",
+            t.number,
+            t.number,
+            super::system_words(t.system),
+            t.hours
+        );
+        for &item in &t.steps {
+            let Some(s) = plan.steps.iter().find(|s| s.item == item) else {
+                continue;
+            };
+            let id = node_id(g, item);
+            let tt = esc(title(g, item));
+            match item {
                 Item::Credential(_) => {
-                    let _ = writeln!(out, "    {id}{{{{\"{t}\"}}}}:::credential");
+                    let _ = writeln!(out, "    {id}{{{{\"{tt}\"}}}}:::credential");
                 }
                 Item::Assessment(_) => {
                     let _ = writeln!(out, "    {id}[/\"{t}<br/>{} h, exam\"/]", s.hours);
                 }
                 Item::Course(_) if s.duplicative => {
-                    let _ = writeln!(out, "    {id}[\"{t}<br/>{} h, duplicative\"]:::dup", s.hours);
+                    let _ = writeln!(out, "    {id}[\"{tt}<br/>{} h, duplicative\"]:::dup", s.hours);
                 }
                 Item::Course(_) => {
-                    let _ = writeln!(out, "    {id}[\"{t}<br/>{} h\"]", s.hours);
+                    let _ = writeln!(out, "    {id}[\"{tt}<br/>{} h\"]", s.hours);
                 }
             }
         }
@@ -69,7 +75,8 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
         let _ = writeln!(out, "  {} ==> destination", node_id(g, Item::Credential(c)));
     }
     out.push_str(
-        "  classDef credential fill:#ffd54f,stroke:#8d6e00\n  classDef dup fill:#ffb74d,stroke:#e65100,stroke-dasharray: 4 2\n  \
+        "  classDef credential fill:#ffd54f,stroke:#8d6e00\n  classDef exam fill:#ede7f6,stroke:#5e35b1\n  \
+         classDef dup fill:#ffb74d,stroke:#e65100,stroke-dasharray: 4 2\n  \
          classDef skipped fill:#eeeeee,stroke:#9e9e9e,color:#616161\n  classDef destination fill:#bbdefb,stroke:#0d47a1\n",
     );
     out

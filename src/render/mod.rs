@@ -10,6 +10,7 @@ pub mod mermaid;
 pub mod svg;
 
 use crate::analysis::career_map::{CareerMap, Plan, Target};
+use crate::domain::System;
 use crate::graph::{CatalogGraph, Item};
 
 /// The output formats of a career map.
@@ -95,6 +96,47 @@ pub fn items_of(plan: &Plan) -> Vec<Item> {
         }
     }
     v
+}
+
+/// A run of consecutive plan steps in one system (high school, adult education, college,
+/// work-based learning): how the pictures group a plan into bands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    /// 1-based position in the plan.
+    pub number: usize,
+    pub system: System,
+    pub steps: Vec<Item>,
+    pub hours: f64,
+}
+
+/// The plan's steps in their order, cut into [`Band`]s wherever the system changes.
+pub fn bands(plan: &Plan) -> Vec<Band> {
+    let mut out: Vec<Band> = Vec::new();
+    for s in &plan.steps {
+        match out.last_mut() {
+            Some(b) if b.system == s.system => {
+                b.steps.push(s.item);
+                b.hours += s.hours;
+            }
+            _ => out.push(Band {
+                number: out.len() + 1,
+                system: s.system,
+                steps: vec![s.item],
+                hours: s.hours,
+            }),
+        }
+    }
+    out
+}
+
+/// A system in plain words.
+pub fn system_words(s: System) -> &'static str {
+    match s {
+        System::Secondary => "High school",
+        System::Adult => "Adult education",
+        System::Postsecondary => "College",
+        System::WorkBased => "Work and apprenticeship",
+    }
 }
 
 /// A stable node id for text formats.

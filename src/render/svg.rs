@@ -1,22 +1,37 @@
-//! A printable SVG of one plan: a landscape page (fits A4 and Letter), columns by stage
-//! (what the learner already has, secondary, adult education, college, work-based learning,
-//! destination), courses as cards in step order, credentials as gold milestones with the best
-//! wage they open, arrows for prerequisites and requirements (grey) and articulations (dashed
-//! blue), duplicative steps hatched orange with who already taught them, skipped items grey
-//! and struck through with the reason.
+//! A printable SVG of one plan, for a counselor to hand to a learner.
+//!
+//! Layout: a landscape page (A4/Letter width) with a header in plain words (who the plan is
+//! for, how long it takes, what it asks of them), then one band per **stage** from top to
+//! bottom ([`super::bands`]: consecutive steps in one system), each labelled with its number,
+//! stage and hours, holding that term's steps as cards
+//! left to right (wrapping inside the band when a term has many). Courses are white cards,
+//! exams lavender cards with their fee, credentials gold milestones with the wage and openings
+//! of the jobs they open. Every step carries its number and the numbers of the steps it must
+//! come after ("after 3, 4"): arrows across a grid of cards cannot be followed, numbers can.
+//! What the learner already has or skips sits in a column on the left, saying what gave the
+//! credit (with a dashed blue arrow where it reaches a card without crossing others); the
+//! destination job is on the right, with
+//! the credentials that qualify for it outlined in blue. Titles wrap inside their cards; the
+//! legend is laid out by measured widths, so entries never overlap.
 
-use super::{count, dollars, items_of, target_name, title};
-use crate::analysis::career_map::{CareerMap, LinkKind, Plan, SkipReason, Source};
-use crate::domain::System;
+use super::{bands, count, dollars, system_words, target_name, title};
+use crate::analysis::career_map::Entry as EntryPoint;
+use crate::analysis::career_map::{CareerMap, LinkKind, Plan, SkipReason, Source, Step};
 use crate::graph::{CatalogGraph, Item};
 use std::collections::HashMap;
 use std::fmt::Write;
 
 const W: f64 = 1123.0; // A4 landscape at 96 dpi
-const MARGIN: f64 = 28.0;
-const BOX_H: f64 = 62.0;
-const GAP: f64 = 16.0;
-const TOP: f64 = 118.0;
+const MARGIN: f64 = 24.0;
+const SIDE_W: f64 = 190.0; // "already has" column
+const DEST_W: f64 = 210.0; // destination column
+const LABEL_W: f64 = 92.0; // term labels
+const CARD_W: f64 = 150.0;
+const CARD_H: f64 = 84.0;
+const CARD_GAP: f64 = 14.0;
+const ROW_GAP: f64 = 26.0;
+/// Average glyph width of the 11 px bold title font, for wrapping.
+const GLYPH_11: f64 = 6.1;
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -25,336 +40,308 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Splits text into at most `lines` lines of about `width` characters.
+/// Splits text into at most `lines` lines of at most `width` characters (a longer word is cut),
+/// the last one ending in `…` when something was left out.
 fn wrap(s: &str, width: usize, lines: usize) -> Vec<String> {
+    let width = width.max(4);
     let mut out: Vec<String> = vec![String::new()];
+    let mut cut = false;
     for word in s.split_whitespace() {
+        let word: String = if word.chars().count() > width {
+            cut = true;
+            word.chars().take(width - 1).chain(['…']).collect()
+        } else {
+            word.to_owned()
+        };
         let cur = out.last_mut().unwrap();
-        if !cur.is_empty() && cur.len() + 1 + word.len() > width {
-            out.push(word.to_owned());
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
+            out.push(word);
         } else {
             if !cur.is_empty() {
                 cur.push(' ');
             }
-            cur.push_str(word);
+            cur.push_str(&word);
         }
     }
-    if out.len() > lines {
+    if out.len() > lines || cut && out.len() > lines {
         out.truncate(lines);
         let last = out.last_mut().unwrap();
-        last.truncate(width.saturating_sub(1));
+        while last.chars().count() + 1 > width {
+            last.pop();
+        }
         last.push('…');
     }
     out
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Col {
-    Have,
-    Stage(System),
-    Destination,
-}
-
-fn col_title(c: Col) -> &'static str {
-    match c {
-        Col::Have => "Already has / skips",
-        Col::Stage(System::Secondary) => "High school (secondary)",
-        Col::Stage(System::Adult) => "Adult education",
-        Col::Stage(System::Postsecondary) => "College (postsecondary)",
-        Col::Stage(System::WorkBased) => "Work-based learning",
-        Col::Destination => "Destination",
+/// The entry point in plain words.
+fn who(e: EntryPoint) -> &'static str {
+    match e {
+        EntryPoint::Secondary => "High-school student",
+        EntryPoint::Adult => "Adult learner",
+        EntryPoint::Postsecondary => "College student (holds a diploma or equivalency)",
     }
 }
 
-fn source_name(g: &CatalogGraph, s: &Source) -> String {
+/// Why an item is skipped, in plain words.
+fn skip_words(g: &CatalogGraph, reason: SkipReason, via: Option<Item>) -> String {
+    let by = via.map(|i| title(g, i).to_owned());
+    match (reason, by) {
+        (SkipReason::Completed, _) => "already done".to_owned(),
+        (SkipReason::Articulated, Some(b)) => format!("credit from {b}"),
+        (SkipReason::Articulated, None) => "credit by agreement".to_owned(),
+        (SkipReason::PriorLearning, Some(b)) => format!("credit for prior learning ({b})"),
+        (SkipReason::PriorLearning, None) => "credit for prior learning".to_owned(),
+    }
+}
+
+fn source_words(g: &CatalogGraph, s: &Source) -> String {
     match s {
-        Source::Item(i) => g.item_id(*i).to_owned(),
-        Source::PriorLearning => "prior learning".to_owned(),
+        Source::Item(i) => title(g, *i).to_owned(),
+        Source::PriorLearning => "what the learner already knows".to_owned(),
     }
+}
+
+/// `[1, 2, 3, 5, 7, 8]` -> `1-3, 5, 7-8`.
+fn ranges(ns: &[usize]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < ns.len() {
+        let mut j = i;
+        while j + 1 < ns.len() && ns[j + 1] == ns[j] + 1 {
+            j += 1;
+        }
+        out.push(if j > i {
+            format!("{}-{}", ns[i], ns[j])
+        } else {
+            ns[i].to_string()
+        });
+        i = j + 1;
+    }
+    out.join(", ")
+}
+
+/// Width of `s` at `px` font size, approximately.
+fn text_w(s: &str, px: f64) -> f64 {
+    s.chars().count() as f64 * px * 0.55
+}
+
+struct Card {
+    x: f64,
+    y: f64,
+    row: usize,
 }
 
 pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> String {
     let mut body = String::new();
-    let mut defs = String::from(
-        r##"<defs>
-<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#546e7a"/></marker>
+    let defs = r##"<defs>
+<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#607d8b"/></marker>
 <marker id="arrow-art" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#1565c0"/></marker>
 <pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#ffe0b2"/><line x1="0" y1="0" x2="0" y2="8" stroke="#ffb74d" stroke-width="4"/></pattern>
 </defs>
-"##,
-    );
-    let _ = &mut defs;
-    // Columns that have something in them.
-    let mut cols: Vec<Col> = Vec::new();
-    let mut placed: Vec<(Item, Col)> = Vec::new();
-    if let Some(p) = plan {
-        for it in items_of(p) {
-            let col = match p.steps.iter().find(|s| s.item == it) {
-                Some(s) => Col::Stage(s.system),
-                None => Col::Have,
-            };
-            placed.push((it, col));
-            if !cols.contains(&col) {
-                cols.push(col);
-            }
-        }
-    }
-    cols.push(Col::Destination);
-    cols.sort();
-    let ncols = cols.len() as f64;
-    let col_w = (W - 2.0 * MARGIN) / ncols;
-    let box_w = col_w - 26.0;
-    let mut pos: HashMap<Item, (f64, f64)> = HashMap::new();
-    let mut next_y: HashMap<Col, f64> = HashMap::new();
-    for &(it, col) in &placed {
-        let ci = cols.iter().position(|c| *c == col).unwrap() as f64;
-        let y = *next_y.entry(col).or_insert(TOP + 34.0);
-        pos.insert(it, (MARGIN + ci * col_w + 13.0, y));
-        next_y.insert(col, y + BOX_H + GAP);
-    }
-    let dest_col = cols.len() as f64 - 1.0;
-    let dest_x = MARGIN + dest_col * col_w + 13.0;
-    let dest_h = 118.0 + 34.0 * map.destination.len().saturating_sub(1).min(3) as f64;
-    let content_bottom = next_y.values().copied().fold(TOP + 34.0 + dest_h, f64::max);
-    let legend_y = content_bottom + 10.0;
-    let h = (legend_y + 74.0).max(794.0); // at least A4 landscape height
+"##;
+    let main_x = MARGIN + SIDE_W + 12.0;
+    let main_w = W - 2.0 * MARGIN - SIDE_W - DEST_W - 24.0;
+    let per_line = (((main_w - LABEL_W) + CARD_GAP) / (CARD_W + CARD_GAP)).floor().max(1.0) as usize;
 
     // Header.
-    let who = {
-        let mut held: Vec<String> = Vec::new();
-        if let Some(p) = plan {
-            for s in &p.skipped {
-                if s.reason == SkipReason::Completed {
-                    held.push(g.item_id(s.item).to_owned());
-                }
-            }
-        }
-        if held.is_empty() {
-            String::new()
-        } else {
-            format!(" · already has {}", held.join(", "))
-        }
-    };
     let _ = writeln!(
         body,
-        r##"<text x="{MARGIN}" y="44" font-size="26" font-weight="bold" fill="#263238">Career map: {}</text>"##,
+        r##"<text x="{MARGIN}" y="40" font-size="24" font-weight="bold" fill="#263238">Career map: {}</text>"##,
         esc(&target_name(g, map))
     );
-    let sub = match plan {
-        Some(p) => format!(
-            "{} entry · region {}{} · plan {} of {}: {} new hours ({} in college and work-based), {} duplicative, {} credentials on the way",
-            map.entry.as_str(),
-            map.region,
-            who,
-            p.rank,
-            map.paths.len(),
-            p.total_hours,
-            p.postsecondary_hours,
-            p.duplicative_hours,
-            p.credentials_earned.len()
-        ),
-        None => format!(
-            "{} entry · region {} · no path: {}",
-            map.entry.as_str(),
+    let mut sub: Vec<String> = Vec::new();
+    match plan {
+        Some(p) => {
+            let credentials = p.steps.iter().filter(|s| matches!(s.item, Item::Credential(_))).count();
+            sub.push(format!(
+                "{} · {} · plan {} of {}: {} hours of new learning ({} in college and work-based learning), {} credential{} on the way",
+                who(map.entry),
+                map.region,
+                p.rank,
+                map.paths.len(),
+                count(p.total_hours),
+                count(p.postsecondary_hours),
+                credentials,
+                if credentials == 1 { "" } else { "s" }
+            ));
+            if p.duplicative_hours > 0.0 {
+                sub.push(format!(
+                    "{} hours repeat what the learner already knows (hatched orange): ask for an articulation agreement.",
+                    count(p.duplicative_hours)
+                ));
+            }
+        }
+        None => sub.push(format!(
+            "{} · {} · no plan: {}",
+            who(map.entry),
             map.region,
             map.reason.as_deref().unwrap_or("")
-        ),
-    };
-    for (i, line) in wrap(&sub, 150, 3).iter().enumerate() {
-        let _ = writeln!(
-            body,
-            r##"<text x="{MARGIN}" y="{}" font-size="14" fill="#455a64">{}</text>"##,
-            70.0 + 18.0 * i as f64,
-            esc(line)
-        );
+        )),
     }
-    // Column headers and bands.
-    for (i, c) in cols.iter().enumerate() {
-        let x = MARGIN + i as f64 * col_w;
-        let fill = if i % 2 == 0 { "#f5f7f8" } else { "#eceff1" };
-        let _ = writeln!(
-            body,
-            r##"<rect x="{x}" y="{TOP}" width="{col_w}" height="{}" fill="{fill}"/>"##,
-            content_bottom - TOP
-        );
-        let _ = writeln!(
-            body,
-            r##"<text x="{}" y="{}" font-size="14" font-weight="bold" fill="#37474f" text-anchor="middle">{}</text>"##,
-            x + col_w / 2.0,
-            TOP + 22.0,
-            col_title(*c)
-        );
-    }
-    // Arrows first, under the boxes.
-    if let Some(p) = plan {
-        let mut drawn = std::collections::HashSet::new();
-        for l in &p.links {
-            if !drawn.insert((l.from, l.to)) {
-                continue;
-            }
-            let (Some(&(x1, y1)), Some(&(x2, y2))) = (pos.get(&l.from), pos.get(&l.to)) else {
-                continue;
-            };
-            let art = matches!(l.kind, LinkKind::Articulation(_));
-            let same = (x2 - x1).abs() < 1.0;
-            if same && l.kind == LinkKind::Requirement {
-                // The milestone closes its own column; the arrows would only tangle.
-                continue;
-            }
-            let (sx, sy, ex, ey) = if same {
-                // Same column: along the left edge.
-                (x1, y1 + BOX_H / 2.0, x2, y2 + BOX_H / 2.0)
-            } else if x2 > x1 {
-                (x1 + box_w, y1 + BOX_H / 2.0, x2, y2 + BOX_H / 2.0)
-            } else {
-                (x1, y1 + BOX_H / 2.0, x2 + box_w, y2 + BOX_H / 2.0)
-            };
-            let bend = if same {
-                -10.0 - ((ey - sy).abs() / 12.0).min(12.0)
-            } else {
-                (ex - sx) / 2.0
-            };
-            let (c1, c2) = if same {
-                (sx + bend, ex + bend)
-            } else {
-                (sx + bend, ex - bend)
-            };
+    let mut y = 62.0;
+    for s in &sub {
+        for line in wrap(s, 165, 2) {
             let _ = writeln!(
                 body,
-                r##"<path d="M{sx:.1},{sy:.1} C{c1:.1},{sy:.1} {c2:.1},{ey:.1} {ex:.1},{ey:.1}" fill="none" stroke="{}" stroke-width="{}" {} marker-end="url(#{})"/>"##,
-                if art { "#1565c0" } else { "#90a4ae" },
-                if art { 2.0 } else { 1.3 },
-                if art { r#"stroke-dasharray="6 4""# } else { "" },
-                if art { "arrow-art" } else { "arrow" }
+                r##"<text x="{MARGIN}" y="{y}" font-size="13" fill="#455a64">{}</text>"##,
+                esc(&line)
             );
-        }
-        for &c in &p.reaches {
-            if let Some(&(x, y)) = pos.get(&Item::Credential(c)) {
-                let (sx, sy, ex, ey) = (x + box_w, y + BOX_H / 2.0, dest_x, TOP + 34.0 + 30.0);
-                let _ = writeln!(
-                    body,
-                    r##"<path d="M{sx:.1},{sy:.1} C{:.1},{sy:.1} {:.1},{ey:.1} {ex:.1},{ey:.1}" fill="none" stroke="#0d47a1" stroke-width="3" marker-end="url(#arrow)"/>"##,
-                    sx + (ex - sx) / 2.0,
-                    ex - (ex - sx) / 2.0
-                );
-            }
+            y += 17.0;
         }
     }
-    // Boxes.
+    let top = y + 14.0;
+
+    // Stages as rows; cards placed left to right, wrapping inside the band.
+    let mut cards: HashMap<Item, Card> = HashMap::new();
+    let mut band_bottom = top;
     if let Some(p) = plan {
-        for &(it, _) in &placed {
-            let (x, y) = pos[&it];
-            let step = p.steps.iter().find(|s| s.item == it);
-            let skip = p.skipped.iter().find(|s| s.item == it);
-            let name = title(g, it);
-            let (fill, stroke, dash, width) = match (it, step, skip) {
-                (_, _, Some(_)) => ("#eeeeee", "#9e9e9e", "4 3", 1.2),
-                (Item::Credential(_), _, _) => ("#ffe082", "#b28704", "", 2.5),
-                (_, Some(s), _) if s.duplicative => ("url(#hatch)", "#e65100", "6 3", 2.0),
-                _ => ("#ffffff", "#78909c", "", 1.2),
-            };
-            let rx = if matches!(it, Item::Credential(_)) { 16 } else { 6 };
+        let mut row_y = top + 26.0;
+        let bands = bands(p);
+        for (ti, t) in bands.iter().enumerate() {
+            let n = t.steps.len().max(1);
+            let lines = n.div_ceil(per_line);
+            let band_h = lines as f64 * (CARD_H + CARD_GAP) - CARD_GAP + 20.0;
+            let fill = if ti % 2 == 0 { "#f5f7f8" } else { "#eceff1" };
             let _ = writeln!(
                 body,
-                r##"<rect x="{x:.1}" y="{y:.1}" width="{box_w:.1}" height="{BOX_H}" rx="{rx}" fill="{fill}" stroke="{stroke}" stroke-width="{width}" {}/>"##,
-                if dash.is_empty() {
-                    String::new()
-                } else {
-                    format!(r#"stroke-dasharray="{dash}""#)
-                }
+                r##"<rect x="{main_x}" y="{:.1}" width="{main_w}" height="{band_h:.1}" rx="6" fill="{fill}"/>"##,
+                row_y - 10.0
             );
-            let chars = ((box_w - 14.0) / 6.6) as usize;
-            let star = if matches!(it, Item::Credential(_)) { "★ " } else { "" };
-            let lines = wrap(&format!("{star}{name}"), chars, 2);
-            for (i, line) in lines.iter().enumerate() {
-                let _ = writeln!(
-                    body,
-                    r##"<text x="{:.1}" y="{:.1}" font-size="12" font-weight="bold" fill="{}" {}>{}</text>"##,
-                    x + 7.0,
-                    y + 16.0 + 14.0 * i as f64,
-                    if skip.is_some() { "#757575" } else { "#212121" },
-                    if skip.is_some() {
-                        r#"text-decoration="line-through""#
-                    } else {
-                        ""
+            let _ = writeln!(
+                body,
+                r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f">Stage {}</text><text x="{:.1}" y="{:.1}" font-size="11" fill="#546e7a">{}</text><text x="{:.1}" y="{:.1}" font-size="11" fill="#546e7a">{} h</text>"##,
+                main_x + 8.0,
+                row_y + 8.0,
+                t.number,
+                main_x + 8.0,
+                row_y + 24.0,
+                esc(system_words(t.system)),
+                main_x + 8.0,
+                row_y + 38.0,
+                count(t.hours)
+            );
+            for (i, &item) in t.steps.iter().enumerate() {
+                let (line, col) = (i / per_line, i % per_line);
+                cards.insert(
+                    item,
+                    Card {
+                        x: main_x + LABEL_W + col as f64 * (CARD_W + CARD_GAP),
+                        y: row_y + line as f64 * (CARD_H + CARD_GAP),
+                        row: ti,
                     },
-                    esc(line)
                 );
             }
-            let detail = match (it, step, skip) {
-                (_, _, Some(s)) => match s.via {
-                    Some((by, _)) => format!("skip: {} by {}", s.reason.as_str().replace('_', " "), g.item_id(by)),
-                    None => format!("skip: {}", s.reason.as_str()),
-                },
-                (Item::Credential(c), _, _) => {
-                    let best = p.exits.iter().find(|e| e.credential == c).and_then(|e| {
-                        e.occupations
-                            .iter()
-                            .filter(|o| o.median_wage.is_some())
-                            .max_by(|a, b| a.median_wage.unwrap_or(0.0).total_cmp(&b.median_wage.unwrap_or(0.0)))
-                    });
-                    match best {
-                        Some(o) => format!(
-                            "exit: {} median{}",
-                            dollars(o.median_wage.unwrap_or(0.0)),
-                            if o.high_demand { " · HIGH DEMAND" } else { "" }
-                        ),
-                        None => "milestone".to_owned(),
-                    }
-                }
-                (_, Some(s), _) if s.duplicative => {
-                    let by: Vec<String> = s.covered_by.iter().map(|c| source_name(g, c)).collect();
-                    format!("{} h · DUPLICATIVE: {}", s.hours, by.join(", "))
-                }
-                (_, Some(s), _) => format!("{} · {} h", g.item_id(it), s.hours),
-                _ => String::new(),
-            };
+            row_y += band_h + ROW_GAP - 10.0;
+            band_bottom = row_y;
+        }
+        if bands.is_empty() {
             let _ = writeln!(
                 body,
-                r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="{}">{}</text>"##,
-                x + 7.0,
-                y + BOX_H - 9.0,
-                match (step, skip) {
-                    (_, Some(_)) => "#616161",
-                    (Some(s), _) if s.duplicative => "#bf360c",
-                    _ => "#455a64",
-                },
-                esc(&wrap(&detail, chars + 4, 1)[0])
+                r##"<text x="{main_x}" y="{:.1}" font-size="14" fill="#2e7d32">Nothing left to take: the learner already qualifies.</text>"##,
+                top + 40.0
             );
+            band_bottom = top + 60.0;
         }
     }
-    // Destination card.
-    let dy = TOP + 34.0;
     let _ = writeln!(
         body,
-        r##"<rect x="{dest_x:.1}" y="{dy:.1}" width="{box_w:.1}" height="{dest_h:.1}" rx="10" fill="#e3f2fd" stroke="#0d47a1" stroke-width="2.5"/>"##
+        r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">Plan, step by step</text>"##,
+        main_x + main_w / 2.0,
+        top + 4.0
     );
-    let chars = ((box_w - 14.0) / 7.0) as usize;
-    let mut ty = dy + 20.0;
-    for line in wrap(&target_name(g, map), chars, 3) {
+
+    // Left column: what the learner has or skips.
+    let mut skipped_y = top + 26.0;
+    let side_x = MARGIN;
+    let mut side: Vec<(Item, String)> = Vec::new();
+    if let Some(p) = plan {
+        for s in &p.skipped {
+            if !cards.contains_key(&s.item) && !side.iter().any(|(i, _)| *i == s.item) {
+                side.push((s.item, skip_words(g, s.reason, s.via.map(|v| v.0))));
+            }
+        }
+    }
+    if !side.is_empty() {
         let _ = writeln!(
             body,
-            r##"<text x="{:.1}" y="{ty:.1}" font-size="13" font-weight="bold" fill="#0d47a1">{}</text>"##,
-            dest_x + 8.0,
-            esc(&line)
+            r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">Already has or skips</text>"##,
+            side_x + SIDE_W / 2.0,
+            top + 4.0
         );
-        ty += 16.0;
+    }
+    let side_h = 62.0;
+    for (item, why) in &side {
+        let chars = ((SIDE_W - 14.0) / GLYPH_11) as usize;
+        let _ = writeln!(
+            body,
+            r##"<rect x="{side_x}" y="{skipped_y:.1}" width="{SIDE_W}" height="{side_h}" rx="6" fill="#eeeeee" stroke="#9e9e9e" stroke-dasharray="4 3"/>"##
+        );
+        for (i, l) in wrap(title(g, *item), chars, 2).iter().enumerate() {
+            let _ = writeln!(
+                body,
+                r##"<text x="{:.1}" y="{:.1}" font-size="11" font-weight="bold" fill="#616161">{}</text>"##,
+                side_x + 7.0,
+                skipped_y + 15.0 + 13.0 * i as f64,
+                esc(l)
+            );
+        }
+        for (i, l) in wrap(&format!("skip: {why}"), chars + 3, 2).iter().enumerate() {
+            let _ = writeln!(
+                body,
+                r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#616161">{}</text>"##,
+                side_x + 7.0,
+                skipped_y + 42.0 + 12.0 * i as f64,
+                esc(l)
+            );
+        }
+        cards.insert(
+            *item,
+            Card {
+                x: side_x,
+                y: skipped_y,
+                row: usize::MAX,
+            },
+        );
+        skipped_y += side_h + 10.0;
+    }
+
+    // Destination column.
+    let dest_x = W - MARGIN - DEST_W;
+    let dest_y = top + 26.0;
+    let chars = ((DEST_W - 16.0) / 6.4) as usize;
+    let mut lines: Vec<(String, &str, bool)> = Vec::new();
+    for l in wrap(&target_name(g, map), chars, 3) {
+        lines.push((l, "#0d47a1", true));
     }
     for d in map.destination.iter().take(4) {
         let occ = g.occupation(d.occupation);
-        let lines = [
-            format!("{}: {}", occ.soc, wrap(&occ.title, chars.saturating_sub(9), 1)[0]),
+        for l in wrap(&format!("{}: {}", occ.soc, occ.title), chars + 2, 2) {
+            lines.push((l, "#37474f", false));
+        }
+        lines.push((
             format!(
-                "{} median · {} openings/yr",
-                d.median_wage.map(dollars).unwrap_or_else(|| "n/a".into()),
-                d.annual_openings.map(count).unwrap_or_else(|| "n/a".into())
+                "{} median wage",
+                d.median_wage.map(dollars).unwrap_or_else(|| "unknown".into())
             ),
+            "#37474f",
+            false,
+        ));
+        lines.push((
+            format!(
+                "{} openings a year",
+                d.annual_openings.map(count).unwrap_or_else(|| "unknown".into())
+            ),
+            "#37474f",
+            false,
+        ));
+        lines.push((
             format!(
                 "{}{}",
                 if d.high_demand {
-                    "HIGH DEMAND"
+                    "High demand"
                 } else {
-                    "not high demand"
+                    "Not high demand"
                 },
                 if d.fallback {
                     format!(" (national figures for {})", map.region)
@@ -362,61 +349,170 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
                     String::new()
                 }
             ),
-        ];
-        for (i, l) in lines.iter().enumerate() {
-            let _ = writeln!(
-                body,
-                r##"<text x="{:.1}" y="{ty:.1}" font-size="11" {} fill="{}">{}</text>"##,
-                dest_x + 8.0,
-                if i == 2 && d.high_demand {
-                    r#"font-weight="bold""#
-                } else {
-                    ""
-                },
-                if i == 2 && d.high_demand { "#2e7d32" } else { "#37474f" },
-                esc(l)
-            );
-            ty += 14.0;
-        }
-        ty += 6.0;
+            if d.high_demand { "#2e7d32" } else { "#37474f" },
+            d.high_demand,
+        ));
     }
-    // Legend.
-    let ly = legend_y;
-    let items = [
-        ("#ffffff", "#78909c", "", "course to take"),
-        ("#ffe082", "#b28704", "", "★ credential earned (an exit)"),
-        ("url(#hatch)", "#e65100", "6 3", "duplicative: teaches nothing new"),
-        ("#eeeeee", "#9e9e9e", "4 3", "skipped: completed or articulated"),
-    ];
-    for (i, (fill, stroke, dash, label)) in items.iter().enumerate() {
-        let x = MARGIN + i as f64 * 215.0;
+    let dest_h = 22.0 + 15.0 * lines.len() as f64;
+    let _ = writeln!(
+        body,
+        r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">Destination</text>"##,
+        dest_x + DEST_W / 2.0,
+        top + 4.0
+    );
+    let _ = writeln!(
+        body,
+        r##"<rect x="{dest_x:.1}" y="{dest_y:.1}" width="{DEST_W}" height="{dest_h:.1}" rx="10" fill="#e3f2fd" stroke="#0d47a1" stroke-width="2.5"/>"##
+    );
+    for (i, (l, color, bold)) in lines.iter().enumerate() {
         let _ = writeln!(
             body,
-            r##"<rect x="{x}" y="{ly}" width="26" height="16" rx="3" fill="{fill}" stroke="{stroke}" {}/><text x="{}" y="{}" font-size="12" fill="#37474f">{label}</text>"##,
+            r##"<text x="{:.1}" y="{:.1}" font-size="12" {}fill="{color}">{}</text>"##,
+            dest_x + 8.0,
+            dest_y + 20.0 + 15.0 * i as f64,
+            if *bold { r#"font-weight="bold" "# } else { "" },
+            esc(l)
+        );
+    }
+
+    // Arrows under the cards.
+    if let Some(p) = plan {
+        let mut drawn = std::collections::HashSet::new();
+        for l in &p.links {
+            if !drawn.insert((l.from, l.to)) {
+                continue;
+            }
+            let (Some(a), Some(b)) = (cards.get(&l.from), cards.get(&l.to)) else {
+                continue;
+            };
+            let art = matches!(l.kind, LinkKind::Articulation(_));
+            if a.row != usize::MAX || !art || b.x > main_x + LABEL_W + 1.0 {
+                // Between steps, the cards say "after 3, 4" instead, and the left column says
+                // what gave credit: arrows across a grid of cards cannot be followed. Credit
+                // into the first column of cards crosses nothing and is drawn.
+                continue;
+            }
+            // From the left column: out of its right edge into the card's left edge.
+            let (sx, sy) = (a.x + SIDE_W, a.y + side_h / 2.0);
+            let (ex, ey) = (b.x, b.y + CARD_H / 2.0);
+            let c1 = (sx + (ex - sx) / 2.0, sy);
+            let c2 = (ex - (ex - sx) / 2.0, ey);
+            let _ = writeln!(
+                body,
+                r##"<path d="M{sx:.1},{sy:.1} C{:.1},{:.1} {:.1},{:.1} {ex:.1},{ey:.1}" fill="none" stroke="{}" stroke-width="{}" stroke-opacity="0.8" {}marker-end="url(#{})"/>"##,
+                c1.0,
+                c1.1,
+                c2.0,
+                c2.1,
+                if art { "#1565c0" } else { "#90a4ae" },
+                if art { 1.8 } else { 1.3 },
+                if art { r#"stroke-dasharray="6 4" "# } else { "" },
+                if art { "arrow-art" } else { "arrow" }
+            );
+        }
+    }
+
+    // Cards.
+    if let Some(p) = plan {
+        for step in &p.steps {
+            if let Some(card) = cards.get(&step.item) {
+                draw_card(&mut body, g, p, card, step);
+            }
+        }
+    }
+
+    // Legend, laid out by measured widths.
+    let content_bottom = band_bottom.max(skipped_y).max(dest_y + dest_h + 10.0);
+    let mut lx = MARGIN;
+    let mut ly = content_bottom + 14.0;
+    let entries: [(&str, &str, &str, &str, f64); 6] = [
+        ("#ffffff", "#78909c", "", "course to take", 6.0),
+        (
+            "#ffe082",
+            "#b28704",
+            "",
+            "credential earned: a place to stop and work",
+            12.0,
+        ),
+        ("#ffe082", "#0d47a1", "", "qualifies for the destination job", 12.0),
+        ("url(#hatch)", "#e65100", "6 3", "repeats what the learner knows", 6.0),
+        ("#eeeeee", "#9e9e9e", "4 3", "skipped: already done or credited", 6.0),
+        ("", "", "", "", 0.0),
+    ];
+    for (fill, stroke, dash, label, rx) in entries.iter().filter(|e| !e.3.is_empty()) {
+        let w = 34.0 + text_w(label, 12.0) + 22.0;
+        if lx + w > W - MARGIN {
+            lx = MARGIN;
+            ly += 24.0;
+        }
+        let _ = writeln!(
+            body,
+            r##"<rect x="{lx:.1}" y="{ly:.1}" width="26" height="16" rx="{rx}" fill="{fill}" stroke="{stroke}" {}/><text x="{:.1}" y="{:.1}" font-size="12" fill="#37474f">{}</text>"##,
             if dash.is_empty() {
                 String::new()
             } else {
                 format!(r#"stroke-dasharray="{dash}""#)
             },
-            x + 32.0,
-            ly + 13.0
+            lx + 32.0,
+            ly + 13.0,
+            esc(label)
         );
+        lx += w;
     }
-    let ly2 = ly + 30.0;
+    {
+        let label = "step number; \u{201c}after 3, 4\u{201d}: take it once steps 3 and 4 are done";
+        let w = 30.0 + text_w(label, 12.0) + 22.0;
+        if lx + w > W - MARGIN {
+            lx = MARGIN;
+            ly += 24.0;
+        }
+        let _ = writeln!(
+            body,
+            r##"<circle cx="{:.1}" cy="{:.1}" r="9" fill="#37474f"/><text x="{:.1}" y="{:.1}" font-size="10" font-weight="bold" fill="#ffffff" text-anchor="middle">7</text><text x="{:.1}" y="{:.1}" font-size="12" fill="#37474f">{}</text>"##,
+            lx + 10.0,
+            ly + 8.0,
+            lx + 10.0,
+            ly + 11.5,
+            lx + 26.0,
+            ly + 13.0,
+            esc(label)
+        );
+        lx += w;
+    }
+    for (color, dash, marker, label) in [(
+        "#1565c0",
+        "6 4",
+        "arrow-art",
+        "earns credit for (articulation, dual enrollment, prior learning)",
+    )] {
+        let w = 52.0 + text_w(label, 12.0) + 22.0;
+        if lx + w > W - MARGIN {
+            lx = MARGIN;
+            ly += 24.0;
+        }
+        let _ = writeln!(
+            body,
+            r##"<path d="M{lx:.1},{:.1} h40" stroke="{color}" stroke-width="2" {}marker-end="url(#{marker})"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#37474f">{}</text>"##,
+            ly + 8.0,
+            if dash.is_empty() {
+                String::new()
+            } else {
+                format!(r#"stroke-dasharray="{dash}" "#)
+            },
+            lx + 50.0,
+            ly + 13.0,
+            esc(label)
+        );
+        lx += w;
+    }
+    ly += 40.0;
     let _ = writeln!(
         body,
-        r##"<path d="M{MARGIN},{ly2} h40" stroke="#90a4ae" stroke-width="1.5" marker-end="url(#arrow)"/><text x="{}" y="{}" font-size="12" fill="#37474f">needed for (prerequisite / requirement)</text>
-<path d="M{},{ly2} h40" stroke="#1565c0" stroke-width="2" stroke-dasharray="6 4" marker-end="url(#arrow-art)"/><text x="{}" y="{}" font-size="12" fill="#37474f">earns credit for (articulation, dual enrollment, prior learning)</text>
-<text x="{}" y="{}" font-size="10" fill="#90a4ae" text-anchor="end">careermap · dataset v{}</text>"##,
-        MARGIN + 48.0,
-        ly2 + 4.0,
-        MARGIN + 320.0,
-        MARGIN + 368.0,
-        ly2 + 4.0,
+        r##"<text x="{:.1}" y="{ly:.1}" font-size="10" fill="#90a4ae" text-anchor="end">careermap · dataset v{} · figures: BLS Employment Projections; fees and funding rules as published by their sources</text>"##,
         W - MARGIN,
-        ly2 + 24.0,
         g.version()
     );
+    let h = (ly + 16.0).max(794.0);
     format!(
         r##"<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{h:.0}" viewBox="0 0 {W} {h:.0}" font-family="Helvetica, Arial, sans-serif">
@@ -426,4 +522,116 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
 "##,
         esc(&target_name(g, map))
     )
+}
+
+/// One step's card: title wrapped inside, and one or two lines of plain-word detail.
+fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &Step) {
+    let item = step.item;
+    let (x, y) = (card.x, card.y);
+    let reaches = matches!(item, Item::Credential(c) if p.reaches.contains(&c));
+    let (fill, stroke, dash, width, rx) = match item {
+        Item::Credential(_) if reaches => ("#ffe082", "#0d47a1", "", 3.5, 14),
+        Item::Credential(_) => ("#ffe082", "#b28704", "", 2.5, 14),
+        Item::Course(_) if step.duplicative => ("url(#hatch)", "#e65100", "6 3", 2.0, 6),
+        Item::Course(_) => ("#ffffff", "#78909c", "", 1.2, 6),
+    };
+    let _ = writeln!(
+        body,
+        r##"<rect x="{x:.1}" y="{y:.1}" width="{CARD_W}" height="{CARD_H}" rx="{rx}" fill="{fill}" stroke="{stroke}" stroke-width="{width}" {}/>"##,
+        if dash.is_empty() {
+            String::new()
+        } else {
+            format!(r#"stroke-dasharray="{dash}""#)
+        }
+    );
+    let number = |it: Item| p.steps.iter().position(|s| s.item == it).map(|i| i + 1);
+    let n = number(item).unwrap_or(0);
+    let _ = writeln!(
+        body,
+        r##"<circle cx="{:.1}" cy="{:.1}" r="9" fill="#37474f"/><text x="{:.1}" y="{:.1}" font-size="10" font-weight="bold" fill="#ffffff" text-anchor="middle">{n}</text>"##,
+        x + CARD_W - 12.0,
+        y + 12.0,
+        x + CARD_W - 12.0,
+        y + 15.5
+    );
+    let chars = ((CARD_W - 30.0) / GLYPH_11) as usize;
+    let prefix = match item {
+        Item::Credential(_) => "★ ",
+        Item::Course(_) => "",
+    };
+    let name = format!("{prefix}{}", title(g, item));
+    let title_lines = wrap(&name, chars, 3);
+    for (i, line) in title_lines.iter().enumerate() {
+        let _ = writeln!(
+            body,
+            r##"<text x="{:.1}" y="{:.1}" font-size="11" font-weight="bold" fill="#212121">{}</text>"##,
+            x + 6.0,
+            y + 14.0 + 13.0 * i as f64,
+            esc(line)
+        );
+    }
+    let fee = |c: Option<f64>| c.map(dollars).unwrap_or_else(|| "fee not published".into());
+    let mut after: Vec<usize> = p
+        .links
+        .iter()
+        .filter(|l| l.to == item && !matches!(l.kind, LinkKind::Articulation(_)))
+        .filter_map(|l| number(l.from))
+        .filter(|&m| m < n)
+        .collect();
+    after.sort_unstable();
+    after.dedup();
+    let mut detail: Vec<String> = Vec::new();
+    if !after.is_empty() {
+        detail.push(format!("after {}", ranges(&after)));
+    }
+    if reaches {
+        detail.push("qualifies for the job".to_owned());
+    }
+    match item {
+        Item::Credential(c) => {
+            let best = p.exits.iter().find(|e| e.credential == c).and_then(|e| {
+                e.occupations
+                    .iter()
+                    .filter(|o| o.median_wage.is_some())
+                    .max_by(|a, b| a.median_wage.unwrap_or(0.0).total_cmp(&b.median_wage.unwrap_or(0.0)))
+            });
+            match best {
+                Some(o) => {
+                    detail.push(format!(
+                        "jobs: {} median{}",
+                        dollars(o.median_wage.unwrap_or(0.0)),
+                        if o.high_demand { ", high demand" } else { "" }
+                    ));
+                    detail.push(format!(
+                        "{} openings a year",
+                        o.annual_openings.map(count).unwrap_or_else(|| "unknown".into())
+                    ));
+                }
+                None => detail.push("a step on the ladder".to_owned()),
+            }
+        }
+        Item::Course(_) if step.duplicative => {
+            let by: Vec<String> = step.covered_by.iter().map(|s| source_words(g, s)).collect();
+            detail.push(format!("{} h · already learned in {}", step.hours, by.join(", ")));
+        }
+        Item::Course(c) => detail.push(format!("{} h · {}", step.hours, fee(g.course(c).cost))),
+    }
+    let room = (((CARD_H - 8.0) - (14.0 + 13.0 * (title_lines.len() as f64 - 1.0)) - 4.0) / 12.0).floor() as usize;
+    let dchars = ((CARD_W - 12.0) / 5.3) as usize;
+    let mut lines: Vec<String> = Vec::new();
+    for d in &detail {
+        lines.extend(wrap(d, dchars, 2));
+    }
+    lines.truncate(room.max(1));
+    let nl = lines.len() as f64;
+    for (i, l) in lines.iter().enumerate() {
+        let _ = writeln!(
+            body,
+            r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="{}">{}</text>"##,
+            x + 6.0,
+            y + CARD_H - 8.0 - 12.0 * (nl - 1.0 - i as f64),
+            if step.duplicative { "#bf360c" } else { "#455a64" },
+            esc(l)
+        );
+    }
 }

@@ -338,7 +338,10 @@ async fn renderings_by_accept_header_and_format() {
     assert_eq!(r.headers()["content-type"], "image/svg+xml");
     let svg = r.text().await.unwrap();
     assert!(svg.starts_with("<?xml") && svg.contains("<svg") && svg.contains("Target Occupation"));
-    assert!(svg.contains("skip: articulated by hs.dual"), "skipped steps are marked");
+    assert!(
+        svg.contains("skip: credit from Course hs.dual"),
+        "skipped steps say why, in words"
+    );
     for (format, needle) in [
         ("dot", "digraph"),
         ("mermaid", "flowchart LR"),
