@@ -71,6 +71,8 @@ pub enum ApiError {
     TooComplex(String),
     /// The service is busy (503).
     Busy,
+    /// The pull queue is full (429).
+    PullQueueFull(String),
     Unexpected(anyhow::Error),
 }
 
@@ -107,13 +109,21 @@ impl ApiError {
                 "The request needs too much search",
             ),
             ApiError::Busy => ("busy", StatusCode::SERVICE_UNAVAILABLE, "The service is busy"),
+            ApiError::PullQueueFull(_) => (
+                "pull-queue-full",
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many pulls are waiting",
+            ),
             ApiError::Unexpected(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
         }
     }
 
     fn detail(&self) -> String {
         match self {
-            ApiError::BadRequest(m) | ApiError::TooComplex(m) | ApiError::UnsupportedMediaType(m) => m.clone(),
+            ApiError::BadRequest(m)
+            | ApiError::TooComplex(m)
+            | ApiError::UnsupportedMediaType(m)
+            | ApiError::PullQueueFull(m) => m.clone(),
             ApiError::Invalid(problems) => {
                 let shown: Vec<String> = problems.iter().take(3).map(|p| p.to_string()).collect();
                 let more = problems.len().saturating_sub(3);

@@ -14,12 +14,14 @@ pub mod career_clusters;
 pub mod case;
 pub mod cip_soc;
 pub mod ctdl;
+pub mod guard;
 pub mod http;
 pub mod onet_db;
 pub mod sced;
 pub mod table;
 
 pub use crate::domain::{PullOptions, SourceKind, Validators, Warning};
+pub use guard::{AllowList, redact};
 pub use http::FetchSettings;
 
 use crate::domain::{Bundle, ClusterLink, Demand, ProgramLink, Provenance, Wages};
