@@ -78,8 +78,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let catalog = std::sync::Arc::new(Catalog::open(&settings.data_dir, false)?);
                 let puller = std::sync::Arc::new(careermap::pulls::Puller::new(catalog, &settings.pull)?);
                 let (kind, url) = puller.resolve(&kind, Some(&url)).map_err(anyhow::Error::msg)?;
-                let job = puller.create(kind, url, options, "cli")?;
-                anyhow::Ok(careermap::api::pulls::Job::from(puller.run(job).await))
+                let job = puller.create(kind, &url, options, "cli")?;
+                anyhow::Ok(careermap::api::pulls::Job::from(puller.run(job, &url).await))
             })?;
             println!("{}", serde_json::to_string_pretty(&job)?);
             match job.error {

@@ -79,6 +79,14 @@ pub struct PullArgs {
     /// Redirects a pull follows at most.
     #[arg(long, env = "CAREERMAP_PULL_MAX_REDIRECTS", default_value_t = 5)]
     pub pull_max_redirects: usize,
+    /// Non-public hosts, IPs or CIDRs pulls may reach (comma-separated), e.g. `127.0.0.1`
+    /// or `10.0.0.0/8,data.internal`. Loopback, private, link-local, CGNAT and metadata
+    /// addresses are refused unless listed.
+    #[arg(long, env = "CAREERMAP_PULL_ALLOW", default_value = "")]
+    pub pull_allow: String,
+    /// Pulls that may wait or run at once; `POST /v1/pulls` answers 429 past it.
+    #[arg(long, env = "CAREERMAP_PULL_QUEUE", default_value_t = 8)]
+    pub pull_queue: usize,
     /// Registration key of the BLS Public Data API v2 (optional; raises the daily quota).
     #[arg(long, env = "CAREERMAP_BLS_API_KEY", hide_env_values = true)]
     pub bls_api_key: Option<String>,
@@ -343,6 +351,10 @@ pub struct PullSettings {
     pub backoff: std::time::Duration,
     pub max_bytes: usize,
     pub max_redirects: usize,
+    /// `CAREERMAP_PULL_ALLOW`.
+    pub allow: crate::sources::AllowList,
+    /// `CAREERMAP_PULL_QUEUE`: queued and running pulls at most.
+    pub queue: usize,
     pub bls_api_key: Option<Secret>,
     pub bls_api_url: String,
     pub case_base_url: Option<String>,
@@ -361,6 +373,7 @@ impl PullSettings {
             backoff: self.backoff,
             max_bytes: self.max_bytes,
             max_redirects: self.max_redirects,
+            allow: self.allow.clone(),
         }
     }
 
@@ -387,7 +400,12 @@ impl PullSettings {
                 a.bls_api_url
             ));
         }
+        if a.pull_queue == 0 {
+            return Err("CAREERMAP_PULL_QUEUE must be at least 1".into());
+        }
         Ok(PullSettings {
+            allow: crate::sources::AllowList::parse(&a.pull_allow)?,
+            queue: a.pull_queue,
             connect_timeout: a.pull_connect_timeout,
             timeout: a.pull_timeout,
             retries: a.pull_retries,
@@ -412,6 +430,8 @@ impl PullSettings {
             backoff: std::time::Duration::from_millis(10),
             max_bytes: 512 << 20,
             max_redirects: 5,
+            allow: Default::default(),
+            queue: 8,
             bls_api_key: None,
             bls_api_url: "https://api.bls.gov/publicAPI/v2/timeseries/data/".into(),
             case_base_url: None,

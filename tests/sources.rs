@@ -176,6 +176,11 @@ async fn upstream(req: HttpRequest, up: web::Data<Upstream>, body: web::Bytes) -
     if mode == "blsapi" {
         return bls_api_answer(rest, &body);
     }
+    if mode == "redirect-to" {
+        return HttpResponse::Found()
+            .insert_header(("Location", percent_decode(rest)))
+            .finish();
+    }
     if mode == "loop" {
         return HttpResponse::Found()
             .insert_header(("Location", format!("/loop/{rest}")))
@@ -292,6 +297,8 @@ async fn spawn_app(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings::for_tests(dir.path().join("data"));
     settings.admin_token = Some(Secret::new(TOKEN));
+    // The upstream stand-in listens on loopback, which pulls refuse unless allowed.
+    settings.pull.allow = careermap::sources::AllowList::parse("127.0.0.1").unwrap();
     tweak(&mut settings);
     let app = Application::build(settings).unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
@@ -338,6 +345,7 @@ impl TestApp {
     async fn get(&self, path: &str) -> Value {
         self.client
             .get(format!("{}{path}", self.base))
+            .bearer_auth(TOKEN)
             .send()
             .await
             .unwrap()
@@ -666,10 +674,212 @@ async fn bad_pull_requests_are_problems() {
     let resp = app
         .client
         .get(format!("{}/v1/jobs/999", app.base))
+        .bearer_auth(TOKEN)
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 404);
+}
+
+// ---- pulls that cannot be turned inward (issue 11 item 1) ------------------------------------
+
+impl TestApp {
+    async fn problem(&self, body: Value) -> (u16, Value) {
+        let resp = self.post_pull(body).await;
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+}
+
+#[actix_web::test]
+async fn inward_addresses_are_refused_in_every_spelling_without_the_allow_list() {
+    let (up, upstream) = start_upstream().await;
+    let port = up.rsplit(':').next().unwrap().to_owned();
+    let app = spawn_app(|s| s.pull.allow = Default::default()).await;
+    let before = app.version().await;
+    for host in [
+        "127.0.0.1",
+        "0x7f000001",
+        "2130706433",
+        "127.1",
+        "[::ffff:127.0.0.1]",
+        "[::1]",
+        "169.254.169.254",
+        "10.0.0.1",
+    ] {
+        let url = format!("http://{host}:{port}/ok/fixtures/cip_soc.csv");
+        let (status, p) = app.problem(json!({"source": "cip_soc", "url": url})).await;
+        assert_eq!(status, 422, "{url}: {p}");
+        assert!(
+            p["detail"].as_str().unwrap().contains("CAREERMAP_PULL_ALLOW"),
+            "{url}: {p}"
+        );
+    }
+    // A host name is checked on the address it resolves to, when the pull connects.
+    let job = app
+        .pull("cip_soc", &format!("http://localhost:{port}/ok/fixtures/cip_soc.csv"))
+        .await;
+    assert_eq!(job["state"], "failed", "{job}");
+    assert!(job["error"].as_str().unwrap().contains("not a public address"), "{job}");
+    assert_eq!(
+        upstream.hit("ok/fixtures/cip_soc.csv"),
+        1,
+        "the upstream was never reached"
+    );
+    assert_eq!(app.version().await, before);
+}
+
+#[actix_web::test]
+async fn redirects_to_hosts_that_are_not_allowed_are_refused() {
+    let (up, upstream) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    for target in [
+        "http://169.254.169.254/latest/meta-data/".to_owned(),
+        "http://10.0.0.1/x.csv".to_owned(),
+        format!(
+            "http://[::1]:{}/ok/fixtures/cip_soc.csv",
+            up.rsplit(':').next().unwrap()
+        ),
+    ] {
+        let enc: String = target.bytes().map(|b| format!("%{b:02X}")).collect();
+        let job = app.pull("cip_soc", &format!("{up}/redirect-to/{enc}")).await;
+        assert_eq!(job["state"], "failed", "{target}: {job}");
+        assert!(
+            job["error"].as_str().unwrap().contains("a redirect was refused"),
+            "{target}: {job}"
+        );
+    }
+    assert_eq!(
+        upstream.hit("ok/fixtures/cip_soc.csv"),
+        1,
+        "the redirect target was never reached"
+    );
+    // A redirect to an allowed host is followed.
+    let enc: String = format!("{up}/ok/fixtures/cip_soc.csv")
+        .bytes()
+        .map(|b| format!("%{b:02X}"))
+        .collect();
+    let job = app.pull("cip_soc", &format!("{up}/redirect-to/{enc}")).await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+}
+
+#[actix_web::test]
+async fn credentials_are_refused_and_secrets_never_shown() {
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    let port = up.rsplit(':').next().unwrap();
+    let with_creds = format!("http://svcuser:Pa55w0rd@127.0.0.1:{port}/ok/fixtures/cip_soc.csv?api_key=KEY-123");
+    let (status, p) = app.problem(json!({"source": "cip_soc", "url": with_creds})).await;
+    assert_eq!(status, 422, "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("credentials"), "{p}");
+    assert!(
+        !p.to_string().contains("Pa55w0rd") && !p.to_string().contains("KEY-123"),
+        "{p}"
+    );
+
+    let url = format!("{up}/ok/fixtures/cip_soc.csv?api_key=KEY-123&token=TOK-9&year=2024");
+    let job = app.pull("cip_soc", &url).await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    let sources = app.get("/v1/sources").await;
+    let datasets = app.get("/v1/occupations?limit=500").await;
+    for shown in [job.to_string(), sources.to_string(), datasets.to_string()] {
+        assert!(
+            !shown.contains("KEY-123") && !shown.contains("TOK-9"),
+            "a secret was shown: {shown:.400}"
+        );
+    }
+    assert!(job["url"].as_str().unwrap().contains("api_key=REDACTED"), "{job}");
+    assert!(job["url"].as_str().unwrap().contains("year=2024"), "{job}");
+}
+
+#[actix_web::test]
+async fn job_errors_do_not_tell_open_from_closed_ports() {
+    let (up, _) = start_upstream().await;
+    let open = up.rsplit(':').next().unwrap().to_owned();
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    // Not allowed: both refused before any connection, with the same words.
+    let app = spawn_app(|s| s.pull.allow = Default::default()).await;
+    let (_, a) = app
+        .problem(json!({"source": "cip_soc", "url": format!("http://127.0.0.1:{open}/gone/x.csv")}))
+        .await;
+    let (_, b) = app
+        .problem(json!({"source": "cip_soc", "url": format!("http://127.0.0.1:{closed}/gone/x.csv")}))
+        .await;
+    assert_eq!(a["detail"], b["detail"]);
+    // Allowed: a closed port says only that it could not connect.
+    let app = spawn_app(|s| s.pull.retries = 0).await;
+    let job = app
+        .pull("cip_soc", &format!("http://127.0.0.1:{closed}/ok/x.csv"))
+        .await;
+    let error = job["error"].as_str().unwrap();
+    assert!(error.contains("could not connect to the host"), "{error}");
+    assert!(!error.to_lowercase().contains("refused"), "{error}");
+}
+
+#[actix_web::test]
+async fn jobs_and_sources_need_the_admin_token() {
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    let job = app.pull("cip_soc", &format!("{up}/ok/fixtures/cip_soc.csv")).await;
+    for path in [
+        format!("/v1/jobs/{}", job["id"].as_str().unwrap()),
+        "/v1/sources".to_owned(),
+    ] {
+        let resp = app.client.get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert_eq!(resp.status(), 401, "{path}");
+        let resp = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .bearer_auth("wrong-token-0123456789")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 401, "{path}");
+    }
+}
+
+#[actix_web::test]
+async fn the_pull_queue_is_bounded() {
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|s| s.pull.queue = 2).await;
+    let stall = json!({"source": "cip_soc", "url": format!("{up}/stall/fixtures/cip_soc.csv")});
+    assert_eq!(app.post_pull(stall.clone()).await.status(), 202);
+    assert_eq!(app.post_pull(stall.clone()).await.status(), 202);
+    let resp = app.post_pull(stall.clone()).await;
+    assert_eq!(resp.status(), 429);
+    assert_eq!(resp.headers()["content-type"], "application/problem+json");
+    let p: Value = resp.json().await.unwrap();
+    assert!(p["detail"].as_str().unwrap().contains("CAREERMAP_PULL_QUEUE"), "{p}");
+    // Once they finish, pulls are accepted again.
+    let mut accepted = false;
+    for _ in 0..200 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if app.post_pull(stall.clone()).await.status() == 202 {
+            accepted = true;
+            break;
+        }
+    }
+    assert!(accepted, "the queue never drained");
+}
+
+#[actix_web::test]
+async fn a_document_with_nothing_of_its_kind_fails_instead_of_committing() {
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    let before = app.version().await;
+    // Arbitrary JSON as CTDL, and the server's own dataset list as CTDL.
+    for url in [
+        format!("{up}/ok/fixtures/bls_api.json"),
+        format!("{}/v1/datasets", app.base),
+    ] {
+        let job = app.pull("ctdl", &url).await;
+        assert_eq!(job["state"], "failed", "{url}: {job}");
+        assert!(job["dataset_version"].is_null(), "{url}: {job}");
+    }
+    assert_eq!(app.version().await, before, "nothing was committed");
 }
 
 // ---- CASE and CTDL --------------------------------------------------------------------------
@@ -1243,12 +1453,17 @@ async fn the_bls_api_gives_state_demand_and_reports_quota() {
     );
     assert_eq!(na["wages"][0]["not_available"], json!(["annual.median"]));
 
-    // Another state's pull from the same endpoint leaves Texas alone.
+    // Another state's pull from the same endpoint leaves Texas alone; the fixture has no Ohio
+    // series, so that pull read nothing and fails rather than commit an empty change.
     let oh = app
         .pull_with(json!({"source": "bls_api", "url": format!("{up}/blsapi/ok"),
             "options": {"states": ["OH"], "occupations": ["29-1141"]}}))
         .await;
-    assert_eq!(oh["state"], "succeeded", "{oh:#}");
+    assert_eq!(oh["state"], "failed", "{oh:#}");
+    assert!(
+        oh["error"].as_str().unwrap().contains("holds no bls_api data"),
+        "{oh:#}"
+    );
     let rn = app.get("/v1/occupations/29-1141").await;
     assert!(rn["demand"].as_array().unwrap().iter().any(|d| d["region"] == "TX"));
 
@@ -1397,22 +1612,27 @@ async fn the_pull_command_does_the_same_offline() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let url = format!("{up}/ok/zip/onet_text.zip");
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_careermap"))
-            .args([
-                "--data-dir",
-                data.to_str().unwrap(),
-                "--log",
-                "warn",
-                "pull",
-                "onet_db",
-                &url,
-            ])
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let run = |extra: &'static [&'static str]| {
+        let data = data.clone();
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_careermap"))
+                .env("CAREERMAP_PULL_ALLOW", "127.0.0.1")
+                .args([
+                    "--data-dir",
+                    data.to_str().unwrap(),
+                    "--log",
+                    "warn",
+                    "pull",
+                    "onet_db",
+                    &url,
+                ])
+                .args(extra)
+                .output()
+                .unwrap()
+        })
+    };
+    let out = run(&[]).await.unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let job: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(job["state"], "succeeded");
@@ -1420,11 +1640,26 @@ async fn the_pull_command_does_the_same_offline() {
     assert_eq!(job["counts"]["occupations"], 2);
     assert_eq!(job["dataset_version"], 1);
 
+    // The same source again is not re-imported, unless forced; options pass through.
+    let again: Value = serde_json::from_slice(&run(&[]).await.unwrap().stdout).unwrap();
+    assert_eq!(again["not_modified"], true, "{again:#}");
+    let out = run(&["--force", "--option", "onet_importance_min=4.5"]).await.unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let forced: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(forced["not_modified"], false, "{forced:#}");
+    assert_eq!(forced["options"]["force"], true);
+    assert_eq!(forced["options"]["onet_importance_min"], 4.5);
+    assert_eq!(forced["dataset_version"], 2, "{forced:#}");
+    let bad_option = run(&["--option", "colour=blue"]).await.unwrap();
+    assert!(!bad_option.status.success());
+    assert!(String::from_utf8_lossy(&bad_option.stderr).contains("colour"));
+
     let bad = tokio::task::spawn_blocking({
         let data = dir.path().join("data");
         let up = up.clone();
         move || {
             std::process::Command::new(env!("CARGO_BIN_EXE_careermap"))
+                .env("CAREERMAP_PULL_ALLOW", "127.0.0.1")
                 .args(["--data-dir", data.to_str().unwrap(), "--log", "warn", "pull", "cip_soc"])
                 .arg(format!("{up}/gone/fixtures/cip_soc.csv"))
                 .output()

@@ -107,6 +107,8 @@ pub enum ApiError {
     Busy,
     /// A dataset version was committed but its data is no longer kept (409).
     VersionNotRetained(u64),
+    /// The pull queue is full (429).
+    PullQueueFull(String),
     Unexpected(anyhow::Error),
 }
 
@@ -165,6 +167,11 @@ impl ApiError {
                 StatusCode::CONFLICT,
                 "The dataset version's data was not retained",
             ),
+            ApiError::PullQueueFull(_) => (
+                "pull-queue-full",
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many pulls are waiting",
+            ),
             ApiError::Unexpected(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
         }
     }
@@ -174,7 +181,8 @@ impl ApiError {
             ApiError::BadRequest(m)
             | ApiError::TooComplex(m)
             | ApiError::UnsupportedMediaType(m)
-            | ApiError::Conflict(m) => clip_long(m),
+            | ApiError::Conflict(m)
+            | ApiError::PullQueueFull(m) => clip_long(m),
             ApiError::InvalidParameter { name, message } => clip_long(&format!("`{}`: {message}", clip(name))),
             ApiError::TooManyRequests { retry_after, what } => {
                 format!("too many {what} from this client; retry after {retry_after} s")

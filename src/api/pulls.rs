@@ -5,7 +5,7 @@ use super::auth::require_admin;
 use super::error::{ApiError, ProblemDetails};
 use super::imports::read_body;
 use crate::domain::{JobState, Progress, PullOptions, SourceKind, Warning};
-use crate::pulls::{Puller, SourceState};
+use crate::pulls::{Puller, SourceState, SubmitError};
 use crate::store::JobRecord;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -159,7 +159,8 @@ fn puller(req: &HttpRequest) -> Result<web::Data<Puller>, ApiError> {
         (status = 202, description = "Queued", body = PullAccepted),
         (status = 401, description = "Missing or wrong token", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "Writes disabled (no admin token configured)", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown source kind or bad URL", body = ProblemDetails, content_type = "application/problem+json",
+        (status = 429, description = "CAREERMAP_PULL_QUEUE pulls are already queued or running", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown source kind, bad URL, credentials in the URL, or a host that is not public and not in CAREERMAP_PULL_ALLOW", body = ProblemDetails, content_type = "application/problem+json",
             example = json!({"type": "/problems/invalid-request", "title": "The request is invalid", "status": 422,
                 "detail": "unknown source kind `onet`; expected one of onet_db, bls_projections, bls_oews, bls_api, cip_soc, career_clusters, sced, case, ctdl"})),
     ),
@@ -182,7 +183,10 @@ pub async fn start_pull(
     let job = puller
         .into_inner()
         .submit(kind, url, request.options.unwrap_or_default(), "api")
-        .map_err(|e| ApiError::Unexpected(e.into()))?;
+        .map_err(|e| match e {
+            SubmitError::QueueFull(_) => ApiError::PullQueueFull(e.to_string()),
+            SubmitError::Store(s) => ApiError::Unexpected(s.into()),
+        })?;
     tracing::info!(job = %job.id, source = %job.source, "pull queued");
     Ok(HttpResponse::Accepted()
         .insert_header(("Location", format!("/v1/jobs/{}", job.id)))
@@ -193,17 +197,25 @@ pub async fn start_pull(
         }))
 }
 
-/// A pull job: its state, counts, warnings and error.
+/// A pull job: its state, progress, counts, warnings and error (admin only; URLs redacted).
 #[utoipa::path(
     tag = "sources",
     params(("id" = String, Path, description = "Job id", example = "7")),
     responses(
         (status = 200, description = "The job", body = Job),
+        (status = 401, description = "Missing or wrong token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "No admin token configured", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such job", body = ProblemDetails, content_type = "application/problem+json"),
-    )
+    ),
+    security(("bearer" = []))
 )]
 #[get("/v1/jobs/{id}")]
-pub async fn get_job(req: HttpRequest, id: web::Path<String>) -> Result<web::Json<Job>, ApiError> {
+pub async fn get_job(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<web::Json<Job>, ApiError> {
+    require_admin(&state.settings, &req)?;
     let puller = puller(&req)?;
     let id = id.into_inner();
     let (job, id) = web::block(move || (puller.job(&id), id)).await?;
@@ -213,10 +225,20 @@ pub async fn get_job(req: HttpRequest, id: web::Path<String>) -> Result<web::Jso
     }
 }
 
-/// The configured sources (CAREERMAP_SOURCES) and every source pulled, with the last pull.
-#[utoipa::path(tag = "sources", responses((status = 200, description = "Sources", body = SourceList)))]
+/// The configured sources (CAREERMAP_SOURCES) and every source pulled, with the last pull
+/// (admin only; URLs redacted).
+#[utoipa::path(
+    tag = "sources",
+    responses(
+        (status = 200, description = "Sources", body = SourceList),
+        (status = 401, description = "Missing or wrong token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "No admin token configured", body = ProblemDetails, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 #[get("/v1/sources")]
-pub async fn list_sources(req: HttpRequest) -> Result<web::Json<SourceList>, ApiError> {
+pub async fn list_sources(state: web::Data<AppState>, req: HttpRequest) -> Result<web::Json<SourceList>, ApiError> {
+    require_admin(&state.settings, &req)?;
     let puller = puller(&req)?;
     let sources = web::block(move || puller.sources())
         .await?

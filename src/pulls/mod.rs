@@ -73,8 +73,9 @@ pub mod config;
 use crate::domain::{JobState, PullOptions, SourceKind, Validators};
 use crate::service::{Catalog, WriteError};
 use crate::settings::PullSettings;
+use crate::sources::guard::check_url;
 use crate::sources::http::{Expected, Fetcher, Outcome, sniff};
-use crate::sources::{ApiKey, Context, PullError, Warnings};
+use crate::sources::{ApiKey, Context, PullError, Pulled, Warnings, redact};
 use crate::store::{JobRecord, JobStore, StoreError, now_rfc3339};
 use config::ConfiguredSource;
 use std::collections::BTreeMap;
@@ -100,7 +101,18 @@ pub struct Puller {
     fetcher: Fetcher,
     jobs: JobStore,
     gate: Semaphore,
+    /// Pulls submitted through the API and not finished (bounded by `CAREERMAP_PULL_QUEUE`).
+    pending: std::sync::atomic::AtomicUsize,
     configured: Vec<ConfiguredSource>,
+}
+
+/// Why a pull could not be submitted.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error("{0} pulls are queued or running, the most CAREERMAP_PULL_QUEUE allows; retry when one finishes")]
+    QueueFull(usize),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl Puller {
@@ -110,6 +122,11 @@ impl Puller {
             Some(path) => config::load(path).map_err(anyhow::Error::msg)?,
             None => Vec::new(),
         };
+        for c in &configured {
+            let url = reqwest::Url::parse(&c.url)
+                .map_err(|e| anyhow::anyhow!("CAREERMAP_SOURCES: {}: {e}", redact(&c.url)))?;
+            check_url(&url, &settings.allow).map_err(|e| anyhow::anyhow!("CAREERMAP_SOURCES: {e}"))?;
+        }
         let jobs = catalog.jobs()?;
         jobs.fail_unfinished(
             "the service stopped before the pull finished; nothing was changed",
@@ -120,6 +137,7 @@ impl Puller {
             fetcher: Fetcher::new(&settings.fetch()).map_err(|e| anyhow::anyhow!(e.0))?,
             settings: settings.clone(),
             gate: Semaphore::new(1),
+            pending: Default::default(),
             configured,
             catalog,
         })
@@ -142,35 +160,47 @@ impl Puller {
             (_, Some(u)) => u.to_owned(),
             (_, None) => return Err(format!("a `{kind}` pull needs a `url`")),
         };
-        let parsed = reqwest::Url::parse(&url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(format!("`{url}` is not an http(s) URL"));
-        }
+        let parsed = reqwest::Url::parse(&url).map_err(|e| format!("`{}` is not a URL: {e}", redact(&url)))?;
+        check_url(&parsed, &self.settings.allow)?;
         Ok((kind, url))
     }
 
-    /// Records a queued job and starts it on the runtime. Returns the queued job.
+    /// Records a queued job and starts it on the runtime. Returns the queued job, or
+    /// [`SubmitError::QueueFull`] when `CAREERMAP_PULL_QUEUE` pulls are already waiting or
+    /// running.
     pub fn submit(
         self: &Arc<Self>,
         kind: SourceKind,
         url: String,
         options: PullOptions,
         trigger: &str,
-    ) -> Result<JobRecord, StoreError> {
-        let job = self.create(kind, url, options, trigger)?;
+    ) -> Result<JobRecord, SubmitError> {
+        use std::sync::atomic::Ordering;
+        let max = self.settings.queue;
+        self.pending
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < max).then_some(n + 1))
+            .map_err(SubmitError::QueueFull)?;
+        let job = match self.create(kind, &url, options, trigger) {
+            Ok(job) => job,
+            Err(e) => {
+                self.pending.fetch_sub(1, Ordering::SeqCst);
+                return Err(e.into());
+            }
+        };
         let this = self.clone();
         let queued = job.clone();
         tokio::spawn(async move {
-            this.run(job).await;
+            this.run(job, &url).await;
+            this.pending.fetch_sub(1, Ordering::SeqCst);
         });
         Ok(queued)
     }
 
-    /// Records a new queued job.
+    /// Records a new queued job (its URL redacted: no user info, no secret query values).
     pub fn create(
         &self,
         kind: SourceKind,
-        url: String,
+        url: &str,
         options: PullOptions,
         trigger: &str,
     ) -> Result<JobRecord, StoreError> {
@@ -178,7 +208,7 @@ impl Puller {
         let job = JobRecord {
             id: id.to_string(),
             source: kind,
-            url,
+            url: redact(url),
             state: JobState::Queued,
             trigger: trigger.to_owned(),
             created_at: now_rfc3339(),
@@ -215,12 +245,13 @@ impl Puller {
     pub fn sources(&self) -> Result<Vec<SourceState>, StoreError> {
         let mut out = Vec::new();
         for c in &self.configured {
+            let url = redact(&c.url);
             out.push(SourceState {
                 source: c.source,
-                url: c.url.clone(),
                 configured: true,
                 refresh: c.refresh,
-                last_job: self.jobs.last(c.source, &c.url)?,
+                last_job: self.jobs.last(c.source, &url)?,
+                url,
             });
         }
         for (kind, url) in self.jobs.pulled_sources()? {
@@ -238,14 +269,14 @@ impl Puller {
         Ok(out)
     }
 
-    /// Runs a queued job to the end and returns it finished.
-    pub async fn run(self: &Arc<Self>, mut job: JobRecord) -> JobRecord {
+    /// Runs a queued job (whose unredacted URL is `url`) to the end and returns it finished.
+    pub async fn run(self: &Arc<Self>, mut job: JobRecord, url: &str) -> JobRecord {
         let _permit = self.gate.acquire().await;
         job.state = JobState::Running;
         job.started_at = Some(now_rfc3339());
         self.save(&job);
         let started = std::time::Instant::now();
-        let result = self.execute(&mut job).await;
+        let result = self.execute(&mut job, url).await;
         job.finished_at = Some(now_rfc3339());
         match result {
             Ok(()) => {
@@ -279,8 +310,8 @@ impl Puller {
         }
     }
 
-    async fn execute(self: &Arc<Self>, job: &mut JobRecord) -> Result<(), PullError> {
-        let ctx = self.context(job);
+    async fn execute(self: &Arc<Self>, job: &mut JobRecord, real_url: &str) -> Result<(), PullError> {
+        let mut ctx = self.context(job);
         let validators: Option<Validators> = if ctx.options.force == Some(true) {
             None
         } else {
@@ -296,7 +327,15 @@ impl Puller {
                 .iter()
                 .map(|o| o.soc.0.clone())
                 .collect();
-            let pulled = crate::sources::bls_api::pull(&self.fetcher, &ctx, &socs, &mut job.attempts).await?;
+            // The BLS API takes its own key from the context; its URL carries none.
+            ctx.url = real_url.to_owned();
+            let mut pulled = crate::sources::bls_api::pull(&self.fetcher, &ctx, &socs, &mut job.attempts).await?;
+            ctx.url = job.url.clone();
+            for d in pulled.enrich.demand.iter_mut() {
+                if let Some(p) = d.1.provenance.as_mut() {
+                    p.url = Some(job.url.clone());
+                }
+            }
             (pulled, None)
         } else {
             let accept = match job.source {
@@ -305,7 +344,7 @@ impl Puller {
             };
             let outcome = self
                 .fetcher
-                .get(&job.url, validators.as_ref(), accept, &mut job.attempts)
+                .get(real_url, validators.as_ref(), accept, &mut job.attempts)
                 .await?;
             let fetched = match outcome {
                 Outcome::NotModified => {
@@ -347,6 +386,12 @@ impl Puller {
 
         job.release = pulled.release.clone();
         job.counts = pulled.counts.clone();
+        if is_empty(&pulled) {
+            return Err(PullError::new(format!(
+                "the document holds no {} data (no record or figure was read from it); nothing was changed",
+                job.source
+            )));
+        }
         let mut warnings = pulled.warnings.clone();
         let catalog = self.catalog.clone();
         let kind = job.source;
@@ -390,7 +435,7 @@ impl Puller {
             tokio::spawn(async move {
                 let due_in = this
                     .jobs
-                    .last(c.source, &c.url)
+                    .last(c.source, &redact(&c.url))
                     .ok()
                     .flatten()
                     .filter(|j| j.state == JobState::Succeeded)
@@ -401,9 +446,9 @@ impl Puller {
                     .unwrap_or_default();
                 tokio::time::sleep(due_in).await;
                 loop {
-                    match this.create(c.source, c.url.clone(), c.options.clone(), "schedule") {
+                    match this.create(c.source, &c.url, c.options.clone(), "schedule") {
                         Ok(job) => {
-                            this.run(job).await;
+                            this.run(job, &c.url).await;
                         }
                         Err(e) => tracing::error!(error = %e, "cannot schedule a pull"),
                     }
@@ -423,4 +468,22 @@ fn not_modified(job: &mut JobRecord, why: &str) {
         why,
     );
     job.warnings = w.into_vec();
+}
+
+/// Whether a parse read nothing of its kind (no record, no figure, no link): such a pull
+/// fails rather than commit an empty change (arbitrary JSON pulled as `ctdl`, say).
+fn is_empty(p: &Pulled) -> bool {
+    let o = &p.owned;
+    let e = &p.enrich;
+    o.competencies.is_empty()
+        && o.courses.is_empty()
+        && o.credentials.is_empty()
+        && o.occupations.is_empty()
+        && o.articulations.is_empty()
+        && o.pathways.is_empty()
+        && e.demand.is_empty()
+        && e.wages.is_empty()
+        && e.programs.is_empty()
+        && e.clusters.is_empty()
+        && e.sced_titles.as_ref().is_none_or(|t| t.is_empty())
 }

@@ -7,6 +7,7 @@
 //! `backoff * 2^(n-1)`, stretched by a random factor in `[1, 2)` so that many clients do not
 //! retry in step.
 
+use super::guard::{AllowList, GuardedResolver, check_url, redact};
 use super::{Fetched, PullError};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
@@ -28,6 +29,8 @@ pub struct FetchSettings {
     pub max_bytes: usize,
     /// Redirects followed at most.
     pub max_redirects: usize,
+    /// Non-public hosts and networks pulls may reach (`CAREERMAP_PULL_ALLOW`).
+    pub allow: AllowList,
 }
 
 /// The outcome of a GET.
@@ -44,6 +47,30 @@ pub struct Fetcher {
     settings: FetchSettings,
 }
 
+/// The redirect limit was reached.
+#[derive(Debug)]
+struct TooManyRedirects;
+
+impl std::fmt::Display for TooManyRedirects {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("too many redirects")
+    }
+}
+
+impl std::error::Error for TooManyRedirects {}
+
+/// The first error of type `T` in `e`'s chain of sources.
+fn find<'a, T: std::error::Error + 'static>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a T> {
+    let mut cur: Option<&'a (dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(t) = err.downcast_ref::<T>() {
+            return Some(t);
+        }
+        cur = err.source();
+    }
+    None
+}
+
 /// One failed attempt, and whether another is worth making.
 struct Failure {
     message: String,
@@ -52,10 +79,32 @@ struct Failure {
 
 impl Fetcher {
     pub fn new(settings: &FetchSettings) -> Result<Fetcher, PullError> {
+        let allow = std::sync::Arc::new(settings.allow.clone());
+        let max = settings.max_redirects;
+        let hops = allow.clone();
+        // Every redirect hop passes the same guard as the first URL, and never downgrades
+        // https to http; host names are checked again when the resolver resolves them.
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() > max {
+                return attempt.error(TooManyRedirects);
+            }
+            let downgrade =
+                attempt.url().scheme() == "http" && attempt.previous().iter().any(|u| u.scheme() == "https");
+            if downgrade {
+                return attempt.error(super::guard::Refused(
+                    "a redirect from https to http was refused".into(),
+                ));
+            }
+            match check_url(attempt.url(), &hops) {
+                Ok(()) => attempt.follow(),
+                Err(m) => attempt.error(super::guard::Refused(format!("a redirect was refused: {m}"))),
+            }
+        });
         let client = reqwest::Client::builder()
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.timeout)
-            .redirect(reqwest::redirect::Policy::limited(settings.max_redirects))
+            .redirect(policy)
+            .dns_resolver(std::sync::Arc::new(GuardedResolver { allow }))
             .user_agent(concat!("careermap/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| PullError::new(format!("cannot build the HTTP client: {e}")))?;
@@ -116,6 +165,10 @@ impl Fetcher {
         make: impl Fn() -> reqwest::RequestBuilder,
         attempts: &mut u32,
     ) -> Result<Outcome, PullError> {
+        let parsed =
+            reqwest::Url::parse(url).map_err(|e| PullError::new(format!("`{}` is not a URL: {e}", redact(url))))?;
+        check_url(&parsed, &self.settings.allow).map_err(PullError::new)?;
+        let shown = redact(url);
         let mut failures: Vec<String> = Vec::new();
         for attempt in 0..=self.settings.retries {
             if attempt > 0 {
@@ -127,7 +180,7 @@ impl Fetcher {
             match self.once(make()).await {
                 Ok(outcome) => return Ok(outcome),
                 Err(f) => {
-                    tracing::warn!(url, attempt = attempt + 1, error = %f.message, retry = f.retry, "pull request failed");
+                    tracing::warn!(url = %shown, attempt = attempt + 1, error = %f.message, retry = f.retry, "pull request failed");
                     if !f.retry {
                         return Err(PullError::new(f.message));
                     }
@@ -174,7 +227,7 @@ impl Fetcher {
             });
         }
         let headers = resp.headers().clone();
-        let final_url = resp.url().to_string();
+        let final_url = redact(resp.url().as_str());
         let mut bytes = Vec::with_capacity(declared.unwrap_or(64 * 1024).min(cap as u64) as usize);
         loop {
             match resp.chunk().await {
@@ -227,6 +280,11 @@ impl Fetcher {
                 ),
                 retry: true,
             }
+        } else if let Some(r) = find::<super::guard::Refused>(&e) {
+            Failure {
+                message: r.0.clone(),
+                retry: false,
+            }
         } else if e.is_redirect() {
             Failure {
                 message: format!(
@@ -236,8 +294,10 @@ impl Fetcher {
                 retry: false,
             }
         } else if e.is_connect() {
+            // One message for refused, reset and unreachable alike: a pull must not tell
+            // which ports of a host are open.
             Failure {
-                message: format!("could not connect: {}", root_cause(&e)),
+                message: "could not connect to the host".into(),
                 retry: true,
             }
         } else if root_cause(&e).contains("closed before message completed") {

@@ -14,6 +14,7 @@ pub mod career_clusters;
 pub mod case;
 pub mod cip_soc;
 pub mod ctdl;
+pub mod guard;
 pub mod http;
 pub mod ipeds;
 pub mod onet_db;
@@ -22,6 +23,7 @@ pub mod table;
 pub mod workbook;
 
 pub use crate::domain::{PullOptions, SourceKind, Validators, Warning};
+pub use guard::{AllowList, redact};
 pub use http::FetchSettings;
 
 use crate::domain::{Bundle, ClusterLink, Demand, ProgramLink, Provenance, Wages};

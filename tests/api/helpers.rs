@@ -56,6 +56,8 @@ pub async fn spawn_in(dir: &Path, options: Options) -> TestApp {
     settings.admin_token = options.token.map(Secret::new);
     settings.body_limit = options.body_limit;
     settings.http = options.http;
+    // Pulls in tests reach stand-in servers on loopback, which is refused unless allowed.
+    settings.pull.allow = careermap::sources::AllowList::parse("127.0.0.1").unwrap();
     let app = Application::build(settings).expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let server = app.into_server();
