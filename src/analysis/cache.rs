@@ -10,6 +10,9 @@
 use super::duplicates::Duplicates;
 use super::gaps::{Gap, Reachability};
 use super::report::AlignmentReport;
+use super::suggest::Suggester;
+use super::supply::SupplyRow;
+use super::text::TextModel;
 use std::any::Any;
 use std::collections::HashMap;
 use std::mem::size_of;
@@ -136,7 +139,17 @@ impl Weigh for Duplicates {
     fn weight(&self) -> usize {
         size_of::<Duplicates>()
             + vec_bytes(&self.pairs)
-            + self.pairs.iter().map(|p| vec_bytes(&p.shared)).sum::<usize>()
+            + self
+                .pairs
+                .iter()
+                .map(|p| {
+                    vec_bytes(&p.shared)
+                        + vec_bytes(&p.terms)
+                        + p.terms.iter().map(|t| t.len()).sum::<usize>()
+                        + vec_bytes(&p.codes)
+                        + p.codes.iter().map(|c| c.len()).sum::<usize>()
+                })
+                .sum::<usize>()
             + vec_bytes(&self.clusters)
             + self.clusters.iter().map(vec_bytes).sum::<usize>()
     }
@@ -178,6 +191,29 @@ impl Weigh for Reachability {
     /// safe side with a word per node of the larger reach sets.
     fn weight(&self) -> usize {
         size_of::<Reachability>() + 3 * 64 * 1024
+    }
+}
+
+impl Weigh for TextModel {
+    fn weight(&self) -> usize {
+        size_of::<TextModel>()
+            // the vocabulary twice (terms and the term index) plus document frequencies
+            + 2 * self.terms.iter().map(|t| string_bytes(t) + size_of::<u32>()).sum::<usize>()
+            + vec_bytes(&self.df)
+            + vec_bytes(&self.vectors)
+            + self.vectors.iter().map(vec_bytes).sum::<usize>()
+    }
+}
+
+impl Weigh for Suggester {
+    fn weight(&self) -> usize {
+        size_of::<Suggester>() + self.heap_bytes()
+    }
+}
+
+impl Weigh for SupplyRow {
+    fn weight(&self) -> usize {
+        size_of::<SupplyRow>() + vec_bytes(&self.credentials) + vec_bytes(&self.credentials_without_figures)
     }
 }
 

@@ -522,6 +522,7 @@ pub fn articulation_between(g: &CatalogGraph, a: CourseIx, b: CourseIx) -> Artic
                     .requirements(cred)
                     .iter()
                     .any(|grp| grp.items().contains(&Item::Course(from))),
+                Item::Assessment(_) => false,
             };
             if links {
                 if g.articulation(r).credits + 1e-9 >= g.course(to).credits {

@@ -82,6 +82,22 @@ pub struct Suggester {
 }
 
 impl Suggester {
+    /// Heap bytes the suggester holds, an estimate for the analysis cache's budget.
+    pub fn heap_bytes(&self) -> usize {
+        use super::cache::Weigh;
+        let postings: usize = self
+            .postings
+            .iter()
+            .map(|p| std::mem::size_of::<Vec<(u32, f32)>>() + p.capacity() * std::mem::size_of::<(u32, f32)>())
+            .sum();
+        let cips: usize = self
+            .cip_occupations
+            .iter()
+            .map(|(k, v)| k.len() + 32 + v.len() * 2 * std::mem::size_of::<OccupationIx>())
+            .sum();
+        self.competencies.weight() + postings + cips
+    }
+
     /// Builds the competency model and the CIP and neighbour indices. `courses` is the text
     /// model of the catalog's courses ([`super::duplicates::course_text_model`]).
     /// Time O(catalog text + references).

@@ -84,6 +84,8 @@ impl Origins {
             &mut b.articulations.iter().map(|r| r.id.as_str()),
         );
         add(RecordKind::Pathway, &mut b.pathways.iter().map(|r| r.id.as_str()));
+        add(RecordKind::Assessment, &mut b.assessments.iter().map(|r| r.id.as_str()));
+        add(RecordKind::Funding, &mut b.funding.iter().map(|r| r.id.as_str()));
         o
     }
 
@@ -192,6 +194,8 @@ keyed!(Credential, RecordKind::Credential, id);
 keyed!(Occupation, RecordKind::Occupation, soc);
 keyed!(Articulation, RecordKind::Articulation, id);
 keyed!(super::pathway::Pathway, RecordKind::Pathway, id);
+keyed!(super::records::Assessment, RecordKind::Assessment, id);
+keyed!(super::records::Funding, RecordKind::Funding, id);
 
 /// The key field of a kind's records.
 pub fn key_field(kind: RecordKind) -> &'static str {
@@ -218,6 +222,8 @@ impl Incoming {
                 RecordKind::Occupation => c.occupations += 1,
                 RecordKind::Articulation => c.articulations += 1,
                 RecordKind::Pathway => c.pathways += 1,
+                RecordKind::Assessment => c.assessments += 1,
+                RecordKind::Funding => c.funding += 1,
                 RecordKind::Bundle => {}
             }
         }
@@ -334,6 +340,8 @@ impl Incoming {
                 RecordKind::Occupation => patch_into(&mut next.occupations, p),
                 RecordKind::Articulation => patch_into(&mut next.articulations, p),
                 RecordKind::Pathway => patch_into(&mut next.pathways, p),
+                RecordKind::Assessment => patch_into(&mut next.assessments, p),
+                RecordKind::Funding => patch_into(&mut next.funding, p),
                 RecordKind::Bundle => Ok(()),
             };
             if let Err(problem) = result {
@@ -530,6 +538,8 @@ pub fn diff(old: &Bundle, new: &Bundle) -> Diff {
     diff_list(&old.occupations, &new.occupations, &mut d);
     diff_list(&old.articulations, &new.articulations, &mut d);
     diff_list(&old.pathways, &new.pathways, &mut d);
+    diff_list(&old.assessments, &new.assessments, &mut d);
+    diff_list(&old.funding, &new.funding, &mut d);
     d
 }
 

@@ -215,12 +215,12 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
 
     if let Some(by_cip) = &enrich.completions {
         for c in &mut next.credentials {
-            let Some(cip) = c.codes.cip.as_deref().and_then(super::cip_code) else {
+            let Some(cip) = c.codes.cip.as_deref().and_then(crate::sources::cip_code) else {
                 continue;
             };
             match by_cip
                 .get(&cip)
-                .and_then(|levels| super::ipeds::completers_for(c.kind, levels))
+                .and_then(|levels| crate::sources::ipeds::completers_for(c.kind, levels))
             {
                 Some(n) => c.annual_completers = Some(n),
                 None => warnings.add(
