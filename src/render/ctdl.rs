@@ -29,6 +29,7 @@ fn component_type(item: Item) -> &'static str {
     match item {
         Item::Course(_) => "ceterms:CourseComponent",
         Item::Credential(_) => "ceterms:CredentialComponent",
+        Item::Assessment(_) => "ceterms:AssessmentComponent",
     }
 }
 
@@ -86,6 +87,18 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Val
             let course = g.course(ci);
             c["ceterms:points"] = json!(course.credits);
             desc.push_str(&format!("{} hours, {} system.", course.hours, course.system.as_str()));
+        }
+        if let Item::Assessment(ai) = item {
+            let a = g.assessment(ai);
+            desc.push_str(&format!(
+                "Exam: {} hours, fee {}{}.",
+                a.hours,
+                a.cost.map(super::dollars).unwrap_or_else(|| "not published".into()),
+                a.provider
+                    .as_deref()
+                    .map(|p| format!(", given by {p}"))
+                    .unwrap_or_default()
+            ));
         }
         c["ceterms:description"] = lang(desc.trim());
         // Children: what leads to it in this plan; conditions: its requirement groups.

@@ -2,7 +2,7 @@
 //! milestones, exams as lavender notes with their fee, dashed edges for articulations,
 //! duplicative steps filled orange and skipped items grey.
 
-use super::{node_id, target_name, title};
+use super::{dollars, node_id, target_name, title};
 use crate::analysis::career_map::{CareerMap, LinkKind, Plan, SkipReason};
 use crate::graph::{CatalogGraph, Item};
 use std::fmt::Write;
@@ -53,6 +53,18 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
                 ),
             ),
             (Item::Credential(_), _, _) => ("octagon", "gold", String::new()),
+            (Item::Assessment(a), Some(s), _) => (
+                "note",
+                "lavender",
+                format!(
+                    "\\nexam, {} h, fee {}",
+                    s.hours,
+                    g.assessment(a)
+                        .cost
+                        .map(dollars)
+                        .unwrap_or_else(|| "not published".into())
+                ),
+            ),
             (_, Some(s), _) if s.duplicative => ("box", "orange", "\\nDUPLICATIVE".to_owned()),
             (_, Some(s), _) => ("box", "white", format!("\\n{} h", s.hours)),
             _ => ("box", "white", String::new()),

@@ -2,7 +2,7 @@
 //! for credentials, slanted boxes for exams with their fee, dashed arrows for articulations,
 //! classes for duplicative and skipped items.
 
-use super::{node_id, target_name, title};
+use super::{dollars, node_id, target_name, title};
 use crate::analysis::career_map::{CareerMap, LinkKind, Plan};
 use crate::graph::{CatalogGraph, Item};
 use std::fmt::Write;
@@ -49,8 +49,13 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
                 Item::Credential(_) => {
                     let _ = writeln!(out, "    {id}{{{{\"{tt}\"}}}}:::credential");
                 }
-                Item::Assessment(_) => {
-                    let _ = writeln!(out, "    {id}[/\"{t}<br/>{} h, exam\"/]", s.hours);
+                Item::Assessment(a) => {
+                    let fee = g
+                        .assessment(a)
+                        .cost
+                        .map(dollars)
+                        .unwrap_or_else(|| "fee not published".into());
+                    let _ = writeln!(out, "    {id}[/\"Exam: {tt}<br/>{} h, {fee}\"/]:::exam", s.hours);
                 }
                 Item::Course(_) if s.duplicative => {
                     let _ = writeln!(out, "    {id}[\"{tt}<br/>{} h, duplicative\"]:::dup", s.hours);

@@ -15,8 +15,8 @@
 //! legend is laid out by measured widths, so entries never overlap.
 
 use super::{bands, count, dollars, system_words, target_name, title};
-use crate::analysis::career_map::Entry as EntryPoint;
 use crate::analysis::career_map::{CareerMap, LinkKind, Plan, SkipReason, Source, Step};
+use crate::domain::EntryPoint;
 use crate::graph::{CatalogGraph, Item};
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -154,14 +154,17 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
     match plan {
         Some(p) => {
             let credentials = p.steps.iter().filter(|s| matches!(s.item, Item::Credential(_))).count();
+            let exams = p.steps.iter().filter(|s| matches!(s.item, Item::Assessment(_))).count();
             sub.push(format!(
-                "{} · {} · plan {} of {}: {} hours of new learning ({} in college and work-based learning), {} credential{} on the way",
+                "{} · {} · plan {} of {}: {} hours of new learning ({} in college and work-based learning), {} exam{}, {} credential{} on the way",
                 who(map.entry),
                 map.region,
                 p.rank,
                 map.paths.len(),
                 count(p.total_hours),
                 count(p.postsecondary_hours),
+                exams,
+                if exams == 1 { "" } else { "s" },
                 credentials,
                 if credentials == 1 { "" } else { "s" }
             ));
@@ -425,7 +428,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
     let content_bottom = band_bottom.max(skipped_y).max(dest_y + dest_h + 10.0);
     let mut lx = MARGIN;
     let mut ly = content_bottom + 14.0;
-    let entries: [(&str, &str, &str, &str, f64); 6] = [
+    let entries: [(&str, &str, &str, &str, f64); 7] = [
         ("#ffffff", "#78909c", "", "course to take", 6.0),
         (
             "#ffe082",
@@ -435,6 +438,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
             12.0,
         ),
         ("#ffe082", "#0d47a1", "", "qualifies for the destination job", 12.0),
+        ("#ede7f6", "#5e35b1", "", "exam to sit (with its fee)", 6.0),
         ("url(#hatch)", "#e65100", "6 3", "repeats what the learner knows", 6.0),
         ("#eeeeee", "#9e9e9e", "4 3", "skipped: already done or credited", 6.0),
         ("", "", "", "", 0.0),
@@ -479,12 +483,8 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
         );
         lx += w;
     }
-    for (color, dash, marker, label) in [(
-        "#1565c0",
-        "6 4",
-        "arrow-art",
-        "earns credit for (articulation, dual enrollment, prior learning)",
-    )] {
+    {
+        let label = "earns credit for (articulation, dual enrollment, prior learning)";
         let w = 52.0 + text_w(label, 12.0) + 22.0;
         if lx + w > W - MARGIN {
             lx = MARGIN;
@@ -492,18 +492,12 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
         }
         let _ = writeln!(
             body,
-            r##"<path d="M{lx:.1},{:.1} h40" stroke="{color}" stroke-width="2" {}marker-end="url(#{marker})"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#37474f">{}</text>"##,
+            r##"<path d="M{lx:.1},{:.1} h40" stroke="#1565c0" stroke-width="2" stroke-dasharray="6 4" marker-end="url(#arrow-art)"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#37474f">{}</text>"##,
             ly + 8.0,
-            if dash.is_empty() {
-                String::new()
-            } else {
-                format!(r#"stroke-dasharray="{dash}" "#)
-            },
             lx + 50.0,
             ly + 13.0,
             esc(label)
         );
-        lx += w;
     }
     ly += 40.0;
     let _ = writeln!(
@@ -532,6 +526,7 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
     let (fill, stroke, dash, width, rx) = match item {
         Item::Credential(_) if reaches => ("#ffe082", "#0d47a1", "", 3.5, 14),
         Item::Credential(_) => ("#ffe082", "#b28704", "", 2.5, 14),
+        Item::Assessment(_) => ("#ede7f6", "#5e35b1", "", 1.6, 6),
         Item::Course(_) if step.duplicative => ("url(#hatch)", "#e65100", "6 3", 2.0, 6),
         Item::Course(_) => ("#ffffff", "#78909c", "", 1.2, 6),
     };
@@ -557,6 +552,7 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
     let chars = ((CARD_W - 30.0) / GLYPH_11) as usize;
     let prefix = match item {
         Item::Credential(_) => "★ ",
+        Item::Assessment(_) => "Exam: ",
         Item::Course(_) => "",
     };
     let name = format!("{prefix}{}", title(g, item));
@@ -615,6 +611,7 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
             detail.push(format!("{} h · already learned in {}", step.hours, by.join(", ")));
         }
         Item::Course(c) => detail.push(format!("{} h · {}", step.hours, fee(g.course(c).cost))),
+        Item::Assessment(a) => detail.push(format!("{} h · fee {}", step.hours, fee(g.assessment(a).cost))),
     }
     let room = (((CARD_H - 8.0) - (14.0 + 13.0 * (title_lines.len() as f64 - 1.0)) - 4.0) / 12.0).floor() as usize;
     let dchars = ((CARD_W - 12.0) / 5.3) as usize;
