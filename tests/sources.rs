@@ -842,6 +842,41 @@ async fn jobs_and_sources_need_the_admin_token() {
 }
 
 #[actix_web::test]
+async fn a_running_job_reports_its_progress() {
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    // `stall` answers after 3 s: the job is seen running and fetching meanwhile.
+    let resp = app
+        .post_pull(json!({"source": "cip_soc", "url": format!("{up}/stall/fixtures/cip_soc.csv")}))
+        .await;
+    let id = resp.json::<Value>().await.unwrap()["job"].as_str().unwrap().to_owned();
+    let mut seen = None;
+    for _ in 0..100 {
+        let job = app.get(&format!("/v1/jobs/{id}")).await;
+        if job["state"] == "running" && job["progress"]["phase"] == "fetching" {
+            seen = Some(job);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let seen = seen.expect("the running job showed its progress");
+    assert_eq!(seen["progress"]["bytes_fetched"], 0, "{seen}");
+    let done = loop {
+        let job = app.get(&format!("/v1/jobs/{id}")).await;
+        if job["state"] == "succeeded" || job["state"] == "failed" {
+            break job;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(done["state"], "succeeded", "{done}");
+    assert!(
+        done.get("progress").is_none(),
+        "a finished job shows counts, not progress: {done}"
+    );
+    assert_eq!(done["bytes"], 311);
+}
+
+#[actix_web::test]
 async fn the_pull_queue_is_bounded() {
     let (up, _) = start_upstream().await;
     let app = spawn_app(|s| s.pull.queue = 2).await;

@@ -70,7 +70,7 @@
 pub mod apply;
 pub mod config;
 
-use crate::domain::{JobState, PullOptions, SourceKind, Validators};
+use crate::domain::{JobState, Progress, PullOptions, SourceKind, Validators};
 use crate::service::{Catalog, WriteError};
 use crate::settings::PullSettings;
 use crate::sources::guard::check_url;
@@ -278,6 +278,9 @@ impl Puller {
         let started = std::time::Instant::now();
         let result = self.execute(&mut job, url).await;
         job.finished_at = Some(now_rfc3339());
+        if let Some(p) = job.progress.as_mut() {
+            p.phase = "done".into();
+        }
         match result {
             Ok(()) => {
                 job.state = JobState::Succeeded;
@@ -342,10 +345,31 @@ impl Puller {
                 SourceKind::Case | SourceKind::Ctdl => "application/ld+json, application/json;q=0.9, */*;q=0.1",
                 _ => "*/*",
             };
+            // While the body arrives, the job record shows the bytes fetched (every 500 ms).
+            let ticker = {
+                let this = self.clone();
+                let mut shown = job.clone();
+                tokio::spawn(async move {
+                    loop {
+                        let (bytes_fetched, bytes_total) = this.fetcher.progress();
+                        shown.progress = Some(Progress {
+                            phase: "fetching".into(),
+                            bytes_fetched,
+                            bytes_total,
+                            records_parsed: 0,
+                        });
+                        this.save(&shown);
+                        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                    }
+                })
+            };
             let outcome = self
                 .fetcher
                 .get(real_url, validators.as_ref(), accept, &mut job.attempts)
-                .await?;
+                .await;
+            ticker.abort();
+            let _ = ticker.await;
+            let outcome = outcome?;
             let fetched = match outcome {
                 Outcome::NotModified => {
                     not_modified(job, "the server answered 304 Not Modified");
@@ -378,6 +402,13 @@ impl Puller {
                 sha256: Some(sha),
             };
             let ctx2 = ctx.clone();
+            job.progress = Some(Progress {
+                phase: "parsing".into(),
+                bytes_fetched: fetched.bytes.len() as u64,
+                bytes_total: Some(fetched.bytes.len() as u64),
+                records_parsed: 0,
+            });
+            self.save(job);
             let pulled = tokio::task::spawn_blocking(move || crate::sources::parse(&fetched, &ctx2))
                 .await
                 .map_err(|e| PullError::new(format!("the parser stopped unexpectedly: {e}")))??;
@@ -393,6 +424,10 @@ impl Puller {
             )));
         }
         let mut warnings = pulled.warnings.clone();
+        let progress = job.progress.get_or_insert_with(Progress::default);
+        progress.phase = "committing".into();
+        progress.records_parsed = records(&pulled);
+        self.save(job);
         let catalog = self.catalog.clone();
         let kind = job.source;
         let url = job.url.clone();
@@ -486,4 +521,21 @@ fn is_empty(p: &Pulled) -> bool {
         && e.programs.is_empty()
         && e.clusters.is_empty()
         && e.sced_titles.as_ref().is_none_or(|t| t.is_empty())
+}
+
+/// Records and figures a parse produced (for job progress).
+fn records(p: &Pulled) -> u64 {
+    let o = &p.owned;
+    let e = &p.enrich;
+    (o.competencies.len()
+        + o.courses.len()
+        + o.credentials.len()
+        + o.occupations.len()
+        + o.articulations.len()
+        + o.pathways.len()
+        + e.demand.len()
+        + e.wages.len()
+        + e.programs.len()
+        + e.clusters.len()
+        + e.sced_titles.as_ref().map_or(0, |t| t.len())) as u64
 }

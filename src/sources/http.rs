@@ -45,6 +45,10 @@ pub enum Outcome {
 pub struct Fetcher {
     client: reqwest::Client,
     settings: FetchSettings,
+    /// Bytes of the body received so far by the current request (for job progress).
+    received: std::sync::atomic::AtomicU64,
+    /// The current body's declared size, or 0.
+    declared: std::sync::atomic::AtomicU64,
 }
 
 /// The redirect limit was reached.
@@ -111,7 +115,16 @@ impl Fetcher {
         Ok(Fetcher {
             client,
             settings: settings.clone(),
+            received: Default::default(),
+            declared: Default::default(),
         })
+    }
+
+    /// Bytes received so far by the current request, and its declared size (for progress).
+    pub fn progress(&self) -> (u64, Option<u64>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let total = self.declared.load(Relaxed);
+        (self.received.load(Relaxed), (total > 0).then_some(total))
     }
 
     /// GETs `url`, conditionally when `validators` are given. `attempts` counts every request
@@ -226,6 +239,9 @@ impl Fetcher {
                 retry: false,
             });
         }
+        self.received.store(0, std::sync::atomic::Ordering::Relaxed);
+        self.declared
+            .store(declared.unwrap_or(0), std::sync::atomic::Ordering::Relaxed);
         let headers = resp.headers().clone();
         let final_url = redact(resp.url().as_str());
         let mut bytes = Vec::with_capacity(declared.unwrap_or(64 * 1024).min(cap as u64) as usize);
@@ -239,6 +255,8 @@ impl Fetcher {
                         });
                     }
                     bytes.extend_from_slice(&chunk);
+                    self.received
+                        .store(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
                 }
                 Ok(None) => break,
                 Err(e) if e.is_timeout() => return Err(self.describe(e)),
