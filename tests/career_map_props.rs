@@ -148,6 +148,14 @@ fn build(s: &Spec) -> Bundle {
                 prerequisites,
                 codes: Codes::default(),
                 cost: None,
+                // Some courses grant credit for prior learning; some work-based units are open
+                // to high-school seniors and adults only (a pre-apprenticeship).
+                prior_learning_credit: *hours == 20,
+                eligible_entries: if SYSTEMS[*sys] == System::WorkBased && *hours == 45 {
+                    vec![EntryPoint::Secondary, EntryPoint::Adult]
+                } else {
+                    vec![]
+                },
                 ..Default::default()
             }
         })
@@ -200,7 +208,13 @@ fn build(s: &Spec) -> Bundle {
             Credential {
                 id: CredentialId(kid(j)),
                 title: format!("Credential {j}"),
-                kind: CredentialKind::Certificate,
+                // The first credential of a catalog is a diploma, the second an equivalency,
+                // so the entry points' credential rules are exercised.
+                kind: match j {
+                    0 => CredentialKind::Diploma,
+                    1 => CredentialKind::Hse,
+                    _ => CredentialKind::Certificate,
+                },
                 level: 1,
                 requires,
                 competencies: s.cred_comps[j]
@@ -375,7 +389,10 @@ impl Oracle<'_> {
                         && sat.contains(a.from.as_str())
                 });
                 let took = taken.contains(c.id.as_str()) && groups_hold(&c.prerequisites, &sat, b);
-                if waived || took {
+                let prior = c.prior_learning_credit
+                    && !c.competencies.is_empty()
+                    && c.competencies.iter().all(|k| self.prior.contains(k.as_str()));
+                if waived || took || prior {
                     sat.insert(c.id.0.clone());
                     changed = true;
                 }
@@ -635,6 +652,51 @@ fn check(s: &Spec) -> Result<(), TestCaseError> {
             }
         }
         prop_assert!(oracle.earns(&sat));
+        // Terms: consecutive from 1, every step in exactly one, in step order, a course after
+        // its prerequisites' terms, within hours per term unless one step alone exceeds it.
+        let hpt = entry.term_defaults().hours_per_term;
+        let mut term_of: HashMap<String, usize> = HashMap::new();
+        for (n, t) in p.terms.iter().enumerate() {
+            prop_assert_eq!(t.term, n + 1, "terms numbered from 1");
+            prop_assert!(
+                t.hours <= hpt + 1e-9
+                    || t.steps.len() == 1
+                    || t.steps.iter().filter(|i| g.item_hours(**i) > 0.0).count() == 1,
+                "term {} holds {} h > {} h",
+                t.term,
+                t.hours,
+                hpt
+            );
+            for &i in &t.steps {
+                prop_assert!(
+                    term_of.insert(g.item_id(i).to_owned(), t.term).is_none(),
+                    "a step in two terms"
+                );
+            }
+        }
+        prop_assert_eq!(term_of.len(), p.steps.len(), "every step in a term");
+        let mut last = 0;
+        for st in &p.steps {
+            let t = term_of[g.item_id(st.item)];
+            prop_assert!(t >= last, "terms follow the step order");
+            last = t;
+            if let Item::Course(c) = st.item {
+                for grp in &g.course(c).prerequisites {
+                    for x in grp.from() {
+                        if let Some(&tx) = term_of.get(x.as_str()) {
+                            prop_assert!(
+                                tx < t,
+                                "{} in term {} not after its prerequisite {} in term {}",
+                                g.item_id(st.item),
+                                t,
+                                x,
+                                tx
+                            );
+                        }
+                    }
+                }
+            }
+        }
         let dup: u64 = p.steps.iter().filter(|s| s.duplicative).map(|s| centi(s.hours)).sum();
         prop_assert_eq!(dup, p.cost.duplicative);
     }

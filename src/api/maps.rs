@@ -206,6 +206,43 @@ pub struct PathOut {
     pub reaches: Vec<String>,
     pub skipped: Vec<SkipOut>,
     pub exits: Vec<ExitOut>,
+    /// The steps by term (docs/career-maps.md, "Terms"): consecutive terms from 1, each step
+    /// in exactly one, a course after its prerequisites' terms, at most `hours_per_term` hours
+    /// unless one step alone exceeds it.
+    pub terms: Vec<TermOut>,
+    /// Terms times the entry point's term length (18 weeks secondary, 16 otherwise).
+    pub weeks: f64,
+    /// Sum of the known `cost` of the course and assessment steps, dollars (a secondary
+    /// course with no cost is free).
+    pub total_cost: f64,
+    /// False when some course or assessment step has no known cost.
+    pub cost_complete: bool,
+    /// Funding braided into the plan, largest share first.
+    pub funding: Vec<FundingOut>,
+    /// `total_cost` less `funding`.
+    pub net_cost: f64,
+}
+
+/// One term of a plan.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"term": 1, "stage": "postsecondary", "steps": ["cc.nur-101", "cc.bio-105"], "hours": 150}))]
+pub struct TermOut {
+    pub term: usize,
+    /// `secondary`, `adult`, `postsecondary` or `work_based`: the system of the term's courses.
+    pub stage: String,
+    /// Step ids in order.
+    pub steps: Vec<String>,
+    pub hours: f64,
+}
+
+/// A funding source's part of a plan's cost.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FundingOut {
+    /// The funding source's id.
+    pub source: String,
+    pub name: String,
+    /// Dollars.
+    pub amount: f64,
 }
 
 /// The target as resolved.
@@ -317,6 +354,29 @@ fn path_out(g: &CatalogGraph, p: &Plan, high_demand: bool) -> PathOut {
             })
             .collect(),
         exits: p.exits.iter().map(|e| exit_out(g, e)).collect(),
+        terms: p
+            .terms
+            .iter()
+            .map(|t| TermOut {
+                term: t.term,
+                stage: t.stage.clone(),
+                steps: t.steps.iter().map(|&i| g.item_id(i).to_owned()).collect(),
+                hours: t.hours,
+            })
+            .collect(),
+        weeks: p.weeks,
+        total_cost: p.total_cost,
+        cost_complete: p.cost_complete,
+        funding: p
+            .funding
+            .iter()
+            .map(|&(f, amount)| FundingOut {
+                source: g.funding(f).id.0.clone(),
+                name: g.funding(f).name.clone(),
+                amount,
+            })
+            .collect(),
+        net_cost: p.net_cost,
     }
 }
 

@@ -68,13 +68,14 @@ mod explain;
 pub mod ladder;
 mod model;
 mod plan;
+pub mod schedule;
 pub mod search;
 
 use crate::analysis::demand::{DemandIndex, HighDemandPolicy, OccupationDemand};
 pub use crate::domain::EntryPoint;
 use crate::domain::{ArticulationKind, System};
 use crate::graph::{
-    ArticulationIx, AssessmentIx, CatalogGraph, CompetencyIx, CourseIx, CredentialIx, Item, OccupationIx,
+    ArticulationIx, AssessmentIx, CatalogGraph, CompetencyIx, CourseIx, CredentialIx, FundingIx, Item, OccupationIx,
 };
 
 /// What the map leads to.
@@ -237,6 +238,17 @@ pub fn centi(hours: f64) -> u64 {
     (hours * 100.0).round().max(0.0) as u64
 }
 
+/// One term of a plan (see [`schedule`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    /// Numbered from 1.
+    pub term: usize,
+    /// The system of the term's courses (`secondary`, `adult`, `postsecondary`, `work_based`).
+    pub stage: String,
+    pub steps: Vec<Item>,
+    pub hours: f64,
+}
+
 /// One plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
@@ -257,6 +269,18 @@ pub struct Plan {
     pub links: Vec<Link>,
     /// The course set (sorted), the plan's identity.
     pub courses: Vec<CourseIx>,
+    /// The steps by term.
+    pub terms: Vec<Term>,
+    /// Terms times the entry point's term length.
+    pub weeks: f64,
+    /// Sum of the known costs of the course and assessment steps, dollars.
+    pub total_cost: f64,
+    /// False when some step's cost is unknown.
+    pub cost_complete: bool,
+    /// Braided funding: (source, amount).
+    pub funding: Vec<(FundingIx, f64)>,
+    /// `total_cost` less funding.
+    pub net_cost: f64,
 }
 
 /// Search effort, for logs and benchmarks.

@@ -141,6 +141,9 @@ pub struct Model<'g> {
     pub graduation: Bits,
     /// Credentials the entry point may earn.
     pub earnable: Bits,
+    /// Courses with `prior_learning_credit` whose every competency the learner demonstrated:
+    /// waived with reason `prior_learning`.
+    pub prior_waived: Bits,
     /// Per assessment: the taken items it waits for (the other members of the groups of the
     /// credentials that list it), so the exam comes after the program it certifies.
     pub after: Vec<Vec<u32>>,
@@ -218,6 +221,26 @@ impl<'g> Model<'g> {
             }
             for &(a, _) in &learner.assessments {
                 add(Item::Assessment(a), &mut items);
+            }
+            // Courses waived by prior learning count like completed ones.
+            if !learner.competencies.is_empty() {
+                for (i, c) in graph.bundle().courses.iter().enumerate() {
+                    let ix = crate::graph::CourseIx(i as u32);
+                    let comps = graph.course_competencies(ix);
+                    if c.prior_learning_credit
+                        && !comps.is_empty()
+                        && comps.iter().all(|k| learner.competencies.contains(k))
+                    {
+                        add(Item::Course(ix), &mut items);
+                    }
+                }
+            }
+            // Credentials the entry point assumes held or grants at graduation: what they
+            // certify is held whether or not the plan needs them.
+            for (i, c) in graph.bundle().credentials.iter().enumerate() {
+                if entry.assumes_held(c.kind) || entry.earned_at_graduation(c.kind) {
+                    add(Item::Credential(crate::graph::CredentialIx(i as u32)), &mut items);
+                }
             }
             // Forward closure: credentials counted toward, courses articulated into.
             let mut next = 1;
@@ -348,6 +371,19 @@ impl<'g> Model<'g> {
                 }
             }
         }
+        let mut prior_waived = Bits::new(n);
+        for (i, it) in items.iter().enumerate() {
+            if let Some(Item::Course(c)) = it {
+                let comps = graph.course_competencies(*c);
+                if graph.course(*c).prior_learning_credit
+                    && !given.get(i as u32)
+                    && !comps.is_empty()
+                    && comps.iter().all(|k| learner.competencies.contains(k))
+                {
+                    prior_waived.set(i as u32);
+                }
+            }
+        }
         let mut takeable = Bits::new(n);
         for (i, it) in items.iter().enumerate().take(backward_end).skip(1) {
             let open = match *it {
@@ -355,7 +391,7 @@ impl<'g> Model<'g> {
                 Some(Item::Assessment(_)) => true,
                 _ => false,
             };
-            if open && !given.get(i as u32) {
+            if open && !given.get(i as u32) && !prior_waived.get(i as u32) {
                 takeable.set(i as u32);
             }
         }
@@ -394,6 +430,7 @@ impl<'g> Model<'g> {
             given,
             graduation,
             earnable,
+            prior_waived,
             after,
             order_pos,
             comps,
@@ -412,6 +449,7 @@ impl<'g> Model<'g> {
     pub fn closure(&self, taken: &Bits) -> Bits {
         let mut sat = self.given.clone();
         sat.union_with(&self.graduation);
+        sat.union_with(&self.prior_waived);
         loop {
             let mut changed = false;
             for &i in &self.order {

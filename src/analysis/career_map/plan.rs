@@ -34,6 +34,31 @@ pub struct Evaluator<'a, 'g> {
     pub always_dup: Bits,
     /// Per local credential: the best median wage of the occupations it qualifies for.
     value: Vec<f64>,
+    hours_per_term: f64,
+    weeks_per_term: f64,
+    eligibility: Vec<String>,
+}
+
+/// Who a satisfied item's competencies are credited to, for `covered_by`: the item itself when
+/// the learner holds it, the plan takes it or it is a credential earned; for a course waived by
+/// an articulation, whoever its first satisfied source is credited to; for a prior-learning
+/// waiver, prior learning. Names only what the learner holds or the plan contains.
+fn attribute(m: &Model<'_>, sat: &Bits, i: u32) -> Source {
+    let mut x = i;
+    for _ in 0..m.len() {
+        if m.kind[x as usize] != Kind::Course || m.given.get(x) {
+            return Source::Item(m.item(x));
+        }
+        if m.prior_waived.get(x) {
+            return Source::PriorLearning;
+        }
+        match m.arts_in[x as usize].iter().find(|(s, _)| sat.get(*s)) {
+            Some(&(s, _)) => x = s,
+            // Taken in the plan.
+            None => return Source::Item(m.item(x)),
+        }
+    }
+    Source::Item(m.item(i))
 }
 
 fn is_postsecondary(s: System) -> bool {
@@ -69,8 +94,9 @@ impl<'a, 'g> Evaluator<'a, 'g> {
         }
         let initial_sat = model.closure(&Bits::new(model.len()));
         for i in initial_sat.ones().filter(|&i| i != 0) {
+            let by = attribute(model, &initial_sat, i);
             for &c in &model.comps[i as usize] {
-                hold(c, Source::Item(model.item(i)), &mut held0);
+                hold(c, by, &mut held0);
             }
         }
         // A held credential vouches for the courses of its all-of groups.
@@ -112,6 +138,7 @@ impl<'a, 'g> Evaluator<'a, 'g> {
                 _ => 0.0,
             })
             .collect();
+        let defaults = model.entry.term_defaults();
         Evaluator {
             ctx,
             model,
@@ -122,6 +149,9 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             source0,
             always_dup,
             value,
+            hours_per_term: learner.hours_per_term.unwrap_or(defaults.hours_per_term),
+            weeks_per_term: defaults.weeks_per_term,
+            eligibility: learner.eligibility.clone(),
         }
     }
 
@@ -242,11 +272,11 @@ impl<'a, 'g> Evaluator<'a, 'g> {
                 if i == 0 || i == c {
                     continue;
                 }
-                let it = m.item(i);
+                let by = attribute(m, &next, i);
                 for &k in &m.comps[i as usize] {
                     if !held.get(k) {
                         held.set(k);
-                        source[k as usize] = Some(Source::Item(it));
+                        source[k as usize] = Some(by);
                     }
                 }
                 if m.kind[i as usize] == Kind::Credential {
@@ -315,6 +345,12 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             exits: held.iter().map(|&c| self.exit(c)).collect(),
             links: vec![],
             courses: vec![],
+            terms: vec![],
+            weeks: 0.0,
+            total_cost: 0.0,
+            cost_complete: true,
+            funding: vec![],
+            net_cost: 0.0,
         }
     }
 
@@ -428,7 +464,15 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             })
             .collect();
         courses.sort();
+        let terms = schedule::terms(m, &steps, self.hours_per_term);
+        let (total_cost, cost_complete, funding, net_cost) = schedule::cost_and_funding(g, &steps, &self.eligibility);
         Plan {
+            weeks: terms.len() as f64 * self.weeks_per_term,
+            terms,
+            total_cost,
+            cost_complete,
+            funding,
+            net_cost,
             rank,
             total_hours: sim.total_hours,
             duplicative_hours: sim.duplicative_hours,
@@ -488,6 +532,14 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             skipped.push(Skip {
                 item: m.item(x),
                 reason: SkipReason::Completed,
+                via: None,
+            });
+            return;
+        }
+        if m.prior_waived.get(x) {
+            skipped.push(Skip {
+                item: m.item(x),
+                reason: SkipReason::PriorLearning,
                 via: None,
             });
             return;
