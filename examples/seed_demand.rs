@@ -20,20 +20,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use careermap::domain::{Occupation, Provenance, SocCode};
-use careermap::settings::{PullArgs, PullSettings};
 use careermap::sources::{Context, Fetched, PullOptions, SourceKind, bls_projections, soc_detailed};
-use clap::Parser;
 
 /// Where BLS publishes Table 1.2 (the staged copy is byte-identical to BLS's workbook sheet).
 const BLS_URL: &str = "https://www.bls.gov/emp/tables/occupational-projections-and-characteristics.htm";
 /// When the staged copy of the table was taken (the commit date of the public copy we read).
 const RETRIEVED_AT: &str = "2025-06-25T00:00:00Z";
-
-#[derive(Parser)]
-struct Defaults {
-    #[command(flatten)]
-    pull: PullArgs,
-}
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -47,13 +39,12 @@ fn main() {
     };
 
     let bytes = std::fs::read(&table).unwrap_or_else(|e| fail(format!("cannot read {table}: {e}")));
-    let settings = PullSettings::from_args(Defaults::parse_from(["seed_demand"]).pull).unwrap_or_else(|e| fail(e));
     let ctx = Context {
         kind: SourceKind::BlsProjections,
         url: BLS_URL.into(),
         retrieved_at: RETRIEVED_AT.into(),
         options: PullOptions::default(),
-        settings,
+        bls_api_key: None,
     };
     let fetched = Fetched {
         bytes: bytes.clone(),
