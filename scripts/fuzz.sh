@@ -3,11 +3,11 @@
 # temporary data dir and the seed. Every check, a bounded number of examples per operation.
 # Fails on any failure; under CI=true a missing tool fails too.
 #
-#   scripts/fuzz.sh              # FUZZ_PORT (default 18400), FUZZ_EXAMPLES (default 25)
+#   scripts/fuzz.sh              # FUZZ_PORT (default 18400), FUZZ_EXAMPLES (default 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${FUZZ_PORT:-18400}"
-EXAMPLES="${FUZZ_EXAMPLES:-25}"
+EXAMPLES="${FUZZ_EXAMPLES:-10}"
 TOKEN="fuzz-admin-token-0123456789"
 
 if ! command -v schemathesis >/dev/null 2>&1; then
