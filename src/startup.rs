@@ -53,7 +53,7 @@ impl Application {
                 .configure(api::configure)
                 .split_for_parts();
             app.configure(api::extractor_configs)
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api::finish_doc(spec)))
                 .route(
                     "/docs",
                     web::get().to(|| async {

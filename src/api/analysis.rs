@@ -105,11 +105,13 @@ pub struct DuplicatesQuery {
     pub basis: Option<String>,
     /// Comma-separated systems (`secondary`, `adult`, `postsecondary`, `work_based`): only pairs
     /// whose two courses are both in these systems.
+    #[param(pattern = "^(secondary|adult|postsecondary|work_based)(,(secondary|adult|postsecondary|work_based))*$")]
     pub systems: Option<String>,
     /// Only pairs of courses in different systems.
     pub cross_system: Option<bool>,
     /// Only pairs that no articulation links fully (`articulation` `partial` or `none`).
     pub unarticulated: Option<bool>,
+    #[param(value_type = Option<super::TableFormat>)]
     /// `json` (default) or `csv` (one row per pair, with its cluster number).
     pub format: Option<String>,
     /// Pairs per page, 1-100000 (default 1000). Clusters are over all matching pairs.
@@ -254,8 +256,6 @@ pub async fn list_duplicates(
         .as_deref()
         .map(|s| {
             s.split(',')
-                .map(str::trim)
-                .filter(|x| !x.is_empty())
                 .map(|x| {
                     System::parse(x).ok_or_else(|| {
                         ApiError::BadRequest(format!(
@@ -377,13 +377,18 @@ pub async fn list_duplicates(
 pub struct GapsQuery {
     /// Comma-separated kinds: `missing_articulation`, `partial_credit`, `dead_end_credential`,
     /// `uncovered_competency`, `no_pathway`, `missing_entry_point` (default all).
+    #[param(
+        pattern = "^(missing_articulation|partial_credit|dead_end_credential|uncovered_competency|no_pathway|missing_entry_point)(,(missing_articulation|partial_credit|dead_end_credential|uncovered_competency|no_pathway|missing_entry_point))*$"
+    )]
     pub kind: Option<String>,
     /// Region for demand figures (default `US`; occupations without figures for the region
     /// use their `US` figures).
+    #[param(max_length = 32)]
     pub region: Option<String>,
     /// `secondary`, `adult` or `postsecondary`: `no_pathway` then lists high-demand occupations
     /// with no pathway from this entry point, and `missing_entry_point` only this entry point.
     /// Other kinds are not entry-specific.
+    #[param(value_type = Option<crate::api::maps::EntryPoint>)]
     pub entry: Option<String>,
     /// Share of a postsecondary course's competencies a secondary or adult course must teach
     /// for a `missing_articulation`, in (0, 1] (default 1: all).
@@ -402,7 +407,9 @@ pub struct GapsQuery {
     /// Lowest DOL pyramid tier of `uncovered_competency` gaps listed, 1-9 (default 4: tiers 1-3,
     /// personal effectiveness, academic and workplace competencies, are left out; give 1 to
     /// see them).
+    #[param(minimum = 1, maximum = 9)]
     pub tier_min: Option<u8>,
+    #[param(value_type = Option<super::TableFormat>)]
     /// `json` (default) or `csv`.
     pub format: Option<String>,
     /// Gaps per page, 1-100000 (default 100).
@@ -599,8 +606,6 @@ pub async fn list_gaps(state: web::Data<AppState>, q: super::Query<GapsQuery>) -
         .as_deref()
         .map(|s| {
             s.split(',')
-                .map(str::trim)
-                .filter(|x| !x.is_empty())
                 .map(|x| {
                     GapKind::parse(x).ok_or_else(|| {
                         let all: Vec<&str> = GapKind::ALL.iter().map(|k| k.as_str()).collect();
@@ -693,7 +698,9 @@ pub async fn list_gaps(state: web::Data<AppState>, q: super::Query<GapsQuery>) -
 #[derive(Deserialize, IntoParams)]
 pub struct AlignmentQuery {
     /// Region for demand figures (default `US`).
+    #[param(max_length = 32)]
     pub region: Option<String>,
+    #[param(value_type = Option<super::TableFormat>)]
     /// `json` (default) or `csv` (long format: `section,subject,metric,value`).
     pub format: Option<String>,
     /// Lowest tier of `uncovered_competency` gaps counted with the others, 1-9 (default 4);

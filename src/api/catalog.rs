@@ -76,7 +76,6 @@ fn not_found(what: &'static str, id: &str) -> ApiError {
 fn parse_enum<T: for<'de> Deserialize<'de>>(name: &str, value: &Option<String>) -> Result<Option<T>, ApiError> {
     value
         .as_deref()
-        .filter(|v| !v.is_empty())
         .map(|v| {
             serde_json::from_value::<T>(serde_json::Value::String(v.to_owned())).map_err(|e| {
                 ApiError::InvalidParameter {
@@ -154,6 +153,7 @@ pub async fn get_competency(
 #[derive(Deserialize, IntoParams)]
 pub struct CourseFilter {
     /// Only this system: `secondary`, `adult`, `postsecondary`, `work_based`.
+    #[param(value_type = Option<System>)]
     pub system: Option<String>,
     /// Only courses that teach this competency.
     pub competency: Option<String>,
@@ -204,6 +204,7 @@ pub async fn get_course(state: web::Data<AppState>, id: web::Path<String>) -> Re
 #[derive(Deserialize, IntoParams)]
 pub struct CredentialFilter {
     /// Only this kind, e.g. `industry_certification`, `associate`.
+    #[param(value_type = Option<CredentialKind>)]
     pub kind: Option<String>,
     /// Only this level on the stack.
     #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)]
@@ -255,6 +256,7 @@ pub async fn get_credential(
 pub struct OccupationFilter {
     /// Only occupations with demand figures for this region (`US`, a state code...); each
     /// item's `demand` is then limited to that region.
+    #[param(max_length = 32)]
     pub region: Option<String>,
     /// Only this career cluster.
     pub cluster: Option<String>,
@@ -271,6 +273,14 @@ pub async fn list_occupations(
     paging: super::Query<Paging>,
     f: super::Query<OccupationFilter>,
 ) -> PageResult<Occupation> {
+    if let Some(r) = &f.region
+        && r.len() > 32
+    {
+        return Err(ApiError::InvalidParameter {
+            name: "region".into(),
+            message: "must be at most 32 characters".into(),
+        });
+    }
     let snap = state.catalog.snapshot();
     let text = paging.text();
     let items = snap
@@ -316,6 +326,7 @@ pub async fn get_occupation(
 #[derive(Deserialize, IntoParams)]
 pub struct ArticulationFilter {
     /// Only this kind, e.g. `dual_enrollment`.
+    #[param(value_type = Option<ArticulationKind>)]
     pub kind: Option<String>,
     /// Only articulations from this course or credential.
     pub from: Option<String>,

@@ -280,8 +280,8 @@ where
             };
             return answer(req, e.error_response(), &path);
         }
-    } else if !matches!(method, Method::GET | Method::POST | Method::OPTIONS) {
-        // Any other path (health, docs, spec, unknown): only GET (and POST where routed).
+    } else if !path.starts_with("/v1/") && !matches!(method, Method::GET | Method::OPTIONS) {
+        // Health, docs, the spec: only GET.
         let e = ApiError::MethodNotAllowed {
             method: method.to_string(),
             allow: "GET".into(),

@@ -103,6 +103,7 @@ pub struct CareerMapRequest {
     /// Region of the demand figures (`US`, a state code...); national figures are used (and
     /// flagged) where the region has none. Default `US`.
     #[serde(default = "default_region")]
+    #[schema(max_length = 32, pattern = "\\S")]
     pub region: String,
     /// How many alternative plans, 1-10 (default 3).
     #[serde(default = "default_k")]
@@ -118,6 +119,7 @@ pub struct CareerMapRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct MapQuery {
     /// `json` (default), `svg`, `dot`, `mermaid` or `ctdl` (JSON-LD); overrides `Accept`.
+    #[param(value_type = Option<super::MapFormat>)]
     pub format: Option<String>,
     /// The plan (rank) a picture shows (default 1); a rank the map does not have is a 422 problem.
     pub path: Option<usize>,
@@ -620,7 +622,7 @@ fn format_of(query: &MapQuery, http: &HttpRequest) -> Result<Format, ApiError> {
             (String = "image/svg+xml"),
             (String = "text/vnd.graphviz"),
             (String = "text/vnd.mermaid"),
-            (String = "application/ld+json"),
+            (Object = "application/ld+json"),
         )),
         (status = 404, description = "Unknown target", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "Body over 1 MiB", body = ProblemDetails, content_type = "application/problem+json"),
@@ -693,6 +695,7 @@ pub async fn career_map(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct RegionQuery {
     /// `US` (default), a state code...; national figures are used where the region has none.
+    #[param(max_length = 32, pattern = "\\S")]
     pub region: Option<String>,
 }
 

@@ -75,7 +75,7 @@ competency models. Errors are RFC 9457 problem+json documents. Write endpoints n
         (name = "sources", description = "Pulling labor-market and competency data from external sources"),
         (name = "career maps", description = "Optimal, minimal, non-duplicative stackable-credential plans and credential ladders"),
     ),
-    components(schemas(error::ProblemDetails, error::ValidationError)),
+    components(schemas(error::ProblemDetails, error::ValidationError, TableFormat, MapFormat)),
     modifiers(&BearerAuth)
 )]
 struct BaseDoc;
@@ -113,12 +113,60 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// The OpenAPI document of the service (the same one `/openapi.json` serves).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    actix_web::App::new()
-        .into_utoipa_app()
-        .openapi(BaseDoc::openapi())
-        .configure(configure)
-        .split_for_parts()
-        .1
+    finish_doc(
+        actix_web::App::new()
+            .into_utoipa_app()
+            .openapi(BaseDoc::openapi())
+            .configure(configure)
+            .split_for_parts()
+            .1,
+    )
+}
+
+/// Final touches on the generated document so it says exactly what the server accepts:
+/// utoipa documents `u32` as `int32` with minimum 0, but the server accepts up to 2^32-1;
+/// such integers become `int64` with that maximum.
+pub fn finish_doc(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                let unsigned32 = m.get("format").and_then(|f| f.as_str()) == Some("int32")
+                    && m.get("minimum").and_then(|x| x.as_f64()) == Some(0.0)
+                    && !m.contains_key("maximum");
+                if unsigned32 {
+                    m.insert("format".into(), "int64".into());
+                    m.insert("maximum".into(), u32::MAX.into());
+                }
+                m.values_mut().for_each(walk);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(&doc).expect("the OpenAPI document serialises");
+    walk(&mut v);
+    serde_json::from_value(v).expect("the OpenAPI document reads back")
+}
+
+/// `json` or `csv` (documentation of `format` parameters of tables).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+#[schema(rename_all = "lowercase")]
+pub enum TableFormat {
+    Json,
+    Csv,
+}
+
+/// The renderings of a career map (documentation of its `format` parameter).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+#[schema(rename_all = "lowercase")]
+pub enum MapFormat {
+    Json,
+    Svg,
+    Dot,
+    Mermaid,
+    Ctdl,
 }
 
 /// Query parameters, parsed so that an error names the parameter at fault (422 problem with

@@ -116,6 +116,7 @@ impl From<SourceState> for SourceStatus {
 pub struct PullRequest {
     /// `onet_db`, `bls_projections`, `bls_oews`, `bls_api`, `cip_soc`, `career_clusters`,
     /// `sced`, `case` or `ctdl`.
+    #[schema(value_type = SourceKindDoc)]
     pub source: String,
     /// Where to pull from. Optional for `bls_api` (CAREERMAP_BLS_API_URL); for `case` a bare
     /// package id resolves against CAREERMAP_CASE_BASE_URL.
@@ -123,6 +124,21 @@ pub struct PullRequest {
     pub url: Option<String>,
     #[serde(default)]
     pub options: Option<PullOptions>,
+}
+
+/// The source kinds a pull takes (documentation of `source`).
+#[derive(ToSchema)]
+#[allow(dead_code, non_camel_case_types)]
+pub enum SourceKindDoc {
+    onet_db,
+    bls_projections,
+    bls_oews,
+    bls_api,
+    cip_soc,
+    career_clusters,
+    sced,
+    case,
+    ctdl,
 }
 
 /// A pull was accepted and queued.
@@ -159,7 +175,7 @@ fn puller(req: &HttpRequest) -> Result<web::Data<Puller>, ApiError> {
         (status = 202, description = "Queued", body = PullAccepted),
         (status = 401, description = "Missing or wrong token", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "Writes disabled (no admin token configured)", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "CAREERMAP_PULL_QUEUE pulls are already queued or running", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "CAREERMAP_PULL_QUEUE pulls are already queued or running, or too many failed authentications or writes from this client", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Unknown source kind, bad URL, credentials in the URL, or a host that is not public and not in CAREERMAP_PULL_ALLOW", body = ProblemDetails, content_type = "application/problem+json",
             example = json!({"type": "/problems/invalid-request", "title": "The request is invalid", "status": 422,
                 "detail": "unknown source kind `onet`; expected one of onet_db, bls_projections, bls_oews, bls_api, cip_soc, career_clusters, sced, case, ctdl"})),
@@ -174,8 +190,16 @@ pub async fn start_pull(
 ) -> Result<HttpResponse, ApiError> {
     require_admin(&state.settings, &req)?;
     let body = read_body(&req, payload, 64 * 1024).await?;
-    let request: PullRequest =
+    // serde would take a JSON array for a struct; the documented shape is an object.
+    let value: serde_json::Value =
         serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest(format!("invalid pull request: {e}")))?;
+    if !value.is_object() || value.get("options").is_some_and(|o| !o.is_object() && !o.is_null()) {
+        return Err(ApiError::BadRequest(
+            "invalid pull request: the body and its `options` must be JSON objects".into(),
+        ));
+    }
+    let request: PullRequest =
+        serde_json::from_value(value).map_err(|e| ApiError::BadRequest(format!("invalid pull request: {e}")))?;
     let puller = puller(&req)?;
     let (kind, url) = puller
         .resolve(&request.source, request.url.as_deref())

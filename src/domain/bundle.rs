@@ -293,14 +293,27 @@ struct IdProbe {
     soc: Option<serde_json::Value>,
 }
 
-fn parse_record<T: for<'de> Deserialize<'de>>(
+fn parse_record<T: for<'de> Deserialize<'de> + Serialize>(
     kind: RecordKind,
     index: usize,
     raw: &RawValue,
     sink: &mut Sink,
 ) -> Option<T> {
     match serde_json::from_str::<T>(raw.get()) {
-        Ok(v) => Some(v),
+        Ok(v) => match list_for_object(raw, &v) {
+            None => Some(v),
+            Some(path) => {
+                sink.push(Problem {
+                    record_kind: kind,
+                    index: Some(index),
+                    id: None,
+                    field: format!("{}[{index}]{}", kind.list(), clip(&path)),
+                    code: ProblemCode::Malformed,
+                    message: "a list where the format has an object".into(),
+                });
+                None
+            }
+        },
         Err(e) => {
             let id = serde_json::from_str::<IdProbe>(raw.get())
                 .ok()
@@ -323,6 +336,55 @@ fn parse_record<T: for<'de> Deserialize<'de>>(
     }
 }
 
+/// serde reads a struct from a JSON list of its fields in order; the import format has
+/// objects only. Finds where the record gave a list that was read as an object (by comparing
+/// the input with the record written back), as a path such as `.conditions[0]`.
+fn list_for_object<T: Serialize>(raw: &RawValue, parsed: &T) -> Option<String> {
+    // Only a record with a list that is not plainly of strings or numbers can hide one.
+    let text = raw.get();
+    let suspicious = text
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'[' && !matches!(w[1], b'"' | b']' | b'{' | b'0'..=b'9' | b'-' | b' ' | b'\n'))
+        || text.contains("[ [")
+        || text.contains("[\n");
+    if !suspicious {
+        return None;
+    }
+    let input: serde_json::Value = serde_json::from_str(text).ok()?;
+    let output = serde_json::to_value(parsed).ok()?;
+    fn walk(a: &serde_json::Value, b: &serde_json::Value, path: &mut String) -> bool {
+        use serde_json::Value as V;
+        match (a, b) {
+            (V::Array(_), V::Object(_)) => true,
+            (V::Array(x), V::Array(y)) => x.iter().zip(y).enumerate().any(|(i, (x, y))| {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                let found = walk(x, y, path);
+                if !found {
+                    path.truncate(len);
+                }
+                found
+            }),
+            (V::Object(x), V::Object(y)) => x.iter().any(|(k, x)| {
+                y.get(k).is_some_and(|y| {
+                    let len = path.len();
+                    path.push('.');
+                    path.push_str(k);
+                    let found = walk(x, y, path);
+                    if !found {
+                        path.truncate(len);
+                    }
+                    found
+                })
+            }),
+            _ => false,
+        }
+    }
+    let mut path = String::new();
+    walk(&input, &output, &mut path).then_some(path)
+}
+
 /// One list of the document, parsed record by record as the parser reaches it: no list of
 /// raw records is ever held, so memory follows the good records (and at most
 /// [`MAX_PROBLEMS`] problems), not the length of the body.
@@ -332,14 +394,14 @@ struct ListSeed<'s, T> {
     _t: std::marker::PhantomData<T>,
 }
 
-impl<'de, T: for<'a> Deserialize<'a>> serde::de::DeserializeSeed<'de> for ListSeed<'_, T> {
+impl<'de, T: for<'a> Deserialize<'a> + Serialize> serde::de::DeserializeSeed<'de> for ListSeed<'_, T> {
     type Value = Vec<T>;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de, T: for<'a> Deserialize<'a>> serde::de::Visitor<'de> for ListSeed<'_, T> {
+impl<'de, T: for<'a> Deserialize<'a> + Serialize> serde::de::Visitor<'de> for ListSeed<'_, T> {
     type Value = Vec<T>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "a list of {} records", self.kind.as_str())
@@ -369,7 +431,7 @@ impl<'de> serde::de::Visitor<'de> for DocVisitor<'_> {
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Bundle, A::Error> {
         use serde::de::Error;
-        fn list<'de, 's, A: serde::de::MapAccess<'de>, T: for<'a> Deserialize<'a>>(
+        fn list<'de, 's, A: serde::de::MapAccess<'de>, T: for<'a> Deserialize<'a> + Serialize>(
             map: &mut A,
             kind: RecordKind,
             slot: &mut Option<Vec<T>>,
