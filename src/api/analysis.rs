@@ -84,7 +84,7 @@ fn num(x: f64) -> String {
 
 // ---- duplicates --------------------------------------------------------------------------
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Default, Deserialize, IntoParams)]
 pub struct DuplicatesQuery {
     /// Minimum Jaccard similarity of the two courses' competency sets, in (0, 1] (default 0.5).
     pub min_overlap: Option<f64>,
@@ -166,76 +166,8 @@ pub async fn list_duplicates(
     q: web::Query<DuplicatesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
-    let t = fraction("min_overlap", q.min_overlap, DEFAULT_MIN_OVERLAP, false)?;
     let format = parse_format(&q.format)?;
-    let (limit, offset) = paging(q.limit, q.offset, 1000)?;
-    let systems: Option<Vec<System>> = q
-        .systems
-        .as_deref()
-        .map(|s| {
-            s.split(',')
-                .map(str::trim)
-                .filter(|x| !x.is_empty())
-                .map(|x| {
-                    System::parse(x).ok_or_else(|| {
-                        ApiError::BadRequest(format!(
-                            "systems: unknown system `{x}` (use secondary, adult, postsecondary, work_based)"
-                        ))
-                    })
-                })
-                .collect()
-        })
-        .transpose()?;
-    let snap = state.catalog.snapshot();
-    let out = state
-        .run_blocking(move || {
-            let d = duplicates_of(&snap, t);
-            let g = &snap.graph;
-            let keep = |p: &&duplicates::DuplicatePair| {
-                let (sa, sb) = (g.course(p.a).system, g.course(p.b).system);
-                systems.as_ref().is_none_or(|s| s.contains(&sa) && s.contains(&sb))
-                    && (q.cross_system != Some(true) || sa != sb)
-                    && (q.unarticulated != Some(true) || !p.articulated)
-            };
-            let filtered: Vec<&duplicates::DuplicatePair> = d.pairs.iter().filter(keep).collect();
-            let clusters = if filtered.len() == d.pairs.len() {
-                d.clusters.clone()
-            } else {
-                duplicates::components(filtered.iter().map(|p| (p.a, p.b)))
-            };
-            let mut cluster_of = std::collections::HashMap::new();
-            for (i, c) in clusters.iter().enumerate() {
-                for &course in c {
-                    cluster_of.insert(course, i);
-                }
-            }
-            let id = |c| g.course(c).id.to_string();
-            let pairs = filtered
-                .iter()
-                .skip(offset)
-                .take(limit)
-                .map(|p| DuplicatePairOut {
-                    a: id(p.a),
-                    b: id(p.b),
-                    jaccard: p.jaccard,
-                    shared: p.shared.iter().map(|&k| g.competency(k).id.to_string()).collect(),
-                    articulated: p.articulated,
-                    system_a: g.course(p.a).system,
-                    system_b: g.course(p.b).system,
-                    cluster: cluster_of[&p.a],
-                })
-                .collect();
-            Ok(DuplicatesOut {
-                dataset_version: g.version(),
-                min_overlap: t,
-                pairs,
-                clusters: clusters.iter().map(|c| c.iter().map(|&x| id(x)).collect()).collect(),
-                total: filtered.len(),
-                limit,
-                offset,
-            })
-        })
-        .await?;
+    let out = duplicates_answer(&state, q).await?;
     match format {
         Format::Json => Ok(HttpResponse::Ok().json(out)),
         Format::Csv => {
@@ -272,7 +204,7 @@ pub async fn list_duplicates(
 
 // ---- gaps --------------------------------------------------------------------------------
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Default, Deserialize, IntoParams)]
 pub struct GapsQuery {
     /// Comma-separated kinds: `missing_articulation`, `partial_credit`, `dead_end_credential`,
     /// `uncovered_competency`, `no_pathway`, `missing_entry_point` (default all).
@@ -457,60 +389,7 @@ fn gaps_of(snap: &Snapshot, p: &GapParams) -> Arc<Vec<Gap>> {
 pub async fn list_gaps(state: web::Data<AppState>, q: web::Query<GapsQuery>) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let format = parse_format(&q.format)?;
-    let (limit, offset) = paging(q.limit, q.offset, 100)?;
-    let kinds: Option<Vec<GapKind>> = q
-        .kind
-        .as_deref()
-        .map(|s| {
-            s.split(',')
-                .map(str::trim)
-                .filter(|x| !x.is_empty())
-                .map(|x| {
-                    GapKind::parse(x).ok_or_else(|| {
-                        let all: Vec<&str> = GapKind::ALL.iter().map(|k| k.as_str()).collect();
-                        ApiError::BadRequest(format!("kind: unknown gap kind `{x}` (use {})", all.join(", ")))
-                    })
-                })
-                .collect()
-        })
-        .transpose()?;
-    let params = gap_params(
-        &state.settings.high_demand,
-        q.region,
-        q.containment,
-        q.min_openings_percentile,
-        q.min_wage_percentile,
-        q.entry.as_deref(),
-    )?;
-    let snap = state.catalog.snapshot();
-    check_region(&snap.graph, &params.region)?;
-    let out = state
-        .run_blocking(move || {
-            let all = gaps_of(&snap, &params);
-            let matching: Vec<&Gap> = all
-                .iter()
-                .filter(|g| kinds.as_ref().is_none_or(|k| k.contains(&g.kind)))
-                .collect();
-            let mut counts = BTreeMap::new();
-            for g in &matching {
-                *counts.entry(g.kind.as_str().to_string()).or_insert(0) += 1;
-            }
-            Ok(GapsOut {
-                dataset_version: snap.graph.version(),
-                region: params.region.clone(),
-                total: matching.len(),
-                gaps: matching
-                    .into_iter()
-                    .skip(offset)
-                    .take(limit)
-                    .map(GapOut::from)
-                    .collect(),
-                counts,
-                limit,
-                offset,
-            })
-        })
-        .await?;
+    let out = gaps_answer(&state, q).await?;
     match format {
         Format::Json => Ok(HttpResponse::Ok().json(out)),
         Format::Csv => {
@@ -549,7 +428,7 @@ pub async fn list_gaps(state: web::Data<AppState>, q: web::Query<GapsQuery>) -> 
 
 // ---- alignment report --------------------------------------------------------------------
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Default, Deserialize, IntoParams)]
 pub struct AlignmentQuery {
     /// Region for demand figures (default `US`).
     pub region: Option<String>,
@@ -659,11 +538,208 @@ pub async fn alignment_report(
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let format = parse_format(&q.format)?;
+    let out = alignment_answer(&state, q).await?;
+    match format {
+        Format::Json => Ok(HttpResponse::Ok().json(out)),
+        Format::Csv => {
+            let mut rows: Vec<Vec<String>> = vec![vec![
+                "section".into(),
+                "subject".into(),
+                "metric".into(),
+                "value".into(),
+            ]];
+            let mut row = |a: &str, b: &str, c: &str, d: String| rows.push(vec![a.into(), b.into(), c.into(), d]);
+            for s in &out.pathway_share {
+                row("pathway_share", &s.entry, "reachable", s.reachable.to_string());
+                row("pathway_share", &s.entry, "high_demand", s.high_demand.to_string());
+                row("pathway_share", &s.entry, "share", num(s.share));
+            }
+            for t in &out.transitions {
+                let subject = format!("{}->{}", t.from, t.to);
+                row("transitions", &subject, "transitions", t.transitions.to_string());
+                row("transitions", &subject, "articulated", t.articulated.to_string());
+                row("transitions", &subject, "share", num(t.share));
+            }
+            row(
+                "duplication",
+                "all",
+                "hours_duplicated_without_articulation",
+                num(out.hours_duplicated_without_articulation),
+            );
+            for d in &out.dead_ends {
+                row("dead_end", d, "dead_end", "1".into());
+            }
+            for (k, n) in &out.gaps_by_kind {
+                row("gaps_by_kind", k, "count", n.to_string());
+            }
+            for (i, gp) in out.top_gaps.iter().enumerate() {
+                let subject = format!("{}:{}", i + 1, gp.subjects.join(";"));
+                row("top_gap", &subject, &gp.kind, num(gp.severity));
+            }
+            for c in &out.credentials {
+                row(
+                    "credential",
+                    &c.credential,
+                    "structural_complexity",
+                    c.structural_complexity.to_string(),
+                );
+                for x in &c.courses {
+                    let subject = format!("{}/{}", c.credential, x.course);
+                    row("course", &subject, "delay", x.delay.to_string());
+                    row("course", &subject, "blocking", x.blocking.to_string());
+                }
+            }
+            csv_response(rows)
+        }
+    }
+}
+
+// ---- answers shared by the handlers and the web pages ------------------------------------
+
+/// The duplicate pairs `list_duplicates` answers (filters and paging applied): the one
+/// function the handler and the planner pages call.
+pub async fn duplicates_answer(state: &AppState, q: DuplicatesQuery) -> Result<DuplicatesOut, ApiError> {
+    let t = fraction("min_overlap", q.min_overlap, DEFAULT_MIN_OVERLAP, false)?;
+    parse_format(&q.format)?;
+    let (limit, offset) = paging(q.limit, q.offset, 1000)?;
+    let systems: Option<Vec<System>> = q
+        .systems
+        .as_deref()
+        .map(|s| {
+            s.split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(|x| {
+                    System::parse(x).ok_or_else(|| {
+                        ApiError::BadRequest(format!(
+                            "systems: unknown system `{x}` (use secondary, adult, postsecondary, work_based)"
+                        ))
+                    })
+                })
+                .collect()
+        })
+        .transpose()?;
+    let snap = state.catalog.snapshot();
+    state
+        .run_blocking(move || {
+            let d = duplicates_of(&snap, t);
+            let g = &snap.graph;
+            let keep = |p: &&duplicates::DuplicatePair| {
+                let (sa, sb) = (g.course(p.a).system, g.course(p.b).system);
+                systems.as_ref().is_none_or(|s| s.contains(&sa) && s.contains(&sb))
+                    && (q.cross_system != Some(true) || sa != sb)
+                    && (q.unarticulated != Some(true) || !p.articulated)
+            };
+            let filtered: Vec<&duplicates::DuplicatePair> = d.pairs.iter().filter(keep).collect();
+            let clusters = if filtered.len() == d.pairs.len() {
+                d.clusters.clone()
+            } else {
+                duplicates::components(filtered.iter().map(|p| (p.a, p.b)))
+            };
+            let mut cluster_of = std::collections::HashMap::new();
+            for (i, c) in clusters.iter().enumerate() {
+                for &course in c {
+                    cluster_of.insert(course, i);
+                }
+            }
+            let id = |c| g.course(c).id.to_string();
+            let pairs = filtered
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|p| DuplicatePairOut {
+                    a: id(p.a),
+                    b: id(p.b),
+                    jaccard: p.jaccard,
+                    shared: p.shared.iter().map(|&k| g.competency(k).id.to_string()).collect(),
+                    articulated: p.articulated,
+                    system_a: g.course(p.a).system,
+                    system_b: g.course(p.b).system,
+                    cluster: cluster_of[&p.a],
+                })
+                .collect();
+            Ok(DuplicatesOut {
+                dataset_version: g.version(),
+                min_overlap: t,
+                pairs,
+                clusters: clusters.iter().map(|c| c.iter().map(|&x| id(x)).collect()).collect(),
+                total: filtered.len(),
+                limit,
+                offset,
+            })
+        })
+        .await
+}
+
+/// The gaps `list_gaps` answers (filters and paging applied): the one function the handler
+/// and the planner pages call.
+pub async fn gaps_answer(state: &AppState, q: GapsQuery) -> Result<GapsOut, ApiError> {
+    parse_format(&q.format)?;
+    let (limit, offset) = paging(q.limit, q.offset, 100)?;
+    let kinds: Option<Vec<GapKind>> = q
+        .kind
+        .as_deref()
+        .map(|s| {
+            s.split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(|x| {
+                    GapKind::parse(x).ok_or_else(|| {
+                        let all: Vec<&str> = GapKind::ALL.iter().map(|k| k.as_str()).collect();
+                        ApiError::BadRequest(format!("kind: unknown gap kind `{x}` (use {})", all.join(", ")))
+                    })
+                })
+                .collect()
+        })
+        .transpose()?;
+    let params = gap_params(
+        &state.settings.high_demand,
+        q.region,
+        q.containment,
+        q.min_openings_percentile,
+        q.min_wage_percentile,
+        q.entry.as_deref(),
+    )?;
+    let snap = state.catalog.snapshot();
+    check_region(&snap.graph, &params.region)?;
+    state
+        .run_blocking(move || {
+            let all = gaps_of(&snap, &params);
+            let matching: Vec<&Gap> = all
+                .iter()
+                .filter(|g| kinds.as_ref().is_none_or(|k| k.contains(&g.kind)))
+                .collect();
+            let mut counts = BTreeMap::new();
+            for g in &matching {
+                *counts.entry(g.kind.as_str().to_string()).or_insert(0) += 1;
+            }
+            Ok(GapsOut {
+                dataset_version: snap.graph.version(),
+                region: params.region.clone(),
+                total: matching.len(),
+                gaps: matching
+                    .into_iter()
+                    .skip(offset)
+                    .take(limit)
+                    .map(GapOut::from)
+                    .collect(),
+                counts,
+                limit,
+                offset,
+            })
+        })
+        .await
+}
+
+/// The alignment report `alignment_report` answers: the one function the handler and the
+/// planner pages call.
+pub async fn alignment_answer(state: &AppState, q: AlignmentQuery) -> Result<AlignmentOut, ApiError> {
+    parse_format(&q.format)?;
     let (limit, offset) = paging(q.limit, q.offset, 100)?;
     let params = gap_params(&state.settings.high_demand, q.region, None, None, None, None)?;
     let snap = state.catalog.snapshot();
     check_region(&snap.graph, &params.region)?;
-    let out = state
+    state
         .run_blocking(move || {
             let r = report_of(&snap, &params);
             let g = &snap.graph;
@@ -729,58 +805,5 @@ pub async fn alignment_report(
                 offset,
             })
         })
-        .await?;
-    match format {
-        Format::Json => Ok(HttpResponse::Ok().json(out)),
-        Format::Csv => {
-            let mut rows: Vec<Vec<String>> = vec![vec![
-                "section".into(),
-                "subject".into(),
-                "metric".into(),
-                "value".into(),
-            ]];
-            let mut row = |a: &str, b: &str, c: &str, d: String| rows.push(vec![a.into(), b.into(), c.into(), d]);
-            for s in &out.pathway_share {
-                row("pathway_share", &s.entry, "reachable", s.reachable.to_string());
-                row("pathway_share", &s.entry, "high_demand", s.high_demand.to_string());
-                row("pathway_share", &s.entry, "share", num(s.share));
-            }
-            for t in &out.transitions {
-                let subject = format!("{}->{}", t.from, t.to);
-                row("transitions", &subject, "transitions", t.transitions.to_string());
-                row("transitions", &subject, "articulated", t.articulated.to_string());
-                row("transitions", &subject, "share", num(t.share));
-            }
-            row(
-                "duplication",
-                "all",
-                "hours_duplicated_without_articulation",
-                num(out.hours_duplicated_without_articulation),
-            );
-            for d in &out.dead_ends {
-                row("dead_end", d, "dead_end", "1".into());
-            }
-            for (k, n) in &out.gaps_by_kind {
-                row("gaps_by_kind", k, "count", n.to_string());
-            }
-            for (i, gp) in out.top_gaps.iter().enumerate() {
-                let subject = format!("{}:{}", i + 1, gp.subjects.join(";"));
-                row("top_gap", &subject, &gp.kind, num(gp.severity));
-            }
-            for c in &out.credentials {
-                row(
-                    "credential",
-                    &c.credential,
-                    "structural_complexity",
-                    c.structural_complexity.to_string(),
-                );
-                for x in &c.courses {
-                    let subject = format!("{}/{}", c.credential, x.course);
-                    row("course", &subject, "delay", x.delay.to_string());
-                    row("course", &subject, "blocking", x.blocking.to_string());
-                }
-            }
-            csv_response(rows)
-        }
-    }
+        .await
 }

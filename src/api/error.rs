@@ -71,6 +71,12 @@ pub enum ApiError {
     TooComplex(String),
     /// The service is busy (503).
     Busy,
+    /// A credential other than the admin token is missing or wrong (403), e.g. a delete key.
+    Forbidden(String),
+    /// Too many writes from one client (429); retry after the given seconds.
+    RateLimited {
+        retry_after: u64,
+    },
     Unexpected(anyhow::Error),
 }
 
@@ -107,13 +113,21 @@ impl ApiError {
                 "The request needs too much search",
             ),
             ApiError::Busy => ("busy", StatusCode::SERVICE_UNAVAILABLE, "The service is busy"),
+            ApiError::Forbidden(_) => ("forbidden", StatusCode::FORBIDDEN, "Not allowed"),
+            ApiError::RateLimited { .. } => ("rate-limited", StatusCode::TOO_MANY_REQUESTS, "Too many requests"),
             ApiError::Unexpected(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
         }
     }
 
     fn detail(&self) -> String {
         match self {
-            ApiError::BadRequest(m) | ApiError::TooComplex(m) | ApiError::UnsupportedMediaType(m) => m.clone(),
+            ApiError::BadRequest(m)
+            | ApiError::TooComplex(m)
+            | ApiError::UnsupportedMediaType(m)
+            | ApiError::Forbidden(m) => m.clone(),
+            ApiError::RateLimited { retry_after } => {
+                format!("too many writes from this address; retry in {retry_after} s")
+            }
             ApiError::Invalid(problems) => {
                 let shown: Vec<String> = problems.iter().take(3).map(|p| p.to_string()).collect();
                 let more = problems.len().saturating_sub(3);
@@ -171,6 +185,9 @@ impl ResponseError for ApiError {
         resp.content_type("application/problem+json");
         if matches!(self, ApiError::Unauthorized) {
             resp.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        if let ApiError::RateLimited { retry_after } = self {
+            resp.insert_header(("Retry-After", retry_after.to_string()));
         }
         resp.json(self.problem())
     }

@@ -14,6 +14,8 @@
 //! holds exactly the previous dataset or the next one, and a commit that returned is durable.
 //! No I/O happens in any closure; the caller serialises writers.
 
+pub mod plans;
+
 use crate::domain::{Bundle, Counts};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

@@ -21,6 +21,10 @@ pub struct Options {
     pub seed: bool,
     pub token: Option<&'static str>,
     pub body_limit: usize,
+    /// Saved-plan writes allowed per address per minute.
+    pub plans_per_minute: u32,
+    /// Token `POST /v1/plans` requires.
+    pub plans_token: Option<&'static str>,
 }
 
 impl Default for Options {
@@ -29,6 +33,8 @@ impl Default for Options {
             seed: false,
             token: Some(TOKEN),
             body_limit: 16 << 20,
+            plans_per_minute: 1000,
+            plans_token: None,
         }
     }
 }
@@ -52,6 +58,8 @@ pub async fn spawn_in(dir: &Path, options: Options) -> TestApp {
     settings.seed = options.seed;
     settings.admin_token = options.token.map(Secret::new);
     settings.body_limit = options.body_limit;
+    settings.plans_per_minute = options.plans_per_minute;
+    settings.plans_token = options.plans_token.map(Secret::new);
     let app = Application::build(settings).expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let server = app.into_server();

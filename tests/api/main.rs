@@ -5,7 +5,10 @@
 mod helpers;
 
 mod analysis;
+mod browser;
 mod catalog;
 mod imports;
 mod maps;
 mod openapi;
+mod plans;
+mod web;
