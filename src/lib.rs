@@ -5,16 +5,17 @@
 //!
 //! | layer | what it is | may use |
 //! |---|---|---|
-//! | `startup` | builds the server (one `Application::build` for production and tests) | `api`, `pulls`, `service`, `settings` |
+//! | `startup` | builds the server (one `Application::build` for production and tests) | `web`, `api`, `pulls`, `service`, `settings` |
+//! | `web` | server-rendered pages for counselors and planners (minijinja templates, Fluent messages, embedded assets) on the API's own answer functions | `api`, `service`, `analysis`, `render`, `graph`, `domain` |
 //! | `api` | actix-web handlers, wire types, utoipa docs, problem+json errors, auth, limits | everything below |
 //! | `pulls` | runs a connector as a job: fetch, parse, `Catalog::write_with`, the job record | `service`, `sources`, `store`, `settings`, `domain` |
 //! | `service` | the `Catalog`: store + current snapshot (`ArcSwap`), serialised writes | `store`, `analysis`, `graph`, `settings`, `domain` |
 //! | `settings` | one typed struct from CLI flags and `CAREERMAP_*` variables | `analysis`, `sources`, `domain` |
 //! | `render` | SVG, Graphviz DOT, Mermaid, CTDL JSON-LD, CSV views of results | `analysis`, `graph`, `domain` |
-//! | `analysis` | career-map engine, gaps, duplicates, demand policy (pure functions over a graph) | `graph`, `domain` |
+//! | `analysis` | career-map engine, gaps, duplicates (competencies, text, codes), text model, competency suggestions, supply vs demand, demand policy (pure functions over a graph) | `graph`, `domain` |
 //! | `graph` | petgraph model built from one dataset version (immutable, shared by `Arc`) | `domain` |
-//! | `store` | sled persistence: chunked records, dataset versions, the typed pull-job store | `domain` |
-//! | `sources` | connectors: reqwest wire client and parsers of external formats into records | `domain` |
+//! | `store` | sled persistence: content-addressed chunks, kept dataset versions, the typed pull-job and saved-plan stores | `domain` |
+//! | `sources` | connectors: reqwest wire client and parsers of external formats into records, and the spreadsheet import format and its template (`workbook.rs`) | `domain` |
 //! | `synth` | random valid catalogs for tests and benchmarks | `domain` |
 //! | `domain` | plain types, ids, requirement logic, `Bundle` + validation (no I/O) | nothing of ours |
 //! | `telemetry` | tracing set-up | nothing of ours |
@@ -34,3 +35,4 @@ pub mod startup;
 pub mod store;
 pub mod synth;
 pub mod telemetry;
+pub mod web;

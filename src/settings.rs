@@ -175,6 +175,12 @@ pub struct ServeArgs {
     /// High demand: projected growth (percent) at least this; unset means growth is not used.
     #[arg(long, env = "CAREERMAP_HIGH_DEMAND_MIN_GROWTH_PCT")]
     pub high_demand_min_growth_pct: Option<f64>,
+    /// Bearer token `POST /v1/plans` requires (16+ characters); unset: saving plans is open.
+    #[arg(long, env = "CAREERMAP_PLANS_TOKEN", hide_env_values = true)]
+    pub plans_token: Option<String>,
+    /// Saved-plan writes (create, delete) allowed per client address per minute.
+    #[arg(long, env = "CAREERMAP_PLANS_PER_MINUTE", default_value_t = 30)]
+    pub plans_per_minute: u32,
 }
 
 /// Connection limits, rate limits, CORS and version retention (see `crate::api::guard`).
@@ -340,6 +346,10 @@ pub struct Settings {
     pub pull: PullSettings,
     /// Connection and rate limits, CORS, version retention.
     pub http: HttpSettings,
+    /// Token `POST /v1/plans` requires (`CAREERMAP_PLANS_TOKEN`); none: open.
+    pub plans_token: Option<Secret>,
+    /// Saved-plan writes per client address per minute (`CAREERMAP_PLANS_PER_MINUTE`).
+    pub plans_per_minute: u32,
 }
 
 /// Settings of source pulls (see `crate::pulls`).
@@ -494,6 +504,17 @@ impl Settings {
             min_growth_pct: a.high_demand_min_growth_pct,
         };
         high_demand.validate()?;
+        let plans_token = match a.plans_token {
+            Some(t) if t.trim().len() < 16 => {
+                return Err(
+                    "CAREERMAP_PLANS_TOKEN is shorter than 16 characters: unset it or use a longer token".into(),
+                );
+            }
+            other => other.map(Secret),
+        };
+        if a.plans_per_minute == 0 {
+            return Err("CAREERMAP_PLANS_PER_MINUTE must be at least 1".into());
+        }
         if a.map_max_expansions == 0 {
             return Err("CAREERMAP_MAP_MAX_EXPANSIONS must be at least 1".into());
         }
@@ -509,6 +530,8 @@ impl Settings {
             max_searches: a.max_searches.unwrap_or(cores).max(1),
             pull: PullSettings::from_args(a.pull)?,
             http: HttpSettings::from_args(a.http)?,
+            plans_token,
+            plans_per_minute: a.plans_per_minute,
         })
     }
 
@@ -526,6 +549,8 @@ impl Settings {
             map_max_expansions: 50_000,
             high_demand: Default::default(),
             http: HttpSettings::for_tests(),
+            plans_token: None,
+            plans_per_minute: 1000,
         }
     }
 }

@@ -34,6 +34,7 @@ impl Application {
         let puller = Arc::new(crate::pulls::Puller::new(catalog.clone(), &settings.pull)?);
         puller.start_scheduler();
         let pulls = web::Data::from(puller);
+        let plans = web::Data::new(api::plans::Plans::open(catalog.store(), &settings)?);
         let state = web::Data::new(AppState::new(catalog.clone(), settings));
         let server = HttpServer::new(move || {
             let (app, spec) = App::new()
@@ -50,9 +51,11 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(routes.clone())
                 .app_data(pulls.clone())
+                .app_data(plans.clone())
                 .configure(api::configure)
                 .split_for_parts();
             app.configure(api::extractor_configs)
+                .configure(crate::web::configure)
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api::finish_doc(spec)))
                 .route(
                     "/docs",

@@ -89,7 +89,7 @@ fn num(x: f64) -> String {
 
 // ---- duplicates --------------------------------------------------------------------------
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Default, Deserialize, IntoParams)]
 pub struct DuplicatesQuery {
     /// Minimum similarity of two courses' competency sets, on `measure`, 0.01-1, rounded to two decimals (default 0.5).
     #[param(minimum = 0.01, maximum = 1.0)]
@@ -212,12 +212,12 @@ fn duplicates_of(snap: &Snapshot, p: &DuplicateParams) -> Arc<Duplicates> {
 /// (the same SCED or CIP code in different systems); each with the competencies they share and
 /// how an articulation links them; `clusters` are the connected components of the pairs.
 /// Cached per dataset version. `?format=csv` gives the pairs as CSV
-/// (`a,b,basis,jaccard,containment,text_similarity,shared,terms,codes,articulated,articulation,system_a,system_b,cluster`,
+/// (`a,b,jaccard,shared,articulated,system_a,system_b,cluster,basis,containment,text_similarity,terms,codes,articulation`,
 /// lists joined by `;`).
 #[utoipa::path(tag = "analysis", params(DuplicatesQuery),
     responses(
         (status = 200, description = "The duplicate pairs and their clusters",
-         content((DuplicatesOut = "application/json"), (String = "text/csv", example = json!("a,b,basis,jaccard,containment,text_similarity,shared,terms,codes,articulated,articulation,system_a,system_b,cluster\ncc.hit-105,hs.medical-terminology,competencies,1,1,,hc.t5.anatomy-physiology;hc.t5.medical-terminology,,,false,none,postsecondary,secondary,0\n")))),
+         content((DuplicatesOut = "application/json"), (String = "text/csv", example = json!("a,b,jaccard,shared,articulated,system_a,system_b,cluster,basis,containment,text_similarity,terms,codes,articulation\ncc.hit-105,hs.medical-terminology,1,hc.t5.anatomy-physiology;hc.t5.medical-terminology,false,postsecondary,secondary,0,competencies,1,,,,none\n")))),
         (status = 422, description = "`min_overlap` or `min_similarity` outside (0, 1], unknown measure, basis, system or format, bad paging",
          body = ProblemDetails, content_type = "application/problem+json")))]
 #[get("/v1/duplicates")]
@@ -226,105 +226,8 @@ pub async fn list_duplicates(
     q: super::Query<DuplicatesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
-    let measure = match q.measure.as_deref() {
-        None => Measure::Jaccard,
-        Some(m) => Measure::parse(m)
-            .ok_or_else(|| ApiError::BadRequest(format!("measure must be `jaccard` or `containment`, got `{m}`")))?,
-    };
-    let params = DuplicateParams {
-        min_overlap: fraction("min_overlap", q.min_overlap, DEFAULT_MIN_OVERLAP, false)?,
-        measure,
-        min_text_similarity: fraction("min_similarity", q.min_similarity, DEFAULT_MIN_TEXT_SIMILARITY, false)?,
-    };
-    let bases: Vec<Basis> = match q.basis.as_deref() {
-        None => Basis::ALL.to_vec(),
-        Some(s) => s
-            .split(',')
-            .map(str::trim)
-            .filter(|x| !x.is_empty())
-            .map(|x| {
-                Basis::parse(x).ok_or_else(|| {
-                    ApiError::BadRequest(format!("basis: unknown basis `{x}` (use competencies, text, codes)"))
-                })
-            })
-            .collect::<Result<_, _>>()?,
-    };
     let format = parse_format(&q.format)?;
-    let (limit, offset) = paging(q.limit, q.offset, 1000)?;
-    let systems: Option<Vec<System>> = q
-        .systems
-        .as_deref()
-        .map(|s| {
-            s.split(',')
-                .map(|x| {
-                    System::parse(x).ok_or_else(|| {
-                        ApiError::BadRequest(format!(
-                            "systems: unknown system `{x}` (use secondary, adult, postsecondary, work_based)"
-                        ))
-                    })
-                })
-                .collect()
-        })
-        .transpose()?;
-    let snap = state.catalog.snapshot();
-    let out = state
-        .run_blocking(move || {
-            let d = duplicates_of(&snap, &params);
-            let g = &snap.graph;
-            let keep = |p: &&duplicates::DuplicatePair| {
-                let (sa, sb) = (g.course(p.a).system, g.course(p.b).system);
-                bases.contains(&p.basis)
-                    && systems.as_ref().is_none_or(|s| s.contains(&sa) && s.contains(&sb))
-                    && (q.cross_system != Some(true) || sa != sb)
-                    && (q.unarticulated != Some(true) || !p.articulated)
-            };
-            let filtered: Vec<&duplicates::DuplicatePair> = d.pairs.iter().filter(keep).collect();
-            let clusters = if filtered.len() == d.pairs.len() {
-                d.clusters.clone()
-            } else {
-                duplicates::components(filtered.iter().map(|p| (p.a, p.b)))
-            };
-            let mut cluster_of = std::collections::HashMap::new();
-            for (i, c) in clusters.iter().enumerate() {
-                for &course in c {
-                    cluster_of.insert(course, i);
-                }
-            }
-            let id = |c| g.course(c).id.to_string();
-            let pairs = filtered
-                .iter()
-                .skip(offset)
-                .take(limit)
-                .map(|p| DuplicatePairOut {
-                    a: id(p.a),
-                    b: id(p.b),
-                    basis: p.basis.as_str().into(),
-                    jaccard: nz(p.jaccard),
-                    containment: nz(p.containment),
-                    shared: p.shared.iter().map(|&k| g.competency(k).id.to_string()).collect(),
-                    text_similarity: p.text_similarity.map(nz),
-                    terms: p.terms.clone(),
-                    codes: p.codes.clone(),
-                    articulated: p.articulated,
-                    articulation: p.articulation.as_str().into(),
-                    system_a: g.course(p.a).system,
-                    system_b: g.course(p.b).system,
-                    cluster: cluster_of[&p.a],
-                })
-                .collect();
-            Ok(DuplicatesOut {
-                dataset_version: g.version(),
-                min_overlap: params.min_overlap,
-                measure: params.measure.as_str().into(),
-                min_similarity: params.min_text_similarity,
-                pairs,
-                clusters: clusters.iter().map(|c| c.iter().map(|&x| id(x)).collect()).collect(),
-                total: filtered.len(),
-                limit,
-                offset,
-            })
-        })
-        .await?;
+    let out = duplicates_answer(&state, q).await?;
     match format {
         Format::Json => Ok(HttpResponse::Ok().json(out)),
         Format::Csv => {
@@ -332,18 +235,18 @@ pub async fn list_duplicates(
                 [
                     "a",
                     "b",
-                    "basis",
                     "jaccard",
-                    "containment",
-                    "text_similarity",
                     "shared",
-                    "terms",
-                    "codes",
                     "articulated",
-                    "articulation",
                     "system_a",
                     "system_b",
                     "cluster",
+                    "basis",
+                    "containment",
+                    "text_similarity",
+                    "terms",
+                    "codes",
+                    "articulation",
                 ]
                 .map(String::from)
                 .to_vec(),
@@ -352,18 +255,18 @@ pub async fn list_duplicates(
                 vec![
                     p.a,
                     p.b,
-                    p.basis,
                     num(p.jaccard),
-                    num(p.containment),
-                    p.text_similarity.map(num).unwrap_or_default(),
                     p.shared.join(";"),
-                    p.terms.join(";"),
-                    p.codes.join(";"),
                     p.articulated.to_string(),
-                    p.articulation,
                     p.system_a.as_str().into(),
                     p.system_b.as_str().into(),
                     p.cluster.to_string(),
+                    p.basis,
+                    num(p.containment),
+                    p.text_similarity.map(num).unwrap_or_default(),
+                    p.terms.join(";"),
+                    p.codes.join(";"),
+                    p.articulation,
                 ]
             }));
             csv_response(rows)
@@ -373,7 +276,7 @@ pub async fn list_duplicates(
 
 // ---- gaps --------------------------------------------------------------------------------
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Default, Deserialize, IntoParams)]
 pub struct GapsQuery {
     /// Comma-separated kinds: `missing_articulation`, `partial_credit`, `dead_end_credential`,
     /// `uncovered_competency`, `no_pathway`, `missing_entry_point` (default all).
@@ -600,59 +503,7 @@ fn gaps_of(snap: &Snapshot, p: &GapParams) -> Arc<Vec<Gap>> {
 pub async fn list_gaps(state: web::Data<AppState>, q: super::Query<GapsQuery>) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let format = parse_format(&q.format)?;
-    let (limit, offset) = paging(q.limit, q.offset, 100)?;
-    let kinds: Option<Vec<GapKind>> = q
-        .kind
-        .as_deref()
-        .map(|s| {
-            s.split(',')
-                .map(|x| {
-                    GapKind::parse(x).ok_or_else(|| {
-                        let all: Vec<&str> = GapKind::ALL.iter().map(|k| k.as_str()).collect();
-                        ApiError::BadRequest(format!("kind: unknown gap kind `{x}` (use {})", all.join(", ")))
-                    })
-                })
-                .collect()
-        })
-        .transpose()?;
-    let tier_min = tier_min(q.tier_min)?;
-    let params = gap_params(
-        &state.settings.high_demand,
-        q.region,
-        q.containment,
-        q.min_openings_percentile,
-        q.min_wage_percentile,
-        q.entry.as_deref(),
-    )?;
-    let snap = state.catalog.snapshot();
-    check_region(&snap.graph, &params.region)?;
-    let out = state
-        .run_blocking(move || {
-            let all = gaps_of(&snap, &params);
-            let matching: Vec<&Gap> = all
-                .iter()
-                .filter(|g| kinds.as_ref().is_none_or(|k| k.contains(&g.kind)) && gaps::keeps_tier(g, tier_min))
-                .collect();
-            let mut counts = BTreeMap::new();
-            for g in &matching {
-                *counts.entry(g.kind.as_str().to_string()).or_insert(0) += 1;
-            }
-            Ok(GapsOut {
-                dataset_version: snap.graph.version(),
-                region: params.region.clone(),
-                total: matching.len(),
-                gaps: matching
-                    .into_iter()
-                    .skip(offset)
-                    .take(limit)
-                    .map(|x| GapOut::new(&snap.graph, x))
-                    .collect(),
-                counts,
-                limit,
-                offset,
-            })
-        })
-        .await?;
+    let out = gaps_answer(&state, q).await?;
     match format {
         Format::Json => Ok(HttpResponse::Ok().json(out)),
         Format::Csv => {
@@ -695,7 +546,7 @@ pub async fn list_gaps(state: web::Data<AppState>, q: super::Query<GapsQuery>) -
 
 // ---- alignment report --------------------------------------------------------------------
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Default, Deserialize, IntoParams)]
 pub struct AlignmentQuery {
     /// Region for demand figures (default `US`).
     #[param(max_length = 32)]
@@ -935,6 +786,239 @@ pub async fn alignment_report(
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let format = parse_format(&q.format)?;
+    let out = alignment_answer(&state, q).await?;
+    match format {
+        Format::Json => Ok(HttpResponse::Ok().json(out)),
+        Format::Csv => {
+            let mut rows: Vec<Vec<String>> = vec![vec![
+                "section".into(),
+                "subject".into(),
+                "metric".into(),
+                "value".into(),
+            ]];
+            let mut row = |a: &str, b: &str, c: &str, d: String| rows.push(vec![a.into(), b.into(), c.into(), d]);
+            for s in &out.pathway_share {
+                row("pathway_share", &s.entry, "reachable", s.reachable.to_string());
+                row("pathway_share", &s.entry, "high_demand", s.high_demand.to_string());
+                row("pathway_share", &s.entry, "share", num(s.share));
+            }
+            for t in &out.transitions {
+                let subject = format!("{}->{}", t.from, t.to);
+                row("transitions", &subject, "transitions", t.transitions.to_string());
+                row("transitions", &subject, "articulated", t.articulated.to_string());
+                row("transitions", &subject, "share", num(t.share));
+            }
+            row(
+                "duplication",
+                "all",
+                "hours_duplicated_without_articulation",
+                num(out.hours_duplicated_without_articulation),
+            );
+            for d in &out.dead_ends {
+                row("dead_end", d, "dead_end", "1".into());
+            }
+            for (k, n) in &out.gaps_by_kind {
+                row("gaps_by_kind", k, "count", n.to_string());
+            }
+            for (i, gp) in out.top_gaps.iter().enumerate() {
+                let subject = format!("{}:{}", i + 1, gp.subjects.join(";"));
+                row("top_gap", &subject, &gp.kind, num(gp.severity));
+            }
+            if let Some(cmp) = &out.comparison {
+                for i in &cmp.indicators {
+                    let subject = format!("{}:{}", i.indicator, i.subject);
+                    row("comparison", &subject, "value", num(i.value));
+                    row("comparison", &subject, "compared", num(i.compared));
+                    row("comparison", &subject, "change", num(i.change));
+                }
+            }
+            for c in &out.credentials {
+                row(
+                    "credential",
+                    &c.credential,
+                    "structural_complexity",
+                    c.structural_complexity.to_string(),
+                );
+                for x in &c.courses {
+                    let subject = format!("{}/{}", c.credential, x.course);
+                    row("course", &subject, "delay", x.delay.to_string());
+                    row("course", &subject, "blocking", x.blocking.to_string());
+                }
+            }
+            csv_response(rows)
+        }
+    }
+}
+
+// ---- answers shared by the handlers and the web pages ------------------------------------
+
+/// The duplicate pairs `list_duplicates` answers (filters and paging applied): the one
+/// function the handler and the planner pages call.
+pub async fn duplicates_answer(state: &AppState, q: DuplicatesQuery) -> Result<DuplicatesOut, ApiError> {
+    let measure = match q.measure.as_deref() {
+        None => Measure::Jaccard,
+        Some(m) => Measure::parse(m)
+            .ok_or_else(|| ApiError::BadRequest(format!("measure must be `jaccard` or `containment`, got `{m}`")))?,
+    };
+    let params = DuplicateParams {
+        min_overlap: fraction("min_overlap", q.min_overlap, DEFAULT_MIN_OVERLAP, false)?,
+        measure,
+        min_text_similarity: fraction("min_similarity", q.min_similarity, DEFAULT_MIN_TEXT_SIMILARITY, false)?,
+    };
+    let bases: Vec<Basis> = match q.basis.as_deref() {
+        None => Basis::ALL.to_vec(),
+        Some(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(|x| {
+                Basis::parse(x).ok_or_else(|| {
+                    ApiError::BadRequest(format!("basis: unknown basis `{x}` (use competencies, text, codes)"))
+                })
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    parse_format(&q.format)?;
+    let (limit, offset) = paging(q.limit, q.offset, 1000)?;
+    let systems: Option<Vec<System>> = q
+        .systems
+        .as_deref()
+        .map(|s| {
+            s.split(',')
+                .map(|x| {
+                    System::parse(x).ok_or_else(|| {
+                        ApiError::BadRequest(format!(
+                            "systems: unknown system `{x}` (use secondary, adult, postsecondary, work_based)"
+                        ))
+                    })
+                })
+                .collect()
+        })
+        .transpose()?;
+    let snap = state.catalog.snapshot();
+    state
+        .run_blocking(move || {
+            let d = duplicates_of(&snap, &params);
+            let g = &snap.graph;
+            let keep = |p: &&duplicates::DuplicatePair| {
+                let (sa, sb) = (g.course(p.a).system, g.course(p.b).system);
+                bases.contains(&p.basis)
+                    && systems.as_ref().is_none_or(|s| s.contains(&sa) && s.contains(&sb))
+                    && (q.cross_system != Some(true) || sa != sb)
+                    && (q.unarticulated != Some(true) || !p.articulated)
+            };
+            let filtered: Vec<&duplicates::DuplicatePair> = d.pairs.iter().filter(keep).collect();
+            let clusters = if filtered.len() == d.pairs.len() {
+                d.clusters.clone()
+            } else {
+                duplicates::components(filtered.iter().map(|p| (p.a, p.b)))
+            };
+            let mut cluster_of = std::collections::HashMap::new();
+            for (i, c) in clusters.iter().enumerate() {
+                for &course in c {
+                    cluster_of.insert(course, i);
+                }
+            }
+            let id = |c| g.course(c).id.to_string();
+            let pairs = filtered
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|p| DuplicatePairOut {
+                    a: id(p.a),
+                    b: id(p.b),
+                    basis: p.basis.as_str().into(),
+                    jaccard: nz(p.jaccard),
+                    containment: nz(p.containment),
+                    shared: p.shared.iter().map(|&k| g.competency(k).id.to_string()).collect(),
+                    text_similarity: p.text_similarity.map(nz),
+                    terms: p.terms.clone(),
+                    codes: p.codes.clone(),
+                    articulated: p.articulated,
+                    articulation: p.articulation.as_str().into(),
+                    system_a: g.course(p.a).system,
+                    system_b: g.course(p.b).system,
+                    cluster: cluster_of[&p.a],
+                })
+                .collect();
+            Ok(DuplicatesOut {
+                dataset_version: g.version(),
+                min_overlap: params.min_overlap,
+                measure: params.measure.as_str().into(),
+                min_similarity: params.min_text_similarity,
+                pairs,
+                clusters: clusters.iter().map(|c| c.iter().map(|&x| id(x)).collect()).collect(),
+                total: filtered.len(),
+                limit,
+                offset,
+            })
+        })
+        .await
+}
+
+/// The gaps `list_gaps` answers (filters and paging applied): the one function the handler
+/// and the planner pages call.
+pub async fn gaps_answer(state: &AppState, q: GapsQuery) -> Result<GapsOut, ApiError> {
+    parse_format(&q.format)?;
+    let (limit, offset) = paging(q.limit, q.offset, 100)?;
+    let kinds: Option<Vec<GapKind>> = q
+        .kind
+        .as_deref()
+        .map(|s| {
+            s.split(',')
+                .map(|x| {
+                    GapKind::parse(x).ok_or_else(|| {
+                        let all: Vec<&str> = GapKind::ALL.iter().map(|k| k.as_str()).collect();
+                        ApiError::BadRequest(format!("kind: unknown gap kind `{x}` (use {})", all.join(", ")))
+                    })
+                })
+                .collect()
+        })
+        .transpose()?;
+    let tier_min = tier_min(q.tier_min)?;
+    let params = gap_params(
+        &state.settings.high_demand,
+        q.region,
+        q.containment,
+        q.min_openings_percentile,
+        q.min_wage_percentile,
+        q.entry.as_deref(),
+    )?;
+    let snap = state.catalog.snapshot();
+    check_region(&snap.graph, &params.region)?;
+    state
+        .run_blocking(move || {
+            let all = gaps_of(&snap, &params);
+            let matching: Vec<&Gap> = all
+                .iter()
+                .filter(|g| kinds.as_ref().is_none_or(|k| k.contains(&g.kind)) && gaps::keeps_tier(g, tier_min))
+                .collect();
+            let mut counts = BTreeMap::new();
+            for g in &matching {
+                *counts.entry(g.kind.as_str().to_string()).or_insert(0) += 1;
+            }
+            Ok(GapsOut {
+                dataset_version: snap.graph.version(),
+                region: params.region.clone(),
+                total: matching.len(),
+                gaps: matching
+                    .into_iter()
+                    .skip(offset)
+                    .take(limit)
+                    .map(|x| GapOut::new(&snap.graph, x))
+                    .collect(),
+                counts,
+                limit,
+                offset,
+            })
+        })
+        .await
+}
+
+/// The alignment report `alignment_report` answers: the one function the handler and the
+/// planner pages call.
+pub async fn alignment_answer(state: &AppState, q: AlignmentQuery) -> Result<AlignmentOut, ApiError> {
+    parse_format(&q.format)?;
     let (limit, offset) = paging(q.limit, q.offset, 100)?;
     let tier_min = tier_min(q.tier_min)?;
     let params = gap_params(&state.settings.high_demand, q.region, None, None, None, None)?;
@@ -957,7 +1041,7 @@ pub async fn alignment_report(
             }
         },
     };
-    let out = state
+    state
         .run_blocking(move || {
             let r = report_of(&snap, &params, tier_min);
             let comparison = other.map(|o| {
@@ -1030,66 +1114,5 @@ pub async fn alignment_report(
                 comparison,
             })
         })
-        .await?;
-    match format {
-        Format::Json => Ok(HttpResponse::Ok().json(out)),
-        Format::Csv => {
-            let mut rows: Vec<Vec<String>> = vec![vec![
-                "section".into(),
-                "subject".into(),
-                "metric".into(),
-                "value".into(),
-            ]];
-            let mut row = |a: &str, b: &str, c: &str, d: String| rows.push(vec![a.into(), b.into(), c.into(), d]);
-            for s in &out.pathway_share {
-                row("pathway_share", &s.entry, "reachable", s.reachable.to_string());
-                row("pathway_share", &s.entry, "high_demand", s.high_demand.to_string());
-                row("pathway_share", &s.entry, "share", num(s.share));
-            }
-            for t in &out.transitions {
-                let subject = format!("{}->{}", t.from, t.to);
-                row("transitions", &subject, "transitions", t.transitions.to_string());
-                row("transitions", &subject, "articulated", t.articulated.to_string());
-                row("transitions", &subject, "share", num(t.share));
-            }
-            row(
-                "duplication",
-                "all",
-                "hours_duplicated_without_articulation",
-                num(out.hours_duplicated_without_articulation),
-            );
-            for d in &out.dead_ends {
-                row("dead_end", d, "dead_end", "1".into());
-            }
-            for (k, n) in &out.gaps_by_kind {
-                row("gaps_by_kind", k, "count", n.to_string());
-            }
-            for (i, gp) in out.top_gaps.iter().enumerate() {
-                let subject = format!("{}:{}", i + 1, gp.subjects.join(";"));
-                row("top_gap", &subject, &gp.kind, num(gp.severity));
-            }
-            if let Some(cmp) = &out.comparison {
-                for i in &cmp.indicators {
-                    let subject = format!("{}:{}", i.indicator, i.subject);
-                    row("comparison", &subject, "value", num(i.value));
-                    row("comparison", &subject, "compared", num(i.compared));
-                    row("comparison", &subject, "change", num(i.change));
-                }
-            }
-            for c in &out.credentials {
-                row(
-                    "credential",
-                    &c.credential,
-                    "structural_complexity",
-                    c.structural_complexity.to_string(),
-                );
-                for x in &c.courses {
-                    let subject = format!("{}/{}", c.credential, x.course);
-                    row("course", &subject, "delay", x.delay.to_string());
-                    row("course", &subject, "blocking", x.blocking.to_string());
-                }
-            }
-            csv_response(rows)
-        }
-    }
+        .await
 }

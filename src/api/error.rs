@@ -109,6 +109,12 @@ pub enum ApiError {
     VersionNotRetained(u64),
     /// The pull queue is full (429).
     PullQueueFull(String),
+    /// A credential other than the admin token is missing or wrong (403), e.g. a delete key.
+    Forbidden(String),
+    /// Too many writes from one client (429); retry after the given seconds.
+    RateLimited {
+        retry_after: u64,
+    },
     Unexpected(anyhow::Error),
 }
 
@@ -172,6 +178,8 @@ impl ApiError {
                 StatusCode::TOO_MANY_REQUESTS,
                 "Too many pulls are waiting",
             ),
+            ApiError::Forbidden(_) => ("forbidden", StatusCode::FORBIDDEN, "Not allowed"),
+            ApiError::RateLimited { .. } => ("rate-limited", StatusCode::TOO_MANY_REQUESTS, "Too many requests"),
             ApiError::Unexpected(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
         }
     }
@@ -182,7 +190,8 @@ impl ApiError {
             | ApiError::TooComplex(m)
             | ApiError::UnsupportedMediaType(m)
             | ApiError::Conflict(m)
-            | ApiError::PullQueueFull(m) => clip_long(m),
+            | ApiError::PullQueueFull(m)
+            | ApiError::Forbidden(m) => clip_long(m),
             ApiError::InvalidParameter { name, message } => clip_long(&format!("`{}`: {message}", clip(name))),
             ApiError::TooManyRequests { retry_after, what } => {
                 format!("too many {what} from this client; retry after {retry_after} s")
@@ -192,6 +201,9 @@ impl ApiError {
             }
             ApiError::MethodNotAllowed { method, allow } => {
                 format!("{} is not allowed here; allowed: {allow}", clip(method))
+            }
+            ApiError::RateLimited { retry_after } => {
+                format!("too many writes from this address; retry in {retry_after} s")
             }
             ApiError::Invalid(problems) => {
                 let total = problems_total(problems);
@@ -275,6 +287,9 @@ impl ResponseError for ApiError {
                 resp.insert_header(("Connection", "close"));
             }
             _ => {}
+        }
+        if let ApiError::RateLimited { retry_after } = self {
+            resp.insert_header(("Retry-After", retry_after.to_string()));
         }
         resp.json(self.problem())
     }

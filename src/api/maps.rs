@@ -283,7 +283,7 @@ pub struct CareerMapResponse {
     pub search: SearchOut,
 }
 
-fn occupation_out(g: &CatalogGraph, d: &OccupationDemand) -> OccupationOut {
+pub(crate) fn occupation_out(g: &CatalogGraph, d: &OccupationDemand) -> OccupationOut {
     let occ = g.occupation(d.occupation);
     OccupationOut {
         soc: occ.soc.0.clone(),
@@ -640,22 +640,34 @@ pub async fn career_map(
     body: web::Json<CareerMapRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let format = format_of(&query, &http)?;
-    let asked_path = query.path;
-    let rank = asked_path.unwrap_or(1);
+    let rank = query.path.unwrap_or(1);
     if !(1..=10).contains(&rank) {
         return Err(ApiError::InvalidParameter {
             name: "path".into(),
             message: format!("must be a plan rank from 1 to 10, got {rank}"),
         });
     }
+    let mut out = answer(&state, body.into_inner(), vec![(format, rank)]).await?;
+    let text = out.pop().unwrap_or_default();
+    Ok(HttpResponse::Ok().content_type(format.content_type()).body(text))
+}
+
+/// Answers one career-map request in each of `outputs` (a format and, for pictures, the plan
+/// rank), from one search on the current snapshot. The handler above and the web pages
+/// ([`crate::web`]) both call this; the search runs on the blocking pool, bounded by
+/// `CAREERMAP_MAX_SEARCHES`.
+pub async fn answer(
+    state: &AppState,
+    req: CareerMapRequest,
+    outputs: Vec<(Format, usize)>,
+) -> Result<Vec<String>, ApiError> {
     let snap = state.catalog.snapshot();
-    let req = body.into_inner();
     let parsed = parse(&snap.graph, &req)?;
     let limits = engine::Limits {
         max_expansions: state.settings.map_max_expansions,
     };
     let policy = state.settings.high_demand;
-    let (ctype, text) = state
+    state
         .run_blocking(move || {
             let g = &snap.graph;
             let ctx = engine::MapContext {
@@ -671,24 +683,24 @@ pub async fn career_map(
                 expanded = map.stats.expanded,
                 "career map"
             );
-            if let Some(asked) = asked_path
-                && (asked == 0 || asked > map.paths.len().max(1))
-            {
-                return Err(ApiError::BadRequest(format!(
-                    "`path={asked}` names no plan: this map has {} plan(s), numbered from 1",
-                    map.paths.len()
-                )));
-            }
-            Ok(match format {
-                Format::Json => (
-                    format.content_type(),
-                    serde_json::to_string(&response(g, &map, &req)).map_err(|e| ApiError::Unexpected(e.into()))?,
-                ),
-                f => (f.content_type(), render::render(f, g, &map, rank)),
-            })
+            outputs
+                .into_iter()
+                .map(|(format, rank)| {
+                    if rank == 0 || rank > map.paths.len().max(1) {
+                        return Err(ApiError::BadRequest(format!(
+                            "`path={rank}` names no plan: this map has {} plan(s), numbered from 1",
+                            map.paths.len()
+                        )));
+                    }
+                    Ok(match format {
+                        Format::Json => serde_json::to_string(&response(g, &map, &req))
+                            .map_err(|e| ApiError::Unexpected(e.into()))?,
+                        f => render::render(f, g, &map, rank),
+                    })
+                })
+                .collect()
         })
-        .await?;
-    Ok(HttpResponse::Ok().content_type(ctype).body(text))
+        .await
 }
 
 /// Region of the demand figures.
@@ -742,20 +754,30 @@ pub async fn ladder(
     soc: web::Path<String>,
     q: super::Query<RegionQuery>,
 ) -> Result<web::Json<LadderOut>, ApiError> {
+    Ok(web::Json(ladder_answer(
+        &state,
+        &soc,
+        q.into_inner().region.as_deref(),
+    )?))
+}
+
+/// The credential ladder `ladder` answers: the one function the handler and the occupation
+/// page call.
+pub fn ladder_answer(state: &AppState, soc: &str, region: Option<&str>) -> Result<LadderOut, ApiError> {
     let snap = state.catalog.snapshot();
     let g = &snap.graph;
     let o = g.occupation_ix(&soc).ok_or_else(|| ApiError::NotFound {
         what: "occupation",
         id: soc.to_string(),
     })?;
-    let region = q.region.as_deref().map(str::trim).unwrap_or("US");
+    let region = region.map(str::trim).unwrap_or("US");
     if region.is_empty() || region.len() > 32 {
         return Err(ApiError::BadRequest("region must be 1-32 characters".into()));
     }
     let policy = &state.settings.high_demand;
     let demand = snap.demand();
     let rungs = engine::ladder::ladder(g, demand, policy, o, region);
-    Ok(web::Json(LadderOut {
+    Ok(LadderOut {
         occupation: occupation_out(g, &demand.occupation(g, o, region, policy)),
         region: region.to_owned(),
         rungs: rungs
@@ -773,5 +795,5 @@ pub async fn ladder(
                 }
             })
             .collect(),
-    }))
+    })
 }

@@ -13,6 +13,7 @@ pub mod health;
 pub mod imports;
 pub mod maps;
 pub mod planner;
+pub mod plans;
 pub mod pulls;
 
 use crate::service::Catalog;
@@ -74,6 +75,7 @@ competency models. Errors are RFC 9457 problem+json documents. Write endpoints n
         (name = "imports", description = "Loading catalog data"),
         (name = "sources", description = "Pulling labor-market and competency data from external sources"),
         (name = "career maps", description = "Optimal, minimal, non-duplicative stackable-credential plans and credential ladders"),
+        (name = "plans", description = "Saved career-map requests with a counselor's label, re-answered on today's dataset"),
     ),
     components(schemas(error::ProblemDetails, error::ValidationError, TableFormat, MapFormat)),
     modifiers(&BearerAuth)
@@ -109,6 +111,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     analysis::configure(cfg);
     planner::configure(cfg);
     pulls::configure(cfg);
+    plans::configure(cfg);
 }
 
 /// The OpenAPI document of the service (the same one `/openapi.json` serves).

@@ -28,6 +28,8 @@ pub mod jobs;
 
 pub use jobs::{JobRecord, JobStore};
 
+pub mod plans;
+
 use crate::domain::{Bundle, Counts};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;

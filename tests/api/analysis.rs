@@ -138,11 +138,11 @@ async fn duplicates_across_three_systems_with_and_without_articulation() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "a,b,basis,jaccard,containment,text_similarity,shared,terms,codes,articulated,articulation,system_a,system_b,cluster"
+        "a,b,jaccard,shared,articulated,system_a,system_b,cluster,basis,containment,text_similarity,terms,codes,articulation"
     );
     assert_eq!(
         lines[1],
-        "adult.intro,cc.intro,competencies,1,1,,k.a;k.b,,,false,none,adult,postsecondary,0"
+        "adult.intro,cc.intro,1,k.a;k.b,false,adult,postsecondary,0,competencies,1,,,,none"
     );
     assert_eq!(lines.len(), 5);
 

@@ -23,6 +23,10 @@ pub struct Options {
     pub body_limit: usize,
     /// Connection and rate limits, CORS, retention.
     pub http: careermap::settings::HttpSettings,
+    /// Saved-plan writes allowed per address per minute.
+    pub plans_per_minute: u32,
+    /// Token `POST /v1/plans` requires.
+    pub plans_token: Option<&'static str>,
 }
 
 impl Default for Options {
@@ -32,6 +36,8 @@ impl Default for Options {
             token: Some(TOKEN),
             body_limit: 16 << 20,
             http: careermap::settings::HttpSettings::for_tests(),
+            plans_per_minute: 1000,
+            plans_token: None,
         }
     }
 }
@@ -58,6 +64,8 @@ pub async fn spawn_in(dir: &Path, options: Options) -> TestApp {
     settings.http = options.http;
     // Pulls in tests reach stand-in servers on loopback, which is refused unless allowed.
     settings.pull.allow = careermap::sources::AllowList::parse("127.0.0.1").unwrap();
+    settings.plans_per_minute = options.plans_per_minute;
+    settings.plans_token = options.plans_token.map(Secret::new);
     let app = Application::build(settings).expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let server = app.into_server();

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod analysis;
+mod browser;
 mod catalog;
 mod hardening;
 mod imports;
@@ -12,3 +13,5 @@ mod maps;
 mod openapi;
 mod spreadsheets;
 mod planner;
+mod plans;
+mod web;

@@ -179,11 +179,11 @@ async fn each_basis_finds_what_only_it_can() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "a,b,basis,jaccard,containment,text_similarity,shared,terms,codes,articulated,articulation,system_a,system_b,cluster"
+        "a,b,jaccard,shared,articulated,system_a,system_b,cluster,basis,containment,text_similarity,terms,codes,articulation"
     );
     assert_eq!(
         lines[1],
-        "cc.brakes,hs.auto-1,codes,0,0,,,,cip:47.0604,false,partial,postsecondary,secondary,0"
+        "cc.brakes,hs.auto-1,0,,false,postsecondary,secondary,0,codes,0,,,cip:47.0604,partial"
     );
 
     for bad in ["measure=cosine", "basis=titles", "min_similarity=0", "min_similarity=2"] {

@@ -1,0 +1,164 @@
+//! Languages of the pages: Fluent message catalogs (`src/web/locales/*.ftl`, embedded) and
+//! the choice of language from `?lang=` or `Accept-Language`.
+//!
+//! Every label and plain-language sentence of the pages is a Fluent message; a message
+//! missing from a catalog falls back to English (and is logged once per key at debug level),
+//! so a page never shows a raw key. Fluent's bidi isolation marks are turned off: the pages
+//! are left-to-right and the marks would land in copied text.
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use std::sync::OnceLock;
+use unic_langid::{LanguageIdentifier, langid};
+
+/// A language the pages speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Es,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Es];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "es" => Some(Lang::Es),
+            _ => None,
+        }
+    }
+
+    /// `?lang=` wins; then the first language of `Accept-Language` (by q-value) that we speak;
+    /// then English.
+    pub fn negotiate(query: Option<&str>, accept_language: Option<&str>) -> Lang {
+        if let Some(l) = query.and_then(Lang::parse) {
+            return l;
+        }
+        let mut offered: Vec<(f32, usize, Lang)> = accept_language
+            .unwrap_or("")
+            .split(',')
+            .enumerate()
+            .filter_map(|(i, part)| {
+                let mut it = part.split(';');
+                let lang = Lang::parse(it.next()?)?;
+                let q = it
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (q > 0.0).then_some((q, i, lang))
+            })
+            .collect();
+        offered.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        offered.first().map_or(Lang::En, |o| o.2)
+    }
+
+    fn langid(self) -> LanguageIdentifier {
+        match self {
+            Lang::En => langid!("en-US"),
+            Lang::Es => langid!("es"),
+        }
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::En => include_str!("locales/en.ftl"),
+            Lang::Es => include_str!("locales/es.ftl"),
+        }
+    }
+}
+
+fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
+    static BUNDLES: OnceLock<[FluentBundle<FluentResource>; 2]> = OnceLock::new();
+    let all = BUNDLES.get_or_init(|| {
+        Lang::ALL.map(|l| {
+            let res = FluentResource::try_new(l.source().to_owned())
+                .unwrap_or_else(|(_, errors)| panic!("catalog {} does not parse: {errors:?}", l.code()));
+            let mut b = FluentBundle::new_concurrent(vec![l.langid()]);
+            b.set_use_isolating(false);
+            b.add_resource(res)
+                .unwrap_or_else(|errors| panic!("catalog {} has duplicate messages: {errors:?}", l.code()));
+            b
+        })
+    });
+    &all[lang as usize]
+}
+
+/// The message `key` in `lang` with `args`; English when `lang` lacks it; the key itself when
+/// neither has it (a test checks every key the templates use exists in both catalogs).
+pub fn tr(lang: Lang, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+    let mut fargs = FluentArgs::new();
+    for (k, v) in args {
+        fargs.set(*k, v.clone());
+    }
+    for l in [lang, Lang::En] {
+        let b = bundle(l);
+        if let Some(pattern) = b.get_message(key).and_then(|m| m.value()) {
+            let mut errors = vec![];
+            let s = b.format_pattern(pattern, Some(&fargs), &mut errors);
+            if !errors.is_empty() {
+                tracing::debug!(key, lang = l.code(), ?errors, "message formatting");
+            }
+            return s.into_owned();
+        }
+        tracing::debug!(key, lang = l.code(), "message missing");
+    }
+    key.to_owned()
+}
+
+/// Whether both catalogs define `key` (for tests).
+pub fn has_message(lang: Lang, key: &str) -> bool {
+    bundle(lang).has_message(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_wins_then_accept_language_by_quality() {
+        assert_eq!(Lang::negotiate(Some("es"), Some("en")), Lang::Es);
+        assert_eq!(Lang::negotiate(Some("xx"), Some("es-MX,en;q=0.5")), Lang::Es);
+        assert_eq!(Lang::negotiate(None, Some("fr, en;q=0.4, es;q=0.8")), Lang::Es);
+        assert_eq!(Lang::negotiate(None, Some("es;q=0, en")), Lang::En);
+        assert_eq!(Lang::negotiate(None, None), Lang::En);
+    }
+
+    #[test]
+    fn both_catalogs_define_the_same_messages() {
+        let keys = |src: &str| -> std::collections::BTreeSet<String> {
+            src.lines()
+                .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))
+                .map(|l| l.split(" =").next().unwrap().trim().to_owned())
+                .collect()
+        };
+        let (en, es) = (keys(Lang::En.source()), keys(Lang::Es.source()));
+        assert!(en.len() > 50, "the English catalog has the pages' messages");
+        let missing: Vec<_> = en.symmetric_difference(&es).collect();
+        assert!(missing.is_empty(), "messages in one catalog only: {missing:?}");
+    }
+
+    #[test]
+    fn sentences_take_arguments_in_each_language() {
+        let args = [
+            ("title", FluentValue::from("Practical Nursing I")),
+            ("hours", FluentValue::from(90)),
+        ];
+        assert_eq!(
+            tr(Lang::En, "step-take-postsecondary", &args),
+            "Take Practical Nursing I at a college (90 hours)"
+        );
+        assert_eq!(
+            tr(Lang::Es, "step-take-postsecondary", &args),
+            "Tome Practical Nursing I en una universidad o colegio comunitario (90 horas)"
+        );
+    }
+}

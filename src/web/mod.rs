@@ -1,0 +1,231 @@
+//! The web app for counselors and planners: server-rendered pages on top of the API's own
+//! functions (never HTTP to itself), served by the same binary.
+//!
+//! Layer: `web` sits beside `api` and calls the functions its handlers call
+//! ([`crate::api::maps::answer`], [`crate::api::analysis::gaps_answer`],
+//! [`crate::api::plans::read`]...), renders the JSON answers they produce with minijinja
+//! templates (HTML auto-escaping on: every value from the catalog or the query is escaped) and
+//! speaks English or Spanish through Fluent catalogs ([`i18n`]). Pages keep their state in the
+//! query string, so every page is a bookmarkable URL; they work with JavaScript off (forms are
+//! GET, sorting has server-side links); `assets/app.js` only adds click-to-sort and copy-link.
+//! Templates, catalogs, CSS and JS are embedded in the binary.
+//!
+//! Security headers on every page: a strict Content-Security-Policy (no inline script or
+//! style: everything comes from `/assets/`), `X-Content-Type-Options: nosniff`,
+//! `Referrer-Policy: no-referrer` (plan URLs carry unguessable ids that must not leak) and
+//! `X-Frame-Options: DENY`.
+
+mod charts;
+pub mod i18n;
+mod pages;
+
+use crate::api::error::ApiError;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use i18n::Lang;
+use minijinja::value::{Kwargs, Value};
+use minijinja::{Environment, State};
+use std::sync::OnceLock;
+
+/// The Content-Security-Policy of every page.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+const STYLE: &str = include_str!("assets/style.css");
+const SCRIPT: &str = include_str!("assets/app.js");
+
+/// Registers the pages and their assets.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(pages::home))
+        .route("/occupations/{soc}", web::get().to(pages::occupation))
+        .route("/map", web::get().to(pages::map))
+        .route("/plans", web::post().to(pages::save_plan))
+        .route("/plans/{id}", web::get().to(pages::plan))
+        .route("/plans/{id}/delete", web::post().to(pages::delete_plan))
+        .route("/planner/duplicates", web::get().to(pages::duplicates))
+        .route("/planner/gaps", web::get().to(pages::gaps))
+        .route("/planner/report", web::get().to(pages::report))
+        .route(
+            "/assets/style.css",
+            web::get().to(|| asset("text/css; charset=utf-8", STYLE)),
+        )
+        .route(
+            "/assets/app.js",
+            web::get().to(|| asset("text/javascript; charset=utf-8", SCRIPT)),
+        );
+}
+
+async fn asset(ctype: &'static str, body: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ctype)
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(body)
+}
+
+fn env() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        // `.html` templates escape every value unless marked safe (only our own SVG is).
+        for (name, src) in [
+            ("base.html", include_str!("templates/base.html")),
+            ("macros.html", include_str!("templates/macros.html")),
+            ("home.html", include_str!("templates/home.html")),
+            ("occupation.html", include_str!("templates/occupation.html")),
+            ("map.html", include_str!("templates/map.html")),
+            ("plan.html", include_str!("templates/plan.html")),
+            ("duplicates.html", include_str!("templates/duplicates.html")),
+            ("gaps.html", include_str!("templates/gaps.html")),
+            ("report.html", include_str!("templates/report.html")),
+            ("error.html", include_str!("templates/error.html")),
+        ] {
+            env.add_template(name, src)
+                .unwrap_or_else(|e| panic!("template {name} does not parse: {e}"));
+        }
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+        env.add_function("t", t);
+        env.add_filter("money", |v: Value| fmt_num(&v, true));
+        env.add_filter("num", |v: Value| fmt_num(&v, false));
+        env.add_filter("pct", |v: Value| {
+            v.as_f64().map(|x| format!("{x:.1}%")).unwrap_or_else(|| "–".into())
+        });
+        env.add_filter("share", |v: Value| {
+            v.as_f64()
+                .map(|x| format!("{:.0}%", x * 100.0))
+                .unwrap_or_else(|| "–".into())
+        });
+        env
+    })
+}
+
+trait AsF64 {
+    fn as_f64(&self) -> Option<f64>;
+}
+
+impl AsF64 for Value {
+    fn as_f64(&self) -> Option<f64> {
+        if self.is_undefined() || self.is_none() {
+            return None;
+        }
+        f64::try_from(self.clone()).ok()
+    }
+}
+
+/// `1234.5` -> `1,235` (`$1,235` as money); missing -> `–`.
+fn fmt_num(v: &Value, money: bool) -> String {
+    match v.as_f64() {
+        Some(x) if x.is_finite() => {
+            let s = crate::render::dollars(x);
+            if money { s } else { s.trim_start_matches('$').to_owned() }
+        }
+        _ => "–".into(),
+    }
+}
+
+/// `t("key", name=value, ...)`: the message in the page's language (`lang` in the context).
+fn t(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
+    let lang = state
+        .lookup("lang")
+        .and_then(|l| l.as_str().and_then(Lang::parse))
+        .unwrap_or(Lang::En);
+    let mut args: Vec<(String, fluent_bundle::FluentValue<'static>)> = Vec::new();
+    for name in kwargs.args() {
+        let v: Value = kwargs.get(name)?;
+        let fv = if let Some(x) = v.as_f64().filter(|_| v.kind() == minijinja::value::ValueKind::Number) {
+            fluent_bundle::FluentValue::from(x)
+        } else {
+            fluent_bundle::FluentValue::from(v.to_string())
+        };
+        args.push((name.to_owned(), fv));
+    }
+    let refs: Vec<(&str, fluent_bundle::FluentValue<'_>)> = args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    Ok(i18n::tr(lang, key, &refs))
+}
+
+/// What every page knows: its language and the same URL in the other language.
+pub struct PageCtx {
+    pub lang: Lang,
+    pub path: String,
+    pub query: String,
+}
+
+impl PageCtx {
+    pub fn from_request(req: &HttpRequest) -> PageCtx {
+        let query_lang = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+            .ok()
+            .and_then(|q| q.get("lang").cloned());
+        let accept = req
+            .headers()
+            .get(actix_web::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
+        PageCtx {
+            lang: Lang::negotiate(query_lang.as_deref(), accept),
+            path: req.path().to_owned(),
+            query: req.query_string().to_owned(),
+        }
+    }
+
+    /// This page's URL with `lang` set to `lang`.
+    pub fn url_in(&self, lang: Lang) -> String {
+        let rest: Vec<&str> = self
+            .query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+            .collect();
+        let mut q = rest.join("&");
+        if !q.is_empty() {
+            q.push('&');
+        }
+        format!("{}?{q}lang={}", self.path, lang.code())
+    }
+
+    /// Renders `template` with `ctx` plus the page globals.
+    pub fn render(&self, status: StatusCode, template: &str, ctx: Value) -> HttpResponse {
+        let other = if self.lang == Lang::En { Lang::Es } else { Lang::En };
+        let globals = minijinja::context! {
+            lang => self.lang.code(),
+            other_lang => other.code(),
+            other_lang_url => self.url_in(other),
+            path => self.path.clone(),
+            lang_param => if self.lang == Lang::En { "" } else { "lang=es" },
+        };
+        let full = minijinja::context! { ..ctx, ..globals };
+        match env().get_template(template).and_then(|t| t.render(full)) {
+            Ok(html) => page_response(status, html),
+            Err(e) => {
+                tracing::error!(template, error = format!("{e:#}"), "page rendering failed");
+                page_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "<!doctype html><title>Error</title><p>Internal error; it has been logged.</p>".into(),
+                )
+            }
+        }
+    }
+
+    /// An error page saying what is wrong, with the API problem's status.
+    pub fn error(&self, e: &ApiError) -> HttpResponse {
+        let p = e.problem();
+        let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if status.is_server_error() {
+            // Logged once by the problem conversion; pages never show internals.
+            let _ = actix_web::ResponseError::error_response(e);
+        }
+        self.render(
+            status,
+            "error.html",
+            minijinja::context! { status => p.status, title => p.title, detail => p.detail },
+        )
+    }
+}
+
+fn page_response(status: StatusCode, html: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Content-Security-Policy", CSP))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Referrer-Policy", "no-referrer"))
+        .insert_header(("X-Frame-Options", "DENY"))
+        .insert_header(("Cache-Control", "no-store"))
+        .body(html)
+}

@@ -1,0 +1,241 @@
+//! The web pages over HTTP: every page answers HTML with a strict CSP, in English or Spanish,
+//! escapes what it shows, works from plain GET forms (no JavaScript) and saves plans.
+
+use crate::helpers::{Options, small_bundle, spawn_app, spawn_with};
+use serde_json::json;
+
+async fn page(app: &crate::helpers::TestApp, path: &str) -> (u16, String) {
+    let r = app.get(path).await;
+    let status = r.status().as_u16();
+    let csp = r
+        .headers()
+        .get("content-security-policy")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{path}: strict CSP, got `{csp}`"
+    );
+    assert_eq!(r.headers()["referrer-policy"], "no-referrer");
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    // minijinja escapes `/` as `&#x2f;`; the browser reads both the same.
+    (status, r.text().await.unwrap().replace("&#x2f;", "/"))
+}
+
+#[tokio::test]
+async fn every_page_renders_in_english_and_spanish() {
+    let app = spawn_with(Options {
+        seed: true,
+        ..Default::default()
+    })
+    .await;
+    let pages = [
+        ("/", "Find a job", "Encuentre un empleo"),
+        ("/?q=nurse", "Registered Nurses", "Registered Nurses"),
+        ("/occupations/29-1141", "Credential ladder", "Escalera de credenciales"),
+        ("/map", "Make a career map", "Hacer un mapa de carrera"),
+        (
+            "/map?occupation=29-1141&entry=adult&has=cna",
+            "Step by step",
+            "Paso a paso",
+        ),
+        ("/planner/duplicates", "Duplicate courses", "Cursos duplicados"),
+        ("/planner/gaps", "Gaps in the system", "Brechas del sistema"),
+        ("/planner/report", "Alignment report", "Informe de alineación"),
+    ];
+    for (path, en, es) in pages {
+        let (status, html) = page(&app, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(html.contains(en), "{path} in English shows `{en}`");
+        assert!(html.contains("<html lang=\"en\">"));
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let (status, html) = page(&app, &format!("{path}{sep}lang=es")).await;
+        assert_eq!(status, 200, "{path} es");
+        assert!(html.contains(es), "{path} in Spanish shows `{es}`");
+        assert!(html.contains("<html lang=\"es\">"));
+    }
+    // Accept-Language picks Spanish too.
+    let html = app
+        .client
+        .get(app.url("/"))
+        .header("Accept-Language", "es-MX,es;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Encuentre un empleo"));
+}
+
+#[tokio::test]
+async fn the_map_page_shows_the_engines_answer_in_plain_language() {
+    let app = spawn_with(Options {
+        seed: true,
+        ..Default::default()
+    })
+    .await;
+    let req =
+        json!({"target": {"occupation": "29-1141"}, "entry": "adult", "k": 3, "learner": {"credentials": ["cna"]}});
+    let (_, answer) = app.post_json("/v1/career-maps", &req).await;
+    let (status, html) = page(&app, "/map?occupation=29-1141&entry=adult&has=cna").await;
+    assert_eq!(status, 200);
+    for path in answer["paths"].as_array().unwrap() {
+        let rank = path["rank"].as_u64().unwrap();
+        assert!(html.contains(&format!("id=\"plan-{rank}\"")), "plan {rank} is shown");
+        for step in path["steps"].as_array().unwrap() {
+            assert!(
+                html.contains(step["title"].as_str().unwrap()),
+                "step {} is listed",
+                step["id"]
+            );
+        }
+    }
+    let (rank, lpn) = answer["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|p| {
+            Some((
+                p["rank"].clone(),
+                p["exits"]
+                    .as_array()?
+                    .iter()
+                    .find(|e| e["credential"] == "lpn")?
+                    .clone(),
+            ))
+        })
+        .expect("a plan passes the LPN exit");
+    let card = html.split(&format!("id=\"plan-{rank}\"")).nth(1).unwrap();
+    let wage = lpn["occupations"][0]["median_wage"].as_f64().unwrap();
+    let money = format!("${},{:03}", (wage as u64) / 1000, (wage as u64) % 1000);
+    assert!(card.contains(&format!("You can stop here: {}", lpn["title"].as_str().unwrap())));
+    assert!(card.contains(&money), "the LPN wage {money} is shown");
+    assert!(html.contains("<svg"), "each plan has its picture");
+    // Unknown ids and targets are explained on the page, not as JSON.
+    let (status, html) = page(&app, "/map?occupation=29-1141&entry=adult&has=nope").await;
+    assert_eq!(status, 422);
+    assert!(html.contains("unknown course, credential or competency `nope`"));
+    let (status, _) = page(&app, "/map?occupation=99-9999&entry=adult").await;
+    assert_eq!(status, 404);
+    let (status, _) = page(&app, "/occupations/99-9999").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn catalog_text_and_query_values_are_escaped() {
+    let app = spawn_app().await;
+    let mut bundle = small_bundle();
+    bundle["courses"][1]["title"] = json!("<script>alert('x')</script> Nurse Aide");
+    bundle["occupations"][0]["title"] = json!("Nursing <b>Assistants</b>");
+    assert_eq!(app.import("replace", &bundle).await.0, 200);
+    let (status, html) = page(&app, "/map?credential=cna&entry=adult").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("<script>alert"), "the course title is not markup");
+    assert!(html.contains("&lt;script&gt;alert("), "it is shown as text");
+    let (_, html) = page(&app, "/?q=%3Cscript%3Ealert(1)%3C/script%3E").await;
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(html.contains("&lt;script&gt;alert(1)"));
+    let (_, html) = page(&app, "/?q=nurs").await;
+    assert!(html.contains("Nursing &lt;b&gt;Assistants&lt;/b&gt;"));
+    assert!(!html.contains("<b>Assistants</b>"));
+}
+
+#[tokio::test]
+async fn saving_from_the_page_works_without_javascript() {
+    let app = spawn_with(Options {
+        seed: true,
+        ..Default::default()
+    })
+    .await;
+    let r = app
+        .client
+        .post(app.url("/plans"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(
+            serde_urlencoded::to_string(&[
+                ("label", "Evening route"),
+                ("query", "occupation=29-1141&entry=adult&has=cna&k=2"),
+            ])
+            .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let html = r.text().await.unwrap();
+    let id = html
+        .split("/plans/")
+        .nth(1)
+        .map(|s| s[..32].to_owned())
+        .expect("the page links the plan");
+    let key = html
+        .split("id=\"delete-key\">")
+        .nth(1)
+        .map(|s| s[..32].to_owned())
+        .expect("the page shows the delete key");
+    let (_, plan) = app.get_json(&format!("/v1/plans/{id}")).await;
+    assert_eq!(plan["label"], "Evening route");
+    assert_eq!(plan["request"]["learner"]["credentials"], json!(["cna"]));
+    let (status, html) = page(&app, &format!("/plans/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Evening route") && html.contains("Nothing changed"));
+    // A wrong key does not delete; the right one does.
+    let r = app
+        .client
+        .post(app.url(&format!("/plans/{id}/delete")))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(&[("key", "wrong")]).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let r = app
+        .client
+        .post(app.url(&format!("/plans/{id}/delete")))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(&[("key", key.as_str())]).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(page(&app, &format!("/plans/{id}")).await.0, 404);
+}
+
+#[tokio::test]
+async fn planner_tables_sort_on_the_server_and_link_their_csv() {
+    let app = spawn_with(Options {
+        seed: true,
+        ..Default::default()
+    })
+    .await;
+    let (_, html) = page(&app, "/planner/duplicates?sort=a&dir=asc&min_overlap=0.5").await;
+    let (_, api) = app.get_json("/v1/duplicates?min_overlap=0.5&limit=1000").await;
+    let mut a: Vec<String> = api["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["a"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(a.len() > 2, "the seed has duplicates");
+    a.sort();
+    let first = html.find(&format!("data-sort=\"{}\"", a[0])).expect("first row");
+    let last = html
+        .find(&format!("data-sort=\"{}\"", a[a.len() - 1]))
+        .expect("last row");
+    assert!(first < last, "rows sorted by course a, ascending");
+    assert!(html.contains("href=\"/v1/duplicates?format=csv&amp;min_overlap=0.5"));
+    let csv = app
+        .get("/v1/duplicates?format=csv&min_overlap=0.5&limit=100000")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv.lines().count(), a.len() + 1, "the CSV link gives every pair");
+    let (_, html) = page(&app, "/planner/gaps?kind=missing_articulation").await;
+    assert!(html.contains("Missing articulation"));
+    assert!(!html.contains(">Dead-end credential</td>"), "the kind filter applies");
+    let (_, html) = page(&app, "/planner/report").await;
+    assert!(html.matches("<svg").count() >= 3, "three charts");
+    assert!(html.contains("role=\"img\""));
+}
