@@ -375,6 +375,11 @@ impl Catalog {
     }
 
     /// The pull-job store kept beside the catalog (same database).
+    /// The saved-plan store.
+    pub fn plans(&self) -> Result<crate::store::plans::PlanStore, StoreError> {
+        self.store.plans()
+    }
+
     pub fn jobs(&self) -> Result<crate::store::JobStore, StoreError> {
         self.store.jobs()
     }

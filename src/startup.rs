@@ -34,7 +34,7 @@ impl Application {
         let puller = Arc::new(crate::pulls::Puller::new(catalog.clone(), &settings.pull)?);
         puller.start_scheduler();
         let pulls = web::Data::from(puller);
-        let plans = web::Data::new(api::plans::Plans::open(catalog.store(), &settings)?);
+        let plans = web::Data::new(api::plans::Plans::open(&catalog, &settings)?);
         let state = web::Data::new(AppState::new(catalog.clone(), settings));
         let server = HttpServer::new(move || {
             let (app, spec) = App::new()

@@ -291,7 +291,7 @@ pub struct GapsQuery {
     /// `secondary`, `adult` or `postsecondary`: `no_pathway` then lists high-demand occupations
     /// with no pathway from this entry point, and `missing_entry_point` only this entry point.
     /// Other kinds are not entry-specific.
-    #[param(value_type = Option<crate::api::maps::EntryPoint>)]
+    #[param(value_type = Option<crate::domain::EntryPoint>)]
     pub entry: Option<String>,
     /// Share of a postsecondary course's competencies a secondary or adult course must teach
     /// for a `missing_articulation`, in (0, 1] (default 1: all).

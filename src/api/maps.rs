@@ -766,7 +766,7 @@ pub async fn ladder(
 pub fn ladder_answer(state: &AppState, soc: &str, region: Option<&str>) -> Result<LadderOut, ApiError> {
     let snap = state.catalog.snapshot();
     let g = &snap.graph;
-    let o = g.occupation_ix(&soc).ok_or_else(|| ApiError::NotFound {
+    let o = g.occupation_ix(soc).ok_or_else(|| ApiError::NotFound {
         what: "occupation",
         id: soc.to_string(),
     })?;

@@ -65,9 +65,9 @@ pub struct Plans {
 }
 
 impl Plans {
-    pub fn open(store: &crate::store::Store, settings: &Settings) -> Result<Plans, StoreError> {
+    pub fn open(catalog: &crate::service::Catalog, settings: &Settings) -> Result<Plans, StoreError> {
         Ok(Plans {
-            store: PlanStore::open(store)?,
+            store: catalog.plans()?,
             limiter: WriteLimiter::per_minute(settings.plans_per_minute),
         })
     }

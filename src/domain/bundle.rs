@@ -310,6 +310,7 @@ fn parse_record<T: for<'de> Deserialize<'de> + Serialize>(
                     field: format!("{}[{index}]{}", kind.list(), clip(&path)),
                     code: ProblemCode::Malformed,
                     message: "a list where the format has an object".into(),
+                    place: None,
                 });
                 None
             }

@@ -2,8 +2,8 @@
 //! its validation. No I/O happens here.
 
 pub mod bundle;
-pub mod entry;
 pub mod changes;
+pub mod entry;
 pub mod ids;
 pub mod pathway;
 pub mod pull;
@@ -11,10 +11,10 @@ pub mod records;
 pub mod requirement;
 
 pub use bundle::{
-    Bundle, Counts, Place, MAX_ECHO, MAX_PROBLEMS, Problem, ProblemCode, RecordKind, cap_problems, clip, problems_total,
+    Bundle, Counts, MAX_ECHO, MAX_PROBLEMS, Place, Problem, ProblemCode, RecordKind, cap_problems, clip, problems_total,
 };
-pub use entry::{EligibilityRule, EntryPoint, TermDefaults};
 pub use changes::{Diff, Incoming, Origins, Warning as ChangeWarning};
+pub use entry::{EligibilityRule, EntryPoint, TermDefaults};
 pub use ids::*;
 pub use pathway::*;
 pub use pull::{JobState, Progress, PullOptions, SourceKind, Validators, Warning};

@@ -351,7 +351,7 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
                 sced_title: None,
                 parts,
                 description: text(get(n, "description")),
-                                ..Default::default()
+                ..Default::default()
             });
         } else if ts.iter().any(|t| t == "Pathway") {
             *counts.entry("pathways").or_default() += 1;

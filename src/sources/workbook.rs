@@ -194,7 +194,11 @@ pub const SHEETS: &[SheetSpec] = &[
                 "Competency ids a pass demonstrates, separated by ; (optional)",
             ),
             col("provider", Text, "Who gives it, e.g. NCSBN (optional)"),
-            col("max_score", Number, "Highest score, e.g. 5 for AP (optional; pass/fail when empty)"),
+            col(
+                "max_score",
+                Number,
+                "Highest score, e.g. 5 for AP (optional; pass/fail when empty)",
+            ),
             col(
                 "prerequisites",
                 Requirement,

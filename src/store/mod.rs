@@ -304,6 +304,11 @@ impl Store {
         Ok(self.db.size_on_disk()?)
     }
 
+    /// The saved-plan store, on the same database.
+    pub fn plans(&self) -> Result<plans::PlanStore, StoreError> {
+        plans::PlanStore::open(&self.db)
+    }
+
     /// The pull-job store, on the same database.
     pub fn jobs(&self) -> Result<JobStore, StoreError> {
         JobStore::open(&self.db)

@@ -5,7 +5,7 @@
 //! hold no personal data fields: only a label and the request (ids of courses, credentials
 //! and competencies). Each write is flushed before it answers.
 
-use super::{Store, StoreError};
+use super::StoreError;
 use serde::{Deserialize, Serialize};
 
 /// A saved plan as stored.
@@ -30,9 +30,9 @@ pub struct PlanStore {
 }
 
 impl PlanStore {
-    pub fn open(store: &Store) -> Result<PlanStore, StoreError> {
+    pub(super) fn open(db: &sled::Db) -> Result<PlanStore, StoreError> {
         Ok(PlanStore {
-            tree: store.tree("plans")?,
+            tree: db.open_tree("plans")?,
         })
     }
 
@@ -75,6 +75,7 @@ impl PlanStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
 
     #[test]
     fn insert_get_remove_survive_reopen() {
@@ -90,12 +91,12 @@ mod tests {
         };
         {
             let store = Store::open(dir.path()).unwrap();
-            let plans = PlanStore::open(&store).unwrap();
+            let plans = store.plans().unwrap();
             plans.insert(&plan).unwrap();
             assert_eq!(plans.len(), 1);
         }
         let store = Store::open(dir.path()).unwrap();
-        let plans = PlanStore::open(&store).unwrap();
+        let plans = store.plans().unwrap();
         let back = plans.get(&plan.id).unwrap().expect("the plan survives a reopen");
         assert_eq!(back.label, "Ana's route");
         assert_eq!(back.saved_version, 3);

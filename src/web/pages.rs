@@ -578,6 +578,7 @@ pub async fn duplicates(state: web::Data<AppState>, req: HttpRequest) -> HttpRes
             format: None,
             limit: Some(parse_num(&q, "limit")?.unwrap_or(200)),
             offset: parse_num(&q, "offset")?,
+            ..Default::default()
         };
         analysis::duplicates_answer(&state, dq).await
     }

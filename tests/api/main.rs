@@ -11,7 +11,7 @@ mod hardening;
 mod imports;
 mod maps;
 mod openapi;
-mod spreadsheets;
 mod planner;
 mod plans;
+mod spreadsheets;
 mod web;

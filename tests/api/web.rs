@@ -153,7 +153,7 @@ async fn saving_from_the_page_works_without_javascript() {
         .post(app.url("/plans"))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .body(
-            serde_urlencoded::to_string(&[
+            serde_urlencoded::to_string([
                 ("label", "Evening route"),
                 ("query", "occupation=29-1141&entry=adult&has=cna&k=2"),
             ])
@@ -185,7 +185,7 @@ async fn saving_from_the_page_works_without_javascript() {
         .client
         .post(app.url(&format!("/plans/{id}/delete")))
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(serde_urlencoded::to_string(&[("key", "wrong")]).unwrap())
+        .body(serde_urlencoded::to_string([("key", "wrong")]).unwrap())
         .send()
         .await
         .unwrap();
@@ -194,7 +194,7 @@ async fn saving_from_the_page_works_without_javascript() {
         .client
         .post(app.url(&format!("/plans/{id}/delete")))
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(serde_urlencoded::to_string(&[("key", key.as_str())]).unwrap())
+        .body(serde_urlencoded::to_string([("key", key.as_str())]).unwrap())
         .send()
         .await
         .unwrap();
