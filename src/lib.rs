@@ -5,7 +5,7 @@
 //!
 //! | layer | what it is | may use |
 //! |---|---|---|
-//! | `startup` | builds the server (one `Application::build` for production and tests) | `web`, `api`, `pulls`, `service`, `settings` |
+//! | `startup` | builds the server (one `Application::build` for production and tests) | `web`, `api`, `pulls`, `service`, `analysis`, `settings` |
 //! | `web` | server-rendered pages for counselors and planners (minijinja templates, Fluent messages, embedded assets) on the API's own answer functions | `api`, `service`, `analysis`, `render`, `graph`, `domain` |
 //! | `api` | actix-web handlers, wire types, utoipa docs, problem+json errors, auth, limits | everything below |
 //! | `pulls` | runs a connector as a job: fetch, parse, `Catalog::write_with`, the job record | `service`, `sources`, `store`, `settings`, `domain` |

@@ -160,6 +160,12 @@ fn is_dataset_read(path: &str) -> bool {
         .any(|p| path.starts_with(p) && (p.ends_with('/') || path.len() == p.len() || path[p.len()..].starts_with('/')))
 }
 
+/// The web app's form targets (`POST /plans`, `POST /plans/{id}/delete`): the only paths
+/// outside `/v1/` that take a POST.
+fn is_page_form(path: &str) -> bool {
+    path == "/plans" || (path.starts_with("/plans/") && path.ends_with("/delete"))
+}
+
 /// The methods each documented path answers, from the OpenAPI document (one source of truth).
 pub struct Routes {
     templates: Vec<(Vec<String>, String)>,
@@ -280,7 +286,7 @@ where
             };
             return answer(req, e.error_response(), &path);
         }
-    } else if !path.starts_with("/v1/") && !matches!(method, Method::GET | Method::OPTIONS) {
+    } else if !path.starts_with("/v1/") && !is_page_form(&path) && !matches!(method, Method::GET | Method::OPTIONS) {
         // Health, docs, the spec: only GET.
         let e = ApiError::MethodNotAllowed {
             method: method.to_string(),

@@ -683,9 +683,15 @@ pub async fn answer(
                 expanded = map.stats.expanded,
                 "career map"
             );
+            // One output is the API's own request, where a rank the map lacks is the caller's
+            // mistake; the pages ask for a picture of every plan up to `k` and get none past the last.
+            let strict = outputs.len() == 1;
             outputs
                 .into_iter()
                 .map(|(format, rank)| {
+                    if format != Format::Json && !strict && rank > map.paths.len() {
+                        return Ok(String::new());
+                    }
                     if rank == 0 || rank > map.paths.len().max(1) {
                         return Err(ApiError::BadRequest(format!(
                             "`path={rank}` names no plan: this map has {} plan(s), numbered from 1",

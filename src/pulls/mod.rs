@@ -521,6 +521,7 @@ fn is_empty(p: &Pulled) -> bool {
         && e.programs.is_empty()
         && e.clusters.is_empty()
         && e.sced_titles.as_ref().is_none_or(|t| t.is_empty())
+        && e.completions.as_ref().is_none_or(|c| c.is_empty())
 }
 
 /// Records and figures a parse produced (for job progress).

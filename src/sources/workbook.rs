@@ -180,34 +180,6 @@ pub const SHEETS: &[SheetSpec] = &[
         ],
     },
     SheetSpec {
-        name: "assessments",
-        kind: RecordKind::Assessment,
-        links: false,
-        columns: &[
-            col("id", Text, "# Unique assessment id, e.g. ex.nclex-pn"),
-            col("title", Text, "Exam or test title"),
-            col("hours", Number, "Seat time in hours"),
-            col("cost", Number, "Fee to the learner in dollars (optional)"),
-            col(
-                "competencies",
-                List,
-                "Competency ids a pass demonstrates, separated by ; (optional)",
-            ),
-            col("provider", Text, "Who gives it, e.g. NCSBN (optional)"),
-            col(
-                "max_score",
-                Number,
-                "Highest score, e.g. 5 for AP (optional; pass/fail when empty)",
-            ),
-            col(
-                "prerequisites",
-                Requirement,
-                "Groups that must hold before sitting it, written as for courses (optional)",
-            ),
-            col("source", Text, "Where the fee is published (optional)"),
-        ],
-    },
-    SheetSpec {
         name: "occupation_links",
         kind: RecordKind::Occupation,
         links: true,
@@ -247,11 +219,6 @@ pub const SHEETS: &[SheetSpec] = &[
                 "kind",
                 Enum(enum_value::<ArticulationKind>),
                 "dual_enrollment | statewide_agreement | credit_by_exam | prior_learning | co_enrollment",
-            ),
-            col(
-                "min_score",
-                Number,
-                "Lowest score that earns the credit, for an articulation from an assessment (optional)",
             ),
             col("source", Text, "The agreement it comes from (optional)"),
             col("start_date", Text, "YYYY-MM-DD (optional)"),
