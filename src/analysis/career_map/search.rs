@@ -34,7 +34,7 @@
 //! Exponential in the worst case; each expansion costs O(U + E) (closure and bound over the
 //! request's universe) plus the children's. Bounded by `max_expansions`.
 
-use super::model::{Bits, Kind, LGroup, Model};
+use super::model::{Bits, LGroup, Model};
 use super::plan::{Evaluator, Sim};
 use super::{Cost, MapError, SearchStats};
 use std::cmp::Reverse;
