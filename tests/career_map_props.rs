@@ -1,5 +1,6 @@
 //! Property tests: on random small catalogs the career-map engine agrees with a brute-force
-//! oracle that tries every set of courses.
+//! oracle that tries every set of courses and assessments (exams a credential requires, with
+//! a fee; credit by exam with a `min_score` against the learner's held scores).
 //!
 //! The oracle is written from DESIGN.md's semantics over the plain bundle (string ids, no
 //! graph): satisfaction as a least fixpoint, minimality by dropping one course at a time, the
@@ -41,6 +42,18 @@ struct Spec {
     objective: bool,
     k: usize,
     target_credential: Option<usize>,
+    exams: Exams,
+}
+
+/// Assessments: hours of each exam (0-2 exams), the exam each credential requires (if any),
+/// an articulation from an exam into a course with an optional `min_score`, the learner's
+/// held results.
+#[derive(Debug, Clone)]
+struct Exams {
+    hours: Vec<u32>,
+    required_by: Vec<Option<usize>>,
+    articulation: Option<(usize, usize, Option<u32>)>,
+    held: Vec<(usize, Option<u32>)>,
 }
 
 const N_COMPS: usize = 6;
@@ -74,6 +87,18 @@ fn spec() -> impl Strategy<Value = Spec> {
             1..=4usize,
             prop::option::weighted(0.3, 0..4usize),
         ),
+        (
+            prop::collection::vec(prop::sample::select(vec![2u32, 5, 30]), 0..=2),
+            prop::collection::vec(prop::option::weighted(0.5, 0..2usize), 4),
+            prop::option::weighted(0.6, (0..2usize, 0..12usize, prop::option::weighted(0.8, 1..=5u32))),
+            prop::collection::vec((0..2usize, prop::option::weighted(0.8, 1..=5u32)), 0..=1),
+        )
+            .prop_map(|(hours, required_by, articulation, held)| Exams {
+                hours,
+                required_by,
+                articulation,
+                held,
+            }),
     )
         .prop_map(
             |(
@@ -87,6 +112,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                 held,
                 prior,
                 (entry, objective, k, tc),
+                exams,
             )| Spec {
                 courses,
                 credentials,
@@ -101,6 +127,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                 objective,
                 k,
                 target_credential: tc,
+                exams,
             },
         )
 }
@@ -110,6 +137,9 @@ fn cid(i: usize) -> String {
 }
 fn kid(i: usize) -> String {
     format!("k{i}")
+}
+fn eid(i: usize) -> String {
+    format!("e{i}")
 }
 
 /// Builds a valid bundle from a spec (invalid groups are repaired, not rejected).
@@ -205,6 +235,18 @@ fn build(s: &Spec) -> Bundle {
                     }
                 })
                 .collect();
+            let mut requires: Vec<RequirementGroup> = requires;
+            // The exam a credential requires (a licence's board exam), listed first so that the
+            // engine must still order it after the program.
+            if let Some(x) = s.exams.required_by[j].filter(|&x| x < s.exams.hours.len()) {
+                requires.insert(
+                    0,
+                    RequirementGroup::Choose {
+                        choose: 1,
+                        from: vec![ItemId(eid(x))],
+                    },
+                );
+            }
             Credential {
                 id: CredentialId(kid(j)),
                 title: format!("Credential {j}"),
@@ -258,6 +300,35 @@ fn build(s: &Spec) -> Bundle {
             ..Default::default()
         });
     }
+    let n_ex = s.exams.hours.len();
+    if let Some((x, to, min)) = s.exams.articulation
+        && x < n_ex
+    {
+        let to = to % nc;
+        articulations.push(Articulation {
+            id: ArticulationId("a.exam".into()),
+            from: ItemId(eid(x)),
+            to: CourseId(cid(to)),
+            credits: courses[to].credits,
+            kind: ArticulationKind::CreditByExam,
+            min_score: min.map(|m| m as f64),
+            ..Default::default()
+        });
+    }
+    let assessments: Vec<Assessment> = s
+        .exams
+        .hours
+        .iter()
+        .enumerate()
+        .map(|(x, &h)| Assessment {
+            id: AssessmentId(eid(x)),
+            title: format!("Exam {x}"),
+            hours: h as f64,
+            cost: Some(100.0 * (x + 1) as f64),
+            max_score: Some(5.0),
+            ..Default::default()
+        })
+        .collect();
     let entry: BTreeSet<usize> = s.entry_creds.iter().map(|&x| x % nk).collect();
     let occupations = (0..2)
         .map(|o| Occupation {
@@ -300,6 +371,7 @@ fn build(s: &Spec) -> Bundle {
         credentials,
         occupations,
         articulations,
+        assessments,
         ..Default::default()
     };
     b.canonicalize();
@@ -314,6 +386,8 @@ struct Oracle<'a> {
     completed: HashSet<String>,
     held: HashSet<String>,
     prior: HashSet<String>,
+    /// Held assessment results (id -> score).
+    scores: HashMap<String, Option<f64>>,
     goal: Vec<String>,
 }
 
@@ -358,7 +432,13 @@ impl Oracle<'_> {
     /// Credentials the learner starts with (held, or assumed by the entry point) and those
     /// earned at graduation.
     fn start(&self) -> HashSet<String> {
-        let mut sat: HashSet<String> = self.completed.iter().chain(&self.held).cloned().collect();
+        let mut sat: HashSet<String> = self
+            .completed
+            .iter()
+            .chain(&self.held)
+            .chain(self.scores.keys())
+            .cloned()
+            .collect();
         for k in &self.b.credentials {
             let assumed = match self.entry {
                 EntryPoint::Postsecondary => matches!(k.kind, CredentialKind::Diploma | CredentialKind::Hse),
@@ -387,6 +467,11 @@ impl Oracle<'_> {
                         && a.credits + 1e-9 >= c.credits
                         && self.art_applies(a, c)
                         && sat.contains(a.from.as_str())
+                        && a.min_score.is_none_or(|m| {
+                            self.scores
+                                .get(a.from.as_str())
+                                .is_some_and(|s| s.is_some_and(|v| v + 1e-9 >= m))
+                        })
                 });
                 let took = taken.contains(c.id.as_str()) && groups_hold(&c.prerequisites, &sat, b);
                 let prior = c.prior_learning_credit
@@ -394,6 +479,12 @@ impl Oracle<'_> {
                     && c.competencies.iter().all(|k| self.prior.contains(k.as_str()));
                 if waived || took || prior {
                     sat.insert(c.id.0.clone());
+                    changed = true;
+                }
+            }
+            for e in &b.assessments {
+                if !sat.contains(e.id.as_str()) && taken.contains(e.id.as_str()) {
+                    sat.insert(e.id.0.clone());
                     changed = true;
                 }
             }
@@ -460,24 +551,74 @@ impl Oracle<'_> {
                 }
             }
         }
-        let mut remaining: Vec<&Course> = b.courses.iter().filter(|c| taken.contains(c.id.as_str())).collect();
+        // Items: (system, or None for an exam; competencies; index within its kind; id; hours;
+        // is an exam).
+        type It = (Option<System>, usize, usize, String, f64, bool);
+        let mut remaining: Vec<It> = b
+            .courses
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| taken.contains(c.id.as_str()))
+            .map(|(i, c)| (Some(c.system), c.competencies.len(), i, c.id.0.clone(), c.hours, false))
+            .chain(
+                b.assessments
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| taken.contains(e.id.as_str()))
+                    .map(|(i, e)| (None, e.competencies.len(), i, e.id.0.clone(), e.hours, true)),
+            )
+            .collect();
+        // An exam waits for the other taken members of the groups of every credential that
+        // lists it (the exam after its program).
+        let after = |id: &str| -> Vec<String> {
+            b.credentials
+                .iter()
+                .filter(|k| k.requires.iter().any(|g| g.from().iter().any(|x| x.0 == id)))
+                .flat_map(|k| k.requires.iter().flat_map(|g| g.from().iter().map(|x| x.0.clone())))
+                .filter(|x| x != id && taken.contains(x.as_str()))
+                .collect()
+        };
+        let mut stage = match self.entry {
+            EntryPoint::Secondary => System::Secondary,
+            EntryPoint::Adult => System::Adult,
+            EntryPoint::Postsecondary => System::Postsecondary,
+        };
         let mut so_far = BTreeSet::new();
         let mut cost = Cost::default();
         let mut value = 0.0;
         let mut order = vec![];
         while !remaining.is_empty() {
-            let (pos, c) = remaining
+            let prereqs_hold = |it: &It| {
+                b.courses
+                    .iter()
+                    .find(|c| c.id.0 == it.3)
+                    .is_none_or(|c| groups_hold(&c.prerequisites, &sat, b))
+            };
+            let waits = |it: &It| it.5 && after(&it.3).iter().any(|x| !so_far.contains(x));
+            let key = |it: &It| (it.0.unwrap_or(stage), it.1, it.2);
+            let pick = remaining
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| groups_hold(&c.prerequisites, &sat, b))
-                .min_by_key(|(_, c)| (c.system, c.competencies.len(), c.id.0.clone()))?;
-            let c: &Course = c;
-            let dup = !c.competencies.is_empty() && c.competencies.iter().all(|k| held.contains(&k.0));
-            let h = centi(c.hours);
+                .filter(|(_, it)| prereqs_hold(it) && !waits(it))
+                .min_by_key(|(_, it)| key(it))
+                .or_else(|| {
+                    remaining
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, it)| prereqs_hold(it))
+                        .min_by_key(|(_, it)| key(it))
+                })
+                .map(|(p, _)| p)?;
+            let it = remaining.remove(pick);
+            let comps = self.comps_of(&it.3);
+            let dup = !it.5 && !comps.is_empty() && comps.iter().all(|k| held.contains(k));
+            let h = centi(it.4);
+            let system = it.0.unwrap_or(stage);
+            stage = system;
             if dup {
                 cost.duplicative += h;
             }
-            let ps = matches!(c.system, System::Postsecondary | System::WorkBased);
+            let ps = matches!(system, System::Postsecondary | System::WorkBased);
             match objective {
                 Objective::Hours => cost.objective += h,
                 Objective::PostsecondaryHours => {
@@ -486,9 +627,9 @@ impl Oracle<'_> {
                 }
             }
             cost.courses += 1;
-            order.push(c.id.0.clone());
-            so_far.insert(c.id.0.clone());
-            remaining.remove(pos);
+            order.push(it.3.clone());
+            so_far.insert(it.3.clone());
+            held.extend(comps);
             let next = self.closure(&so_far);
             for id in next.difference(&sat) {
                 held.extend(self.comps_of(id));
@@ -503,17 +644,25 @@ impl Oracle<'_> {
 
     /// Every minimal feasible course set that earns the goal, with its evaluation.
     fn plans(&self, objective: Objective) -> Vec<(BTreeSet<String>, Eval)> {
-        let pool: Vec<&Course> = self
+        let pool: Vec<String> = self
             .b
             .courses
             .iter()
             .filter(|c| self.allowed(c) && !self.completed.contains(c.id.as_str()))
+            .map(|c| c.id.0.clone())
+            .chain(
+                self.b
+                    .assessments
+                    .iter()
+                    .filter(|e| !self.scores.contains_key(e.id.as_str()))
+                    .map(|e| e.id.0.clone()),
+            )
             .collect();
         let mut out = vec![];
         for mask in 0u32..(1 << pool.len()) {
             let t: BTreeSet<String> = (0..pool.len())
                 .filter(|i| mask >> i & 1 == 1)
-                .map(|i| pool[i].id.0.clone())
+                .map(|i| pool[i].clone())
                 .collect();
             if !self.earns(&self.closure(&t)) {
                 continue;
@@ -551,6 +700,13 @@ fn check(s: &Spec) -> Result<(), TestCaseError> {
     let completed: BTreeSet<String> = s.completed.iter().filter(|&&c| c < nc).map(|&c| cid(c)).collect();
     let held: BTreeSet<String> = s.held.iter().map(|&k| kid(k % nk)).collect();
     let prior: BTreeSet<String> = s.prior.iter().map(|&c| format!("p{c}")).collect();
+    let scores: HashMap<String, Option<f64>> = s
+        .exams
+        .held
+        .iter()
+        .filter(|(x, _)| *x < b.assessments.len())
+        .map(|&(x, sc)| (eid(x), sc.map(|v| v as f64)))
+        .collect();
     let entry = EntryPoint::ALL[s.entry];
     let objective = if s.objective {
         Objective::PostsecondaryHours
@@ -583,6 +739,10 @@ fn check(s: &Spec) -> Result<(), TestCaseError> {
             completed: completed.iter().map(|c| g.course_ix(c).unwrap()).collect(),
             credentials: held.iter().map(|c| g.credential_ix(c).unwrap()).collect(),
             competencies: prior.iter().map(|c| g.competency_ix(c).unwrap()).collect(),
+            assessments: scores
+                .iter()
+                .map(|(x, sc)| (g.assessment_ix(x).unwrap(), *sc))
+                .collect(),
             ..Default::default()
         },
     };
@@ -600,6 +760,7 @@ fn check(s: &Spec) -> Result<(), TestCaseError> {
         completed: completed.into_iter().collect(),
         held: held.into_iter().collect(),
         prior: prior.into_iter().collect(),
+        scores,
         goal,
     };
     if oracle.earns(&oracle.closure(&BTreeSet::new())) {
@@ -622,7 +783,12 @@ fn check(s: &Spec) -> Result<(), TestCaseError> {
     let got: Vec<(Cost, f64)> = map.paths.iter().map(|p| (p.cost, p.exit_value)).collect();
     prop_assert_eq!(&got, &want, "ordered costs of the k best plans");
     for p in &map.paths {
-        let set: BTreeSet<String> = p.courses.iter().map(|&c| g.course(c).id.0.clone()).collect();
+        let set: BTreeSet<String> = p
+            .steps
+            .iter()
+            .filter(|st| !matches!(st.item, Item::Credential(_)))
+            .map(|st| g.item_id(st.item).to_owned())
+            .collect();
         let e = by_set.get(&set);
         prop_assert!(e.is_some(), "plan {:?} is not a minimal feasible plan", set);
         let e = e.unwrap();
@@ -697,6 +863,16 @@ fn check(s: &Spec) -> Result<(), TestCaseError> {
                 }
             }
         }
+        // Exams are steps of kind assessment, never duplicative, their fees in the cost (the
+        // generated courses have no cost).
+        let mut fees = 0.0;
+        for st in &p.steps {
+            if let Item::Assessment(a) = st.item {
+                prop_assert!(!st.duplicative, "an exam is never duplicative");
+                fees += g.assessment(a).cost.unwrap();
+            }
+        }
+        prop_assert_eq!(p.total_cost, fees, "exam fees in total_cost");
         let dup: u64 = p.steps.iter().filter(|s| s.duplicative).map(|s| centi(s.hours)).sum();
         prop_assert_eq!(dup, p.cost.duplicative);
     }

@@ -63,6 +63,8 @@ impl HighDemandPolicy {
 /// The sorted openings and wages of one region.
 #[derive(Debug, Default)]
 struct RegionFigures {
+    /// Occupations with a demand record in the region.
+    occupations: usize,
     openings: Vec<f64>,
     wages: Vec<f64>,
 }
@@ -87,6 +89,17 @@ pub struct OccupationDemand {
     pub high_demand: bool,
 }
 
+/// What the high-demand flags of a region were judged against: the distribution's region
+/// (the requested one, or `US` when it has no figures), its size and the thresholds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandBasis {
+    pub region: String,
+    /// Occupations with demand figures in `region` (the whole distribution, not only the map's).
+    pub occupations_in_distribution: usize,
+    pub openings_threshold: Option<f64>,
+    pub wage_threshold: Option<f64>,
+}
+
 /// Nearest-rank percentile of sorted values.
 fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
     if sorted.is_empty() {
@@ -104,6 +117,7 @@ impl DemandIndex {
         for occ in &graph.bundle().occupations {
             for d in &occ.demand {
                 let r = regions.entry(d.region.clone()).or_default();
+                r.occupations += 1;
                 if let Some(o) = d.annual_openings.filter(|v| v.is_finite()) {
                     r.openings.push(o);
                 }
@@ -126,6 +140,21 @@ impl DemandIndex {
             percentile(&r.openings, policy.openings_percentile)?,
             percentile(&r.wages, policy.wage_percentile)?,
         ))
+    }
+
+    /// The basis of the flags in `region`: its own distribution, or the national one when the
+    /// region has no figures. None when neither has any.
+    pub fn basis(&self, region: &str, policy: &HighDemandPolicy) -> Option<DemandBasis> {
+        let (name, r) = self
+            .regions
+            .get_key_value(region)
+            .or_else(|| self.regions.get_key_value("US"))?;
+        Some(DemandBasis {
+            region: name.clone(),
+            occupations_in_distribution: r.occupations,
+            openings_threshold: percentile(&r.openings, policy.openings_percentile),
+            wage_threshold: percentile(&r.wages, policy.wage_percentile),
+        })
     }
 
     /// The demand of `o` in `region` (national fallback) and whether it is high demand.

@@ -21,6 +21,8 @@
 //! gaps and never in the report's pathway share, so a state that loads the whole labour market
 //! is not told to build a pathway into every occupation it has figures for.
 
+use super::demand::DemandIndex;
+pub use super::demand::HighDemandPolicy;
 use super::duplicates::{articulated, intersection_size};
 use super::reach::{EntryPoint, Reach, reach};
 use crate::domain::System;
@@ -168,91 +170,32 @@ pub fn keeps_tier(gap: &Gap, tier_min: u8) -> bool {
     gap.kind != GapKind::UncoveredCompetency || gap.tier.is_none_or(|t| t >= tier_min)
 }
 
-/// Which occupations count as high demand in a region: the career maps' rule
-/// ([`crate::analysis::demand`]), with its percentiles given here as fractions: annual openings
-/// and median wage both at or above the given percentiles of the region's figures (nearest
-/// rank; an occupation without figures for the region is judged by its `US` figures against
-/// the national distribution). `0` disables a test. Occupations without a tested figure are
-/// not high demand.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct HighDemandPolicy {
-    pub min_openings_percentile: f64,
-    pub min_wage_percentile: f64,
-    /// Projected growth floor (percent), when the server configures one.
-    pub min_growth_pct: Option<f64>,
-}
-
-impl Default for HighDemandPolicy {
-    fn default() -> Self {
-        HighDemandPolicy {
-            min_openings_percentile: 0.5,
-            min_wage_percentile: 0.5,
-            min_growth_pct: None,
-        }
-    }
-}
-
-/// The high-demand flags of one region under one policy.
+/// The high-demand flags of one region under the one high-demand rule
+/// ([`crate::analysis::demand::HighDemandPolicy`], the same the career maps use): percentiles
+/// over every occupation with demand figures in the region, national (`US`) fallback.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HighDemand {
     pub flags: Vec<bool>,
-    /// The thresholds applied in the region (None when the test is disabled or nobody has
-    /// the figure).
-    pub min_openings: Option<f64>,
-    pub min_wage: Option<f64>,
+    /// The thresholds applied in the region (openings, wage); None when nobody has the figures.
+    pub thresholds: Option<(f64, f64)>,
 }
 
 impl HighDemand {
     /// Time O(n log n) for n occupations.
     pub fn new(g: &CatalogGraph, region: &str, policy: &HighDemandPolicy) -> HighDemand {
-        use crate::analysis::demand::{DemandIndex, HighDemandPolicy as Rule};
         let index = DemandIndex::build(g);
-        let rule = Rule {
-            openings_percentile: policy.min_openings_percentile * 100.0,
-            wage_percentile: policy.min_wage_percentile * 100.0,
-            min_growth_pct: policy.min_growth_pct,
-        };
         let flags = (0..g.n_occupations())
-            .map(|o| {
-                passes(
-                    policy,
-                    &index,
-                    &index.occupation(g, OccupationIx(o as u32), region, &rule),
-                    &rule,
-                )
-            })
+            .map(|o| index.occupation(g, OccupationIx(o as u32), region, policy).high_demand)
             .collect();
         let thresholds = index
-            .thresholds(region, &rule)
-            .or_else(|| index.thresholds("US", &rule));
-        let enabled = |p: f64, v: Option<f64>| if p > 0.0 { v } else { None };
-        HighDemand {
-            flags,
-            min_openings: enabled(policy.min_openings_percentile, thresholds.map(|t| t.0)),
-            min_wage: enabled(policy.min_wage_percentile, thresholds.map(|t| t.1)),
-        }
+            .thresholds(region, policy)
+            .or_else(|| index.thresholds("US", policy));
+        HighDemand { flags, thresholds }
     }
 
     pub fn is(&self, o: OccupationIx) -> bool {
         self.flags[o.ix()]
     }
-}
-
-/// The career maps' rule (`d.high_demand` when both tests are enabled), except that a disabled
-/// test (percentile 0) passes even without the figure.
-fn passes(
-    policy: &HighDemandPolicy,
-    index: &crate::analysis::demand::DemandIndex,
-    d: &crate::analysis::demand::OccupationDemand,
-    rule: &crate::analysis::demand::HighDemandPolicy,
-) -> bool {
-    let Some((t_open, t_wage)) = index.thresholds(&d.region, rule) else {
-        return false;
-    };
-    let open = policy.min_openings_percentile <= 0.0 || d.annual_openings.is_some_and(|v| v >= t_open);
-    let wage = policy.min_wage_percentile <= 0.0 || d.median_wage.is_some_and(|v| v >= t_wage);
-    let growth = rule.min_growth_pct.is_none_or(|g| d.growth_pct.is_some_and(|x| x >= g));
-    open && wage && growth
 }
 
 /// Whether one occupation is high demand in `region` under `policy` (see [`HighDemandPolicy`]).
@@ -855,7 +798,6 @@ fn entry_gaps(g: &CatalogGraph, p: &GapParams, reach: &Reachability, hd: &HighDe
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::demand::{DemandIndex, HighDemandPolicy as Rule};
     use crate::domain::Demand;
     use crate::synth::{SynthParams, generate};
 
@@ -885,7 +827,9 @@ mod tests {
             let mut flagged = 0;
             for o in 0..g.n_occupations() {
                 let o = OccupationIx(o as u32);
-                let expected = index.occupation(&g, o, region, &Rule::default()).high_demand;
+                let expected = index
+                    .occupation(&g, o, region, &HighDemandPolicy::default())
+                    .high_demand;
                 assert_eq!(hd.is(o), expected, "{region} {}", g.occupation(o).soc);
                 flagged += expected as usize;
             }

@@ -7,10 +7,11 @@
 
 use super::AppState;
 use super::error::{ApiError, ProblemDetails};
+use crate::analysis::demand::HighDemandPolicy;
 use crate::analysis::duplicates::{
     self, Basis, DEFAULT_MIN_OVERLAP, DEFAULT_MIN_TEXT_SIMILARITY, DuplicateParams, Duplicates, Measure,
 };
-use crate::analysis::gaps::{self, Gap, GapKind, GapParams, HighDemandPolicy, Reachability};
+use crate::analysis::gaps::{self, Gap, GapKind, GapParams, Reachability};
 use crate::analysis::reach::EntryPoint;
 use crate::analysis::report::{self, AlignmentReport};
 use crate::domain::System;
@@ -299,12 +300,12 @@ pub struct GapsQuery {
     pub containment: Option<f64>,
     /// High-demand policy: minimum percentile of annual openings in the region, in [0, 1]
     /// (default: the server's CAREERMAP_HIGH_DEMAND_OPENINGS_PERCENTILE / 100, 0.5 unless
-    /// configured; 0 disables the test).
+    /// configured; 0: every occupation with the figure passes). The rule is the career maps' one.
     #[param(minimum = 0.0, maximum = 1.0)]
     pub min_openings_percentile: Option<f64>,
     /// High-demand policy: minimum percentile of median wage in the region, in [0, 1]
     /// (default: the server's CAREERMAP_HIGH_DEMAND_WAGE_PERCENTILE / 100, 0.5 unless
-    /// configured; 0 disables the test).
+    /// configured; 0: every occupation with the figure passes). The rule is the career maps' one.
     #[param(minimum = 0.0, maximum = 1.0)]
     pub min_wage_percentile: Option<f64>,
     /// Lowest DOL pyramid tier of `uncovered_competency` gaps listed, 1-9 (default 4: tiers 1-3,
@@ -423,13 +424,14 @@ fn gap_params(
             .unwrap_or_else(|| "US".into()),
         policy: HighDemandPolicy {
             // Defaults: the server's high-demand rule (CAREERMAP_HIGH_DEMAND_*), as career maps use.
-            min_openings_percentile: fraction(
-                "min_openings_percentile",
-                openings,
-                configured.openings_percentile / 100.0,
-                true,
-            )?,
-            min_wage_percentile: fraction("min_wage_percentile", wage, configured.wage_percentile / 100.0, true)?,
+            openings_percentile: 100.0
+                * fraction(
+                    "min_openings_percentile",
+                    openings,
+                    configured.openings_percentile / 100.0,
+                    true,
+                )?,
+            wage_percentile: 100.0 * fraction("min_wage_percentile", wage, configured.wage_percentile / 100.0, true)?,
             min_growth_pct: configured.min_growth_pct,
         },
         containment: fraction("containment", containment, 1.0, false)?,
@@ -463,8 +465,8 @@ fn params_key(p: &GapParams) -> String {
     format!(
         "{}|{}|{}|{}|{}|{}",
         p.region,
-        p.policy.min_openings_percentile.to_bits(),
-        p.policy.min_wage_percentile.to_bits(),
+        p.policy.openings_percentile.to_bits(),
+        p.policy.wage_percentile.to_bits(),
         p.policy.min_growth_pct.map(f64::to_bits).unwrap_or(u64::MAX),
         p.containment.to_bits(),
         p.entry.map_or("", |e| e.as_str())

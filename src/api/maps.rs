@@ -8,7 +8,7 @@
 use super::AppState;
 use super::error::{ApiError, ProblemDetails};
 use crate::analysis::career_map::{self as engine, CareerMap, Exit, MapError, Plan, Source};
-use crate::analysis::demand::OccupationDemand;
+use crate::analysis::demand::{DemandIndex, HighDemandPolicy, OccupationDemand};
 use crate::domain::EntryPoint;
 use crate::graph::{CatalogGraph, Item};
 use crate::render::{self, Format};
@@ -268,6 +268,26 @@ pub struct SearchOut {
     pub expanded: usize,
 }
 
+/// What `high_demand` was judged against: the one high-demand rule (the gaps and the report use
+/// it too) over every occupation with demand figures in `region`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HighDemandBasisOut {
+    /// The region of the distribution: the requested one, or `US` when it has no figures
+    /// (an occupation without figures of its own in the region is judged nationally).
+    pub region: String,
+    /// Occupations with demand figures in `region`: the whole distribution the percentiles
+    /// are taken over, not only the map's occupations.
+    pub occupations_in_distribution: usize,
+    /// Annual openings at the configured percentile (nearest rank).
+    pub openings_threshold: Option<f64>,
+    /// Median wage at the configured percentile (nearest rank).
+    pub wage_threshold: Option<f64>,
+    pub openings_percentile: f64,
+    pub wage_percentile: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_growth_pct: Option<f64>,
+}
+
 /// A career map: the k best distinct minimal plans.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CareerMapResponse {
@@ -281,6 +301,21 @@ pub struct CareerMapResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub search: SearchOut,
+    /// The basis of the `high_demand` flags; absent when no occupation has demand figures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub high_demand_basis: Option<HighDemandBasisOut>,
+}
+
+fn basis_out(demand: &DemandIndex, region: &str, policy: &HighDemandPolicy) -> Option<HighDemandBasisOut> {
+    demand.basis(region, policy).map(|b| HighDemandBasisOut {
+        region: b.region,
+        occupations_in_distribution: b.occupations_in_distribution,
+        openings_threshold: b.openings_threshold,
+        wage_threshold: b.wage_threshold,
+        openings_percentile: policy.openings_percentile,
+        wage_percentile: policy.wage_percentile,
+        min_growth_pct: policy.min_growth_pct,
+    })
 }
 
 pub(crate) fn occupation_out(g: &CatalogGraph, d: &OccupationDemand) -> OccupationOut {
@@ -382,7 +417,12 @@ fn path_out(g: &CatalogGraph, p: &Plan, high_demand: bool) -> PathOut {
     }
 }
 
-fn response(g: &CatalogGraph, map: &CareerMap, req: &CareerMapRequest) -> CareerMapResponse {
+fn response(
+    g: &CatalogGraph,
+    map: &CareerMap,
+    req: &CareerMapRequest,
+    basis: Option<HighDemandBasisOut>,
+) -> CareerMapResponse {
     let (kind, id, title) = match map.target {
         engine::Target::Occupation(o) => (
             "occupation",
@@ -412,6 +452,7 @@ fn response(g: &CatalogGraph, map: &CareerMap, req: &CareerMapRequest) -> Career
             universe: map.stats.universe,
             expanded: map.stats.expanded,
         },
+        high_demand_basis: basis,
     }
 }
 
@@ -699,7 +740,7 @@ pub async fn answer(
                         )));
                     }
                     Ok(match format {
-                        Format::Json => serde_json::to_string(&response(g, &map, &req))
+                        Format::Json => serde_json::to_string(&response(g, &map, &req, basis_out(ctx.demand, &map.region, ctx.policy)))
                             .map_err(|e| ApiError::Unexpected(e.into()))?,
                         f => render::render(f, g, &map, rank),
                     })

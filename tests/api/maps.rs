@@ -457,3 +457,393 @@ async fn a_plan_number_the_map_does_not_have_is_a_422_problem() {
         }
     }
 }
+
+// ---- One small hand-made catalog per eligibility, exam, credit, ordering, term and funding rule.
+
+/// Starts a server holding `catalog`.
+async fn app_with(catalog: Value) -> TestApp {
+    let app = spawn_app().await;
+    let (status, body) = app.import("replace", &catalog).await;
+    assert_eq!(status, 200, "{body}");
+    app
+}
+
+fn comps(ids: &[&str]) -> Vec<Value> {
+    ids.iter().map(|k| json!({"id": k, "name": k, "tier": 4})).collect()
+}
+
+fn course(id: &str, system: &str, hours: u32, credits: u32, comps: &[&str]) -> Value {
+    json!({"id": id, "title": format!("Course {id}"), "system": system, "hours": hours, "credits": credits,
+           "competencies": comps})
+}
+
+fn one_of(ids: &[&str]) -> Value {
+    json!({"choose": 1, "from": ids})
+}
+
+/// Ids of the steps of a path (any kind), in order.
+fn step_ids(p: &Value) -> Vec<String> {
+    assert!(p["steps"].is_array(), "a path: {p}");
+    ids(p, "steps")
+}
+
+fn position(steps: &[String], id: &str) -> usize {
+    steps
+        .iter()
+        .position(|s| s == id)
+        .unwrap_or_else(|| panic!("{id} in {steps:?}"))
+}
+
+#[tokio::test]
+async fn secondary_gets_no_adult_course_nor_hse_and_the_diploma_at_graduation() {
+    // `cert` needs a diploma or the equivalency, algebra (a 100-hour high-school course or a
+    // 20-hour adult one) and `cc.x`. The diploma needs a 500-hour high-school course.
+    let app = app_with(json!({
+        "competencies": comps(&["k.alg", "k.eng", "k.x", "k.ged"]),
+        "courses": [
+            course("hs.eng", "secondary", 500, 4, &["k.eng"]),
+            course("hs.alg", "secondary", 100, 1, &["k.alg"]),
+            course("adult.alg", "adult", 20, 0, &["k.alg"]),
+            course("adult.ged", "adult", 30, 0, &["k.ged"]),
+            course("cc.x", "postsecondary", 45, 3, &["k.x"])
+        ],
+        "credentials": [
+            {"id": "diploma", "title": "High school diploma", "kind": "diploma", "level": 0, "requires": [one_of(&["hs.eng"])]},
+            {"id": "hse", "title": "Equivalency", "kind": "hse", "level": 0, "requires": [one_of(&["adult.ged"])]},
+            {"id": "cert", "title": "Certificate", "kind": "certificate", "level": 2,
+             "requires": [one_of(&["diploma", "hse"]), one_of(&["hs.alg", "adult.alg"]), one_of(&["cc.x"])]}
+        ]
+    }))
+    .await;
+    let (status, body) = map(
+        &app,
+        json!({"target": {"credential": "cert"}, "entry": "secondary", "k": 10}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let paths = body["paths"].as_array().unwrap();
+    assert_eq!(paths.len(), 1, "one plan without adult courses or the hse: {body}");
+    let p = &paths[0];
+    let steps = step_ids(p);
+    for banned in ["adult.alg", "adult.ged", "hse", "hs.eng"] {
+        assert!(!steps.contains(&banned.to_owned()), "{banned} in {steps:?}");
+    }
+    assert!(steps.contains(&"hs.alg".to_owned()) && steps.contains(&"cc.x".to_owned()));
+    let earned = p["credentials_earned"].as_array().unwrap();
+    assert!(earned.contains(&json!("diploma")), "diploma earned at graduation: {p}");
+    assert_eq!(p["total_hours"], 145.0, "the diploma adds no hours: {p}");
+    // An adult takes the cheap adult course and the equivalency (the diploma's course is closed).
+    let (_, body) = map(
+        &app,
+        json!({"target": {"credential": "cert"}, "entry": "adult", "k": 1}),
+    )
+    .await;
+    let steps = step_ids(&body["paths"][0]);
+    assert!(
+        steps.contains(&"adult.alg".to_owned()) && steps.contains(&"hse".to_owned()),
+        "{steps:?}"
+    );
+}
+
+#[tokio::test]
+async fn eligible_entries_override_the_system_default() {
+    let app = app_with(json!({
+        "competencies": comps(&["k.a", "k.b"]),
+        "courses": [
+            // An adult course opened to high-school students, and a long high-school alternative.
+            {"id": "adult.open", "title": "Open adult course", "system": "adult", "hours": 10, "credits": 0,
+             "competencies": ["k.a"], "eligible_entries": ["secondary", "adult"]},
+            course("hs.long", "secondary", 200, 1, &["k.a"]),
+            // A college course closed to adult learners.
+            {"id": "cc.closed", "title": "Closed college course", "system": "postsecondary", "hours": 45,
+             "credits": 3, "competencies": ["k.b"], "eligible_entries": ["postsecondary"]}
+        ],
+        "credentials": [
+            {"id": "ecert", "title": "E", "kind": "certificate", "level": 1, "requires": [one_of(&["adult.open", "hs.long"])]},
+            {"id": "pcert", "title": "P", "kind": "certificate", "level": 1, "requires": [one_of(&["cc.closed"])]}
+        ]
+    }))
+    .await;
+    let (_, body) = map(
+        &app,
+        json!({"target": {"credential": "ecert"}, "entry": "secondary", "k": 1}),
+    )
+    .await;
+    assert_eq!(step_ids(&body["paths"][0]), ["adult.open", "ecert"], "{body}");
+    let (status, body) = map(&app, json!({"target": {"credential": "pcert"}, "entry": "adult"})).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["paths"], json!([]), "{body}");
+    let reason = body["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("cc.closed") && reason.contains("not_in_eligible_entries"),
+        "{reason}"
+    );
+    let (_, body) = map(
+        &app,
+        json!({"target": {"credential": "pcert"}, "entry": "postsecondary"}),
+    )
+    .await;
+    assert_eq!(step_ids(&body["paths"][0]), ["cc.closed", "pcert"], "{body}");
+}
+
+/// A licence needs a program course and a board exam with a fee.
+fn exam_catalog() -> Value {
+    json!({
+        "competencies": comps(&["k.p", "k.q"]),
+        "courses": [
+            {"id": "cc.prog", "title": "Program", "system": "postsecondary", "hours": 300, "credits": 12,
+             "competencies": ["k.p"], "cost": 1000}
+        ],
+        "assessments": [
+            {"id": "ex.board", "title": "Board exam", "hours": 5, "cost": 200, "competencies": ["k.q"], "provider": "Board"}
+        ],
+        "credentials": [
+            {"id": "lic", "title": "Licence", "kind": "license", "level": 2,
+             "requires": [one_of(&["ex.board"]), one_of(&["cc.prog"])]}
+        ]
+    })
+}
+
+#[tokio::test]
+async fn a_required_exam_is_an_assessment_step_with_its_fee() {
+    let app = app_with(exam_catalog()).await;
+    let (status, body) = map(&app, json!({"target": {"credential": "lic"}, "entry": "postsecondary"})).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["paths"][0].is_object(), "{body}");
+    let p = &body["paths"][0];
+    let steps = step_ids(p);
+    // The exam comes after the program it certifies, even though its group is listed first.
+    assert_eq!(steps, ["cc.prog", "ex.board", "lic"], "{p}");
+    let exam = &p["steps"][1];
+    assert_eq!(exam["kind"], "assessment");
+    assert_eq!(exam["duplicative"], false);
+    assert_eq!(p["total_hours"], 305.0);
+    assert_eq!(p["total_cost"], 1200.0, "the exam fee is in the cost: {p}");
+    assert_eq!(p["cost_complete"], true);
+}
+
+#[tokio::test]
+async fn min_score_articulation_applies_only_at_or_above_the_held_score() {
+    let app = app_with(json!({
+        "competencies": comps(&["k.bio", "k.ap", "k.lab"]),
+        "courses": [course("cc.bio", "postsecondary", 60, 4, &["k.bio"]), course("cc.lab", "postsecondary", 30, 1, &["k.lab"])],
+        "assessments": [{"id": "ex.ap", "title": "AP Biology", "hours": 3, "cost": 90, "competencies": ["k.ap"],
+                         "max_score": 5}],
+        "credentials": [{"id": "bcert", "title": "B", "kind": "certificate", "level": 1, "requires": [one_of(&["cc.bio"]), one_of(&["cc.lab"])]}],
+        "articulations": [{"id": "a.ap", "from": "ex.ap", "to": "cc.bio", "credits": 4, "kind": "credit_by_exam",
+                           "min_score": 3}]
+    }))
+    .await;
+    let ask = |learner: Value| json!({"target": {"credential": "bcert"}, "entry": "postsecondary", "k": 1, "learner": learner});
+    for score in [3.0, 5.0] {
+        let (status, body) = map(&app, ask(json!({"assessments": [{"id": "ex.ap", "score": score}]}))).await;
+        assert_eq!(status, 200, "{body}");
+        let p = &body["paths"][0];
+        assert_eq!(step_ids(p), ["cc.lab", "bcert"], "score {score} waives cc.bio: {p}");
+        let skip = p["skipped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == "cc.bio")
+            .unwrap();
+        assert_eq!(skip["reason"], "articulated");
+        assert_eq!(skip["articulated_by"], "ex.ap");
+    }
+    for learner in [
+        json!({"assessments": [{"id": "ex.ap", "score": 2.9}]}),
+        json!({"assessments": [{"id": "ex.ap"}]}),
+        json!({}),
+    ] {
+        let (_, body) = map(&app, ask(learner.clone())).await;
+        let steps = step_ids(&body["paths"][0]);
+        // Sitting the exam in the plan does not count: the articulation needs a held score.
+        assert_eq!(steps, ["cc.bio", "cc.lab", "bcert"], "{learner}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn prior_learning_credit_waives_and_without_the_flag_the_course_stays_duplicative() {
+    let app = app_with(json!({
+        "competencies": comps(&["k.p", "k.q", "k.o"]),
+        "courses": [
+            course("cc.other", "postsecondary", 30, 3, &["k.o"]),
+            {"id": "cc.pl", "title": "PLA course", "system": "postsecondary", "hours": 45, "credits": 3,
+             "competencies": ["k.p"], "prior_learning_credit": true},
+            course("cc.np", "postsecondary", 45, 3, &["k.q"])
+        ],
+        "credentials": [
+            {"id": "plc", "title": "PL", "kind": "certificate", "level": 1, "requires": [one_of(&["cc.pl"]), one_of(&["cc.other"])]},
+            {"id": "npc", "title": "NP", "kind": "certificate", "level": 1, "requires": [one_of(&["cc.np"])]}
+        ]
+    }))
+    .await;
+    let learner = json!({"competencies": ["k.p", "k.q"]});
+    let (_, body) = map(
+        &app,
+        json!({"target": {"credential": "plc"}, "entry": "postsecondary", "learner": learner}),
+    )
+    .await;
+    let p = &body["paths"][0];
+    assert_eq!(step_ids(p), ["cc.other", "plc"], "{p}");
+    assert_eq!(p["total_hours"], 30.0);
+    assert_eq!(p["skipped"][0]["id"], "cc.pl");
+    assert_eq!(p["skipped"][0]["reason"], "prior_learning");
+    // Without the competencies the flag alone waives nothing.
+    let (_, body) = map(&app, json!({"target": {"credential": "plc"}, "entry": "postsecondary"})).await;
+    assert_eq!(step_ids(&body["paths"][0]), ["cc.other", "cc.pl", "plc"]);
+    let (_, body) = map(
+        &app,
+        json!({"target": {"credential": "npc"}, "entry": "postsecondary", "learner": learner}),
+    )
+    .await;
+    let p = &body["paths"][0];
+    assert_eq!(step_ids(p), ["cc.np", "npc"], "{p}");
+    assert_eq!(p["steps"][0]["duplicative"], true);
+    assert_eq!(p["steps"][0]["covered_by"], json!(["prior_learning"]));
+    assert!(p["skipped"].as_array().unwrap().is_empty(), "{p}");
+}
+
+#[tokio::test]
+async fn a_credentials_step_comes_after_everything_it_requires() {
+    // Ids sort the wrong way round: the credentials before the courses and exams they need.
+    let app = app_with(json!({
+        "competencies": comps(&["k.y", "k.z", "k.e"]),
+        "courses": [
+            course("y.course", "postsecondary", 30, 3, &["k.y"]),
+            course("z.last", "postsecondary", 30, 3, &["k.z"])
+        ],
+        "assessments": [{"id": "z.exam", "title": "Exam", "hours": 2, "cost": 50, "competencies": ["k.e"]}],
+        "credentials": [
+            {"id": "b.mid", "title": "Mid", "kind": "certificate", "level": 1, "requires": [one_of(&["y.course"])]},
+            {"id": "a.top", "title": "Top", "kind": "certificate", "level": 2,
+             "requires": [one_of(&["b.mid"]), one_of(&["z.last"]), one_of(&["z.exam"])]}
+        ]
+    }))
+    .await;
+    let (_, body) = map(
+        &app,
+        json!({"target": {"credential": "a.top"}, "entry": "postsecondary"}),
+    )
+    .await;
+    assert!(body["paths"][0].is_object(), "{body}");
+    let steps = step_ids(&body["paths"][0]);
+    assert_eq!(steps.len(), 5, "{steps:?}");
+    let at = |id: &str| position(&steps, id);
+    assert!(at("b.mid") > at("y.course"), "{steps:?}");
+    for req in ["b.mid", "z.last", "z.exam"] {
+        assert!(at("a.top") > at(req), "a.top after {req}: {steps:?}");
+    }
+    assert!(at("z.exam") > at("z.last"), "the exam after the program: {steps:?}");
+}
+
+#[tokio::test]
+async fn terms_respect_hours_per_term_and_prerequisites() {
+    let app = app_with(json!({
+        "competencies": comps(&["k.1", "k.2", "k.3", "k.4"]),
+        "courses": [
+            course("cc.1", "postsecondary", 100, 3, &["k.1"]),
+            {"id": "cc.2", "title": "Two", "system": "postsecondary", "hours": 100, "credits": 3,
+             "competencies": ["k.2"], "prerequisites": [one_of(&["cc.1"])]},
+            course("cc.3", "postsecondary", 100, 3, &["k.3"]),
+            course("cc.4", "postsecondary", 100, 3, &["k.4"])
+        ],
+        "credentials": [{"id": "tc", "title": "T", "kind": "certificate", "level": 1,
+                         "requires": [{"choose": 4, "from": ["cc.1", "cc.2", "cc.3", "cc.4"]}]}]
+    }))
+    .await;
+    for (per_term, min_terms) in [(200.0, 2usize), (1000.0, 2), (100.0, 4)] {
+        let (status, body) = map(
+            &app,
+            json!({"target": {"credential": "tc"}, "entry": "postsecondary", "learner": {"hours_per_term": per_term}}),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let p = &body["paths"][0];
+        let terms = p["terms"].as_array().unwrap();
+        let mut term_of = std::collections::HashMap::new();
+        for (i, t) in terms.iter().enumerate() {
+            assert_eq!(t["term"], i + 1);
+            let hours = t["hours"].as_f64().unwrap();
+            assert!(hours <= per_term, "{per_term} per term: {t}");
+            let mut sum = 0.0;
+            for s in t["steps"].as_array().unwrap() {
+                let id = s.as_str().unwrap().to_owned();
+                sum += p["steps"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|x| x["id"] == id.as_str())
+                    .unwrap()["hours"]
+                    .as_f64()
+                    .unwrap();
+                assert!(term_of.insert(id, i + 1).is_none(), "each step in one term: {p}");
+            }
+            assert_eq!(sum, hours, "{t}");
+        }
+        assert_eq!(term_of.len(), step_ids(p).len(), "every step has a term: {p}");
+        assert!(term_of["cc.2"] > term_of["cc.1"], "prerequisite first: {p}");
+        assert!(terms.len() >= min_terms, "{per_term}: {p}");
+        assert_eq!(p["weeks"].as_f64().unwrap(), terms.len() as f64 * 16.0, "{p}");
+    }
+}
+
+#[tokio::test]
+async fn funding_with_eligibility_flags_reduces_net_cost_up_to_its_cap() {
+    let app = app_with(json!({
+        "competencies": comps(&["k.f1", "k.f2", "k.e"]),
+        "courses": [
+            {"id": "cc.f1", "title": "Credit course", "system": "postsecondary", "hours": 45, "credits": 3,
+             "competencies": ["k.f1"], "cost": 1000},
+            {"id": "cc.f2", "title": "Noncredit course", "system": "postsecondary", "hours": 20, "credits": 0,
+             "competencies": ["k.f2"], "cost": 500}
+        ],
+        "assessments": [{"id": "ex.f", "title": "Exam", "hours": 2, "cost": 100, "competencies": ["k.e"]}],
+        "credentials": [{"id": "fc", "title": "F", "kind": "certificate", "level": 1,
+                         "requires": [one_of(&["cc.f1"]), one_of(&["cc.f2"]), one_of(&["ex.f"])]}],
+        "funding": [
+            {"id": "grant", "name": "Need grant", "eligibility": ["low_income"],
+             "covers": {"systems": ["postsecondary"], "kinds": ["course"], "credit_bearing_only": true},
+             "share": 1.0, "cap": 800},
+            {"id": "voucher", "name": "Exam voucher", "eligibility": [], "covers": {"kinds": ["assessment"]},
+             "share": 0.5}
+        ]
+    }))
+    .await;
+    let ask = |flags: Value| json!({"target": {"credential": "fc"}, "entry": "postsecondary", "learner": {"eligibility": flags}});
+    let (status, body) = map(&app, ask(json!(["low_income"]))).await;
+    assert_eq!(status, 200, "{body}");
+    let p = &body["paths"][0];
+    assert_eq!(p["total_cost"], 1600.0, "{p}");
+    let paid = |p: &Value, id: &str| {
+        p["funding"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["source"] == id)
+            .map(|f| f["amount"].as_f64().unwrap())
+    };
+    assert_eq!(paid(p, "grant"), Some(800.0), "capped, credit-bearing course only: {p}");
+    assert_eq!(paid(p, "voucher"), Some(50.0), "half the exam fee: {p}");
+    assert_eq!(p["net_cost"], 750.0, "{p}");
+    let (_, body) = map(&app, ask(json!([]))).await;
+    let p = &body["paths"][0];
+    assert_eq!(paid(p, "grant"), None, "not eligible: {p}");
+    assert_eq!(p["net_cost"], 1550.0, "{p}");
+}
+
+#[tokio::test]
+async fn answers_carry_the_high_demand_basis() {
+    let app = app().await;
+    let (_, body) = map(&app, json!({"target": {"occupation": "11-1111"}, "entry": "adult"})).await;
+    let basis = &body["high_demand_basis"];
+    assert_eq!(basis["region"], "US", "{body}");
+    assert_eq!(
+        basis["occupations_in_distribution"], 3,
+        "every occupation with figures: {basis}"
+    );
+    // Nearest-rank 50th percentile of {10, 100, 50000} openings and {20000, 30000, 90000} wages.
+    assert_eq!(basis["openings_threshold"], 100.0);
+    assert_eq!(basis["wage_threshold"], 30000.0);
+    assert_eq!(basis["openings_percentile"], 50.0);
+    assert_eq!(body["target"]["high_demand"], true);
+}

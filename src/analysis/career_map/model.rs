@@ -116,6 +116,13 @@ pub enum Kind {
     Assessment,
 }
 
+impl Kind {
+    /// A unit a plan takes (a course or an assessment), as opposed to one it earns.
+    pub fn is_unit(self) -> bool {
+        matches!(self, Kind::Course | Kind::Assessment)
+    }
+}
+
 /// The universe of one request.
 pub struct Model<'g> {
     pub graph: &'g CatalogGraph,

@@ -252,7 +252,12 @@ impl<'a, 'g> Evaluator<'a, 'g> {
                 dup += h;
                 cost.duplicative += centi(h);
             }
-            let (o, t) = self.course_cost(c);
+            // An exam's hours count in the stage it is sat in (as `postsecondary_hours` does);
+            // `course_cost` (no system: 0) stays a lower bound for the search.
+            let (o, t) = match self.objective {
+                Objective::Hours => (centi(h), 0),
+                Objective::PostsecondaryHours => (if is_postsecondary(system) { centi(h) } else { 0 }, centi(h)),
+            };
             cost.objective += o;
             cost.tie_hours += t;
             cost.courses += 1;

@@ -34,7 +34,7 @@
 //! Exponential in the worst case; each expansion costs O(U + E) (closure and bound over the
 //! request's universe) plus the children's. Bounded by `max_expansions`.
 
-use super::model::{Bits, Kind, LGroup, Model};
+use super::model::{Bits, LGroup, Model};
 use super::plan::{Evaluator, Sim};
 use super::{Cost, MapError, SearchStats};
 use std::cmp::Reverse;
@@ -112,7 +112,7 @@ pub fn search(
         .map(|i| {
             let u = i as usize;
             let waivable = m.arts_in[u].iter().any(|(s, _)| possible.get(*s));
-            if m.kind[u] == Kind::Course && m.takeable.get(i) && !waivable {
+            if m.kind[u].is_unit() && m.takeable.get(i) && !waivable {
                 let (o, t) = ev.course_cost(i);
                 let d = if ev.always_dup.get(i) {
                     super::centi(m.hours[u])
@@ -326,7 +326,7 @@ fn children(m: &Model<'_>, facts: &Facts<'_>, node: &Node) -> Vec<Child> {
             continue;
         }
         let u = i as usize;
-        if m.kind[u] == Kind::Course && !node.taken.get(i) {
+        if m.kind[u].is_unit() && !node.taken.get(i) {
             if node.waived.get(i) {
                 continue;
             }
@@ -474,7 +474,7 @@ fn necessary(m: &Model<'_>, ev: &Evaluator<'_, '_>, possible: &Bits) -> Vec<Bits
                 }
             }
         }
-        let mut b = if m.kind[u] == Kind::Course {
+        let mut b = if m.kind[u].is_unit() {
             let mut routes: Vec<Bits> = Vec::new();
             if m.takeable.get(i) && m.groups[u].iter().all(|g| g.holds(possible)) {
                 routes.push(groups_need);
@@ -626,7 +626,7 @@ impl Heur {
                     continue;
                 }
                 let groups_v = Self::groups_value(m, i, &ev.initial_sat, possible, &fp, &hm);
-                let v = if m.kind[u] == Kind::Course {
+                let v = if m.kind[u].is_unit() {
                     let mut best = [INF; 4];
                     if m.takeable.get(i) && m.groups[u].iter().all(|g| g.holds(possible)) {
                         for d in 0..4 {
@@ -745,7 +745,7 @@ fn bound(m: &Model<'_>, ev: &Evaluator<'_, '_>, facts: &Facts<'_>, node: &Node) 
             continue;
         }
         let u = i as usize;
-        if m.kind[u] == Kind::Course && !node.taken.get(i) {
+        if m.kind[u].is_unit() && !node.taken.get(i) {
             if !node.waived.get(i) {
                 if fresh(&h.fp[u]) {
                     parts.push((h.hm[u], h.fp[u].clone()));
