@@ -9,3 +9,4 @@ mod catalog;
 mod imports;
 mod maps;
 mod openapi;
+mod seed_maps;
