@@ -483,12 +483,8 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
         );
         lx += w;
     }
-    for (color, dash, marker, label) in [(
-        "#1565c0",
-        "6 4",
-        "arrow-art",
-        "earns credit for (articulation, dual enrollment, prior learning)",
-    )] {
+    {
+        let label = "earns credit for (articulation, dual enrollment, prior learning)";
         let w = 52.0 + text_w(label, 12.0) + 22.0;
         if lx + w > W - MARGIN {
             lx = MARGIN;
@@ -496,18 +492,12 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
         }
         let _ = writeln!(
             body,
-            r##"<path d="M{lx:.1},{:.1} h40" stroke="{color}" stroke-width="2" {}marker-end="url(#{marker})"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#37474f">{}</text>"##,
+            r##"<path d="M{lx:.1},{:.1} h40" stroke="#1565c0" stroke-width="2" stroke-dasharray="6 4" marker-end="url(#arrow-art)"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#37474f">{}</text>"##,
             ly + 8.0,
-            if dash.is_empty() {
-                String::new()
-            } else {
-                format!(r#"stroke-dasharray="{dash}" "#)
-            },
             lx + 50.0,
             ly + 13.0,
             esc(label)
         );
-        lx += w;
     }
     ly += 40.0;
     let _ = writeln!(
