@@ -341,7 +341,7 @@ async fn renderings_by_accept_header_and_format() {
     assert!(svg.contains("skip: credit from"), "skipped steps say why, in words");
     for (format, needle) in [
         ("dot", "digraph"),
-        ("mermaid", "flowchart LR"),
+        ("mermaid", "flowchart TB"),
         ("ctdl", "ceterms:Pathway"),
         ("svg", "</svg>"),
     ] {
