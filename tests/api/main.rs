@@ -13,5 +13,6 @@ mod maps;
 mod openapi;
 mod planner;
 mod plans;
+mod seed_maps;
 mod spreadsheets;
 mod web;

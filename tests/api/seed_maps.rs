@@ -1,0 +1,462 @@
+//! Career maps on the seed: the cases the issue-8 trial found wrong, each asserting the
+//! corrected answer, and an order check of every plan against the seed's own requirements.
+//!
+//! The order check reads the embedded seed (`careermap::service::SEED`), so it checks what the
+//! server loaded, and walks each plan's steps: every prerequisite or requirement group of a
+//! step must hold with what the learner held, skipped, or did in an earlier step.
+
+use crate::helpers::{Options, TestApp, spawn_with};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The seed's requirement groups and credits by id (courses, credentials, assessments).
+struct Seed {
+    groups: BTreeMap<String, Vec<Value>>,
+    credits: BTreeMap<String, f64>,
+    kind: BTreeMap<String, &'static str>,
+}
+
+fn seed() -> Seed {
+    let b: Value = serde_json::from_str(careermap::service::SEED).expect("seed parses");
+    let mut s = Seed {
+        groups: BTreeMap::new(),
+        credits: BTreeMap::new(),
+        kind: BTreeMap::new(),
+    };
+    for (list, field, kind) in [
+        ("courses", "prerequisites", "course"),
+        ("credentials", "requires", "credential"),
+        ("assessments", "prerequisites", "assessment"),
+    ] {
+        for r in b[list].as_array().into_iter().flatten() {
+            let id = r["id"].as_str().unwrap().to_owned();
+            s.groups
+                .insert(id.clone(), r[field].as_array().cloned().unwrap_or_default());
+            s.credits.insert(id.clone(), r["credits"].as_f64().unwrap_or(0.0));
+            s.kind.insert(id, kind);
+        }
+    }
+    s
+}
+
+fn ids(v: &Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .map(|x| {
+            x.as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| x["id"].as_str().unwrap().to_owned())
+        })
+        .collect()
+}
+
+fn step_ids(path: &Value) -> Vec<String> {
+    ids(&path["steps"])
+}
+
+/// Whether `group` holds with `have`.
+fn holds(s: &Seed, group: &Value, have: &BTreeSet<String>) -> bool {
+    let from = ids(&group["from"]);
+    if let Some(n) = group["choose"].as_u64() {
+        return from.iter().filter(|x| have.contains(*x)).count() as u64 >= n;
+    }
+    let need = group["min_credits"].as_f64().unwrap();
+    let got: f64 = from
+        .iter()
+        .filter(|x| have.contains(*x))
+        .map(|x| s.credits.get(x).copied().unwrap_or(0.0))
+        .sum();
+    got + 1e-9 >= need
+}
+
+/// Asserts that every step of `path` comes after everything its groups need, and that its
+/// terms hold every step once, in an order that respects course prerequisites.
+fn assert_feasible(s: &Seed, path: &Value, learner: &Value, entry: &str, what: &str) {
+    let mut have: BTreeSet<String> = BTreeSet::new();
+    have.extend(ids(&learner["completed_courses"]));
+    have.extend(ids(&learner["credentials"]));
+    if entry == "postsecondary" {
+        have.extend(["hs-diploma".to_owned(), "hse".to_owned()]);
+    }
+    let earned = ids(&path["credentials_earned"]);
+    let steps = step_ids(path);
+    if entry == "secondary" && earned.contains(&"hs-diploma".to_owned()) && !steps.contains(&"hs-diploma".to_owned()) {
+        // Earned at graduation, without a step of its own.
+        have.insert("hs-diploma".to_owned());
+    }
+    for sk in path["skipped"].as_array().into_iter().flatten() {
+        have.insert(sk["id"].as_str().unwrap().to_owned());
+    }
+    for id in &steps {
+        for g in s.groups.get(id).into_iter().flatten() {
+            assert!(
+                holds(s, g, &have),
+                "{what}: step {id} comes before its requirement {g} holds; steps {steps:?}"
+            );
+        }
+        have.insert(id.clone());
+    }
+    // Terms: each step in exactly one term; a course after its prerequisite courses.
+    // (Checked where the engine lays plans into terms.)
+    let Some(terms) = path["terms"].as_array() else {
+        return;
+    };
+    let mut term_of: BTreeMap<String, u64> = BTreeMap::new();
+    for t in terms {
+        for id in ids(&t["steps"]) {
+            assert!(
+                term_of.insert(id.clone(), t["term"].as_u64().unwrap()).is_none(),
+                "{what}: {id} in two terms"
+            );
+        }
+    }
+    let mut in_terms: Vec<&String> = term_of.keys().collect();
+    in_terms.sort();
+    let mut in_steps: Vec<&String> = steps.iter().collect();
+    in_steps.sort();
+    assert_eq!(in_terms, in_steps, "{what}: terms hold exactly the steps");
+    for id in &steps {
+        if s.kind.get(id) != Some(&"course") {
+            continue;
+        }
+        for g in &s.groups[id] {
+            for pre in ids(&g["from"]) {
+                if let (Some(a), Some(b)) = (term_of.get(&pre), term_of.get(id))
+                    && s.kind.get(&pre) == Some(&"course")
+                {
+                    assert!(
+                        a < b,
+                        "{what}: {id} (term {b}) not after its prerequisite {pre} (term {a})"
+                    );
+                }
+            }
+        }
+    }
+}
+
+async fn map(app: &TestApp, req: Value) -> Value {
+    let (status, body) = app.post_json("/v1/career-maps", &req).await;
+    assert_eq!(status, 200, "{req} -> {body}");
+    body
+}
+
+async fn seeded() -> TestApp {
+    spawn_with(Options {
+        seed: true,
+        ..Default::default()
+    })
+    .await
+}
+
+/// Every plan for six seed occupations from every entry point is in a feasible order, earns
+/// its certifications with their exams, and skips nothing by a credential it never earns.
+#[tokio::test]
+async fn seed_plans_are_feasible_and_sit_their_exams() {
+    let app = seeded().await;
+    let s = seed();
+    let exam_of: BTreeMap<&str, &[&str]> = [
+        ("cna", &["ex.nurse-aide"][..]),
+        ("lpn", &["ex.nclex-pn"][..]),
+        ("rn-license", &["ex.nclex-rn"][..]),
+        ("comptia-aplus", &["ex.comptia-aplus-1", "ex.comptia-aplus-2"][..]),
+        ("comptia-netplus", &["ex.comptia-netplus"][..]),
+        ("comptia-secplus", &["ex.comptia-secplus"][..]),
+        ("osha10-gi", &["ex.osha10-gi"][..]),
+        ("mssc-cpt", &["ex.mssc-cpt"][..]),
+        ("aws-entry-welder", &["ex.aws-sense-entry"][..]),
+        ("nccer-core", &["ex.nccer-core"][..]),
+    ]
+    .into();
+    let mut plans = 0;
+    for soc in [
+        "29-1141", "29-2061", "15-1212", "51-4121", "47-2111", "31-1131", "51-9061",
+    ] {
+        for entry in ["secondary", "adult", "postsecondary"] {
+            let learner = json!({"completed_courses": [], "credentials": [], "competencies": []});
+            let body = map(
+                &app,
+                json!({"target": {"occupation": soc}, "entry": entry, "k": 3, "learner": learner}),
+            )
+            .await;
+            for path in body["paths"].as_array().into_iter().flatten() {
+                let what = format!("{soc} {entry} plan {}", path["rank"]);
+                assert_feasible(&s, path, &learner, entry, &what);
+                let steps = step_ids(path);
+                for c in ids(&path["credentials_earned"]) {
+                    for exam in exam_of.get(c.as_str()).copied().unwrap_or(&[]) {
+                        assert!(
+                            steps.iter().any(|x| x == exam),
+                            "{what}: earns {c} without sitting {exam}: {steps:?}"
+                        );
+                    }
+                }
+                let earned: BTreeSet<String> = ids(&path["credentials_earned"]).into_iter().collect();
+                for st in path["steps"].as_array().unwrap() {
+                    let kind = st["kind"].as_str().unwrap();
+                    let id = st["id"].as_str().unwrap();
+                    let expected = s.kind.get(id).copied().unwrap_or("?");
+                    assert_eq!(kind, expected, "{what}: kind of {id}");
+                    for by in ids(&st["covered_by"]) {
+                        assert!(
+                            by == "prior_learning" || steps.contains(&by) || earned.contains(&by),
+                            "{what}: {id} covered by {by}, which the learner neither holds nor takes"
+                        );
+                    }
+                }
+                plans += 1;
+            }
+        }
+    }
+    assert!(plans >= 30, "only {plans} plans");
+}
+
+/// A high-school student's RN map: the diploma comes at graduation, never adult education or
+/// the equivalency exam, and the licence needs the NCLEX-RN.
+#[tokio::test]
+async fn secondary_rn_map_has_no_adult_step_and_no_hse() {
+    let app = seeded().await;
+    let body = map(
+        &app,
+        json!({"target": {"occupation": "29-1141"}, "entry": "secondary", "k": 5}),
+    )
+    .await;
+    let paths = body["paths"].as_array().unwrap();
+    assert!(!paths.is_empty(), "{body}");
+    for p in paths {
+        let steps = step_ids(p);
+        assert!(
+            !steps.iter().any(|s| s.starts_with("adult.")),
+            "adult step in {steps:?}"
+        );
+        assert!(!steps.contains(&"hse".to_owned()), "hse in {steps:?}");
+        let earned = ids(&p["credentials_earned"]);
+        assert!(!earned.contains(&"hse".to_owned()), "{earned:?}");
+        assert!(
+            earned.contains(&"hs-diploma".to_owned()),
+            "diploma at graduation: {earned:?}"
+        );
+        assert!(earned.contains(&"rn-license".to_owned()), "{earned:?}");
+        assert!(steps.contains(&"ex.nclex-rn".to_owned()), "{steps:?}");
+        // Secondary steps come before postsecondary ones.
+        let systems: Vec<&str> = p["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["kind"] == "course")
+            .map(|s| s["system"].as_str().unwrap())
+            .collect();
+        if let Some(first_college) = systems.iter().position(|s| *s == "postsecondary") {
+            assert!(
+                !systems[first_college..].contains(&"secondary"),
+                "secondary after college: {systems:?}"
+            );
+        }
+    }
+}
+
+/// The information security analyst map sits the CompTIA exams it relies on.
+#[tokio::test]
+async fn security_analyst_map_has_the_comptia_exams_as_steps() {
+    let app = seeded().await;
+    for entry in ["adult", "postsecondary"] {
+        let body = map(
+            &app,
+            json!({"target": {"occupation": "15-1212"}, "entry": entry, "k": 3}),
+        )
+        .await;
+        let first = &body["paths"][0];
+        let exams: Vec<String> = first["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["kind"] == "assessment")
+            .map(|s| s["id"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(
+            exams.iter().any(|e| e.starts_with("ex.comptia-")),
+            "{entry}: no CompTIA exam in {:?}",
+            step_ids(first)
+        );
+        // Nothing is skipped "by" a certification the learner never earns.
+        let earned = ids(&first["credentials_earned"]);
+        for sk in first["skipped"].as_array().into_iter().flatten() {
+            if let Some(by) = sk["by"].as_str() {
+                assert!(earned.iter().any(|c| c == by), "{entry}: {sk} by {by} not earned");
+            }
+        }
+        // The capstone comes after the introduction.
+        let steps = step_ids(first);
+        if let (Some(a), Some(b)) = (
+            steps.iter().position(|s| s == "cc.cis-101"),
+            steps.iter().position(|s| s == "cc.cis-290"),
+        ) {
+            assert!(a < b, "{steps:?}");
+        }
+    }
+}
+
+/// Production technician plans: the OSHA card before the MSSC CPT that requires it.
+#[tokio::test]
+async fn inspector_plans_are_in_a_feasible_order() {
+    let app = seeded().await;
+    let s = seed();
+    let learner = json!({});
+    let body = map(
+        &app,
+        json!({"target": {"occupation": "51-9061"}, "entry": "adult", "k": 5}),
+    )
+    .await;
+    let paths = body["paths"].as_array().unwrap();
+    assert!(paths.len() >= 2, "{body}");
+    for p in paths {
+        assert_feasible(&s, p, &learner, "adult", "51-9061 adult");
+        let steps = step_ids(p);
+        if let (Some(osha), Some(cpt)) = (
+            steps.iter().position(|x| x == "osha10-gi"),
+            steps.iter().position(|x| x == "mssc-cpt"),
+        ) {
+            assert!(osha < cpt, "{steps:?}");
+        }
+    }
+}
+
+/// Electricians: each year's related instruction before its on-the-job year, nothing
+/// duplicative.
+#[tokio::test]
+async fn electrician_related_instruction_precedes_on_the_job_training() {
+    let app = seeded().await;
+    let body = map(
+        &app,
+        json!({"target": {"occupation": "47-2111"}, "entry": "adult", "k": 1}),
+    )
+    .await;
+    let p = &body["paths"][0];
+    let steps = step_ids(p);
+    for n in 1..=4 {
+        let rti = steps.iter().position(|x| *x == format!("wbl.elec-rti-{n}"));
+        let ojt = steps.iter().position(|x| *x == format!("wbl.elec-ojt-{n}"));
+        assert!(matches!((rti, ojt), (Some(a), Some(b)) if a < b), "year {n}: {steps:?}");
+    }
+    for st in p["steps"].as_array().unwrap() {
+        assert_eq!(st["duplicative"], false, "{st}");
+    }
+}
+
+/// Demonstrated competencies waive a course that grants credit for prior learning, and only
+/// such a course; elsewhere the course stays, flagged duplicative.
+#[tokio::test]
+async fn prior_learning_waives_only_a_prior_learning_credit_course() {
+    let app = seeded().await;
+    let safety = [
+        "mfg.t4.safety",
+        "mfg.t4.quality",
+        "mfg.t5.lean",
+        "core.t3.checking-recording",
+    ];
+    let body = map(
+        &app,
+        json!({"target": {"credential": "osha10-gi"}, "entry": "adult", "k": 1,
+               "learner": {"competencies": safety}}),
+    )
+    .await;
+    let p = &body["paths"][0];
+    let steps = step_ids(p);
+    assert!(
+        !steps.iter().any(|x| x == "adult.mfg-safety" || x == "cc.mfg-101"),
+        "waived course still in {steps:?}"
+    );
+    assert!(
+        p["skipped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["reason"] == "prior_learning"),
+        "{p}"
+    );
+    assert!(
+        steps.contains(&"ex.osha10-gi".to_owned()),
+        "the card still needs its check: {steps:?}"
+    );
+
+    // Welding courses grant no credit for prior learning: the course stays, duplicative.
+    let weld = [
+        "mfg.t4.safety",
+        "mfg.t6.welding-processes",
+        "mfg.t7.smaw",
+        "mfg.t5.materials",
+    ];
+    let body = map(
+        &app,
+        json!({"target": {"credential": "aws-entry-welder"}, "entry": "adult", "k": 1,
+               "learner": {"competencies": weld}}),
+    )
+    .await;
+    let p = &body["paths"][0];
+    let course = p["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "course")
+        .unwrap_or_else(|| panic!("a welding course stays: {p}"));
+    assert_eq!(course["duplicative"], true, "{course}");
+    assert!(
+        ids(&course["covered_by"]).contains(&"prior_learning".to_owned()),
+        "{course}"
+    );
+    assert!(
+        !p["skipped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["reason"] == "prior_learning"),
+        "{p}"
+    );
+}
+
+/// A high-school nurse-aide completer sits the state exam; nobody sends them to the college
+/// nurse-aide course.
+#[tokio::test]
+async fn nurse_aide_completer_is_not_sent_to_the_college_nurse_aide_course() {
+    let app = seeded().await;
+    let learner = json!({"completed_courses": ["hs.health-science-1", "hs.nurse-aide"]});
+    for (target, entry) in [
+        (json!({"credential": "cna"}), "postsecondary"),
+        (json!({"credential": "cna"}), "adult"),
+        (json!({"occupation": "29-2061"}), "postsecondary"),
+    ] {
+        let body = map(
+            &app,
+            json!({"target": target, "entry": entry, "k": 3, "learner": learner}),
+        )
+        .await;
+        let paths = body["paths"].as_array().unwrap();
+        assert!(!paths.is_empty(), "{body}");
+        for p in paths {
+            let steps = step_ids(p);
+            assert!(
+                !steps.iter().any(|x| x == "cc.nat-101" || x.starts_with("adult.cna")),
+                "{target} {entry}: {steps:?}"
+            );
+            if ids(&p["credentials_earned"]).contains(&"cna".to_owned()) {
+                assert!(steps.contains(&"ex.nurse-aide".to_owned()), "{steps:?}");
+            }
+        }
+    }
+}
+
+/// Held AP scores earn credit only at or above the articulation's minimum.
+#[tokio::test]
+async fn ap_scores_earn_credit_only_from_the_minimum() {
+    let app = seeded().await;
+    let ask = |score: u32| {
+        json!({"target": {"credential": "adn-rn"}, "entry": "postsecondary", "k": 1,
+               "learner": {"assessments": [{"id": "ex.ap-psychology", "score": score}]}})
+    };
+    let low = map(&app, ask(2)).await;
+    let high = map(&app, ask(3)).await;
+    let skipped = |b: &Value| -> Vec<String> { ids(&b["paths"][0]["skipped"]) };
+    assert!(!skipped(&low).contains(&"cc.psy-101".to_owned()), "{low}");
+    assert!(skipped(&high).contains(&"cc.psy-101".to_owned()), "{high}");
+    assert!(!step_ids(&high["paths"][0]).contains(&"cc.psy-101".to_owned()));
+}
