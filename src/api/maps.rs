@@ -9,7 +9,7 @@ use super::AppState;
 use super::error::{ApiError, ProblemDetails};
 use crate::analysis::career_map::{self as engine, CareerMap, Exit, MapError, Plan, Source};
 use crate::analysis::demand::OccupationDemand;
-use crate::graph::{CatalogGraph, Item};
+use crate::graph::{CatalogGraph, CredentialIx, Item};
 use crate::render::{self, Format};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -117,6 +117,12 @@ pub struct OccupationOut {
     pub region: String,
     /// True when the requested region had no figures and national ones are shown.
     pub region_fallback: bool,
+    /// Where the occupation is reached from a credential (exits, ladder rungs, a credential
+    /// target): how that credential is known to qualify for it, `stated` (the occupation's
+    /// `entry_credentials`), `ctdl` (a CTDL `occupationType`) or `cip_soc` (the CIP-SOC
+    /// crosswalk maps the credential's `codes.cip` to it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<crate::domain::Evidence>,
 }
 
 /// One step of a plan.
@@ -222,7 +228,9 @@ pub struct CareerMapResponse {
     pub search: SearchOut,
 }
 
-fn occupation_out(g: &CatalogGraph, d: &OccupationDemand) -> OccupationOut {
+/// An occupation with its demand; `via`, the credential it is reached from, adds the evidence
+/// of that link.
+fn occupation_out(g: &CatalogGraph, d: &OccupationDemand, via: Option<CredentialIx>) -> OccupationOut {
     let occ = g.occupation(d.occupation);
     OccupationOut {
         soc: occ.soc.0.clone(),
@@ -233,6 +241,7 @@ fn occupation_out(g: &CatalogGraph, d: &OccupationDemand) -> OccupationOut {
         high_demand: d.high_demand,
         region: d.region.clone(),
         region_fallback: d.fallback,
+        evidence: via.and_then(|c| g.link_evidence(c, d.occupation)),
     }
 }
 
@@ -249,7 +258,11 @@ fn exit_out(g: &CatalogGraph, e: &Exit) -> ExitOut {
         credential: c.id.0.clone(),
         title: c.title.clone(),
         level: c.level,
-        occupations: e.occupations.iter().map(|d| occupation_out(g, d)).collect(),
+        occupations: e
+            .occupations
+            .iter()
+            .map(|d| occupation_out(g, d, Some(e.credential)))
+            .collect(),
     }
 }
 
@@ -302,6 +315,10 @@ fn path_out(g: &CatalogGraph, p: &Plan, high_demand: bool) -> PathOut {
 }
 
 fn response(g: &CatalogGraph, map: &CareerMap, req: &CareerMapRequest) -> CareerMapResponse {
+    let via_credential = match map.target {
+        engine::Target::Credential(c) => Some(c),
+        engine::Target::Occupation(_) => None,
+    };
     let (kind, id, title) = match map.target {
         engine::Target::Occupation(o) => (
             "occupation",
@@ -320,7 +337,11 @@ fn response(g: &CatalogGraph, map: &CareerMap, req: &CareerMapRequest) -> Career
             id,
             title,
             high_demand: map.high_demand,
-            occupations: map.destination.iter().map(|d| occupation_out(g, d)).collect(),
+            occupations: map
+                .destination
+                .iter()
+                .map(|d| occupation_out(g, d, via_credential))
+                .collect(),
         },
         entry: req.entry,
         region: map.region.clone(),
@@ -592,7 +613,7 @@ pub async fn ladder(
     let demand = snap.demand();
     let rungs = engine::ladder::ladder(g, demand, policy, o, region);
     Ok(web::Json(LadderOut {
-        occupation: occupation_out(g, &demand.occupation(g, o, region, policy)),
+        occupation: occupation_out(g, &demand.occupation(g, o, region, policy), None),
         region: region.to_owned(),
         rungs: rungs
             .iter()
@@ -605,7 +626,11 @@ pub async fn ladder(
                     level: c.level,
                     entry: r.entry,
                     leads_to: r.leads_to.iter().map(|k| g.credential(*k).id.0.clone()).collect(),
-                    occupations: r.occupations.iter().map(|d| occupation_out(g, d)).collect(),
+                    occupations: r
+                        .occupations
+                        .iter()
+                        .map(|d| occupation_out(g, d, Some(r.credential)))
+                        .collect(),
                 }
             })
             .collect(),
