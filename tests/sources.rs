@@ -441,6 +441,11 @@ async fn registered_nurses_after_onet_bls_and_cip_soc() {
     assert_eq!(us["training"], "None");
     assert_eq!(us["provenance"]["source"], "bls_projections");
     assert_eq!(us["provenance"]["release"], "2024-34");
+    assert_eq!(us["flags"], Value::Null, "an exact median carries no flag");
+    // Orthodontists: BLS gives the median only as `>=$239,200`; the demand record says so.
+    let ortho = &app.get("/v1/occupations/29-1023").await["demand"][0];
+    assert_eq!(ortho["median_wage"], 239_200.0);
+    assert_eq!(ortho["flags"], json!(["median_wage_top_coded"]));
     assert!(us["provenance"]["retrieved_at"].is_string());
     assert!(us["provenance"]["url"].as_str().unwrap().ends_with("occupation.xlsx"));
 

@@ -230,6 +230,11 @@ pub struct Demand {
     /// The projection period, e.g. `2024-34`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
+    /// Figures that are not exact numbers and must not be compared as such, e.g.
+    /// `median_wage_top_coded` (BLS publishes the median only as a lower bound, `>=$239,200`;
+    /// `median_wage` holds that bound).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
 }
 
 /// Wage percentiles of one kind (hourly or annual), dollars. A figure is absent when BLS did
