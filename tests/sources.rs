@@ -441,6 +441,11 @@ async fn registered_nurses_after_onet_bls_and_cip_soc() {
     assert_eq!(us["training"], "None");
     assert_eq!(us["provenance"]["source"], "bls_projections");
     assert_eq!(us["provenance"]["release"], "2024-34");
+    assert_eq!(us["flags"], Value::Null, "an exact median carries no flag");
+    // Orthodontists: BLS gives the median only as `>=$239,200`; the demand record says so.
+    let ortho = &app.get("/v1/occupations/29-1023").await["demand"][0];
+    assert_eq!(ortho["median_wage"], 239_200.0);
+    assert_eq!(ortho["flags"], json!(["median_wage_top_coded"]));
     assert!(us["provenance"]["retrieved_at"].is_string());
     assert!(us["provenance"]["url"].as_str().unwrap().ends_with("occupation.xlsx"));
 
@@ -463,7 +468,7 @@ async fn registered_nurses_after_onet_bls_and_cip_soc() {
     let programs = rn["programs"].as_array().unwrap();
     assert_eq!(programs.len(), 21, "21 CIP codes lead to 29-1141 in the crosswalk");
     let adn = programs.iter().find(|p| p["cip"] == "51.3801").unwrap();
-    assert_eq!(adn["evidence"], "crosswalk");
+    assert_eq!(adn["evidence"], "cip_soc");
     assert_eq!(adn["title"], "Registered Nursing/Registered Nurse.");
     assert_eq!(adn["provenance"]["source"], "cip_soc");
 }
@@ -1398,7 +1403,7 @@ async fn fixtures_of_every_format_pull_through_http() {
     );
     let na = app.get("/v1/occupations/31-1131").await;
     assert_eq!(na["programs"][0]["cip"], "51.3902");
-    assert_eq!(na["programs"][0]["evidence"], "crosswalk");
+    assert_eq!(na["programs"][0]["evidence"], "cip_soc");
     assert_eq!(
         na["programs"][0]["credentials"],
         json!(["ce-00000000-0000-4000-8000-0000000000c1"]),
@@ -1860,4 +1865,100 @@ async fn ipeds_completions_feed_the_supply_report() {
     assert_eq!(row("29-1141")["completers"], 620.0);
     assert_eq!(row("29-1141")["ratio"], 1.24);
     assert_eq!(row("29-1141")["status"], "balanced");
+}
+
+// ---- credential-to-occupation links from the CIP-SOC crosswalk ---------------------------
+
+/// A credential carrying `codes.cip` qualifies, after a CIP-SOC pull, for the occupations the
+/// crosswalk maps that program to (evidence `cip_soc`), and a career map to such an occupation
+/// reaches it; a stated `entry_credentials` link keeps evidence `stated`.
+#[actix_web::test]
+async fn a_cip_coded_credential_links_to_its_crosswalk_occupations() {
+    let (up, _) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let import = json!({
+    "courses": [{"id": "adult.na-theory", "title": "Nurse aide theory", "system": "adult", "hours": 60},
+                {"id": "adult.na-clinical", "title": "Nurse aide clinical", "system": "adult", "hours": 40}],
+    "credentials": [
+        {"id": "st.na", "title": "State nurse aide certificate", "kind": "certificate", "level": 1,
+         "codes": {"cip": "51.3902"},
+         "requires": [{"choose": 2, "from": ["adult.na-theory", "adult.na-clinical"]}]},
+        {"id": "st.other", "title": "Unrelated certificate", "kind": "certificate", "level": 1,
+         "codes": {"cip": "11.0101"}, "requires": [{"choose": 1, "from": ["adult.na-theory"]}]}
+    ]});
+    let resp = app
+        .client
+        .post(format!("{}/v1/imports", app.base))
+        .bearer_auth(TOKEN)
+        .json(&import)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    let map_body = json!({"target": {"occupation": "31-1131"}, "entry": "adult"});
+    let map = |body: Value| {
+        let app = &app;
+        async move {
+            let resp = app
+                .client
+                .post(format!("{}/v1/career-maps", app.base))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (resp.status().as_u16(), resp.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, before) = map(map_body.clone()).await;
+    assert_eq!(status, 200, "{before:#}");
+    assert_eq!(
+        before["paths"],
+        json!([]),
+        "no link before the crosswalk is pulled: {before:#}"
+    );
+
+    let job = app.pull("cip_soc", &format!("{up}/ok/fixtures/cip_soc.csv")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let na = app.get("/v1/occupations/31-1131").await;
+    let program = &na["programs"][0];
+    assert_eq!(program["cip"], "51.3902");
+    assert_eq!(program["evidence"], "cip_soc");
+    assert_eq!(program["credentials"], json!(["st.na"]));
+    assert_eq!(
+        app.get("/v1/occupations/29-1141").await["programs"][0]["credentials"],
+        Value::Null,
+        "no catalog credential carries 51.3801"
+    );
+
+    let (status, after) = map(map_body).await;
+    assert_eq!(status, 200, "{after:#}");
+    let path = &after["paths"][0];
+    assert_eq!(path["reaches"], json!(["st.na"]), "{after:#}");
+    let exit = path["exits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["credential"] == "st.na")
+        .unwrap_or_else(|| panic!("st.na is an exit: {after:#}"));
+    assert_eq!(exit["occupations"][0]["soc"], "31-1131");
+    assert_eq!(exit["occupations"][0]["evidence"], "cip_soc");
+
+    // The credential as a target leads to the occupation, saying how.
+    let (status, cred_map) = map(json!({"target": {"credential": "st.na"}, "entry": "adult"})).await;
+    assert_eq!(status, 200, "{cred_map:#}");
+    assert_eq!(cred_map["target"]["occupations"][0]["soc"], "31-1131");
+    assert_eq!(cred_map["target"]["occupations"][0]["evidence"], "cip_soc");
+    // The unrelated credential leads nowhere.
+    let (_, other) = map(json!({"target": {"credential": "st.other"}, "entry": "adult"})).await;
+    assert_eq!(other["target"]["occupations"], json!([]), "{other:#}");
+
+    // The ladder reaches the occupation through the crosswalk link too.
+    let ladder = app.get("/v1/occupations/31-1131/ladder").await;
+    let rung = ladder["rungs"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{ladder:#}"))
+        .iter()
+        .find(|r| r["credential"] == "st.na")
+        .unwrap_or_else(|| panic!("st.na is a rung: {ladder:#}"));
+    assert_eq!(rung["occupations"][0]["evidence"], "cip_soc");
 }

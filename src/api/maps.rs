@@ -10,7 +10,7 @@ use super::error::{ApiError, ProblemDetails};
 use crate::analysis::career_map::{self as engine, CareerMap, Exit, MapError, Plan, Source};
 use crate::analysis::demand::{DemandIndex, HighDemandPolicy, OccupationDemand};
 use crate::domain::EntryPoint;
-use crate::graph::{CatalogGraph, Item};
+use crate::graph::{CatalogGraph, CredentialIx, Item};
 use crate::render::{self, Format};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -141,6 +141,12 @@ pub struct OccupationOut {
     pub region: String,
     /// True when the requested region had no figures and national ones are shown.
     pub region_fallback: bool,
+    /// Where the occupation is reached from a credential (exits, ladder rungs, a credential
+    /// target): how that credential is known to qualify for it, `stated` (the occupation's
+    /// `entry_credentials`), `ctdl` (a CTDL `occupationType`) or `cip_soc` (the CIP-SOC
+    /// crosswalk maps the credential's `codes.cip` to it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<crate::domain::Evidence>,
 }
 
 /// One step of a plan.
@@ -318,7 +324,9 @@ fn basis_out(demand: &DemandIndex, region: &str, policy: &HighDemandPolicy) -> O
     })
 }
 
-pub(crate) fn occupation_out(g: &CatalogGraph, d: &OccupationDemand) -> OccupationOut {
+/// An occupation with its demand; `via`, the credential it is reached from, adds the evidence
+/// of that link.
+pub(crate) fn occupation_out(g: &CatalogGraph, d: &OccupationDemand, via: Option<CredentialIx>) -> OccupationOut {
     let occ = g.occupation(d.occupation);
     OccupationOut {
         soc: occ.soc.0.clone(),
@@ -329,6 +337,7 @@ pub(crate) fn occupation_out(g: &CatalogGraph, d: &OccupationDemand) -> Occupati
         high_demand: d.high_demand,
         region: d.region.clone(),
         region_fallback: d.fallback,
+        evidence: via.and_then(|c| g.link_evidence(c, d.occupation)),
     }
 }
 
@@ -342,7 +351,11 @@ fn exit_out(g: &CatalogGraph, e: &Exit) -> ExitOut {
         credential: c.id.0.clone(),
         title: c.title.clone(),
         level: c.level,
-        occupations: e.occupations.iter().map(|d| occupation_out(g, d)).collect(),
+        occupations: e
+            .occupations
+            .iter()
+            .map(|d| occupation_out(g, d, Some(e.credential)))
+            .collect(),
     }
 }
 
@@ -423,6 +436,10 @@ fn response(
     req: &CareerMapRequest,
     basis: Option<HighDemandBasisOut>,
 ) -> CareerMapResponse {
+    let via_credential = match map.target {
+        engine::Target::Credential(c) => Some(c),
+        engine::Target::Occupation(_) => None,
+    };
     let (kind, id, title) = match map.target {
         engine::Target::Occupation(o) => (
             "occupation",
@@ -441,7 +458,11 @@ fn response(
             id,
             title,
             high_demand: map.high_demand,
-            occupations: map.destination.iter().map(|d| occupation_out(g, d)).collect(),
+            occupations: map
+                .destination
+                .iter()
+                .map(|d| occupation_out(g, d, via_credential))
+                .collect(),
         },
         entry: req.entry,
         region: map.region.clone(),
@@ -825,7 +846,7 @@ pub fn ladder_answer(state: &AppState, soc: &str, region: Option<&str>) -> Resul
     let demand = snap.demand();
     let rungs = engine::ladder::ladder(g, demand, policy, o, region);
     Ok(LadderOut {
-        occupation: occupation_out(g, &demand.occupation(g, o, region, policy)),
+        occupation: occupation_out(g, &demand.occupation(g, o, region, policy), None),
         region: region.to_owned(),
         rungs: rungs
             .iter()
@@ -838,7 +859,11 @@ pub fn ladder_answer(state: &AppState, soc: &str, region: Option<&str>) -> Resul
                     level: c.level,
                     entry: r.entry,
                     leads_to: r.leads_to.iter().map(|k| g.credential(*k).id.0.clone()).collect(),
-                    occupations: r.occupations.iter().map(|d| occupation_out(g, d)).collect(),
+                    occupations: r
+                        .occupations
+                        .iter()
+                        .map(|d| occupation_out(g, d, Some(r.credential)))
+                        .collect(),
                 }
             })
             .collect(),

@@ -116,6 +116,19 @@ impl SocCode {
     }
 }
 
+/// Normalises a CIP code cell (`51.3801`, `="51.3801"`, `1.0101` from a number) to `NN.NNNN`.
+pub fn cip_code(cell: &str) -> Option<String> {
+    let s = cell.trim().trim_start_matches('=').trim_matches('"').trim();
+    let (a, b) = s.split_once('.')?;
+    if a.is_empty() || a.len() > 2 || b.is_empty() || b.len() > 4 {
+        return None;
+    }
+    if !a.bytes().all(|c| c.is_ascii_digit()) || !b.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(format!("{a:0>2}.{b:0<4}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

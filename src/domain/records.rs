@@ -361,6 +361,11 @@ pub struct Demand {
     /// The projection period, e.g. `2024-34`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
+    /// Figures that are not exact numbers and must not be compared as such, e.g.
+    /// `median_wage_top_coded` (BLS publishes the median only as a lower bound, `>=$239,200`;
+    /// `median_wage` holds that bound).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
 }
 
 /// Wage percentiles of one kind (hourly or annual), dollars. A figure is absent when BLS did
@@ -408,20 +413,35 @@ pub struct Wages {
     pub provenance: Option<Provenance>,
 }
 
-/// How strongly a link between a program or credential and an occupation is supported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+/// How a credential (or a program) is known to lead to an occupation, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Evidence {
-    /// Stated by the catalog (an occupation's `entry_credentials`).
-    Explicit,
-    /// Inferred from the NCES CIP-SOC crosswalk: weaker than an explicit link.
-    Crosswalk,
+    /// Stated by the catalog (an occupation's `entry_credentials`): always wins.
+    #[serde(alias = "explicit")]
+    Stated,
+    /// Stated by a CTDL credential's `occupationType`.
+    Ctdl,
+    /// Inferred from the NCES CIP-SOC crosswalk (the credential's `codes.cip` is a program the
+    /// crosswalk maps to the occupation): weaker than a stated link.
+    #[serde(alias = "crosswalk")]
+    CipSoc,
+}
+
+impl Evidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::Stated => "stated",
+            Evidence::Ctdl => "ctdl",
+            Evidence::CipSoc => "cip_soc",
+        }
+    }
 }
 
 /// An instructional program (CIP 2020) that prepares for an occupation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"cip": "51.3801", "title": "Registered Nursing/Registered Nurse.", "evidence": "crosswalk",
+#[schema(example = json!({"cip": "51.3801", "title": "Registered Nursing/Registered Nurse.", "evidence": "cip_soc",
     "credentials": ["cc.adn"]}))]
 pub struct ProgramLink {
     /// CIP 2020 code, `NN.NNNN`.

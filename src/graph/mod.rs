@@ -110,8 +110,8 @@ pub enum Edge {
     StacksInto,
     /// Source item -> course credit is granted toward.
     Articulation(ArticulationIx),
-    /// Credential -> occupation it is an entry credential for.
-    QualifiesFor,
+    /// Credential -> occupation it qualifies for, and how that is known.
+    QualifiesFor(Evidence),
     /// Course -> competency it teaches.
     Teaches,
     /// Credential -> competency it certifies; assessment -> competency a pass demonstrates.
@@ -143,6 +143,7 @@ pub struct CatalogGraph {
     articulations_to: Vec<Vec<ArticulationIx>>,
     articulation_from: Vec<Item>,
     entry_credentials: Vec<Vec<CredentialIx>>,
+    entry_evidence: Vec<Vec<Evidence>>,
     qualifies_for: Vec<Vec<OccupationIx>>,
     stacks_into: Vec<Vec<CredentialIx>>,
     stacked_from: Vec<Vec<CredentialIx>>,
@@ -299,14 +300,41 @@ impl CatalogGraph {
                 graph.add_edge(credential_node[i], credential_node[up.ix()], Edge::StacksInto);
             }
         }
+        // Entry credentials: stated ones first, then CIP-SOC crosswalk ones (a credential whose
+        // `codes.cip` is a program the crosswalk maps to the occupation). A credential linked
+        // both ways keeps the stronger evidence.
+        let mut by_cip: HashMap<String, Vec<CredentialIx>> = HashMap::new();
+        for (i, c) in b.credentials.iter().enumerate() {
+            if let Some(cip) = c.codes.cip.as_deref().and_then(cip_code) {
+                by_cip.entry(cip).or_default().push(CredentialIx(i as u32));
+            }
+        }
         let mut qualifies_for = vec![Vec::new(); b.credentials.len()];
         let mut entry_credentials = vec![Vec::new(); b.occupations.len()];
+        let mut entry_evidence = vec![Vec::new(); b.occupations.len()];
         for (o, occ) in b.occupations.iter().enumerate() {
-            for c in occ.entry_credentials.iter().filter_map(cred) {
+            let stated = occ
+                .entry_credentials
+                .iter()
+                .filter_map(cred)
+                .map(|c| (c, Evidence::Stated));
+            let mut inferred: Vec<(CredentialIx, Evidence)> = occ
+                .programs
+                .iter()
+                .filter(|p| p.evidence != Evidence::Stated)
+                .flat_map(|p| {
+                    let listed = p.credentials.iter().filter_map(cred);
+                    let coded = by_cip.get(p.cip.as_str()).into_iter().flatten().copied();
+                    listed.chain(coded).map(move |c| (c, p.evidence))
+                })
+                .collect();
+            inferred.sort_unstable_by_key(|&(c, e)| (e, c));
+            for (c, e) in stated.chain(inferred) {
                 if !entry_credentials[o].contains(&c) {
                     entry_credentials[o].push(c);
+                    entry_evidence[o].push(e);
                     qualifies_for[c.ix()].push(OccupationIx(o as u32));
-                    graph.add_edge(credential_node[c.ix()], occupation_node[o], Edge::QualifiesFor);
+                    graph.add_edge(credential_node[c.ix()], occupation_node[o], Edge::QualifiesFor(e));
                 }
             }
         }
@@ -351,6 +379,7 @@ impl CatalogGraph {
             articulations_to,
             articulation_from,
             entry_credentials,
+            entry_evidence,
             qualifies_for,
             stacks_into,
             stacked_from,
@@ -525,9 +554,20 @@ impl CatalogGraph {
     pub fn articulation_from(&self, a: ArticulationIx) -> Item {
         self.articulation_from[a.ix()]
     }
-    /// Entry credentials of an occupation.
+    /// Entry credentials of an occupation: stated ones first, then those linked by CTDL or the
+    /// CIP-SOC crosswalk (see [`CatalogGraph::link_evidence`]).
     pub fn entry_credentials(&self, o: OccupationIx) -> &[CredentialIx] {
         &self.entry_credentials[o.ix()]
+    }
+    /// The evidence of each of [`CatalogGraph::entry_credentials`], in the same order.
+    pub fn entry_evidence(&self, o: OccupationIx) -> &[Evidence] {
+        &self.entry_evidence[o.ix()]
+    }
+    /// How credential `c` is known to qualify for occupation `o` (the strongest evidence), or
+    /// `None` when it does not.
+    pub fn link_evidence(&self, c: CredentialIx, o: OccupationIx) -> Option<Evidence> {
+        let i = self.entry_credentials[o.ix()].iter().position(|&x| x == c)?;
+        Some(self.entry_evidence[o.ix()][i])
     }
     /// Occupations a credential is an entry credential for.
     pub fn qualifies_for(&self, c: CredentialIx) -> &[OccupationIx] {
@@ -590,5 +630,64 @@ impl CatalogGraph {
             Item::Credential(c) => Node::Credential(c),
             Item::Assessment(a) => Node::Assessment(a),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundle(v: serde_json::Value) -> Bundle {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn entry_credentials_come_from_stated_and_crosswalk_links_and_stated_wins() {
+        let b = bundle(serde_json::json!({
+            "credentials": [
+                {"id": "a", "title": "A", "kind": "certificate", "level": 1, "codes": {"cip": "51.3902"}},
+                {"id": "b", "title": "B", "kind": "certificate", "level": 1, "codes": {"cip": "=\"51.3902\""}},
+                {"id": "c", "title": "C", "kind": "certificate", "level": 1, "codes": {"cip": "11.0101"}},
+                {"id": "d", "title": "D", "kind": "certificate", "level": 1}
+            ],
+            "occupations": [{"soc": "31-1131", "title": "Nursing Assistants", "entry_credentials": ["b"],
+                "programs": [{"cip": "51.3902", "evidence": "cip_soc"}]}]
+        }));
+        let g = CatalogGraph::build(1, b);
+        let o = g.occupation_ix("31-1131").unwrap();
+        let ix = |id: &str| g.credential_ix(id).unwrap();
+        let linked: Vec<(&str, Evidence)> = g
+            .entry_credentials(o)
+            .iter()
+            .zip(g.entry_evidence(o))
+            .map(|(&c, &e)| (g.credential(c).id.as_str(), e))
+            .collect();
+        assert_eq!(linked, [("b", Evidence::Stated), ("a", Evidence::CipSoc)]);
+        assert_eq!(
+            g.link_evidence(ix("b"), o),
+            Some(Evidence::Stated),
+            "a stated link wins"
+        );
+        assert_eq!(g.link_evidence(ix("a"), o), Some(Evidence::CipSoc));
+        assert_eq!(g.link_evidence(ix("c"), o), None, "another program");
+        assert_eq!(g.link_evidence(ix("d"), o), None, "no CIP code");
+        assert_eq!(g.qualifies_for(ix("a")), [o]);
+        assert!(g.qualifies_for(ix("c")).is_empty());
+        let edges = g
+            .petgraph()
+            .edges(g.node(Node::Credential(ix("a"))))
+            .filter(|e| *e.weight() == Edge::QualifiesFor(Evidence::CipSoc))
+            .count();
+        assert_eq!(edges, 1);
+    }
+
+    #[test]
+    fn stored_evidence_names_of_earlier_versions_still_read() {
+        let p: ProgramLink =
+            serde_json::from_value(serde_json::json!({"cip": "51.3801", "evidence": "crosswalk"})).unwrap();
+        assert_eq!(p.evidence, Evidence::CipSoc);
+        assert_eq!(serde_json::to_value(p.evidence).unwrap(), "cip_soc");
+        let e: Evidence = serde_json::from_value(serde_json::json!("explicit")).unwrap();
+        assert_eq!(e, Evidence::Stated);
     }
 }

@@ -343,7 +343,7 @@ pub fn relink_crosswalk(b: &mut Bundle) {
     }
     for o in &mut b.occupations {
         for p in &mut o.programs {
-            if p.evidence == Evidence::Crosswalk {
+            if p.evidence == Evidence::CipSoc {
                 let mut creds = by_cip.get(&p.cip).cloned().unwrap_or_default();
                 creds.sort();
                 p.credentials = creds;

@@ -48,7 +48,7 @@
 //!   records with a warning instead of failing the pull. References from imported records to
 //!   a pulled record that disappeared fail validation: the pull fails and says which.
 //! * After every pull, crosswalk program links are re-resolved to the catalog credentials that
-//!   carry their CIP code (`ProgramLink::credentials`, evidence `crosswalk`).
+//!   carry their CIP code (`ProgramLink::credentials`, evidence `cip_soc`).
 //!
 //! # Settings (see [`crate::settings::PullArgs`])
 //!

@@ -350,6 +350,7 @@ pub fn parse_response(bytes: &[u8], ctx: &Context, _names: &HashMap<String, Stri
             experience: None,
             training: None,
             period: year.clone(),
+            flags: Vec::new(),
         };
         pulled.enrich.demand.push((soc.clone(), demand));
         pulled.enrich.wages.push((soc, w));

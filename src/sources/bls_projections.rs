@@ -10,8 +10,9 @@
 //! Units: employment, change and openings are **thousands** in the source and are stored as
 //! people (x 1000, rounded). `—` means the figure is not available and is stored as absent,
 //! never as zero. A top-coded wage (`>=$239,200`) is stored as its lower bound and listed in
-//! the `top_coded_wage` warning. A cell that should be a number and is not fails the pull
-//! with its row and column.
+//! the `top_coded_wage` warning, and the demand record carries
+//! `flags: ["median_wage_top_coded"]`. A cell that should be a number and is not fails the
+//! pull with its row and column.
 //!
 //! Enrichment only: rows whose SOC code matches no catalog occupation are listed in the
 //! `unmatched_occupation` warning (see [the ownership rules](super)).
@@ -88,12 +89,14 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
         };
         detailed += 1;
         let wage_raw = cell(row, c_wage);
+        let mut flags = Vec::new();
         let median_wage = if let Some(bound) = wage_raw.strip_prefix(">=") {
             pulled.warnings.add(
                 "top_coded_wage",
                 "median wages BLS publishes only as a lower bound (stored as that bound)",
                 format!("{soc} ({wage_raw})"),
             );
+            flags.push("median_wage_top_coded".to_owned());
             let b = bound.replace(['$', ','], "");
             Some(b.trim().parse::<f64>().map_err(|_| {
                 PullError::new(format!(
@@ -117,6 +120,7 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
             experience: text(row, c_exp),
             training: text(row, c_train),
             period: period.clone(),
+            flags,
         };
         if demand.employment.is_none() {
             pulled.warnings.add(

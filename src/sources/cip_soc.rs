@@ -1,7 +1,7 @@
 //! The NCES CIP 2020 to SOC 2018 crosswalk (`CIP2020_SOC2018_Crosswalk.xlsx`, sheet "CIP-SOC",
 //! or that sheet as CSV): which instructional programs prepare for which occupations.
 //!
-//! Each row becomes a [`ProgramLink`] on the occupation with evidence `crosswalk`. After the
+//! Each row becomes a [`ProgramLink`] on the occupation with evidence `cip_soc`. After the
 //! pull (and after every later pull), each link lists the catalog credentials whose
 //! `codes.cip` is its CIP code: such a credential qualifies for the occupation with crosswalk
 //! evidence, weaker than an explicit `entry_credentials` link and shown as such. "No match"
@@ -45,7 +45,7 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
             ProgramLink {
                 cip,
                 title: c_title.map(|c| cell(row, c).to_owned()).filter(|s| !s.is_empty()),
-                evidence: Evidence::Crosswalk,
+                evidence: Evidence::CipSoc,
                 credentials: Vec::new(),
                 provenance: Some(prov.clone()),
             },

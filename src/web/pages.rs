@@ -86,7 +86,7 @@ fn occupation_row(
         return Value::UNDEFINED;
     };
     let d = snap.demand().occupation(g, ix, region, &state.settings.high_demand);
-    let out = maps::occupation_out(g, &d);
+    let out = maps::occupation_out(g, &d, None);
     let clusters: Vec<String> = clusters_of(g.occupation(ix)).into_iter().collect();
     Value::from_serialize(json!({"occ": out, "clusters": clusters}))
 }
