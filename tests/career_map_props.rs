@@ -578,6 +578,34 @@ impl Oracle<'_> {
                 .filter(|x| x != id && taken.contains(x.as_str()))
                 .collect()
         };
+        // Depth and height: the longest chains of taken courses below (its prerequisites) and
+        // above (courses listing it) each taken course.
+        let mut height: HashMap<String, u32> = HashMap::new();
+        let mut depth: HashMap<String, u32> = HashMap::new();
+        for _ in 0..remaining.len() {
+            let mut changed = false;
+            for c in b.courses.iter().filter(|c| taken.contains(c.id.as_str())) {
+                for x in c.prerequisites.iter().flat_map(|g| g.from()) {
+                    let is_course = b.courses.iter().any(|y| y.id.0 == x.0);
+                    if !is_course || !taken.contains(x.as_str()) {
+                        continue;
+                    }
+                    let up = height.get(c.id.as_str()).copied().unwrap_or(0) + 1;
+                    if height.get(x.as_str()).copied().unwrap_or(0) < up {
+                        height.insert(x.0.clone(), up);
+                        changed = true;
+                    }
+                    let down = depth.get(x.as_str()).copied().unwrap_or(0) + 1;
+                    if depth.get(c.id.as_str()).copied().unwrap_or(0) < down {
+                        depth.insert(c.id.0.clone(), down);
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
         let mut stage = match self.entry {
             EntryPoint::Secondary => System::Secondary,
             EntryPoint::Adult => System::Adult,
@@ -595,7 +623,22 @@ impl Oracle<'_> {
                     .is_none_or(|c| groups_hold(&c.prerequisites, &sat, b))
             };
             let waits = |it: &It| it.5 && after(&it.3).iter().any(|x| !so_far.contains(x));
-            let key = |it: &It| (it.0.unwrap_or(stage), it.1, it.2);
+            let key = |it: &It| {
+                let at = |m: &HashMap<String, u32>| {
+                    if it.5 {
+                        0
+                    } else {
+                        m.get(it.3.as_str()).copied().unwrap_or(0)
+                    }
+                };
+                (
+                    it.0.unwrap_or(stage),
+                    at(&depth),
+                    std::cmp::Reverse(at(&height)),
+                    it.1,
+                    it.2,
+                )
+            };
             let pick = remaining
                 .iter()
                 .enumerate()

@@ -761,8 +761,13 @@ pub async fn answer(
                         )));
                     }
                     Ok(match format {
-                        Format::Json => serde_json::to_string(&response(g, &map, &req, basis_out(ctx.demand, &map.region, ctx.policy)))
-                            .map_err(|e| ApiError::Unexpected(e.into()))?,
+                        Format::Json => serde_json::to_string(&response(
+                            g,
+                            &map,
+                            &req,
+                            basis_out(ctx.demand, &map.region, ctx.policy),
+                        ))
+                        .map_err(|e| ApiError::Unexpected(e.into()))?,
                         f => render::render(f, g, &map, rank),
                     })
                 })

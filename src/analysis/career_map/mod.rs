@@ -21,8 +21,11 @@
 //!   "no proper subset works", so minimality is checked one course at a time.
 //! - **Step order** is a fixed rule, the order a learner follows: repeatedly take, among the
 //!   courses whose prerequisites hold, the one of the earliest system (secondary, adult,
-//!   postsecondary, work-based), then the one teaching fewer competencies (a narrow course before
-//!   the broad one that would repeat it), then by id. A credential step follows the course that
+//!   postsecondary, work-based), then the one with the shortest chain of plan courses it needs as
+//!   prerequisites (introductions before a capstone), then the one with the longest chain of
+//!   plan courses waiting on it (a course others need first), then
+//!   the one teaching fewer competencies (a narrow course before the broad one that would repeat
+//!   it), then by id. A credential step follows the course that
 //!   completes it.
 //! - A course step is **duplicative** when it teaches at least one competency and every
 //!   competency it teaches is already held before it: from prior learning, completed courses,

@@ -198,6 +198,36 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             EntryPoint::Adult => System::Adult,
             EntryPoint::Postsecondary => System::Postsecondary,
         };
+        // Depth and height of each taken course: the longest chain of taken courses it lists as
+        // prerequisites (directly or through each other), and the longest chain of taken
+        // courses that list it. Shallower first (introductions before a capstone), then higher
+        // (a course others wait for first).
+        let mut depth = vec![0u32; m.len()];
+        let mut height = vec![0u32; m.len()];
+        for _ in 0..remaining.len() {
+            let mut changed = false;
+            for &j in &remaining {
+                if m.kind[j as usize] != Kind::Course {
+                    continue;
+                }
+                for x in m.groups[j as usize].iter().flat_map(|gr| gr.members()) {
+                    if !taken.get(x) || m.kind[x as usize] != Kind::Course {
+                        continue;
+                    }
+                    if height[x as usize] < height[j as usize] + 1 {
+                        height[x as usize] = height[j as usize] + 1;
+                        changed = true;
+                    }
+                    if depth[j as usize] < depth[x as usize] + 1 {
+                        depth[j as usize] = depth[x as usize] + 1;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
         while !remaining.is_empty() {
             let ready = |i: u32, strict: bool| {
                 m.groups[i as usize].iter().all(|gr| gr.holds(&sat))
@@ -208,6 +238,8 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             let key = |i: u32| {
                 (
                     m.system[i as usize].unwrap_or(stage),
+                    depth[i as usize],
+                    std::cmp::Reverse(height[i as usize]),
                     m.comps[i as usize].len(),
                     global(i),
                 )

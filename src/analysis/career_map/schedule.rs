@@ -2,8 +2,10 @@
 //!
 //! # Terms
 //!
-//! Steps are placed in order into consecutive terms numbered from 1. A course goes in a term
-//! after the terms of every plan step listed in its prerequisite groups; an assessment in the
+//! Steps are placed in order into consecutive terms numbered from 1. A course goes in the
+//! current term when its prerequisite groups hold on what the learner has when that term starts
+//! (held before the plan, or earned by steps of earlier terms, a course waived by an
+//! articulation counting from its source's term), else in the next term; an assessment in the
 //! term of (or after) the steps it requires; a credential in the term of the step that
 //! completes it (the term so far). A term holds steps of one stage (the system of its
 //! courses: a stage change starts a new term), and at most `hours_per_term` hours unless one
@@ -21,7 +23,7 @@
 //! of each step it covers (system, kind, credit-bearing, provider), up to its `cap` over the
 //! plan. `net_cost` is `total_cost` less the funding.
 
-use super::model::{Kind, Model};
+use super::model::{Bits, Kind, Model};
 use super::{Step, Term};
 use crate::domain::{Funding, StepKind, System};
 use crate::graph::{CatalogGraph, FundingIx, Item};
@@ -45,23 +47,25 @@ pub fn terms(m: &Model<'_>, steps: &[Step], hours_per_term: f64) -> Vec<Term> {
     let mut out: Vec<Term> = Vec::new();
     // Term of each plan step, by local index.
     let mut term_of: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    // Units of the terms before the current one, and of the current one.
+    let mut before = Bits::new(m.len());
+    let mut current = Bits::new(m.len());
+    // What holds when the current term starts (closure of `before`).
+    let mut at_start = m.closure(&before);
     for s in steps {
         let Some(&i) = m.index.get(&s.item) else { continue };
         let u = i as usize;
         let last = out.len(); // 1-based number of the current term (0 = none yet)
-        let need = |strict: bool| {
-            m.groups[u]
-                .iter()
-                .flat_map(|g| g.members())
-                .filter_map(|x| term_of.get(&x).copied())
-                .map(|t| if strict { t + 1 } else { t })
-                .max()
-                .unwrap_or(1)
-        };
         let t = match m.kind[u] {
             Kind::Credential | Kind::Root => last.max(1),
             Kind::Assessment => {
-                let mut t = need(false).max(last.max(1));
+                let need = m.groups[u]
+                    .iter()
+                    .flat_map(|g| g.members())
+                    .filter_map(|x| term_of.get(&x).copied())
+                    .max()
+                    .unwrap_or(1);
+                let mut t = need.max(last.max(1));
                 if out
                     .get(t - 1)
                     .is_some_and(|x| x.hours > 0.0 && x.hours + s.hours > hours_per_term)
@@ -71,7 +75,8 @@ pub fn terms(m: &Model<'_>, steps: &[Step], hours_per_term: f64) -> Vec<Term> {
                 t
             }
             Kind::Course => {
-                let mut t = need(true).max(last.max(1));
+                let ready = last == 0 || m.groups[u].iter().all(|g| g.holds(&at_start));
+                let mut t = if ready { last.max(1) } else { last + 1 };
                 if let Some(x) = out.get(t - 1)
                     && (x.stage != s.system.as_str() || (x.hours > 0.0 && x.hours + s.hours > hours_per_term + 1e-9))
                 {
@@ -80,6 +85,11 @@ pub fn terms(m: &Model<'_>, steps: &[Step], hours_per_term: f64) -> Vec<Term> {
                 t
             }
         };
+        if t > last && last > 0 {
+            before.union_with(&current);
+            current = Bits::new(m.len());
+            at_start = m.closure(&before);
+        }
         while out.len() < t {
             let n = out.len() + 1;
             out.push(Term {
@@ -96,6 +106,9 @@ pub fn terms(m: &Model<'_>, steps: &[Step], hours_per_term: f64) -> Vec<Term> {
         term.steps.push(s.item);
         term.hours += s.hours;
         term_of.insert(i, t);
+        if m.kind[u].is_unit() {
+            current.set(i);
+        }
     }
     out
 }
