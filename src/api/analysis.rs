@@ -42,9 +42,10 @@ fn parse_format(f: &Option<String>) -> Result<Format, ApiError> {
     match f.as_deref() {
         None | Some("json") => Ok(Format::Json),
         Some("csv") => Ok(Format::Csv),
-        Some(other) => Err(ApiError::BadRequest(format!(
-            "format must be `json` or `csv`, got `{other}`"
-        ))),
+        Some(other) => Err(ApiError::InvalidParameter {
+            name: "format".into(),
+            message: format!("must be `json` or `csv`, got `{other}`"),
+        }),
     }
 }
 
@@ -89,6 +90,15 @@ fn num(x: f64) -> String {
 
 // ---- duplicates --------------------------------------------------------------------------
 
+/// What `min_overlap` applies to (documentation of the `measure` parameter).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+#[schema(rename_all = "lowercase")]
+enum MeasureDoc {
+    Jaccard,
+    Containment,
+}
+
 #[derive(Default, Deserialize, IntoParams)]
 pub struct DuplicatesQuery {
     /// Minimum similarity of two courses' competency sets, on `measure`, 0.01-1, rounded to two decimals (default 0.5).
@@ -96,12 +106,15 @@ pub struct DuplicatesQuery {
     pub min_overlap: Option<f64>,
     /// `jaccard` (default: shared over union) or `containment` (shared over the smaller set):
     /// what `min_overlap` applies to.
+    #[param(value_type = Option<MeasureDoc>, inline)]
     pub measure: Option<String>,
     /// Minimum cosine of two courses' title-and-description TF-IDF vectors for `text` pairs,
-    /// in (0, 1] (default 0.6).
+    /// 0.01-1, rounded to two decimals (default 0.6).
+    #[param(minimum = 0.01, maximum = 1.0)]
     pub min_similarity: Option<f64>,
     /// Comma-separated bases: `competencies`, `text`, `codes` (same SCED or CIP code in
-    /// different systems). Default all.
+    /// different systems). Default all; spaces around the commas are ignored.
+    #[param(pattern = "^ *(competencies|text|codes)? *(, *(competencies|text|codes)? *)*$")]
     pub basis: Option<String>,
     /// Comma-separated systems (`secondary`, `adult`, `postsecondary`, `work_based`): only pairs
     /// whose two courses are both in these systems.
@@ -114,7 +127,8 @@ pub struct DuplicatesQuery {
     #[param(value_type = Option<super::TableFormat>)]
     /// `json` (default) or `csv` (one row per pair, with its cluster number).
     pub format: Option<String>,
-    /// Pairs per page, 1-100000 (default 1000). Clusters are over all matching pairs.
+    /// Pairs per page, 0-100000 (default 1000; 0 answers only the total). Clusters are over all
+    /// matching pairs.
     #[param(minimum = 0, maximum = 100000)]
     pub limit: Option<usize>,
     /// Pairs to skip (default 0).
@@ -453,9 +467,10 @@ fn check_region(g: &CatalogGraph, region: &str) -> Result<(), ApiError> {
     if known {
         Ok(())
     } else {
-        Err(ApiError::BadRequest(format!(
-            "region: no occupation has demand figures for `{region}`"
-        )))
+        Err(ApiError::InvalidParameter {
+            name: "region".into(),
+            message: format!("no occupation has demand figures for `{region}`"),
+        })
     }
 }
 
@@ -857,8 +872,10 @@ pub async fn alignment_report(
 pub async fn duplicates_answer(state: &AppState, q: DuplicatesQuery) -> Result<DuplicatesOut, ApiError> {
     let measure = match q.measure.as_deref() {
         None => Measure::Jaccard,
-        Some(m) => Measure::parse(m)
-            .ok_or_else(|| ApiError::BadRequest(format!("measure must be `jaccard` or `containment`, got `{m}`")))?,
+        Some(m) => Measure::parse(m).ok_or_else(|| ApiError::InvalidParameter {
+            name: "measure".into(),
+            message: format!("must be `jaccard` or `containment`, got `{m}`"),
+        })?,
     };
     let params = DuplicateParams {
         min_overlap: fraction("min_overlap", q.min_overlap, DEFAULT_MIN_OVERLAP, false)?,
@@ -872,8 +889,9 @@ pub async fn duplicates_answer(state: &AppState, q: DuplicatesQuery) -> Result<D
             .map(str::trim)
             .filter(|x| !x.is_empty())
             .map(|x| {
-                Basis::parse(x).ok_or_else(|| {
-                    ApiError::BadRequest(format!("basis: unknown basis `{x}` (use competencies, text, codes)"))
+                Basis::parse(x).ok_or_else(|| ApiError::InvalidParameter {
+                    name: "basis".into(),
+                    message: format!("unknown basis `{x}` (use competencies, text, codes)"),
                 })
             })
             .collect::<Result<_, _>>()?,
@@ -886,10 +904,9 @@ pub async fn duplicates_answer(state: &AppState, q: DuplicatesQuery) -> Result<D
         .map(|s| {
             s.split(',')
                 .map(|x| {
-                    System::parse(x).ok_or_else(|| {
-                        ApiError::BadRequest(format!(
-                            "systems: unknown system `{x}` (use secondary, adult, postsecondary, work_based)"
-                        ))
+                    System::parse(x).ok_or_else(|| ApiError::InvalidParameter {
+                        name: "systems".into(),
+                        message: format!("unknown system `{x}` (use secondary, adult, postsecondary, work_based)"),
                     })
                 })
                 .collect()
