@@ -7,6 +7,7 @@
 
 use super::AppState;
 use super::error::{ApiError, ProblemDetails};
+use super::table::{csv_response, number as num};
 use crate::analysis::duplicates::{
     self, Basis, DEFAULT_MIN_OVERLAP, DEFAULT_MIN_TEXT_SIMILARITY, DuplicateParams, Duplicates, Measure,
 };
@@ -65,26 +66,6 @@ fn fraction(name: &str, v: Option<f64>, default: f64, zero_ok: bool) -> Result<f
             name: name.into(),
             message: format!("must be a number from {low} to 1 (two decimals are used), got {v}"),
         })
-    }
-}
-
-fn csv_response(rows: Vec<Vec<String>>) -> Result<HttpResponse, ApiError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in rows {
-        w.write_record(&r).map_err(|e| ApiError::Unexpected(e.into()))?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("{e}")))?;
-    Ok(HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(bytes))
-}
-
-fn num(x: f64) -> String {
-    let x = x + 0.0;
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        format!("{x}")
     }
 }
 

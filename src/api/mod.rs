@@ -15,6 +15,7 @@ pub mod maps;
 pub mod planner;
 pub mod plans;
 pub mod pulls;
+pub mod table;
 
 use crate::service::Catalog;
 use crate::settings::Settings;

@@ -8,6 +8,7 @@
 use super::AppState;
 use super::analysis::nz;
 use super::error::{ApiError, ProblemDetails};
+use super::table::{csv_response, number as num};
 use crate::analysis::duplicates::course_text_model;
 use crate::analysis::suggest::{self, Evidence, Suggester, Suggestion};
 use crate::analysis::supply::{self, Status, SupplyRow};
@@ -24,29 +25,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(course_suggestions)
         .service(bulk_suggestions)
         .service(supply_report);
-}
-
-fn csv_response(rows: Vec<Vec<String>>) -> Result<HttpResponse, ApiError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in rows {
-        w.write_record(&r).map_err(|e| ApiError::Unexpected(e.into()))?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("{e}")))?;
-    Ok(HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(bytes))
-}
-
-fn num(x: f64) -> String {
-    let x = x + 0.0;
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        format!("{:.4}", x)
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_owned()
-    }
 }
 
 fn models(snap: &Snapshot) -> (Arc<TextModel>, Arc<Suggester>) {
