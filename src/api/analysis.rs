@@ -7,6 +7,7 @@
 
 use super::AppState;
 use super::error::{ApiError, ProblemDetails};
+use super::table::{csv_response, number as num};
 use crate::analysis::demand::HighDemandPolicy;
 use crate::analysis::duplicates::{
     self, Basis, DEFAULT_MIN_OVERLAP, DEFAULT_MIN_TEXT_SIMILARITY, DuplicateParams, Duplicates, Measure,
@@ -43,9 +44,10 @@ fn parse_format(f: &Option<String>) -> Result<Format, ApiError> {
     match f.as_deref() {
         None | Some("json") => Ok(Format::Json),
         Some("csv") => Ok(Format::Csv),
-        Some(other) => Err(ApiError::BadRequest(format!(
-            "format must be `json` or `csv`, got `{other}`"
-        ))),
+        Some(other) => Err(ApiError::InvalidParameter {
+            name: "format".into(),
+            message: format!("must be `json` or `csv`, got `{other}`"),
+        }),
     }
 }
 
@@ -68,27 +70,16 @@ fn fraction(name: &str, v: Option<f64>, default: f64, zero_ok: bool) -> Result<f
     }
 }
 
-fn csv_response(rows: Vec<Vec<String>>) -> Result<HttpResponse, ApiError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in rows {
-        w.write_record(&r).map_err(|e| ApiError::Unexpected(e.into()))?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("{e}")))?;
-    Ok(HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(bytes))
-}
-
-fn num(x: f64) -> String {
-    let x = x + 0.0;
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        format!("{x}")
-    }
-}
-
 // ---- duplicates --------------------------------------------------------------------------
+
+/// What `min_overlap` applies to (documentation of the `measure` parameter).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+#[schema(rename_all = "lowercase")]
+enum MeasureDoc {
+    Jaccard,
+    Containment,
+}
 
 #[derive(Default, Deserialize, IntoParams)]
 pub struct DuplicatesQuery {
@@ -97,12 +88,15 @@ pub struct DuplicatesQuery {
     pub min_overlap: Option<f64>,
     /// `jaccard` (default: shared over union) or `containment` (shared over the smaller set):
     /// what `min_overlap` applies to.
+    #[param(value_type = Option<MeasureDoc>, inline)]
     pub measure: Option<String>,
     /// Minimum cosine of two courses' title-and-description TF-IDF vectors for `text` pairs,
-    /// in (0, 1] (default 0.6).
+    /// 0.01-1, rounded to two decimals (default 0.6).
+    #[param(minimum = 0.01, maximum = 1.0)]
     pub min_similarity: Option<f64>,
     /// Comma-separated bases: `competencies`, `text`, `codes` (same SCED or CIP code in
-    /// different systems). Default all.
+    /// different systems). Default all; spaces around the commas are ignored.
+    #[param(pattern = "^ *(competencies|text|codes)? *(, *(competencies|text|codes)? *)*$")]
     pub basis: Option<String>,
     /// Comma-separated systems (`secondary`, `adult`, `postsecondary`, `work_based`): only pairs
     /// whose two courses are both in these systems.
@@ -115,7 +109,8 @@ pub struct DuplicatesQuery {
     #[param(value_type = Option<super::TableFormat>)]
     /// `json` (default) or `csv` (one row per pair, with its cluster number).
     pub format: Option<String>,
-    /// Pairs per page, 1-100000 (default 1000). Clusters are over all matching pairs.
+    /// Pairs per page, 0-100000 (default 1000; 0 answers only the total). Clusters are over all
+    /// matching pairs.
     #[param(minimum = 0, maximum = 100000)]
     pub limit: Option<usize>,
     /// Pairs to skip (default 0).
@@ -455,9 +450,10 @@ fn check_region(g: &CatalogGraph, region: &str) -> Result<(), ApiError> {
     if known {
         Ok(())
     } else {
-        Err(ApiError::BadRequest(format!(
-            "region: no occupation has demand figures for `{region}`"
-        )))
+        Err(ApiError::InvalidParameter {
+            name: "region".into(),
+            message: format!("no occupation has demand figures for `{region}`"),
+        })
     }
 }
 
@@ -859,8 +855,10 @@ pub async fn alignment_report(
 pub async fn duplicates_answer(state: &AppState, q: DuplicatesQuery) -> Result<DuplicatesOut, ApiError> {
     let measure = match q.measure.as_deref() {
         None => Measure::Jaccard,
-        Some(m) => Measure::parse(m)
-            .ok_or_else(|| ApiError::BadRequest(format!("measure must be `jaccard` or `containment`, got `{m}`")))?,
+        Some(m) => Measure::parse(m).ok_or_else(|| ApiError::InvalidParameter {
+            name: "measure".into(),
+            message: format!("must be `jaccard` or `containment`, got `{m}`"),
+        })?,
     };
     let params = DuplicateParams {
         min_overlap: fraction("min_overlap", q.min_overlap, DEFAULT_MIN_OVERLAP, false)?,
@@ -874,8 +872,9 @@ pub async fn duplicates_answer(state: &AppState, q: DuplicatesQuery) -> Result<D
             .map(str::trim)
             .filter(|x| !x.is_empty())
             .map(|x| {
-                Basis::parse(x).ok_or_else(|| {
-                    ApiError::BadRequest(format!("basis: unknown basis `{x}` (use competencies, text, codes)"))
+                Basis::parse(x).ok_or_else(|| ApiError::InvalidParameter {
+                    name: "basis".into(),
+                    message: format!("unknown basis `{x}` (use competencies, text, codes)"),
                 })
             })
             .collect::<Result<_, _>>()?,
@@ -888,10 +887,9 @@ pub async fn duplicates_answer(state: &AppState, q: DuplicatesQuery) -> Result<D
         .map(|s| {
             s.split(',')
                 .map(|x| {
-                    System::parse(x).ok_or_else(|| {
-                        ApiError::BadRequest(format!(
-                            "systems: unknown system `{x}` (use secondary, adult, postsecondary, work_based)"
-                        ))
+                    System::parse(x).ok_or_else(|| ApiError::InvalidParameter {
+                        name: "systems".into(),
+                        message: format!("unknown system `{x}` (use secondary, adult, postsecondary, work_based)"),
                     })
                 })
                 .collect()

@@ -228,7 +228,17 @@ pub async fn import(
 #[derive(serde::Deserialize, IntoParams)]
 pub struct TemplateQuery {
     /// `xlsx` (default): one workbook; `csv`: a zip of one CSV file per sheet.
+    #[param(value_type = Option<TemplateFormat>, inline)]
     pub format: Option<String>,
+}
+
+/// The file formats of the import template (documentation of its `format` parameter).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+#[schema(rename_all = "lowercase")]
+enum TemplateFormat {
+    Xlsx,
+    Csv,
 }
 
 /// The empty spreadsheet template for imports.
@@ -247,14 +257,15 @@ pub struct TemplateQuery {
     )
 )]
 #[get("/v1/imports/template")]
-pub async fn template(query: web::Query<TemplateQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn template(query: super::Query<TemplateQuery>) -> Result<HttpResponse, ApiError> {
     let (format, file) = match query.format.as_deref().unwrap_or("xlsx") {
         "xlsx" => (Format::Xlsx, "careermap-template.xlsx"),
         "csv" => (Format::CsvZip, "careermap-template.zip"),
         other => {
-            return Err(ApiError::BadRequest(format!(
-                "unknown template format `{other}`; use `xlsx` or `csv`"
-            )));
+            return Err(ApiError::InvalidParameter {
+                name: "format".into(),
+                message: format!("unknown template format `{other}`; use `xlsx` or `csv`"),
+            });
         }
     };
     let bytes = web::block(move || workbook::template(format))

@@ -15,6 +15,7 @@ pub mod maps;
 pub mod planner;
 pub mod plans;
 pub mod pulls;
+pub mod table;
 
 use crate::service::Catalog;
 use crate::settings::Settings;
@@ -128,7 +129,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// Final touches on the generated document so it says exactly what the server accepts:
 /// utoipa documents `u32` as `int32` with minimum 0, but the server accepts up to 2^32-1;
-/// such integers become `int64` with that maximum.
+/// such integers become `int64` with that maximum. `usize` (an integer with minimum 0 and no
+/// format) gets its maximum, 2^64-1, where the annotation gives none.
 pub fn finish_doc(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     fn walk(v: &mut serde_json::Value) {
         match v {
@@ -136,9 +138,20 @@ pub fn finish_doc(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
                 let unsigned32 = m.get("format").and_then(|f| f.as_str()) == Some("int32")
                     && m.get("minimum").and_then(|x| x.as_f64()) == Some(0.0)
                     && !m.contains_key("maximum");
+                let is_integer = match m.get("type") {
+                    Some(serde_json::Value::String(t)) => t == "integer",
+                    Some(serde_json::Value::Array(ts)) => ts.iter().any(|t| t == "integer"),
+                    _ => false,
+                };
+                let unsigned_size = is_integer
+                    && !m.contains_key("format")
+                    && m.get("minimum").and_then(|x| x.as_f64()) == Some(0.0)
+                    && !m.contains_key("maximum");
                 if unsigned32 {
                     m.insert("format".into(), "int64".into());
                     m.insert("maximum".into(), u32::MAX.into());
+                } else if unsigned_size {
+                    m.insert("maximum".into(), (usize::MAX as u64).into());
                 }
                 m.values_mut().for_each(walk);
             }

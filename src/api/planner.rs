@@ -8,6 +8,7 @@
 use super::AppState;
 use super::analysis::nz;
 use super::error::{ApiError, ProblemDetails};
+use super::table::{csv_response, number as num};
 use crate::analysis::duplicates::course_text_model;
 use crate::analysis::suggest::{self, Evidence, Suggester, Suggestion};
 use crate::analysis::supply::{self, Status, SupplyRow};
@@ -26,29 +27,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(supply_report);
 }
 
-fn csv_response(rows: Vec<Vec<String>>) -> Result<HttpResponse, ApiError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in rows {
-        w.write_record(&r).map_err(|e| ApiError::Unexpected(e.into()))?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("{e}")))?;
-    Ok(HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(bytes))
-}
-
-fn num(x: f64) -> String {
-    let x = x + 0.0;
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        format!("{:.4}", x)
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_owned()
-    }
-}
-
 fn models(snap: &Snapshot) -> (Arc<TextModel>, Arc<Suggester>) {
     let text = snap
         .cache
@@ -65,7 +43,10 @@ fn score_param(name: &str, v: Option<f64>, default: f64) -> Result<f64, ApiError
     if v.is_finite() && (0.0..=1.0).contains(&v) {
         Ok(v)
     } else {
-        Err(ApiError::BadRequest(format!("{name} must be in [0, 1], got {v}")))
+        Err(ApiError::InvalidParameter {
+            name: name.into(),
+            message: format!("must be in [0, 1], got {v}"),
+        })
     }
 }
 
@@ -74,8 +55,10 @@ fn score_param(name: &str, v: Option<f64>, default: f64) -> Result<f64, ApiError
 #[derive(Deserialize, IntoParams)]
 pub struct SuggestQuery {
     /// Lowest combined score proposed, in [0, 1] (default 0.2).
+    #[param(minimum = 0.0, maximum = 1.0)]
     pub min_score: Option<f64>,
     /// Most suggestions, 1-500 (default 25).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
 }
 
@@ -185,14 +168,15 @@ const DEFAULT_MIN_SCORE: f64 = 0.2;
 pub async fn course_suggestions(
     state: web::Data<AppState>,
     id: web::Path<String>,
-    q: web::Query<SuggestQuery>,
+    q: super::Query<SuggestQuery>,
 ) -> Result<web::Json<CourseSuggestionsOut>, ApiError> {
     let min_score = score_param("min_score", q.min_score, DEFAULT_MIN_SCORE)?;
     let limit = q.limit.unwrap_or(25);
     if !(1..=500).contains(&limit) {
-        return Err(ApiError::BadRequest(format!(
-            "limit must be between 1 and 500, got {limit}"
-        )));
+        return Err(ApiError::InvalidParameter {
+            name: "limit".into(),
+            message: format!("must be between 1 and 500, got {limit}"),
+        });
     }
     let snap = state.catalog.snapshot();
     let id = id.into_inner();
@@ -223,21 +207,35 @@ pub async fn course_suggestions(
 #[derive(Deserialize, IntoParams)]
 pub struct BulkSuggestQuery {
     /// Lowest combined score proposed, in [0, 1] (default 0.2).
+    #[param(minimum = 0.0, maximum = 1.0)]
     pub min_score: Option<f64>,
     /// Most suggestions per course, 1-100 (default 10).
+    #[param(minimum = 1, maximum = 100)]
     pub per_course: Option<usize>,
     /// Also propose tags for courses that already carry some (default false: untagged only).
     pub all: Option<bool>,
     /// `csv` (default) or `json`.
+    #[param(value_type = Option<super::TableFormat>)]
     pub format: Option<String>,
     /// `review` (default: one row per course and competency, with an `accept` column) or
     /// `patch` (one row per course, `id,competencies`: the course's tags plus every proposal,
     /// ready to import with `mode=patch` after deleting the unwanted ids).
+    #[param(value_type = Option<LayoutDoc>, inline)]
     pub layout: Option<String>,
-    /// Courses per page, 1-100000 (default 1000).
+    /// Courses per page, 0-100000 (default 1000; 0 answers only the total).
+    #[param(minimum = 0, maximum = 100000)]
     pub limit: Option<usize>,
     /// Courses to skip (default 0).
     pub offset: Option<usize>,
+}
+
+/// The spreadsheet layout of bulk suggestions (documentation of the `layout` parameter).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+#[schema(rename_all = "lowercase")]
+enum LayoutDoc {
+    Review,
+    Patch,
 }
 
 /// The proposals for one course in bulk.
@@ -278,32 +276,35 @@ pub struct BulkSuggestionsOut {
 #[get("/v1/suggested-competencies")]
 pub async fn bulk_suggestions(
     state: web::Data<AppState>,
-    q: web::Query<BulkSuggestQuery>,
+    q: super::Query<BulkSuggestQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let min_score = score_param("min_score", q.min_score, DEFAULT_MIN_SCORE)?;
     let per_course = q.per_course.unwrap_or(10);
     if !(1..=100).contains(&per_course) {
-        return Err(ApiError::BadRequest(format!(
-            "per_course must be between 1 and 100, got {per_course}"
-        )));
+        return Err(ApiError::InvalidParameter {
+            name: "per_course".into(),
+            message: format!("must be between 1 and 100, got {per_course}"),
+        });
     }
     let json = match q.format.as_deref() {
         None | Some("csv") => false,
         Some("json") => true,
         Some(other) => {
-            return Err(ApiError::BadRequest(format!(
-                "format must be `csv` or `json`, got `{other}`"
-            )));
+            return Err(ApiError::InvalidParameter {
+                name: "format".into(),
+                message: format!("must be `csv` or `json`, got `{other}`"),
+            });
         }
     };
     let patch = match q.layout.as_deref() {
         None | Some("review") => false,
         Some("patch") => true,
         Some(other) => {
-            return Err(ApiError::BadRequest(format!(
-                "layout must be `review` or `patch`, got `{other}`"
-            )));
+            return Err(ApiError::InvalidParameter {
+                name: "layout".into(),
+                message: format!("must be `review` or `patch`, got `{other}`"),
+            });
         }
     };
     let (limit, offset) = super::paging(q.limit, q.offset, 1000, 100_000)?;
@@ -414,20 +415,58 @@ fn evidence_text(e: &EvidenceOut) -> String {
 
 // ---- supply against demand -----------------------------------------------------------------
 
+/// Largest `under` or `over` ratio.
+const MAX_SUPPLY_RATIO: f64 = 1000.0;
+
+/// Checks `under` and `over`: each in [0, 1000], rounded to two decimals (so the analysis cache
+/// sees a small key space), `under <= over`. A ratio left out defaults to its usual value, moved
+/// to the other one's when that one crosses it (`over=0.5` alone means `under=0.5`).
+fn supply_bounds(under: Option<f64>, over: Option<f64>) -> Result<(f64, f64), ApiError> {
+    let ratio = |name: &str, v: Option<f64>| -> Result<Option<f64>, ApiError> {
+        match v {
+            Some(x) if !(x.is_finite() && (0.0..=MAX_SUPPLY_RATIO).contains(&x)) => Err(ApiError::InvalidParameter {
+                name: name.into(),
+                message: format!("must be a number from 0 to {MAX_SUPPLY_RATIO} (two decimals are used), got {x}"),
+            }),
+            v => Ok(v.map(|x| (x * 100.0).round() / 100.0)),
+        }
+    };
+    let (under, over) = (ratio("under", under)?, ratio("over", over)?);
+    match (under, over) {
+        (Some(u), Some(o)) if u > o => Err(ApiError::InvalidParameter {
+            name: "under".into(),
+            message: format!("must not be above `over`, got under={u}, over={o}"),
+        }),
+        (Some(u), Some(o)) => Ok((u, o)),
+        (Some(u), None) => Ok((u, supply::DEFAULT_OVER.max(u))),
+        (None, Some(o)) => Ok((supply::DEFAULT_UNDER.min(o), o)),
+        (None, None) => Ok((supply::DEFAULT_UNDER, supply::DEFAULT_OVER)),
+    }
+}
+
 #[derive(Deserialize, IntoParams)]
 pub struct SupplyQuery {
     /// Region for annual openings (default `US`; national figures where the region has none).
     pub region: Option<String>,
-    /// Ratio completers/openings below which an occupation is `under_supply` (default 0.8).
+    /// Ratio completers/openings below which an occupation is `under_supply`, 0-1000, rounded
+    /// to two decimals (default 0.8, or `over` when that is lower). Not above `over`.
+    #[param(minimum = 0.0, maximum = 1000.0)]
     pub under: Option<f64>,
-    /// Ratio above which it is `over_supply` (default 1.5).
+    /// Ratio above which it is `over_supply`, 0-1000, rounded to two decimals (default 1.5, or
+    /// `under` when that is higher). Not below `under`.
+    #[param(minimum = 0.0, maximum = 1000.0)]
     pub over: Option<f64>,
     /// Comma-separated statuses to list: `under_supply`, `over_supply`, `balanced`, `unknown`
-    /// (default all).
+    /// (default all; spaces around the commas are ignored).
+    #[param(
+        pattern = "^ *(under_supply|over_supply|balanced|unknown)? *(, *(under_supply|over_supply|balanced|unknown)? *)*$"
+    )]
     pub status: Option<String>,
     /// `json` (default) or `csv`.
+    #[param(value_type = Option<super::TableFormat>)]
     pub format: Option<String>,
-    /// Rows per page, 1-100000 (default 1000).
+    /// Rows per page, 0-100000 (default 1000; 0 answers only the total).
+    #[param(minimum = 0, maximum = 100000)]
     pub limit: Option<usize>,
     /// Rows to skip (default 0).
     pub offset: Option<usize>,
@@ -498,25 +537,20 @@ fn row_out(g: &CatalogGraph, r: &SupplyRow) -> SupplyRowOut {
     responses(
         (status = 200, description = "The report",
          content((SupplyOut = "application/json"), (String = "text/csv", example = json!("soc,title,annual_openings,completers,ratio,status,credentials,credentials_without_figures\n31-1131,Nursing Assistants,210000,95000,0.4524,under_supply,cna,\n")))),
-        (status = 422, description = "Unknown region, status or format; `under`/`over` not with 0 <= under <= over; bad paging",
+        (status = 422, description = "Unknown region, status or format; `under` or `over` outside 0-1000 or `under` above `over`; bad paging",
          body = ProblemDetails, content_type = "application/problem+json")))]
 #[get("/v1/reports/supply")]
-pub async fn supply_report(state: web::Data<AppState>, q: web::Query<SupplyQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn supply_report(state: web::Data<AppState>, q: super::Query<SupplyQuery>) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
-    let under = q.under.unwrap_or(supply::DEFAULT_UNDER);
-    let over = q.over.unwrap_or(supply::DEFAULT_OVER);
-    if !(under.is_finite() && over.is_finite() && under >= 0.0 && under <= over) {
-        return Err(ApiError::BadRequest(format!(
-            "under and over must be finite with 0 <= under <= over, got under={under}, over={over}"
-        )));
-    }
+    let (under, over) = supply_bounds(q.under, q.over)?;
     let csv = match q.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,
         Some(other) => {
-            return Err(ApiError::BadRequest(format!(
-                "format must be `json` or `csv`, got `{other}`"
-            )));
+            return Err(ApiError::InvalidParameter {
+                name: "format".into(),
+                message: format!("must be `json` or `csv`, got `{other}`"),
+            });
         }
     };
     let statuses: Option<Vec<Status>> = q
@@ -527,10 +561,9 @@ pub async fn supply_report(state: web::Data<AppState>, q: web::Query<SupplyQuery
                 .map(str::trim)
                 .filter(|x| !x.is_empty())
                 .map(|x| {
-                    Status::parse(x).ok_or_else(|| {
-                        ApiError::BadRequest(format!(
-                            "status: unknown status `{x}` (use under_supply, over_supply, balanced, unknown)"
-                        ))
+                    Status::parse(x).ok_or_else(|| ApiError::InvalidParameter {
+                        name: "status".into(),
+                        message: format!("unknown status `{x}` (use under_supply, over_supply, balanced, unknown)"),
                     })
                 })
                 .collect()
@@ -550,9 +583,10 @@ pub async fn supply_report(state: web::Data<AppState>, q: web::Query<SupplyQuery
             .iter()
             .any(|o| o.demand.iter().any(|d| d.region == region));
     if !known {
-        return Err(ApiError::BadRequest(format!(
-            "region: no occupation has demand figures for `{region}`"
-        )));
+        return Err(ApiError::InvalidParameter {
+            name: "region".into(),
+            message: format!("no occupation has demand figures for `{region}`"),
+        });
     }
     let out = state
         .run_blocking(move || {

@@ -79,7 +79,13 @@ impl Plans {
 #[schema(example = json!({"label": "Adult CNA to RN, evening route",
     "request": {"target": {"occupation": "29-1141"}, "entry": "adult", "learner": {"credentials": ["cna"]}}}))]
 pub struct NewPlan {
-    /// 1-120 characters, shown as the plan's title. Do not put a learner's name here.
+    /// 1-120 characters, not all blank, no control characters; shown (trimmed) as the plan's
+    /// title. Do not put a learner's name here.
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$"
+    )]
     pub label: String,
     /// A `POST /v1/career-maps` request.
     #[schema(value_type = CareerMapRequest)]
@@ -163,12 +169,16 @@ pub fn parse_new_plan(plan: NewPlan) -> Result<(String, CareerMapRequest, serde_
     let label = plan.label.trim().to_owned();
     let chars = label.chars().count();
     if chars == 0 || chars > MAX_LABEL_CHARS {
-        return Err(ApiError::BadRequest(format!(
-            "label must be 1-{MAX_LABEL_CHARS} characters, got {chars}"
-        )));
+        return Err(ApiError::InvalidParameter {
+            name: "label".into(),
+            message: format!("must be 1-{MAX_LABEL_CHARS} characters once trimmed, got {chars}"),
+        });
     }
     if label.chars().any(char::is_control) {
-        return Err(ApiError::BadRequest("label must not contain control characters".into()));
+        return Err(ApiError::InvalidParameter {
+            name: "label".into(),
+            message: "must not contain control characters".into(),
+        });
     }
     let request: CareerMapRequest =
         serde_json::from_value(plan.request.clone()).map_err(|e| ApiError::BadRequest(format!("request: {e}")))?;
@@ -335,7 +345,9 @@ pub fn remove(
          example = json!({"id": "5f0c6d1e9a8b4c3d2e1f00112233aabb", "delete_key": "0f1e2d3c4b5a69788796a5b4c3d2e1f0"})),
         (status = 401, description = "The server requires a token and none or a wrong one was sent", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "The request's target does not exist", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Label empty or over 120 characters, malformed request", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 415, description = "Body not sent as application/json", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Label blank, over 120 characters or with control characters; malformed request", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 429, description = "Too many plan writes from this address", body = ProblemDetails, content_type = "application/problem+json"),
     ))]
 #[post("/v1/plans")]

@@ -78,7 +78,6 @@ use crate::sources::http::{Expected, Fetcher, Outcome, sniff};
 use crate::sources::{ApiKey, Context, PullError, Pulled, Warnings, redact};
 use crate::store::{JobRecord, JobStore, StoreError, now_rfc3339};
 use config::ConfiguredSource;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -206,24 +205,8 @@ impl Puller {
     ) -> Result<JobRecord, StoreError> {
         let id = self.jobs.next_id()?;
         let job = JobRecord {
-            id: id.to_string(),
-            source: kind,
-            url: redact(url),
-            state: JobState::Queued,
-            trigger: trigger.to_owned(),
-            created_at: now_rfc3339(),
-            started_at: None,
-            finished_at: None,
-            attempts: 0,
-            bytes: None,
-            release: None,
-            counts: BTreeMap::new(),
-            warnings: Vec::new(),
-            error: None,
-            dataset_version: None,
-            not_modified: false,
             options: Some(options),
-            progress: None,
+            ..JobRecord::queued(id, kind, redact(url), trigger)
         };
         self.jobs.save(&job)?;
         self.jobs.set_last(kind, &job.url, &job.id)?;

@@ -50,6 +50,32 @@ pub struct JobRecord {
     pub progress: Option<Progress>,
 }
 
+impl JobRecord {
+    /// A job that has not started yet, created now: no attempts, counts or result.
+    pub fn queued(id: u64, source: SourceKind, url: String, trigger: &str) -> JobRecord {
+        JobRecord {
+            id: id.to_string(),
+            source,
+            url,
+            state: JobState::Queued,
+            trigger: trigger.to_owned(),
+            created_at: super::now_rfc3339(),
+            started_at: None,
+            finished_at: None,
+            attempts: 0,
+            bytes: None,
+            release: None,
+            counts: BTreeMap::new(),
+            warnings: Vec::new(),
+            error: None,
+            dataset_version: None,
+            not_modified: false,
+            options: None,
+            progress: None,
+        }
+    }
+}
+
 /// The job trees.
 pub struct JobStore {
     jobs: sled::Tree,
@@ -188,24 +214,9 @@ mod tests {
 
     fn job(id: u64, state: JobState) -> JobRecord {
         JobRecord {
-            id: id.to_string(),
-            source: SourceKind::CipSoc,
-            url: "http://x/c.csv".into(),
             state,
-            trigger: "test".into(),
             created_at: "2026-01-01T00:00:00Z".into(),
-            started_at: None,
-            finished_at: None,
-            attempts: 0,
-            bytes: None,
-            release: None,
-            counts: BTreeMap::new(),
-            warnings: Vec::new(),
-            error: None,
-            dataset_version: None,
-            not_modified: false,
-            options: None,
-            progress: None,
+            ..JobRecord::queued(id, SourceKind::CipSoc, "http://x/c.csv".into(), "test")
         }
     }
 

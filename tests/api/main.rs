@@ -7,6 +7,7 @@ mod helpers;
 mod analysis;
 mod browser;
 mod catalog;
+mod contract;
 mod hardening;
 mod imports;
 mod maps;
