@@ -25,10 +25,11 @@
 //! 20,000 words from 100k courses on, so each subject word's document frequency, hence each
 //! inverted list, grows with n. At 100k the probes scan 32 million entries and 92% of the
 //! candidates they touch survive the suffix-norm bound to verification (pairs of one field
-//! share many subject words): the prefix filter, not verification, is the limit. A tighter
-//! exact bound (probing only the prefix, the remaining norm after the last common term
-//! carried per candidate) gave 2.24 s against 3.16 s CPU at 100k with the same pairs in a
-//! trial and was not merged for lack of time.
+//! share many subject words): the prefix filter, not verification, is the limit. Those
+//! 1M figures are for the join before the L2 positional bound (only prefixes probed, the norm
+//! after the last common term carried per candidate); with it, same pairs: 10k 0.23 s CPU
+//! (0.33 before), 100k 2.49 s CPU (3.38 before), load average 7.5. The 1M case was not
+//! re-run with it for lack of time (expect about 0.75 of 353 s CPU).
 
 use careermap::analysis::text::{TextModel, brute_force_cosine, cosine_join, synthetic_texts};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
