@@ -28,8 +28,9 @@
 //! share many subject words): the prefix filter, not verification, is the limit. Those
 //! 1M figures are for the join before the L2 positional bound (only prefixes probed, the norm
 //! after the last common term carried per candidate); with it, same pairs: 10k 0.23 s CPU
-//! (0.33 before), 100k 2.49 s CPU (3.38 before), load average 7.5. The 1M case was not
-//! re-run with it for lack of time (expect about 0.75 of 353 s CPU).
+//! (0.33 before), 100k 2.49 s CPU (3.38 before), load average 7.5; 1M 289 s CPU, 294 s wall
+//! (load average 7-8), 2,682,138 pairs, heap peak 248 MiB, VmHWM 920 MiB (`/usr/bin/time -v`:
+//! 5 min 31 s in all, maximum resident set 921 MiB).
 
 use careermap::analysis::text::{TextModel, brute_force_cosine, cosine_join, synthetic_texts};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
