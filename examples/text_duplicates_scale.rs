@@ -12,58 +12,9 @@
 //! (a counting global allocator); `VmHWM` is the process's peak resident set.
 
 use careermap::analysis::text::{TextModel, brute_force_cosine, cosine_join, synthetic_texts};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
+
 use std::time::Instant;
-
-struct Counting;
-static IN_USE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn vm_hwm_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
-/// CPU time (user + system) of this process, from /proc/self/stat, in seconds. Wall time on a
-/// shared machine depends on the other tenants; CPU time much less.
-fn cpu_secs() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // After the command name (in parentheses) come fields 3 (state), 4, ...; utime is field
-    // 14 and stime field 15, in clock ticks (100 per second on Linux).
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let tick = |k: usize| f.get(k).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
-    (tick(11) + tick(12)) as f64 / 100.0
-}
-
-fn mib(bytes: usize) -> f64 {
-    bytes as f64 / (1024.0 * 1024.0)
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -78,24 +29,14 @@ fn main() {
         .map(|(a, b)| a.split(' ').count() + b.split(' ').count())
         .sum();
     println!(
-        "n={n} words={words} avg_words={:.1} generated_in={:.2}s",
+        "n={n} words={words} avg_words={:.1} generated_in={:.2}s input_heap={:.1}MiB VmHWM_after_generation={:.1}MiB",
         words as f64 / n as f64,
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        common::mib(common::heap_in_use()),
+        common::vm_hwm_kib() as f64 / 1024.0
     );
     let run = |name: &str, f: &mut dyn FnMut() -> usize| {
-        let base = IN_USE.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
-        let started = Instant::now();
-        let cpu = cpu_secs();
-        let out = f();
-        let secs = started.elapsed().as_secs_f64();
-        let cpu = cpu_secs() - cpu;
-        let peak = PEAK.load(Ordering::Relaxed) - base;
-        println!(
-            "{name}: n={n} t={t} result={out} wall={secs:.3}s cpu={cpu:.2}s heap_peak={:.1}MiB VmHWM={:.1}MiB",
-            mib(peak),
-            vm_hwm_kib() as f64 / 1024.0
-        );
+        common::run(&format!("{name}: n={n} t={t}"), "result", f);
     };
     let mut model = TextModel::default();
     run("tfidf_model (vocabulary)", &mut || {

@@ -4,22 +4,29 @@
 //! # Algorithm
 //!
 //! [`similarity_join`] is the *AllPairs* join with prefix and size filtering (Bayardo et al.,
-//! WWW 2007; the prefix filter is Chaudhuri et al., ICDE 2006):
+//! WWW 2007; the prefix filter is Chaudhuri et al., ICDE 2006), with the positional filter of
+//! PPJoin (Xiao et al., WWW 2008) and the bitmap filter of Sandes et al. (2020):
 //!
-//! 1. Competencies are ranked by global frequency, rarest first, and every set is rewritten as
-//!    its sorted list of ranks.
+//! 1. Tokens get compact ids ranked by global frequency, rarest first (a global order by
+//!    ascending document frequency), and every set is rewritten as its sorted list of ranks.
 //! 2. Sets are visited in ascending size. For threshold `t`, a pair with Jaccard `>= t` shares
-//!    at least `α = ceil(t·|x|)` competencies with the larger set `x`, so it shares a
-//!    competency among the first `|x| - α + 1` ranks of `x` (the *probe prefix*) and the first
-//!    `|y| - ceil(2t/(1+t)·|y|) + 1` ranks of the smaller, earlier set `y` (the *index
-//!    prefix*): only those ranks are probed and indexed.
-//! 3. An earlier set `y` is a candidate only if `|y| >= t·|x|` (size filter); each inverted
-//!    list keeps a start pointer that moves past sets that became too small, once.
-//! 4. Positional filter (PPJoin, Xiao et al., WWW 2008): the index also stores where the token
-//!    sits in `y`; when `x`'s `i`-th token meets `y`'s `j`-th, the overlap can be at most the
-//!    prefix overlap counted so far plus `min(|x| - i, |y| - j)`; below the `ceil(t/(1+t) ·
-//!    (|x| + |y|))` a passing pair needs, `y` is dropped for this `x`.
-//! 5. Every surviving candidate is verified exactly by merging the two sorted lists.
+//!    at least `α = ceil(t/(1+t)·(|x|+|y|))` tokens, so its *first* common token sits among the
+//!    first `|x| - α + 1` ranks of the larger, later set `x` (at most `|x| - ceil(t·|x|) + 1`,
+//!    the *probe prefix*) and among the first `|y| - ceil(2t/(1+t)·|y|) + 1` ranks of the
+//!    smaller, earlier set `y` (the *index prefix*): only those ranks are probed and indexed.
+//! 3. Size filter: an earlier set `y` is a candidate only if `|y| >= t·|x|` (a binary search
+//!    on each inverted list, whose entries are in visiting order, hence by size).
+//! 4. Positional filter: when `x`'s `i`-th token meets `y`'s `j`-th and this is their first
+//!    common token, both tails `|x| - i` and `|y| - j` must still hold `α`; a list is left as
+//!    soon as the sizes it reaches need more than `x`'s tail holds.
+//! 5. Bitmap filter: each set has a 64-bit signature (one hashed bit per token, [`bit`]),
+//!    stored in its index entries. Every bit set in exactly one of the signatures stands for a
+//!    token of the symmetric difference, so `|x ∩ y| <= (|x| + |y| - popcount(bx ^ by)) / 2`;
+//!    below `α`, the entry is skipped without reading `y`. This one test, on data read in
+//!    sequence, discards about 99% of the entries the prefix filter lets through.
+//! 6. A surviving entry is verified exactly by merging the two sorted lists, and the pair is
+//!    reported only from the entry of its first common token (so each pair once, with no
+//!    per-thread candidate table).
 //!
 //! The filters only discard pairs that cannot reach the threshold, so the answer is exactly
 //! the brute-force answer ([`brute_force_join`]); the property tests check this. Rounding is
@@ -178,64 +185,91 @@ pub fn similarity_join<S: AsRef<[u32]> + Sync>(sets: &[S], t: f64) -> Vec<JoinPa
 /// # Filters
 /// Sets are visited by ascending size, so of a pair the earlier set `y` is never larger than
 /// the later `x`. A passing pair needs an overlap `α`: `ceil(t/(1+t)·(|x|+|y|))` for Jaccard,
-/// `ceil(t·|y|)` for containment. `y` indexes its first `|y| - ceil(2t/(1+t)·|y|) + 1`
-/// (Jaccard) or `|y| - ceil(t·|y|) + 1` (containment) ranks; `x` probes its first
-/// `|x| - ceil(t·|x|) + 1` ranks (Jaccard; with the size filter `|y| >= t·|x|`, a binary
-/// search on the list) or all of them (containment has no size filter). The positional
-/// filter drops `y` as soon as the overlap counted so far plus what remains of the shorter
-/// tail cannot reach `α`. The whole index is built first (each list in visiting order), then
-/// the probes, which only read it, run on all cores, each thread claiming blocks of sets.
+/// `ceil(t·|y|)` for containment (the containment bound: the smaller set is the one that must
+/// be contained). `y` indexes its first `|y| - ceil(2t/(1+t)·|y|) + 1` (Jaccard) or
+/// `|y| - ceil(t·|y|) + 1` (containment) ranks; `x` probes its first `|x| - ceil(t·|x|) + 1`
+/// ranks (Jaccard, with the size filter `|y| >= t·|x|`) or as many as can still hold the
+/// overlap of the smallest candidate (containment has no size filter). An entry is kept only
+/// if it can be the pair's first common token (both tails hold `α`, the positional filter)
+/// and the signatures allow `α` common tokens (the bitmap filter); see the module docs. The
+/// whole index is built first (each list in visiting order), then the probes, which only
+/// read it, run on all cores, each thread claiming blocks of 1,024 sets; the pairs are sorted
+/// at the end, so the answer does not depend on the threads.
 ///
 /// # Complexity
 /// Time O(T log T + C + V) where T is the total set size, C the number of inverted-list
-/// entries scanned (bounded by the prefix, size and positional filters) and V the cost of
-/// verifying the surviving candidates, at most O(|x| + |y|) each and usually much less (the
-/// merge covers only the tails and stops once the pair cannot pass), C and V divided over the
-/// cores. With a fixed vocabulary, inverted lists grow with n, so C grows about
-/// quadratically. Space O(T + n + distinct tokens) plus O(n) per thread and the output.
+/// entries scanned (bounded by the prefix, size and positional filters, O(1) each) and V the
+/// cost of verifying the entries the bitmap filter keeps, O(|x| + |y|) each at most, C and V
+/// divided over the cores. With a fixed vocabulary, inverted lists grow with n, so C grows
+/// about quadratically. Space O(T + n + distinct tokens) (16 bytes per index entry) and the
+/// output; no per-thread state beyond the output.
 pub fn similarity_join_by<S: AsRef<[u32]> + Sync>(sets: &[S], t: f64, measure: Measure) -> Vec<JoinPair> {
     assert!(t > 0.0 && t <= 1.0, "threshold must be in (0, 1]");
-    // 1. Rank tokens by frequency (rarest first), ties by token.
-    let mut tokens: Vec<u32> = sets.iter().flat_map(|s| s.as_ref().iter().copied()).collect();
-    tokens.sort_unstable();
-    let mut freq: Vec<(u32, u32)> = Vec::new(); // (token, count)
-    for &tok in &tokens {
-        match freq.last_mut() {
-            Some((t0, n)) if *t0 == tok => *n += 1,
-            _ => freq.push((tok, 1)),
+    let total: usize = sets.iter().map(|s| s.as_ref().len()).sum();
+    // 1. Compact token ids (a counting table when tokens are dense, else a sorted table), ranked by frequency (rarest first), ties by token.
+    let max_token = sets.iter().filter_map(|s| s.as_ref().iter().max()).max().copied();
+    let rank_of: Box<dyn Fn(u32) -> u32 + Sync> = match max_token {
+        None => Box::new(|_| 0),
+        Some(m) if (m as usize) <= 4 * total + 1024 => {
+            let mut count = vec![0u32; m as usize + 1];
+            for s in sets {
+                for &tok in s.as_ref() {
+                    count[tok as usize] += 1;
+                }
+            }
+            let mut seen: Vec<u32> = (0..=m).filter(|&tok| count[tok as usize] > 0).collect();
+            seen.sort_unstable_by_key(|&tok| (count[tok as usize], tok));
+            for (rank, &tok) in seen.iter().enumerate() {
+                count[tok as usize] = rank as u32;
+            }
+            Box::new(move |tok| count[tok as usize])
         }
-    }
-    drop(tokens);
-    let mut by_rarity: Vec<usize> = (0..freq.len()).collect();
-    by_rarity.sort_unstable_by_key(|&i| (freq[i].1, freq[i].0));
-    let mut rank_of_distinct = vec![0u32; freq.len()];
-    for (rank, &i) in by_rarity.iter().enumerate() {
-        rank_of_distinct[i] = rank as u32;
-    }
-    drop(by_rarity);
-    let rank = |tok: u32| -> u32 {
-        let i = freq.binary_search_by_key(&tok, |&(t0, _)| t0).expect("token counted");
-        rank_of_distinct[i]
+        Some(_) => {
+            let mut tokens: Vec<u32> = sets.iter().flat_map(|s| s.as_ref().iter().copied()).collect();
+            tokens.sort_unstable();
+            let mut freq: Vec<(u32, u32)> = Vec::new();
+            for &tok in &tokens {
+                match freq.last_mut() {
+                    Some((t0, n)) if *t0 == tok => *n += 1,
+                    _ => freq.push((tok, 1)),
+                }
+            }
+            drop(tokens);
+            let mut by_rarity: Vec<u32> = (0..freq.len() as u32).collect();
+            by_rarity.sort_unstable_by_key(|&i| (freq[i as usize].1, freq[i as usize].0));
+            let mut rank_of_distinct = vec![0u32; freq.len()];
+            for (rank, &i) in by_rarity.iter().enumerate() {
+                rank_of_distinct[i as usize] = rank as u32;
+            }
+            Box::new(move |tok| {
+                let i = freq.binary_search_by_key(&tok, |&(t0, _)| t0).expect("token counted");
+                rank_of_distinct[i]
+            })
+        }
     };
 
-    // 2. Visit non-empty sets by ascending size; lay them out contiguously, ranked, in that order.
+    // 2. Non-empty sets by ascending size, ranked, laid out contiguously in that order.
     let mut order: Vec<u32> = (0..sets.len() as u32)
         .filter(|&i| !sets[i as usize].as_ref().is_empty())
         .collect();
     order.sort_unstable_by_key(|&i| (sets[i as usize].as_ref().len(), i));
-    let mut offsets: Vec<usize> = Vec::with_capacity(order.len() + 1);
-    let mut flat: Vec<u32> = Vec::with_capacity(sets.iter().map(|s| s.as_ref().len()).sum());
+    let n = order.len();
+    let mut offsets: Vec<usize> = Vec::with_capacity(n + 1);
+    let mut flat: Vec<u32> = Vec::with_capacity(total);
+    let mut sig: Vec<u64> = Vec::with_capacity(n);
     offsets.push(0);
     for &i in &order {
         let from = flat.len();
-        flat.extend(sets[i as usize].as_ref().iter().map(|&x| rank(x)));
+        flat.extend(sets[i as usize].as_ref().iter().map(|&x| rank_of(x)));
         flat[from..].sort_unstable();
+        sig.push(flat[from..].iter().fold(0, |b, &r| b | bit(r)));
         offsets.push(flat.len());
     }
-    let n = order.len();
+    drop(rank_of);
+    let vocab = flat.iter().max().map_or(0, |&m| m as usize + 1);
     let set = |pos: usize| &flat[offsets[pos]..offsets[pos + 1]];
     let max_size = if n == 0 { 0 } else { offsets[n] - offsets[n - 1] };
-    // First position of each size (sets are in ascending size), for the size filter.
+    // first_of_size[s]: first position whose set has s or more elements.
     let mut first_of_size = vec![n as u32; max_size + 2];
     for pos in (0..n).rev() {
         first_of_size[offsets[pos + 1] - offsets[pos]] = pos as u32;
@@ -244,37 +278,36 @@ pub fn similarity_join_by<S: AsRef<[u32]> + Sync>(sets: &[S], t: f64, measure: M
         first_of_size[s] = first_of_size[s].min(first_of_size[s + 1]);
     }
 
-    // 3. The index of prefixes, as one flat array: rank -> (position, token position, size).
+    // 3. The prefix index (CSR): rank -> entries in position (so size) order.
     let mid = 2.0 * t / (1.0 + t);
     let indexed = |s: usize| match measure {
         Measure::Jaccard => s - at_least(mid, s) + 1,
         Measure::Containment => s - at_least(t, s) + 1,
     };
-    let mut starts = vec![0usize; freq.len() + 1];
+    let mut starts = vec![0usize; vocab + 1];
     for pos in 0..n {
         let xs = set(pos);
         for &tok in &xs[..indexed(xs.len())] {
             starts[tok as usize + 1] += 1;
         }
     }
-    for k in 0..freq.len() {
+    for k in 0..vocab {
         starts[k + 1] += starts[k];
     }
     let mut fill = starts.clone();
-    let mut entries: Vec<Entry> = vec![Entry::default(); starts[freq.len()]];
-    for pos in 0..n {
+    let mut entries: Vec<Entry> = vec![Entry::default(); starts[vocab]];
+    for (pos, &bits) in sig.iter().enumerate() {
         let xs = set(pos);
         for (j, &tok) in xs[..indexed(xs.len())].iter().enumerate() {
             entries[fill[tok as usize]] = Entry {
+                bits,
                 pos: pos as u32,
                 j: j as u32,
-                size: xs.len() as u32,
             };
             fill[tok as usize] += 1;
         }
     }
     drop(fill);
-    // Overlap a containment pair needs, by the smaller size.
     let need_containment: Vec<u32> = (0..=max_size).map(|s| at_least(t, s) as u32).collect();
 
     // 4. Probe on all cores.
@@ -285,16 +318,17 @@ pub fn similarity_join_by<S: AsRef<[u32]> + Sync>(sets: &[S], t: f64, measure: M
     let mut out: Vec<JoinPair> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
-                let (next, entries, starts, first_of_size, need_containment, order) =
-                    (&next, &entries, &starts, &first_of_size, &need_containment, &order);
+                let (next, entries, starts, first_of_size, need_containment, order, sig) = (
+                    &next,
+                    &entries,
+                    &starts,
+                    &first_of_size,
+                    &need_containment,
+                    &order,
+                    &sig,
+                );
                 scope.spawn(move || {
-                    const PRUNED: u32 = u32::MAX;
-                    // Per candidate: prefix overlap so far (or PRUNED), and the positions in
-                    // `x` and `y` of the last common token counted.
-                    let mut count: Vec<u32> = vec![0; n];
-                    let mut last: Vec<(u32, u32)> = vec![(0, 0); n];
-                    let mut touched: Vec<u32> = Vec::new();
-                    let mut need_jaccard: Vec<u32> = Vec::new();
+                    let mut need: Vec<u32> = Vec::new();
                     let mut found = Vec::new();
                     loop {
                         let from = next.fetch_add(BLOCK, std::sync::atomic::Ordering::Relaxed);
@@ -304,74 +338,75 @@ pub fn similarity_join_by<S: AsRef<[u32]> + Sync>(sets: &[S], t: f64, measure: M
                         for pos in from..(from + BLOCK).min(n) {
                             let xs = set(pos);
                             let s = xs.len();
-                            let (probe, lo) = match measure {
+                            let bx = sig[pos];
+                            let (probe, min_size) = match measure {
                                 Measure::Jaccard => {
                                     let min_size = at_least(t, s);
-                                    need_jaccard.clear();
-                                    need_jaccard.extend((0..=s).map(|sy| at_least(pair_factor, s + sy) as u32));
-                                    (s - min_size + 1, first_of_size[min_size])
+                                    (s - min_size + 1, min_size)
                                 }
-                                Measure::Containment => (s, 0),
+                                Measure::Containment => (s, 1),
                             };
-                            let need = |sy: usize| match measure {
-                                Measure::Jaccard => need_jaccard[sy],
+                            need.clear();
+                            need.extend((0..=s).map(|sy| match measure {
+                                Measure::Jaccard => at_least(pair_factor, s + sy) as u32,
                                 Measure::Containment => need_containment[sy],
-                            };
+                            }));
+                            let lo = first_of_size[min_size];
+                            // Probe each prefix token's list from the smallest size the size
+                            // filter allows, tracking the size of the entries reached.
                             for (i, &tok) in xs[..probe].iter().enumerate() {
+                                let rest_x = (s - i) as u32;
+                                if need[min_size] > rest_x {
+                                    break;
+                                }
                                 let list = &entries[starts[tok as usize]..starts[tok as usize + 1]];
                                 let a = list.partition_point(|e| e.pos < lo);
-                                let b = list.partition_point(|e| (e.pos as usize) < pos);
-                                if a >= b {
-                                    continue;
-                                }
-                                for e in &list[a..b] {
-                                    let c = &mut count[e.pos as usize];
-                                    if *c == PRUNED {
+                                let mut sy = min_size;
+                                let mut boundary = first_of_size[sy + 1];
+                                let mut need_y = need[sy];
+                                for e in &list[a..] {
+                                    if e.pos as usize >= pos {
+                                        break;
+                                    }
+                                    if e.pos >= boundary {
+                                        while e.pos >= first_of_size[sy + 1] {
+                                            sy += 1;
+                                        }
+                                        boundary = first_of_size[sy + 1];
+                                        need_y = need[sy];
+                                        if need_y > rest_x {
+                                            break;
+                                        }
+                                    }
+                                    // This entry can be the pair's first common token only
+                                    // if both tails can still hold `need_y` common tokens,
+                                    // and the signatures must allow that many.
+                                    let room_y = sy as u32 - e.j;
+                                    let bound2 = (s + sy) as u32 - (bx ^ e.bits).count_ones();
+                                    if (room_y < need_y) | (bound2 < 2 * need_y) {
                                         continue;
                                     }
-                                    if *c == 0 {
-                                        touched.push(e.pos);
+                                    let ys = set(e.pos as usize);
+                                    let j = e.j as usize;
+                                    if !disjoint(&xs[..i], &ys[..j]) {
+                                        continue;
                                     }
-                                    // Positional filter (PPJoin): every common token before this
-                                    // one was counted, so the overlap is at most `c` plus what
-                                    // remains of the shorter tail.
-                                    let rest = (s - i).min((e.size - e.j) as usize);
-                                    if *c as usize + rest >= need(e.size as usize) as usize {
-                                        *c += 1;
-                                        last[e.pos as usize] = (i as u32, e.j);
-                                    } else {
-                                        *c = PRUNED;
+                                    let Some(tail) =
+                                        intersection_reaching(&xs[i + 1..], &ys[j + 1..], need_y as usize - 1)
+                                    else {
+                                        continue;
+                                    };
+                                    let inter = 1 + tail;
+                                    if measure.passes(inter, s, sy, t) {
+                                        let (x, y) = (order[pos], order[e.pos as usize]);
+                                        found.push(JoinPair {
+                                            a: x.min(y),
+                                            b: x.max(y),
+                                            inter: inter as u32,
+                                        });
                                     }
                                 }
                             }
-                            for &ypos in &touched {
-                                let c = std::mem::replace(&mut count[ypos as usize], 0);
-                                if c == PRUNED {
-                                    continue;
-                                }
-                                // Every common token up to the last one counted is in `c`; merge
-                                // only the tails, giving up once the pair cannot reach `need`.
-                                let ys = set(ypos as usize);
-                                let (i, j) = last[ypos as usize];
-                                let alpha = need(ys.len()) as usize;
-                                let Some(tail) = intersection_reaching(
-                                    &xs[i as usize + 1..],
-                                    &ys[j as usize + 1..],
-                                    alpha.saturating_sub(c as usize),
-                                ) else {
-                                    continue;
-                                };
-                                let inter = c as usize + tail;
-                                if measure.passes(inter, s, ys.len(), t) {
-                                    let (x, y) = (order[pos], order[ypos as usize]);
-                                    found.push(JoinPair {
-                                        a: x.min(y),
-                                        b: x.max(y),
-                                        inter: inter as u32,
-                                    });
-                                }
-                            }
-                            touched.clear();
                         }
                     }
                     found
@@ -387,12 +422,32 @@ pub fn similarity_join_by<S: AsRef<[u32]> + Sync>(sets: &[S], t: f64, measure: M
     out
 }
 
-/// One inverted-list entry: a set (by visiting position), where the token sits in it, its size.
+/// One inverted-list entry: a set (by visiting position), the 64-bit signature of the whole
+/// set (see [`bit`]), and where the token sits in it. Its size follows from its position.
 #[derive(Debug, Clone, Copy, Default)]
 struct Entry {
+    bits: u64,
     pos: u32,
     j: u32,
-    size: u32,
+}
+
+/// The bit of a token (by rank) in a set's 64-bit signature: a multiplicative hash, so that
+/// neighbouring ranks fall on unrelated bits.
+fn bit(rank: u32) -> u64 {
+    1u64 << (rank.wrapping_mul(0x9E37_79B9) >> 26)
+}
+
+/// Whether two sorted lists share no element. Time O(|a| + |b|).
+fn disjoint(a: &[u32], b: &[u32]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => return false,
+        }
+    }
+    true
 }
 
 /// The brute-force oracle of [`similarity_join`]: every pair, verified. Time O(n² · s).
@@ -867,6 +922,16 @@ mod tests {
         (prop::collection::vec(set, 0..60), t)
     }
 
+    /// Sets over tokens spread across the whole `u32` range (the binary-searched rank table,
+    /// not the dense one) and of up to 90 tokens (64-bit signatures that collide and
+    /// saturate), with thresholds on both measures.
+    fn arb_wide_sets() -> impl Strategy<Value = (Vec<Vec<u32>>, f64)> {
+        let token = prop_oneof![0u32..40, (0u32..40).prop_map(|k| k.wrapping_mul(97_654_321) | 1 << 31)];
+        let set = prop::collection::btree_set(token, 0..90).prop_map(|s| s.into_iter().collect::<Vec<_>>());
+        let t = prop_oneof![Just(0.5), Just(1.0), (1u32..=20).prop_map(|k| k as f64 / 20.0)];
+        (prop::collection::vec(set, 0..40), t)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -898,6 +963,14 @@ mod tests {
             for p in &fast {
                 let (a, b) = (&sets[p.a as usize], &sets[p.b as usize]);
                 prop_assert!(Measure::Containment.of(p.inter as usize, a.len(), b.len()) >= t - 1e-9);
+            }
+        }
+
+        /// Wide token ranges and large sets, on both measures.
+        #[test]
+        fn join_equals_brute_force_on_wide_tokens_and_large_sets((sets, t) in arb_wide_sets()) {
+            for measure in [Measure::Jaccard, Measure::Containment] {
+                prop_assert_eq!(similarity_join_by(&sets, t, measure), brute_force_join_by(&sets, t, measure));
             }
         }
 
