@@ -53,7 +53,8 @@ pub fn terms(m: &Model<'_>, steps: &[Step], hours_per_term: f64) -> Vec<Term> {
             m.groups[u]
                 .iter()
                 .flat_map(|g| g.members())
-                .filter_map(|x| term_of.get(&x).copied())
+                .filter_map(|x| held_from(m, &term_of, x))
+                .filter(|&t| t > 0)
                 .map(|t| if strict { t + 1 } else { t })
                 .max()
                 .unwrap_or(1)
@@ -100,9 +101,37 @@ pub fn terms(m: &Model<'_>, steps: &[Step], hours_per_term: f64) -> Vec<Term> {
     out
 }
 
+/// The term from which the plan holds item `x` (0: from the start), or `None` when it does not
+/// hold it so far: a plan step's own term; a course that is no step, the earliest term of a
+/// source that waives it (an exam, a dual-enrollment course...), following chains.
+fn held_from(m: &Model<'_>, term_of: &std::collections::HashMap<u32, usize>, x: u32) -> Option<usize> {
+    fn rec(m: &Model<'_>, term_of: &std::collections::HashMap<u32, usize>, x: u32, depth: usize) -> Option<usize> {
+        if let Some(&t) = term_of.get(&x) {
+            return Some(t);
+        }
+        if m.given.get(x) || m.graduation.get(x) || m.prior_waived.get(x) {
+            return Some(0);
+        }
+        if m.kind[x as usize] != Kind::Course || depth == 0 {
+            return None;
+        }
+        m.arts_in[x as usize]
+            .iter()
+            .filter_map(|&(s, _)| rec(m, term_of, s, depth - 1))
+            .min()
+    }
+    rec(m, term_of, x, 8)
+}
+
 /// Whether funding source `f` covers step `s`.
 fn covers(g: &CatalogGraph, f: &Funding, s: &Step) -> bool {
-    let kind = s.item.step_kind();
+    covers_unit(g, f, s.item, Some(s.system))
+}
+
+/// Whether funding source `f` covers unit `item` taken in stage `system` (`None`: in some
+/// stage, the systems rule ignored).
+fn covers_unit(g: &CatalogGraph, f: &Funding, item: Item, system: Option<System>) -> bool {
+    let kind = item.step_kind();
     if kind == StepKind::Credential {
         return false;
     }
@@ -110,10 +139,13 @@ fn covers(g: &CatalogGraph, f: &Funding, s: &Step) -> bool {
     if !c.kinds.is_empty() && !c.kinds.contains(&kind) {
         return false;
     }
-    if !c.systems.is_empty() && !c.systems.contains(&s.system) {
+    if let Some(system) = system
+        && !c.systems.is_empty()
+        && !c.systems.contains(&system)
+    {
         return false;
     }
-    let (credits, provider) = match s.item {
+    let (credits, provider) = match item {
         Item::Course(x) => (g.course(x).credits, g.course(x).provider.as_deref()),
         Item::Assessment(x) => (0.0, g.assessment(x).provider.as_deref()),
         Item::Credential(_) => (0.0, None),
@@ -125,6 +157,25 @@ fn covers(g: &CatalogGraph, f: &Funding, s: &Step) -> bool {
         return false;
     }
     true
+}
+
+/// A lower bound, in cents, of what unit `item` adds to any plan's `net_cost`, and whether its
+/// cost is unknown (it then adds 0). Every funding source the learner is eligible for that may
+/// cover the unit pays its `share` of what is left, caps ignored (a cap only lowers funding);
+/// a course's stage is its system, an assessment's is left open (any source that covers it in
+/// some stage counts). Rounded down.
+pub fn net_cost_floor(g: &CatalogGraph, item: Item, system: Option<System>, eligibility: &[String]) -> (u64, bool) {
+    let Some(cost) = step_cost(g, item) else {
+        return (0, true);
+    };
+    let mut left = cost.max(0.0);
+    for i in 0..g.n_funding() {
+        let f = g.funding(FundingIx(i as u32));
+        if f.eligibility.iter().all(|e| eligibility.contains(e)) && covers_unit(g, f, item, system) {
+            left *= 1.0 - f.share.clamp(0.0, 1.0);
+        }
+    }
+    (((left * 100.0) - 1e-6).floor().max(0.0) as u64, false)
 }
 
 /// Total known cost, whether every cost is known, the braided funding and the net cost.
