@@ -4,6 +4,8 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::domain::{EntryPoint, TermDefaults};
+
 /// careermap: stackable-credential career maps from CTE courses to high-demand occupations.
 #[derive(Debug, Parser)]
 #[command(name = "careermap", version, about, long_about = None)]
@@ -18,6 +20,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once at startup: the size of `serve`'s arguments does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP service (loads the embedded seed dataset into an empty store).
@@ -181,6 +185,24 @@ pub struct ServeArgs {
     /// Saved-plan writes (create, delete) allowed per client address per minute.
     #[arg(long, env = "CAREERMAP_PLANS_PER_MINUTE", default_value_t = 30)]
     pub plans_per_minute: u32,
+    /// Career-map terms of a `secondary` learner: plan hours a term holds.
+    #[arg(long, env = "CAREERMAP_SECONDARY_HOURS_PER_TERM", default_value_t = EntryPoint::Secondary.term_defaults().hours_per_term)]
+    pub secondary_hours_per_term: f64,
+    /// Career-map terms of a `secondary` learner: weeks a term lasts.
+    #[arg(long, env = "CAREERMAP_SECONDARY_WEEKS_PER_TERM", default_value_t = EntryPoint::Secondary.term_defaults().weeks_per_term)]
+    pub secondary_weeks_per_term: f64,
+    /// Career-map terms of an `adult` learner: plan hours a term holds.
+    #[arg(long, env = "CAREERMAP_ADULT_HOURS_PER_TERM", default_value_t = EntryPoint::Adult.term_defaults().hours_per_term)]
+    pub adult_hours_per_term: f64,
+    /// Career-map terms of an `adult` learner: weeks a term lasts.
+    #[arg(long, env = "CAREERMAP_ADULT_WEEKS_PER_TERM", default_value_t = EntryPoint::Adult.term_defaults().weeks_per_term)]
+    pub adult_weeks_per_term: f64,
+    /// Career-map terms of a `postsecondary` learner: plan hours a term holds.
+    #[arg(long, env = "CAREERMAP_POSTSECONDARY_HOURS_PER_TERM", default_value_t = EntryPoint::Postsecondary.term_defaults().hours_per_term)]
+    pub postsecondary_hours_per_term: f64,
+    /// Career-map terms of a `postsecondary` learner: weeks a term lasts.
+    #[arg(long, env = "CAREERMAP_POSTSECONDARY_WEEKS_PER_TERM", default_value_t = EntryPoint::Postsecondary.term_defaults().weeks_per_term)]
+    pub postsecondary_weeks_per_term: f64,
 }
 
 /// Connection limits, rate limits, CORS and version retention (see `crate::api::guard`).
@@ -340,6 +362,9 @@ pub struct Settings {
     pub max_searches: usize,
     /// Career-map search budget (`CAREERMAP_MAP_MAX_EXPANSIONS`).
     pub map_max_expansions: usize,
+    /// Career-map term defaults per entry point, in `EntryPoint::ALL` order
+    /// (`CAREERMAP_{SECONDARY,ADULT,POSTSECONDARY}_{HOURS,WEEKS}_PER_TERM`).
+    pub term_defaults: [TermDefaults; 3],
     /// The high-demand rule (`CAREERMAP_HIGH_DEMAND_*`).
     pub high_demand: crate::analysis::demand::HighDemandPolicy,
     /// How sources are pulled.
@@ -518,7 +543,35 @@ impl Settings {
         if a.map_max_expansions == 0 {
             return Err("CAREERMAP_MAP_MAX_EXPANSIONS must be at least 1".into());
         }
+        let term_defaults = [
+            ("SECONDARY", a.secondary_hours_per_term, a.secondary_weeks_per_term),
+            ("ADULT", a.adult_hours_per_term, a.adult_weeks_per_term),
+            (
+                "POSTSECONDARY",
+                a.postsecondary_hours_per_term,
+                a.postsecondary_weeks_per_term,
+            ),
+        ]
+        .map(|(name, hours, weeks)| {
+            if !(hours.is_finite() && hours > 0.0 && hours <= 5000.0) {
+                return Err(format!(
+                    "CAREERMAP_{name}_HOURS_PER_TERM must be a positive number of hours up to 5000, got {hours}"
+                ));
+            }
+            if !(weeks.is_finite() && weeks > 0.0 && weeks <= 104.0) {
+                return Err(format!(
+                    "CAREERMAP_{name}_WEEKS_PER_TERM must be a positive number of weeks up to 104, got {weeks}"
+                ));
+            }
+            Ok(TermDefaults {
+                hours_per_term: hours,
+                weeks_per_term: weeks,
+            })
+        });
+        let [s, ad, p] = term_defaults;
+        let term_defaults = [s?, ad?, p?];
         Ok(Settings {
+            term_defaults,
             map_max_expansions: a.map_max_expansions,
             high_demand,
             bind: a.bind,
@@ -535,6 +588,12 @@ impl Settings {
         })
     }
 
+    /// The career-map term defaults of an entry point.
+    pub fn term_defaults(&self, entry: EntryPoint) -> TermDefaults {
+        let i = EntryPoint::ALL.iter().position(|&e| e == entry).unwrap_or(0);
+        self.term_defaults[i]
+    }
+
     /// Settings for tests: loopback port 0, a given data dir.
     pub fn for_tests(data_dir: PathBuf) -> Settings {
         Settings {
@@ -547,6 +606,7 @@ impl Settings {
             max_searches: 2,
             pull: PullSettings::for_tests(),
             map_max_expansions: 50_000,
+            term_defaults: EntryPoint::ALL.map(EntryPoint::term_defaults),
             high_demand: Default::default(),
             http: HttpSettings::for_tests(),
             plans_token: None,
@@ -589,6 +649,30 @@ mod tests {
                 .unwrap_err()
                 .contains("KEY=VALUE")
         );
+    }
+
+    #[test]
+    fn term_defaults_come_from_flags_and_are_checked() {
+        let parse = |extra: &[&str]| {
+            let mut argv = vec!["careermap", "serve"];
+            argv.extend_from_slice(extra);
+            let cli = Cli::try_parse_from(argv).unwrap();
+            match cli.command {
+                Command::Serve(a) => Settings::from_serve(cli.data_dir, a),
+                _ => panic!("not serve"),
+            }
+        };
+        let s = parse(&[]).unwrap();
+        assert_eq!(s.term_defaults(EntryPoint::Adult), EntryPoint::Adult.term_defaults());
+        let s = parse(&["--adult-hours-per-term", "120", "--adult-weeks-per-term", "8"]).unwrap();
+        assert_eq!(s.term_defaults(EntryPoint::Adult).hours_per_term, 120.0);
+        assert_eq!(s.term_defaults(EntryPoint::Adult).weeks_per_term, 8.0);
+        assert_eq!(
+            s.term_defaults(EntryPoint::Secondary),
+            EntryPoint::Secondary.term_defaults()
+        );
+        let e = parse(&["--postsecondary-hours-per-term", "0"]).unwrap_err();
+        assert!(e.contains("CAREERMAP_POSTSECONDARY_HOURS_PER_TERM"), "{e}");
     }
 
     #[test]

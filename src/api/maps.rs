@@ -40,6 +40,13 @@ pub enum Optimize {
     Hours,
     /// Hours in postsecondary and work-based steps (tuition-bearing), ties by total hours.
     PostsecondaryHours,
+    /// Net cost to the learner after braided funding (`net_cost`, dollars). A step whose cost
+    /// is unknown counts as 0; at equal net cost a plan with fewer such steps comes first (a
+    /// plan with `cost_complete: true` before one with `false`), then fewer total hours.
+    Cost,
+    /// Weeks to finish (`weeks`: terms times the entry point's term length), ties by total
+    /// hours.
+    Weeks,
 }
 
 /// Most ids in each learner list.
@@ -622,6 +629,8 @@ fn parse(g: &CatalogGraph, req: &CareerMapRequest) -> Result<engine::MapRequest,
         optimize: match req.optimize {
             Optimize::Hours => engine::Objective::Hours,
             Optimize::PostsecondaryHours => engine::Objective::PostsecondaryHours,
+            Optimize::Cost => engine::Objective::Cost,
+            Optimize::Weeks => engine::Objective::Weeks,
         },
         learner: engine::Learner {
             completed,
@@ -630,6 +639,7 @@ fn parse(g: &CatalogGraph, req: &CareerMapRequest) -> Result<engine::MapRequest,
             assessments,
             hours_per_term: req.learner.hours_per_term,
             eligibility: req.learner.eligibility.clone(),
+            term_defaults: None,
         },
     })
 }
@@ -724,7 +734,8 @@ pub async fn answer(
     outputs: Vec<(Format, usize)>,
 ) -> Result<Vec<String>, ApiError> {
     let snap = state.catalog.snapshot();
-    let parsed = parse(&snap.graph, &req)?;
+    let mut parsed = parse(&snap.graph, &req)?;
+    parsed.learner.term_defaults = Some(state.settings.term_defaults(parsed.entry));
     let limits = engine::Limits {
         max_expansions: state.settings.map_max_expansions,
     };

@@ -847,3 +847,72 @@ async fn answers_carry_the_high_demand_basis() {
     assert_eq!(basis["openings_percentile"], 50.0);
     assert_eq!(body["target"]["high_demand"], true);
 }
+
+#[tokio::test]
+async fn optimize_cost_and_weeks_rank_by_net_cost_and_weeks() {
+    // Three routes to `g`: `cc.a` (60 h, one term, $2,000, credit-bearing: a need grant pays it
+    // all), `cc.b1 > cc.b2` (40 h, two terms, $500, no credits) and `cc.c1 > cc.c2` (60 h, two
+    // terms, $200).
+    let c = |id: &str, hours: u32, credits: u32, cost: u32, pre: Option<&str>| {
+        let mut v = json!({"id": id, "title": format!("Course {id}"), "system": "postsecondary", "hours": hours,
+                           "credits": credits, "competencies": [], "cost": cost});
+        if let Some(p) = pre {
+            v["prerequisites"] = json!([one_of(&[p])]);
+        }
+        v
+    };
+    let app = app_with(json!({
+        "competencies": comps(&["k.x"]),
+        "courses": [
+            c("cc.a", 60, 3, 2000, None),
+            c("cc.b1", 20, 0, 250, None), c("cc.b2", 20, 0, 250, Some("cc.b1")),
+            c("cc.c1", 30, 0, 100, None), c("cc.c2", 30, 0, 100, Some("cc.c1"))
+        ],
+        "credentials": [{"id": "g", "title": "G", "kind": "certificate", "level": 1,
+                         "requires": [one_of(&["cc.a", "cc.b2", "cc.c2"])]}],
+        "funding": [{"id": "grant", "name": "Need grant", "eligibility": ["low_income"],
+                     "covers": {"credit_bearing_only": true}, "share": 1.0}]
+    }))
+    .await;
+    let ask = |optimize: &str, flags: Value| {
+        json!({"target": {"credential": "g"}, "entry": "postsecondary", "k": 3, "optimize": optimize,
+               "learner": {"eligibility": flags}})
+    };
+    let last_step = |p: &Value| step_ids(p).into_iter().rfind(|s| s.starts_with("cc.")).unwrap();
+    let routes = |body: &Value| -> Vec<String> { body["paths"].as_array().unwrap().iter().map(last_step).collect() };
+    let (status, body) = map(&app, ask("hours", json!([]))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        routes(&body),
+        ["cc.b2", "cc.a", "cc.c2"],
+        "fewest hours, then fewer steps"
+    );
+    let (status, body) = map(&app, ask("cost", json!([]))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["optimize"], "cost");
+    assert_eq!(routes(&body), ["cc.c2", "cc.b2", "cc.a"], "cheapest first: {body}");
+    let nets: Vec<f64> = body["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["net_cost"].as_f64().unwrap())
+        .collect();
+    assert_eq!(nets, [200.0, 500.0, 2000.0]);
+    let (_, body) = map(&app, ask("cost", json!(["low_income"]))).await;
+    assert_eq!(routes(&body)[0], "cc.a", "the grant pays the credit course: {body}");
+    assert_eq!(body["paths"][0]["net_cost"], 0.0);
+    let (status, body) = map(&app, ask("weeks", json!([]))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        routes(&body),
+        ["cc.a", "cc.b2", "cc.c2"],
+        "one term first, then fewer hours: {body}"
+    );
+    let weeks: Vec<f64> = body["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["weeks"].as_f64().unwrap())
+        .collect();
+    assert_eq!(weeks, [16.0, 32.0, 32.0]);
+}

@@ -33,7 +33,9 @@
 //!   steps, waived courses and credentials of the plan. A course listing no competencies is never
 //!   duplicative (we cannot tell). `covered_by` names the first source of each competency.
 //! - **Ranking** is lexicographic: duplicative hours, then the objective (`hours`: total hours;
-//!   `postsecondary_hours`: postsecondary and work-based hours, then total hours), then the
+//!   `postsecondary_hours`: postsecondary and work-based hours, then total hours; `cost`: net
+//!   cost after braided funding with unknown costs as 0, then the number of steps of unknown
+//!   cost, then total hours; `weeks`: weeks to finish, then total hours), then the
 //!   number of courses, then the higher **exit value** (the sum, over the credentials the plan
 //!   earns, of the best median wage among the occupations each qualifies for in the region),
 //!   then course ids.
@@ -75,8 +77,8 @@ pub mod schedule;
 pub mod search;
 
 use crate::analysis::demand::{DemandIndex, HighDemandPolicy, OccupationDemand};
-pub use crate::domain::EntryPoint;
 use crate::domain::{ArticulationKind, System};
+pub use crate::domain::{EntryPoint, TermDefaults};
 use crate::graph::{
     ArticulationIx, AssessmentIx, CatalogGraph, CompetencyIx, CourseIx, CredentialIx, FundingIx, Item, OccupationIx,
 };
@@ -96,6 +98,11 @@ pub enum Objective {
     Hours,
     /// Hours in postsecondary and work-based steps (ties broken by total hours).
     PostsecondaryHours,
+    /// Net cost to the learner after braided funding (`net_cost`), unknown costs counted as 0;
+    /// at equal net cost, fewer steps of unknown cost first, then total hours.
+    Cost,
+    /// Weeks to finish (`weeks`: terms times the term length), ties broken by total hours.
+    Weeks,
 }
 
 /// Where the learner stands.
@@ -109,8 +116,12 @@ pub struct Learner {
     pub assessments: Vec<(AssessmentIx, Option<f64>)>,
     /// Eligibility flags matched against funding sources' `eligibility`.
     pub eligibility: Vec<String>,
-    /// Hours per term (the entry point's default when absent).
+    /// Hours per term (the term defaults' when absent).
     pub hours_per_term: Option<f64>,
+    /// Hours per term and term length for this learner's entry point, from the settings
+    /// (`CAREERMAP_*_HOURS_PER_TERM`, `..._WEEKS_PER_TERM`); absent: the domain defaults,
+    /// [`EntryPoint::term_defaults`].
+    pub term_defaults: Option<TermDefaults>,
 }
 
 /// One career-map question.
@@ -227,11 +238,15 @@ pub struct Link {
     pub kind: LinkKind,
 }
 
-/// The comparable part of a plan's cost, hours in hundredths.
+/// The comparable part of a plan's cost, compared field by field in this order. Hours in
+/// hundredths; `objective` is hundredths of an hour (`hours`, `postsecondary_hours`), cents
+/// of net cost (`cost`) or hundredths of a week (`weeks`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
 pub struct Cost {
     pub duplicative: u64,
     pub objective: u64,
+    /// Steps whose cost is unknown (counted by the `cost` objective only, else 0).
+    pub unknown_costs: u32,
     pub tie_hours: u64,
     pub courses: u32,
 }

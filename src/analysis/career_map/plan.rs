@@ -37,6 +37,8 @@ pub struct Evaluator<'a, 'g> {
     hours_per_term: f64,
     weeks_per_term: f64,
     eligibility: Vec<String>,
+    /// Per local unit: its lower-bound figures (see [`Evaluator::unit_cost`]).
+    unit: Vec<[u64; 5]>,
 }
 
 /// Who a satisfied item's competencies are credited to, for `covered_by`: the item itself when
@@ -138,7 +140,33 @@ impl<'a, 'g> Evaluator<'a, 'g> {
                 _ => 0.0,
             })
             .collect();
-        let defaults = model.entry.term_defaults();
+        let defaults = learner.term_defaults.unwrap_or_else(|| model.entry.term_defaults());
+        let hours_per_term = learner.hours_per_term.unwrap_or(defaults.hours_per_term);
+        let unit = (0..model.len() as u32)
+            .map(|i| {
+                let u = i as usize;
+                if !model.kind[u].is_unit() {
+                    return [0; 5];
+                }
+                let h = centi(model.hours[u]);
+                let dup = if always_dup.get(i) { h } else { 0 };
+                let (obj, unknown, tie) = match objective {
+                    Objective::Hours => (h, 0, 0),
+                    Objective::PostsecondaryHours => {
+                        let ps = model.system[u].is_some_and(is_postsecondary);
+                        (if ps { h } else { 0 }, 0, h)
+                    }
+                    Objective::Cost => {
+                        let (c, unknown) =
+                            schedule::net_cost_floor(g, model.item(i), model.system[u], &learner.eligibility);
+                        (c, u64::from(unknown), h)
+                    }
+                    // Hours a term can hold of this step (see `objective_bound`).
+                    Objective::Weeks => (h.min(centi(hours_per_term)), 0, h),
+                };
+                [dup, obj, unknown, tie, 1]
+            })
+            .collect();
         Evaluator {
             ctx,
             model,
@@ -149,25 +177,38 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             source0,
             always_dup,
             value,
-            hours_per_term: learner.hours_per_term.unwrap_or(defaults.hours_per_term),
+            hours_per_term,
             weeks_per_term: defaults.weeks_per_term,
             eligibility: learner.eligibility.clone(),
+            unit,
         }
     }
 
-    /// The objective's two hour figures for a course: (objective, tie-break).
-    pub fn course_cost(&self, i: u32) -> (u64, u64) {
-        let h = centi(self.model.hours[i as usize]);
+    /// Lower bounds of what taking unit `i` adds to a plan's [`Cost`], as (duplicative,
+    /// objective, unknown costs, tie hours, steps); summed over a set of units (or a lower bound
+    /// of that sum) and passed through [`Evaluator::objective_bound`], they bound the plan's
+    /// cost field by field.
+    ///
+    /// - duplicative: the hours when the unit is duplicative whatever the order;
+    /// - `hours`, `postsecondary_hours`: the unit's hours (in a postsecondary or work-based
+    ///   system; an exam's stage is unknown, 0);
+    /// - `cost`: [`schedule::net_cost_floor`]; unknown costs: 1 when unknown;
+    /// - `weeks`: min(hours, hours per term), the hours it fills in the terms (a term holds at
+    ///   most `hours_per_term` hours unless it holds one step alone).
+    pub fn unit_cost(&self, i: u32) -> [u64; 5] {
+        self.unit[i as usize]
+    }
+
+    /// The objective's lower bound from a lower bound of the summed `unit_cost` objectives:
+    /// itself, except for `weeks`: ceil(sum / hours per term) terms times the term length.
+    pub fn objective_bound(&self, sum: u64) -> u64 {
         match self.objective {
-            Objective::Hours => (h, 0),
-            Objective::PostsecondaryHours => {
-                let ps = if self.model.system[i as usize].is_some_and(is_postsecondary) {
-                    h
-                } else {
-                    0
-                };
-                (ps, h)
+            Objective::Weeks => {
+                let hpt = centi(self.hours_per_term).max(1);
+                let terms = sum.div_ceil(hpt);
+                centi(terms as f64 * self.weeks_per_term)
             }
+            _ => sum,
         }
     }
 
@@ -289,6 +330,8 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             let (o, t) = match self.objective {
                 Objective::Hours => (centi(h), 0),
                 Objective::PostsecondaryHours => (if is_postsecondary(system) { centi(h) } else { 0 }, centi(h)),
+                // Set from the whole plan below.
+                Objective::Cost | Objective::Weeks => (0, centi(h)),
             };
             cost.objective += o;
             cost.tie_hours += t;
@@ -324,6 +367,18 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             sat = next;
         }
         let _ = g;
+        if matches!(self.objective, Objective::Cost | Objective::Weeks) {
+            // Exactly as the reported plan computes them.
+            let full = self.full_steps(&steps, &sat);
+            if self.objective == Objective::Cost {
+                let (_, _, _, net) = schedule::cost_and_funding(g, &full, &self.eligibility);
+                cost.objective = centi(net);
+                cost.unknown_costs = full.iter().filter(|s| schedule::step_cost(g, s.item).is_none()).count() as u32;
+            } else {
+                let terms = schedule::terms(m, &full, self.hours_per_term);
+                cost.objective = centi(terms.len() as f64 * self.weeks_per_term);
+            }
+        }
         Some(Sim {
             steps,
             cost,
@@ -391,13 +446,12 @@ impl<'a, 'g> Evaluator<'a, 'g> {
         }
     }
 
-    /// The reported plan of a found course set.
-    pub fn plan(&self, rank: usize, f: &Found) -> Plan {
+    /// The reported steps of a walked course set: its steps, and the credentials earned at
+    /// graduation that the plan relies on, after the last secondary step (at the start when
+    /// there is none).
+    fn full_steps(&self, sim_steps: &[(u32, bool, Vec<Source>, System)], sat: &Bits) -> Vec<Step> {
         let m = self.model;
-        let g = self.ctx.graph;
-        let sim = &f.sim;
-        let mut steps: Vec<Step> = sim
-            .steps
+        let mut steps: Vec<Step> = sim_steps
             .iter()
             .map(|(i, dup, cov, sys)| Step {
                 item: m.item(*i),
@@ -407,9 +461,7 @@ impl<'a, 'g> Evaluator<'a, 'g> {
                 covered_by: cov.clone(),
             })
             .collect();
-        // Credentials earned at graduation that the plan relies on: after the last secondary
-        // step (at the start when there is none).
-        let used = self.used(&sim.sat);
+        let used = self.used(sat);
         let at = steps
             .iter()
             .rposition(|s| s.system == System::Secondary)
@@ -427,6 +479,15 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             })
             .collect();
         steps.splice(at..at, grads);
+        steps
+    }
+
+    /// The reported plan of a found course set.
+    pub fn plan(&self, rank: usize, f: &Found) -> Plan {
+        let m = self.model;
+        let g = self.ctx.graph;
+        let sim = &f.sim;
+        let steps = self.full_steps(&sim.steps, &sim.sat);
         let credentials_earned: Vec<CredentialIx> = steps
             .iter()
             .filter_map(|s| match s.item {

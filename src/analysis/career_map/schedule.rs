@@ -2,10 +2,8 @@
 //!
 //! # Terms
 //!
-//! Steps are placed in order into consecutive terms numbered from 1. A course goes in the
-//! current term when its prerequisite groups hold on what the learner has when that term starts
-//! (held before the plan, or earned by steps of earlier terms, a course waived by an
-//! articulation counting from its source's term), else in the next term; an assessment in the
+//! Steps are placed in order into consecutive terms numbered from 1. A course goes in a term
+//! after the terms of every plan step listed in its prerequisite groups; an assessment in the
 //! term of (or after) the steps it requires; a credential in the term of the step that
 //! completes it (the term so far). A term holds steps of one stage (the system of its
 //! courses: a stage change starts a new term), and at most `hours_per_term` hours unless one
@@ -23,7 +21,7 @@
 //! of each step it covers (system, kind, credit-bearing, provider), up to its `cap` over the
 //! plan. `net_cost` is `total_cost` less the funding.
 
-use super::model::{Bits, Kind, Model};
+use super::model::{Kind, Model};
 use super::{Step, Term};
 use crate::domain::{Funding, StepKind, System};
 use crate::graph::{CatalogGraph, FundingIx, Item};
@@ -47,25 +45,24 @@ pub fn terms(m: &Model<'_>, steps: &[Step], hours_per_term: f64) -> Vec<Term> {
     let mut out: Vec<Term> = Vec::new();
     // Term of each plan step, by local index.
     let mut term_of: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
-    // Units of the terms before the current one, and of the current one.
-    let mut before = Bits::new(m.len());
-    let mut current = Bits::new(m.len());
-    // What holds when the current term starts (closure of `before`).
-    let mut at_start = m.closure(&before);
     for s in steps {
         let Some(&i) = m.index.get(&s.item) else { continue };
         let u = i as usize;
         let last = out.len(); // 1-based number of the current term (0 = none yet)
+        let need = |strict: bool| {
+            m.groups[u]
+                .iter()
+                .flat_map(|g| g.members())
+                .filter_map(|x| held_from(m, &term_of, x))
+                .filter(|&t| t > 0)
+                .map(|t| if strict { t + 1 } else { t })
+                .max()
+                .unwrap_or(1)
+        };
         let t = match m.kind[u] {
             Kind::Credential | Kind::Root => last.max(1),
             Kind::Assessment => {
-                let need = m.groups[u]
-                    .iter()
-                    .flat_map(|g| g.members())
-                    .filter_map(|x| term_of.get(&x).copied())
-                    .max()
-                    .unwrap_or(1);
-                let mut t = need.max(last.max(1));
+                let mut t = need(false).max(last.max(1));
                 if out
                     .get(t - 1)
                     .is_some_and(|x| x.hours > 0.0 && x.hours + s.hours > hours_per_term)
@@ -75,8 +72,7 @@ pub fn terms(m: &Model<'_>, steps: &[Step], hours_per_term: f64) -> Vec<Term> {
                 t
             }
             Kind::Course => {
-                let ready = last == 0 || m.groups[u].iter().all(|g| g.holds(&at_start));
-                let mut t = if ready { last.max(1) } else { last + 1 };
+                let mut t = need(true).max(last.max(1));
                 if let Some(x) = out.get(t - 1)
                     && (x.stage != s.system.as_str() || (x.hours > 0.0 && x.hours + s.hours > hours_per_term + 1e-9))
                 {
@@ -85,11 +81,6 @@ pub fn terms(m: &Model<'_>, steps: &[Step], hours_per_term: f64) -> Vec<Term> {
                 t
             }
         };
-        if t > last && last > 0 {
-            before.union_with(&current);
-            current = Bits::new(m.len());
-            at_start = m.closure(&before);
-        }
         while out.len() < t {
             let n = out.len() + 1;
             out.push(Term {
@@ -106,16 +97,41 @@ pub fn terms(m: &Model<'_>, steps: &[Step], hours_per_term: f64) -> Vec<Term> {
         term.steps.push(s.item);
         term.hours += s.hours;
         term_of.insert(i, t);
-        if m.kind[u].is_unit() {
-            current.set(i);
-        }
     }
     out
 }
 
+/// The term from which the plan holds item `x` (0: from the start), or `None` when it does not
+/// hold it so far: a plan step's own term; a course that is no step, the earliest term of a
+/// source that waives it (an exam, a dual-enrollment course...), following chains.
+fn held_from(m: &Model<'_>, term_of: &std::collections::HashMap<u32, usize>, x: u32) -> Option<usize> {
+    fn rec(m: &Model<'_>, term_of: &std::collections::HashMap<u32, usize>, x: u32, depth: usize) -> Option<usize> {
+        if let Some(&t) = term_of.get(&x) {
+            return Some(t);
+        }
+        if m.given.get(x) || m.graduation.get(x) || m.prior_waived.get(x) {
+            return Some(0);
+        }
+        if m.kind[x as usize] != Kind::Course || depth == 0 {
+            return None;
+        }
+        m.arts_in[x as usize]
+            .iter()
+            .filter_map(|&(s, _)| rec(m, term_of, s, depth - 1))
+            .min()
+    }
+    rec(m, term_of, x, 8)
+}
+
 /// Whether funding source `f` covers step `s`.
 fn covers(g: &CatalogGraph, f: &Funding, s: &Step) -> bool {
-    let kind = s.item.step_kind();
+    covers_unit(g, f, s.item, Some(s.system))
+}
+
+/// Whether funding source `f` covers unit `item` taken in stage `system` (`None`: in some
+/// stage, the systems rule ignored).
+fn covers_unit(g: &CatalogGraph, f: &Funding, item: Item, system: Option<System>) -> bool {
+    let kind = item.step_kind();
     if kind == StepKind::Credential {
         return false;
     }
@@ -123,10 +139,13 @@ fn covers(g: &CatalogGraph, f: &Funding, s: &Step) -> bool {
     if !c.kinds.is_empty() && !c.kinds.contains(&kind) {
         return false;
     }
-    if !c.systems.is_empty() && !c.systems.contains(&s.system) {
+    if let Some(system) = system
+        && !c.systems.is_empty()
+        && !c.systems.contains(&system)
+    {
         return false;
     }
-    let (credits, provider) = match s.item {
+    let (credits, provider) = match item {
         Item::Course(x) => (g.course(x).credits, g.course(x).provider.as_deref()),
         Item::Assessment(x) => (0.0, g.assessment(x).provider.as_deref()),
         Item::Credential(_) => (0.0, None),
@@ -138,6 +157,25 @@ fn covers(g: &CatalogGraph, f: &Funding, s: &Step) -> bool {
         return false;
     }
     true
+}
+
+/// A lower bound, in cents, of what unit `item` adds to any plan's `net_cost`, and whether its
+/// cost is unknown (it then adds 0). Every funding source the learner is eligible for that may
+/// cover the unit pays its `share` of what is left, caps ignored (a cap only lowers funding);
+/// a course's stage is its system, an assessment's is left open (any source that covers it in
+/// some stage counts). Rounded down.
+pub fn net_cost_floor(g: &CatalogGraph, item: Item, system: Option<System>, eligibility: &[String]) -> (u64, bool) {
+    let Some(cost) = step_cost(g, item) else {
+        return (0, true);
+    };
+    let mut left = cost.max(0.0);
+    for i in 0..g.n_funding() {
+        let f = g.funding(FundingIx(i as u32));
+        if f.eligibility.iter().all(|e| eligibility.contains(e)) && covers_unit(g, f, item, system) {
+            left *= 1.0 - f.share.clamp(0.0, 1.0);
+        }
+    }
+    (((left * 100.0) - 1e-6).floor().max(0.0) as u64, false)
 }
 
 /// Total known cost, whether every cost is known, the braided funding and the net cost.

@@ -20,8 +20,10 @@
 //! course set; it is kept when minimal (no single course can be dropped) and new, and is queued
 //! again at its exact cost from [`Evaluator::simulate`].
 //!
-//! Nodes are ordered by a lexicographic **lower bound** (duplicative hours, objective hours,
-//! tie-break hours, courses), each component admissible on its own: the taken courses' figures,
+//! Nodes are ordered by a lexicographic **lower bound** (duplicative hours, objective,
+//! unknown costs, tie-break hours, courses; per unit see [`Evaluator::unit_cost`], the summed
+//! objective passed through [`Evaluator::objective_bound`]), each component admissible on its
+//! own: the taken courses' figures,
 //! plus the committed courses that can only be taken (no articulation into them can ever be
 //! satisfied), plus the largest cheapest shortfall of any short group among members nobody is
 //! committed to. Hence complete plans leave the queue in order of their true cost, and the
@@ -96,7 +98,7 @@ struct Facts<'m> {
     /// Items necessarily satisfied on any way to satisfy an item (a sound under-estimate).
     nec: Vec<Bits>,
     /// Own cost of taking an item if it can only be taken: (dup, objective, tie, courses).
-    own: Vec<[u64; 4]>,
+    own: Vec<[u64; DIMS]>,
 }
 
 /// Searches the `k` best minimal plans. See the module docs.
@@ -108,38 +110,22 @@ pub fn search(
     max_expansions: usize,
 ) -> Result<(Vec<Found>, SearchStats), MapError> {
     let n = m.len();
-    let own: Vec<[u64; 4]> = (0..n as u32)
+    let own: Vec<[u64; 5]> = (0..n as u32)
         .map(|i| {
             let u = i as usize;
             let waivable = m.arts_in[u].iter().any(|(s, _)| possible.get(*s));
             if m.kind[u].is_unit() && m.takeable.get(i) && !waivable {
-                let (o, t) = ev.course_cost(i);
-                let d = if ev.always_dup.get(i) {
-                    super::centi(m.hours[u])
-                } else {
-                    0
-                };
-                [d, o, t, 1]
+                ev.unit_cost(i)
             } else {
-                [0; 4]
+                [0; 5]
             }
         })
         .collect();
-    let take_cost: Vec<[u64; 4]> = (0..n as u32)
-        .map(|i| {
-            let (o, t) = ev.course_cost(i);
-            let d = if ev.always_dup.get(i) {
-                super::centi(m.hours[i as usize])
-            } else {
-                0
-            };
-            [d, o, t, 1]
-        })
-        .collect();
+    let take_cost: Vec<[u64; 5]> = (0..n as u32).map(|i| ev.unit_cost(i)).collect();
     let facts = Facts {
         possible,
         slots: Slots::new(m),
-        heur: Heur::new(m, ev, possible, &take_cost),
+        heur: Heur::new(m, ev, possible, &take_cost, &own),
         nec: necessary(m, ev, possible),
         own,
     };
@@ -441,6 +427,10 @@ fn minimal_credit_sets(items: &[(u32, f64)], need: f64, f: &mut impl FnMut(&[u32
 
 const INF: u64 = u64::MAX / 8;
 
+/// Cost dimensions of the bound: duplicative, objective, unknown costs, tie hours, steps (see
+/// [`Evaluator::unit_cost`]).
+const DIMS: usize = 5;
+
 /// For every item, items that are satisfied on *every* way of satisfying it from the initial
 /// state: members of groups that need all their reachable members, prerequisites every route
 /// of a course needs, the source of a course's only route. One pass in dependency order
@@ -514,7 +504,7 @@ fn necessary(m: &Model<'_>, ev: &Evaluator<'_, '_>, possible: &Bits) -> Vec<Bits
 /// valid lower bound even around articulation loops.
 struct Heur {
     fp: Vec<Bits>,
-    hm: Vec<[u64; 4]>,
+    hm: Vec<[u64; DIMS]>,
 }
 
 /// A need's lower bound when its members' footprints may be summed or not.
@@ -523,8 +513,8 @@ fn group_value(
     short: f64,
     cands: &[(u32, f64)],
     fp: &[Bits],
-    val: impl Fn(u32) -> [u64; 4],
-) -> ([u64; 4], Bits) {
+    val: impl Fn(u32) -> [u64; DIMS],
+) -> ([u64; DIMS], Bits) {
     let width = fp.first().map_or(0, |b| b.0.len());
     let mut union = Bits(vec![0; width]);
     let mut disjoint = true;
@@ -534,7 +524,34 @@ fn group_value(
         }
         union.union_with(&fp[*c as usize]);
     }
-    let mut out = [0u64; 4];
+    (need_value(g, short, cands, disjoint, val), union)
+}
+
+/// A need's lower bound from its members' own costs alone ([`Facts::own`]: a unit that can
+/// only be taken costs itself; anything else 0). The members are distinct units, so their own
+/// costs add up whatever their footprints; the part counts only the members themselves, so it
+/// combines with any part whose footprint holds none of them.
+fn own_value(g: &LGroup, short: f64, cands: &[(u32, f64)], n: usize, own: &[[u64; DIMS]]) -> ([u64; DIMS], Bits) {
+    let mut members = Bits::new(n);
+    for (c, _) in cands {
+        if own[*c as usize] != [0; DIMS] {
+            members.set(*c);
+        }
+    }
+    (need_value(g, short, cands, true, |c| own[c as usize]), members)
+}
+
+/// A need's lower bound per dimension: the sum of the cheapest (choose groups; fractional
+/// knapsack for min-credits groups) when the members' costs may be added, the cheapest single
+/// member needed otherwise.
+fn need_value(
+    g: &LGroup,
+    short: f64,
+    cands: &[(u32, f64)],
+    disjoint: bool,
+    val: impl Fn(u32) -> [u64; DIMS],
+) -> [u64; DIMS] {
+    let mut out = [0u64; DIMS];
     for (dim, o) in out.iter_mut().enumerate() {
         match g {
             LGroup::Choose { .. } => {
@@ -579,11 +596,17 @@ fn group_value(
             }
         }
     }
-    (out, union)
+    out
 }
 
 impl Heur {
-    fn new(m: &Model<'_>, ev: &Evaluator<'_, '_>, possible: &Bits, own_take: &[[u64; 4]]) -> Heur {
+    fn new(
+        m: &Model<'_>,
+        ev: &Evaluator<'_, '_>,
+        possible: &Bits,
+        own_take: &[[u64; DIMS]],
+        own: &[[u64; DIMS]],
+    ) -> Heur {
         let n = m.len();
         let order = m.order();
         let mut fp: Vec<Bits> = vec![Bits::new(n); n];
@@ -617,7 +640,7 @@ impl Heur {
                 break;
             }
         }
-        let mut hm: Vec<[u64; 4]> = vec![[0; 4]; n];
+        let mut hm: Vec<[u64; DIMS]> = vec![[0; DIMS]; n];
         for _ in 0..8 {
             let mut changed = false;
             for &i in order {
@@ -625,17 +648,17 @@ impl Heur {
                 if ev.initial_sat.get(i) || !possible.get(i) {
                     continue;
                 }
-                let groups_v = Self::groups_value(m, i, &ev.initial_sat, possible, &fp, &hm);
+                let groups_v = Self::groups_value(m, i, &ev.initial_sat, possible, &fp, &hm, own);
                 let v = if m.kind[u].is_unit() {
-                    let mut best = [INF; 4];
+                    let mut best = [INF; DIMS];
                     if m.takeable.get(i) && m.groups[u].iter().all(|g| g.holds(possible)) {
-                        for d in 0..4 {
+                        for d in 0..DIMS {
                             best[d] = own_take[u][d].saturating_add(groups_v[d]);
                         }
                     }
                     for &(s, _) in &m.arts_in[u] {
                         if possible.get(s) {
-                            for d in 0..4 {
+                            for d in 0..DIMS {
                                 best[d] = best[d].min(hm[s as usize][d]);
                             }
                         }
@@ -648,7 +671,7 @@ impl Heur {
                 if v != hm[u] {
                     // Keep the iteration monotone.
                     let mut w = hm[u];
-                    for d in 0..4 {
+                    for d in 0..DIMS {
                         w[d] = w[d].max(v[d]);
                     }
                     if w != hm[u] {
@@ -665,8 +688,16 @@ impl Heur {
     }
 
     /// The combined bound of an item's groups from state `sat`.
-    fn groups_value(m: &Model<'_>, i: u32, sat: &Bits, possible: &Bits, fp: &[Bits], hm: &[[u64; 4]]) -> [u64; 4] {
-        let mut parts: Vec<([u64; 4], Bits)> = Vec::new();
+    fn groups_value(
+        m: &Model<'_>,
+        i: u32,
+        sat: &Bits,
+        possible: &Bits,
+        fp: &[Bits],
+        hm: &[[u64; DIMS]],
+        own: &[[u64; DIMS]],
+    ) -> [u64; DIMS] {
+        let mut parts: Vec<([u64; DIMS], Bits)> = Vec::new();
         for g in &m.groups[i as usize] {
             let Some(short) = deficit(g, sat) else { continue };
             let cands: Vec<(u32, f64)> = match g {
@@ -682,6 +713,7 @@ impl Heur {
                     .collect(),
             };
             parts.push(group_value(g, short, &cands, fp, |c| hm[c as usize]));
+            parts.push(own_value(g, short, &cands, m.len(), own));
         }
         combine(parts)
     }
@@ -689,17 +721,17 @@ impl Heur {
 
 /// Sums the parts whose footprints are pairwise disjoint (greedily, largest first) and takes
 /// the maximum of the rest; a valid lower bound either way.
-fn combine(mut parts: Vec<([u64; 4], Bits)>) -> [u64; 4] {
-    parts.sort_by(|a, b| b.0[1].cmp(&a.0[1]).then(b.0[3].cmp(&a.0[3])));
-    let mut sum = [0u64; 4];
-    let mut rest = [0u64; 4];
+fn combine(mut parts: Vec<([u64; DIMS], Bits)>) -> [u64; DIMS] {
+    parts.sort_by(|a, b| b.0[1].cmp(&a.0[1]).then(b.0[4].cmp(&a.0[4])));
+    let mut sum = [0u64; DIMS];
+    let mut rest = [0u64; DIMS];
     let mut union: Option<Bits> = None;
     for (v, fp) in parts {
         let free = union
             .as_ref()
             .is_none_or(|u| u.0.iter().zip(&fp.0).all(|(a, b)| a & b == 0));
         if free {
-            for d in 0..4 {
+            for d in 0..DIMS {
                 sum[d] = sum[d].saturating_add(v[d]);
             }
             match &mut union {
@@ -707,13 +739,13 @@ fn combine(mut parts: Vec<([u64; 4], Bits)>) -> [u64; 4] {
                 None => union = Some(fp),
             }
         } else {
-            for d in 0..4 {
+            for d in 0..DIMS {
                 rest[d] = rest[d].max(v[d]);
             }
         }
     }
-    let mut out = [0u64; 4];
-    for d in 0..4 {
+    let mut out = [0u64; DIMS];
+    for d in 0..DIMS {
         out[d] = sum[d].max(rest[d]).min(INF);
     }
     out
@@ -724,22 +756,16 @@ fn combine(mut parts: Vec<([u64; 4], Bits)>) -> [u64; 4] {
 /// holds a taken course may already be partly paid for; it then counts only the own cost of
 /// members that can only be taken.
 fn bound(m: &Model<'_>, ev: &Evaluator<'_, '_>, facts: &Facts<'_>, node: &Node) -> Cost {
-    let mut acc = [0u64; 4];
+    let mut acc = [0u64; DIMS];
     for i in node.taken.ones() {
-        let (o, t) = ev.course_cost(i);
-        let d = if ev.always_dup.get(i) {
-            super::centi(m.hours[i as usize])
-        } else {
-            0
-        };
-        acc[0] += d;
-        acc[1] += o;
-        acc[2] += t;
-        acc[3] += 1;
+        let c = ev.unit_cost(i);
+        for d in 0..DIMS {
+            acc[d] += c[d];
+        }
     }
     let h = &facts.heur;
     let fresh = |b: &Bits| b.0.iter().zip(&node.taken.0).all(|(a, t)| a & t == 0);
-    let mut parts: Vec<([u64; 4], Bits)> = Vec::new();
+    let mut parts: Vec<([u64; DIMS], Bits)> = Vec::new();
     for i in node.committed.ones() {
         if node.sat.get(i) {
             continue;
@@ -780,14 +806,16 @@ fn bound(m: &Model<'_>, ev: &Evaluator<'_, '_>, facts: &Facts<'_>, node: &Node) 
                 let (v, _) = group_value(g, short, &cands, &h.fp, |c| facts.own[c as usize]);
                 parts.push((v, b));
             }
+            parts.push(own_value(g, short, &cands, m.len(), &facts.own));
         }
     }
     let extra = combine(parts);
     Cost {
         duplicative: acc[0].saturating_add(extra[0]),
-        objective: acc[1].saturating_add(extra[1]),
-        tie_hours: acc[2].saturating_add(extra[2]),
-        courses: (acc[3].saturating_add(extra[3])).min(u32::MAX as u64) as u32,
+        objective: ev.objective_bound(acc[1].saturating_add(extra[1]).min(INF)),
+        unknown_costs: (acc[2].saturating_add(extra[2])).min(u32::MAX as u64) as u32,
+        tie_hours: acc[3].saturating_add(extra[3]),
+        courses: (acc[4].saturating_add(extra[4])).min(u32::MAX as u64) as u32,
     }
 }
 
