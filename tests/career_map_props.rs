@@ -832,11 +832,11 @@ impl Oracle<'_> {
         start: &HashSet<String>,
         depth: usize,
     ) -> Option<usize> {
-        if let Some(&t) = term_of.get(id) {
-            return Some(t);
-        }
         if start.contains(id) {
             return Some(0);
+        }
+        if let Some(&t) = term_of.get(id) {
+            return Some(t);
         }
         let c = self.course(id)?;
         if depth == 0 {
@@ -990,7 +990,7 @@ impl Oracle<'_> {
                     let mut t = need.max(last);
                     if terms
                         .get(t - 1)
-                        .is_some_and(|x| x.0 != *system || (x.1 > 0.0 && x.1 + h > hpt + 1e-9))
+                        .is_some_and(|x| x.1 > 0.0 && (x.0 != *system || x.1 + h > hpt + 1e-9))
                     {
                         t += 1;
                     }
@@ -1001,7 +1001,7 @@ impl Oracle<'_> {
                 terms.push((*system, 0.0));
             }
             let term = &mut terms[t - 1];
-            if term.1 == 0.0 && self.course(id).is_some() && !term_of.values().any(|&x| x == t) {
+            if term.1 == 0.0 && self.course(id).is_some() {
                 term.0 = *system;
             }
             term.1 += h;

@@ -386,7 +386,7 @@ pub async fn map(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
         form => Value::from_serialize(&form),
         has_text => form.has.join(", "),
         entries => ["secondary", "adult", "postsecondary"],
-        optimizes => ["hours", "postsecondary_hours"],
+        optimizes => ["hours", "postsecondary_hours", "cost", "weeks"],
         credentials => credential_options(g),
         occupations => g.bundle().occupations.iter().map(|o| Value::from_serialize(json!({"soc": o.soc, "title": o.title}))).collect::<Vec<_>>(),
         dataset_version => snap.info.version,

@@ -118,14 +118,35 @@ async fn axe(c: &Client, axe_src: &str) -> Vec<String> {
     serde_json::from_value(found).unwrap()
 }
 
+/// The text of the first element matching `css`, waiting (up to 20 s) for it to appear: after a
+/// click that submits a form the next document may still be loading.
 async fn text(c: &Client, css: &str) -> String {
     let url = c.current_url().await.unwrap();
-    c.find(Locator::Css(css))
+    c.wait()
+        .at_most(std::time::Duration::from_secs(20))
+        .for_element(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("`{css}` on {url}: {e}"))
         .text()
         .await
         .unwrap()
+}
+
+/// Waits (up to 20 s) for the page's `h1` to read `want` (a form's answer replacing the page).
+async fn wait_for_h1(c: &Client, want: &str) {
+    let mut last = String::new();
+    for _ in 0..200 {
+        if let Ok(e) = c.find(Locator::Css("h1")).await
+            && let Ok(t) = e.text().await
+        {
+            if t == want {
+                return;
+            }
+            last = t;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the page's h1 never read `{want}` (last: `{last}`)");
 }
 
 /// Pages of a PDF (Chromium writes one `/Type /Page` object per page).
@@ -318,7 +339,7 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    assert_eq!(text(&c, "h1").await, "Map saved");
+    wait_for_h1(&c, "Map saved").await;
     let key = text(&c, "#delete-key").await;
     assert_eq!(key.len(), 32);
     check(&c, "saved").await;

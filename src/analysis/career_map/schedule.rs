@@ -6,8 +6,8 @@
 //! after the terms of every plan step listed in its prerequisite groups; an assessment in the
 //! term of (or after) the steps it requires; a credential in the term of the step that
 //! completes it (the term so far). A term holds steps of one stage (the system of its
-//! courses: a stage change starts a new term), and at most `hours_per_term` hours unless one
-//! step alone exceeds it. Steps never move back to an earlier term than the previous step's,
+//! courses: a stage change starts a new term, except after a term of 0-hour milestones only),
+//! and at most `hours_per_term` hours unless one step alone exceeds it. Steps never move back to an earlier term than the previous step's,
 //! so the terms follow the step order. `weeks` is the number of terms times the entry point's
 //! term length.
 //!
@@ -74,7 +74,8 @@ pub fn terms(m: &Model<'_>, steps: &[Step], hours_per_term: f64) -> Vec<Term> {
             Kind::Course => {
                 let mut t = need(true).max(last.max(1));
                 if let Some(x) = out.get(t - 1)
-                    && (x.stage != s.system.as_str() || (x.hours > 0.0 && x.hours + s.hours > hours_per_term + 1e-9))
+                    && x.hours > 0.0
+                    && (x.stage != s.system.as_str() || x.hours + s.hours > hours_per_term + 1e-9)
                 {
                     t += 1;
                 }
@@ -91,7 +92,8 @@ pub fn terms(m: &Model<'_>, steps: &[Step], hours_per_term: f64) -> Vec<Term> {
             });
         }
         let term = &mut out[t - 1];
-        if term.steps.is_empty() && s.item.step_kind() == StepKind::Course {
+        // A term of milestones only (a diploma at graduation) takes the stage of its first course.
+        if term.hours == 0.0 && s.item.step_kind() == StepKind::Course {
             term.stage = s.system.as_str().to_owned();
         }
         term.steps.push(s.item);
@@ -106,11 +108,12 @@ pub fn terms(m: &Model<'_>, steps: &[Step], hours_per_term: f64) -> Vec<Term> {
 /// source that waives it (an exam, a dual-enrollment course...), following chains.
 fn held_from(m: &Model<'_>, term_of: &std::collections::HashMap<u32, usize>, x: u32) -> Option<usize> {
     fn rec(m: &Model<'_>, term_of: &std::collections::HashMap<u32, usize>, x: u32, depth: usize) -> Option<usize> {
-        if let Some(&t) = term_of.get(&x) {
-            return Some(t);
-        }
+        // Held before the plan (a diploma at graduation included), even when listed as a step.
         if m.given.get(x) || m.graduation.get(x) || m.prior_waived.get(x) {
             return Some(0);
+        }
+        if let Some(&t) = term_of.get(&x) {
+            return Some(t);
         }
         if m.kind[x as usize] != Kind::Course || depth == 0 {
             return None;
