@@ -132,6 +132,25 @@ async fn text(c: &Client, css: &str) -> String {
         .unwrap()
 }
 
+/// Clicks what `at` finds (a link or a form's submit button) and waits (up to 20 s) for the next
+/// page to be loaded at a new URL: under load the click returns before the navigation ends.
+async fn follow(c: &Client, at: Locator<'_>) {
+    let before = c.current_url().await.unwrap();
+    c.find(at).await.unwrap().click().await.unwrap();
+    for _ in 0..200 {
+        let now = c.current_url().await.unwrap();
+        let ready = c
+            .execute("return document.readyState", vec![])
+            .await
+            .is_ok_and(|v| v == "complete");
+        if now != before && ready {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no new page after clicking on {before}");
+}
+
 /// Waits (up to 20 s) for the page's `h1` to read `want` (a form's answer replacing the page).
 async fn wait_for_h1(c: &Client, want: &str) {
     let mut last = String::new();
@@ -224,24 +243,14 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
         .send_keys("nurse")
         .await
         .unwrap();
-    c.find(Locator::Css("form.search button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&c, Locator::Css("form.search button[type=submit]")).await;
     assert!(
         c.current_url().await.unwrap().as_str().contains("q=nurse"),
         "the search is in the URL"
     );
     let results = text(&c, "ul.results").await;
     assert!(results.contains("Registered Nurses"), "{results}");
-    c.find(Locator::LinkText("Registered Nurses"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&c, Locator::LinkText("Registered Nurses")).await;
     assert!(c.current_url().await.unwrap().path().ends_with("/occupations/29-1141"));
     assert!(text(&c, "h1").await.starts_with("Registered Nurses"));
     check(&c, "/occupations/29-1141").await;
@@ -259,12 +268,7 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
         .send_keys("cna")
         .await
         .unwrap();
-    c.find(Locator::Css("form.map-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&c, Locator::Css("form.map-form button[type=submit]")).await;
     let url = c.current_url().await.unwrap();
     assert_eq!(url.path(), "/map");
     assert!(url.query().unwrap().contains("has=cna") && url.query().unwrap().contains("entry=adult"));
@@ -333,17 +337,12 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
         .send_keys("Adult CNA to RN")
         .await
         .unwrap();
-    c.find(Locator::Css("section.save button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&c, Locator::Css("section.save button[type=submit]")).await;
     wait_for_h1(&c, "Map saved").await;
     let key = text(&c, "#delete-key").await;
     assert_eq!(key.len(), 32);
     check(&c, "saved").await;
-    c.find(Locator::Id("plan-link")).await.unwrap().click().await.unwrap();
+    follow(&c, Locator::Id("plan-link")).await;
     let plan_url = c.current_url().await.unwrap();
     assert!(plan_url.path().starts_with("/plans/"));
     c.refresh().await.unwrap();
@@ -369,12 +368,7 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
     c.goto(&app.url("/map?occupation=29-1141&entry=adult&has=cna&k=5"))
         .await
         .unwrap();
-    c.find(Locator::Css("a.lang-switch"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&c, Locator::Css("a.lang-switch")).await;
     assert!(c.current_url().await.unwrap().query().unwrap().contains("lang=es"));
     assert_eq!(
         c.execute("return document.documentElement.lang", vec![]).await.unwrap(),
