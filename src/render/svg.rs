@@ -592,6 +592,8 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
                     .max_by(|a, b| a.median_wage.unwrap_or(0.0).total_cmp(&b.median_wage.unwrap_or(0.0)))
             });
             match best {
+                // The destination box gives the target job's figures; the card says it qualifies.
+                Some(_) if reaches => {}
                 Some(o) => {
                     detail.push(format!(
                         "jobs: {} median{}",
