@@ -719,19 +719,31 @@ pub async fn career_map(
             message: format!("must be a plan rank from 1 to 10, got {rank}"),
         });
     }
-    let mut out = answer(&state, body.into_inner(), vec![(format, rank)]).await?;
+    let mut out = answer(&state, body.into_inner(), vec![(format, rank)], Ranks::Exact).await?;
     let text = out.pop().unwrap_or_default();
     Ok(HttpResponse::Ok().content_type(format.content_type()).body(text))
+}
+
+/// How [`answer`] treats a picture rank past the map's last plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ranks {
+    /// The caller named the rank: past the last plan is a 400.
+    Exact,
+    /// Ranks 1..=k were asked for whatever the map holds: past the last plan is empty.
+    UpToK,
 }
 
 /// Answers one career-map request in each of `outputs` (a format and, for pictures, the plan
 /// rank), from one search on the current snapshot. The handler above and the web pages
 /// ([`crate::web`]) both call this; the search runs on the blocking pool, bounded by
-/// `CAREERMAP_MAX_SEARCHES`.
+/// `CAREERMAP_MAX_SEARCHES`. A picture's rank past the map's last plan is a 400 under
+/// [`Ranks::Exact`] (the API caller named it) and an empty string under [`Ranks::UpToK`] (the
+/// pages ask for a picture of every plan up to `k`).
 pub async fn answer(
     state: &AppState,
     req: CareerMapRequest,
     outputs: Vec<(Format, usize)>,
+    ranks: Ranks,
 ) -> Result<Vec<String>, ApiError> {
     let snap = state.catalog.snapshot();
     let mut parsed = parse(&snap.graph, &req)?;
@@ -756,13 +768,10 @@ pub async fn answer(
                 expanded = map.stats.expanded,
                 "career map"
             );
-            // One output is the API's own request, where a rank the map lacks is the caller's
-            // mistake; the pages ask for a picture of every plan up to `k` and get none past the last.
-            let strict = outputs.len() == 1;
             outputs
                 .into_iter()
                 .map(|(format, rank)| {
-                    if format != Format::Json && !strict && rank > map.paths.len() {
+                    if format != Format::Json && ranks == Ranks::UpToK && rank > map.paths.len() {
                         return Ok(String::new());
                     }
                     if rank == 0 || rank > map.paths.len().max(1) {

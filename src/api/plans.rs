@@ -210,7 +210,7 @@ pub fn check_create(state: &AppState, plans: &Plans, http: &HttpRequest) -> Resu
 pub async fn create(state: &AppState, plans: &Plans, plan: NewPlan) -> Result<CreatedPlan, ApiError> {
     let (label, request, raw) = parse_new_plan(plan)?;
     let version = state.catalog.snapshot().info.version;
-    let answer = maps::answer(state, request, vec![(Format::Json, 1)]).await?;
+    let answer = maps::answer(state, request, vec![(Format::Json, 1)], maps::Ranks::Exact).await?;
     let saved_answer: serde_json::Value =
         serde_json::from_str(&answer[0]).map_err(|e| ApiError::Unexpected(e.into()))?;
     let id = random_hex()?;
@@ -239,8 +239,9 @@ fn content(answer: &serde_json::Value) -> serde_json::Value {
     a
 }
 
-/// A saved plan with its answer re-run on today's dataset: the handler and `/plans/{id}` call this.
-pub async fn read(state: &AppState, plans: &Plans, id: &str) -> Result<PlanOut, ApiError> {
+/// The stored plan `id`; a 404 naming it (at most 64 characters) when the id is malformed or
+/// unknown.
+fn stored(plans: &Plans, id: &str) -> Result<StoredPlan, ApiError> {
     let not_found = || ApiError::NotFound {
         what: "plan",
         id: id.chars().take(64).collect(),
@@ -248,14 +249,19 @@ pub async fn read(state: &AppState, plans: &Plans, id: &str) -> Result<PlanOut, 
     if !is_plan_id(id) {
         return Err(not_found());
     }
-    let stored = plans
+    plans
         .store
         .get(id)
         .map_err(|e| ApiError::Unexpected(e.into()))?
-        .ok_or_else(not_found)?;
+        .ok_or_else(not_found)
+}
+
+/// A saved plan with its answer re-run on today's dataset: the handler and `/plans/{id}` call this.
+pub async fn read(state: &AppState, plans: &Plans, id: &str) -> Result<PlanOut, ApiError> {
+    let stored = stored(plans, id)?;
     let version = state.catalog.snapshot().info.version;
     let current = match serde_json::from_value::<CareerMapRequest>(stored.request.clone()) {
-        Ok(req) => match maps::answer(state, req, vec![(Format::Json, 1)]).await {
+        Ok(req) => match maps::answer(state, req, vec![(Format::Json, 1)], maps::Ranks::Exact).await {
             Ok(text) => PlanAnswer {
                 dataset_version: version,
                 answer: serde_json::from_str(&text[0]).map_err(|e| ApiError::Unexpected(e.into()))?,
@@ -299,18 +305,7 @@ pub fn remove(
     key: Option<&str>,
     admin_bearer: Option<&str>,
 ) -> Result<(), ApiError> {
-    let not_found = || ApiError::NotFound {
-        what: "plan",
-        id: id.chars().take(64).collect(),
-    };
-    if !is_plan_id(id) {
-        return Err(not_found());
-    }
-    let stored = plans
-        .store
-        .get(id)
-        .map_err(|e| ApiError::Unexpected(e.into()))?
-        .ok_or_else(not_found)?;
+    let stored = stored(plans, id)?;
     let by_key = key.is_some_and(|k| {
         bool::from(
             digest_hex(k.trim())

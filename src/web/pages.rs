@@ -338,7 +338,7 @@ async fn run_map(
 ) -> Result<(serde_json::Value, Vec<String>), ApiError> {
     let mut outputs = vec![(Format::Json, 1)];
     outputs.extend((1..=k as usize).map(|r| (Format::Svg, r)));
-    let mut out = maps::answer(state, req, outputs).await?;
+    let mut out = maps::answer(state, req, outputs, maps::Ranks::UpToK).await?;
     let svgs = out.split_off(1);
     let answer: serde_json::Value = serde_json::from_str(&out[0]).map_err(|e| ApiError::Unexpected(e.into()))?;
     let n = answer["paths"].as_array().map_or(0, Vec::len);
