@@ -28,7 +28,7 @@ pub struct Evaluator<'a, 'g> {
     /// Satisfied before any step.
     pub initial_sat: Bits,
     /// Competencies held before any step (local competency bits) and who taught each.
-    held0: Bits,
+    pub held0: Bits,
     source0: Vec<Option<Source>>,
     /// Courses duplicative whatever the order (everything they teach is held before step 1).
     pub always_dup: Bits,

@@ -26,7 +26,11 @@
 //! own: the taken courses' figures,
 //! plus the committed courses that can only be taken (no articulation into them can ever be
 //! satisfied), plus the largest cheapest shortfall of any short group among members nobody is
-//! committed to. Hence complete plans leave the queue in order of their true cost, and the
+//! committed to. Duplicative hours, which come first in the order and arise mostly inside a
+//! plan (a course teaching what an earlier step taught), are bounded apart: the courses every
+//! completion takes (those taken and the only-take units the commitments need) that are
+//! duplicative wherever the step order can put them ([`DupFacts`]); the larger of that and the
+//! sum above is the bound. Hence complete plans leave the queue in order of their true cost, and the
 //! search stops once `k` plans are out and the next node's bound exceeds the k-th cost (plans
 //! tying on cost are all collected so that exit value can break the tie). Every minimal course
 //! set is reachable: following it, each decision has a child consistent with it.
@@ -36,7 +40,8 @@
 //! Exponential in the worst case; each expansion costs O(U + E) (closure and bound over the
 //! request's universe) plus the children's. Bounded by `max_expansions`.
 
-use super::model::{Bits, LGroup, Model};
+use super::centi;
+use super::model::{Bits, Kind, LGroup, Model};
 use super::plan::{Evaluator, Sim};
 use super::{Cost, MapError, SearchStats};
 use std::cmp::Reverse;
@@ -99,6 +104,36 @@ struct Facts<'m> {
     nec: Vec<Bits>,
     /// Own cost of taking an item if it can only be taken: (dup, objective, tie, courses).
     own: Vec<[u64; DIMS]>,
+    /// What taking a unit adds ([`Evaluator::unit_cost`], duplicative hours made exact for
+    /// courses duplicative whenever taken, see [`DupFacts`]).
+    unit: Vec<[u64; DIMS]>,
+    dup: DupFacts,
+}
+
+/// What makes a course duplicative in every plan that takes it, for the duplicative-hours
+/// bound. Step order puts a course after everything its prerequisites need, and after every
+/// step that is ready from the start with a smaller order key (the plan's step order is a list
+/// schedule by key, see `plan.rs`). A course is duplicative when every competency it teaches
+/// is held when it starts; competencies held for certain by then:
+///
+/// - those the learner holds (`held0`);
+/// - those of the items its prerequisites necessarily need (`pre`, from [`necessary`]);
+/// - those of the plan's *early* steps: courses ready from the start whose groups list no
+///   course a plan may take (their depth is 0), in an earlier system, or in the same system
+///   when the course is *deep* (a group short at the start can only be met by taking a
+///   course, so its depth is at least 1).
+struct DupFacts {
+    /// Per item: its competencies (local competency bits).
+    comps: Vec<Bits>,
+    /// Per course: `held0` plus the competencies of its necessary prerequisites.
+    pre: Vec<Bits>,
+    /// Units with no route but taking them (in any completed plan they are taken).
+    only_take: Bits,
+    early: Bits,
+    deep: Bits,
+    /// Per item: the rank of its system (`None` for exams and credentials).
+    system: Vec<Option<usize>>,
+    hours: Vec<u64>,
 }
 
 /// Searches the `k` best minimal plans. See the module docs.
@@ -110,24 +145,34 @@ pub fn search(
     max_expansions: usize,
 ) -> Result<(Vec<Found>, SearchStats), MapError> {
     let n = m.len();
-    let own: Vec<[u64; 5]> = (0..n as u32)
+    let (nec, pre) = necessary(m, ev, possible);
+    let dup = DupFacts::new(m, ev, possible, &pre);
+    let unit: Vec<[u64; DIMS]> = (0..n as u32)
         .map(|i| {
-            let u = i as usize;
-            let waivable = m.arts_in[u].iter().any(|(s, _)| possible.get(*s));
-            if m.kind[u].is_unit() && m.takeable.get(i) && !waivable {
-                ev.unit_cost(i)
+            let mut c = ev.unit_cost(i);
+            if dup.forced(i, &dup.pre[i as usize]) {
+                c[0] = c[0].max(dup.hours[i as usize]);
+            }
+            c
+        })
+        .collect();
+    let own: Vec<[u64; DIMS]> = (0..n as u32)
+        .map(|i| {
+            if dup.only_take.get(i) {
+                unit[i as usize]
             } else {
-                [0; 5]
+                [0; DIMS]
             }
         })
         .collect();
-    let take_cost: Vec<[u64; 5]> = (0..n as u32).map(|i| ev.unit_cost(i)).collect();
     let facts = Facts {
         possible,
         slots: Slots::new(m),
-        heur: Heur::new(m, ev, possible, &take_cost, &own),
-        nec: necessary(m, ev, possible),
+        heur: Heur::new(m, ev, possible, &unit, &own),
+        nec,
         own,
+        unit,
+        dup,
     };
     let mut stats = SearchStats::default();
     let mut slots: Vec<Slot> = Vec::new();
@@ -436,8 +481,12 @@ const DIMS: usize = 5;
 /// of a course needs, the source of a course's only route. One pass in dependency order
 /// (items in an articulation loop keep what is known so far), so the sets are sound
 /// under-estimates.
-fn necessary(m: &Model<'_>, ev: &Evaluator<'_, '_>, possible: &Bits) -> Vec<Bits> {
+///
+/// Also returns, per unit, the items its prerequisites necessarily need (what must be
+/// satisfied before it is taken; without the unit itself).
+fn necessary(m: &Model<'_>, ev: &Evaluator<'_, '_>, possible: &Bits) -> (Vec<Bits>, Vec<Bits>) {
     let n = m.len();
+    let mut pre: Vec<Bits> = vec![Bits::new(n); n];
     let mut nec: Vec<Bits> = (0..n as u32)
         .map(|i| {
             let mut b = Bits::new(n);
@@ -465,6 +514,7 @@ fn necessary(m: &Model<'_>, ev: &Evaluator<'_, '_>, possible: &Bits) -> Vec<Bits
             }
         }
         let mut b = if m.kind[u].is_unit() {
+            pre[u] = groups_need.clone();
             let mut routes: Vec<Bits> = Vec::new();
             if m.takeable.get(i) && m.groups[u].iter().all(|g| g.holds(possible)) {
                 routes.push(groups_need);
@@ -490,7 +540,122 @@ fn necessary(m: &Model<'_>, ev: &Evaluator<'_, '_>, possible: &Bits) -> Vec<Bits
         b.set(i);
         nec[u] = b;
     }
-    nec
+    (nec, pre)
+}
+
+impl DupFacts {
+    fn new(m: &Model<'_>, ev: &Evaluator<'_, '_>, possible: &Bits, pre_items: &[Bits]) -> DupFacts {
+        let n = m.len();
+        let width = ev.held0.0.len() * 64;
+        let comps: Vec<Bits> = m
+            .comps
+            .iter()
+            .map(|cs| {
+                let mut b = Bits::new(width);
+                for &k in cs {
+                    b.set(k);
+                }
+                b
+            })
+            .collect();
+        let init = &ev.initial_sat;
+        let open = |x: u32| possible.get(x) && !init.get(x);
+        let mut only_take = Bits::new(n);
+        for i in 0..n as u32 {
+            let u = i as usize;
+            let waivable = m.arts_in[u].iter().any(|(s, _)| possible.get(*s));
+            if m.kind[u].is_unit() && m.takeable.get(i) && !waivable {
+                only_take.set(i);
+            }
+        }
+        let mut early = Bits::new(n);
+        let mut deep = Bits::new(n);
+        let mut pre = Vec::with_capacity(n);
+        for i in 0..n as u32 {
+            let u = i as usize;
+            let mut held = ev.held0.clone();
+            for x in pre_items[u].ones() {
+                held.union_with(&comps[x as usize]);
+            }
+            pre.push(held);
+            if m.kind[u] != Kind::Course || m.system[u].is_none() {
+                continue;
+            }
+            let course_members =
+                |g: &LGroup| -> Vec<u32> { g.members().filter(|&x| m.kind[x as usize] == Kind::Course).collect() };
+            if m.groups[u].iter().all(|g| g.holds(init))
+                && m.groups[u]
+                    .iter()
+                    .all(|g| course_members(g).iter().all(|&x| !m.takeable.get(x)))
+            {
+                early.set(i);
+            }
+            if m.groups[u].iter().any(|g| {
+                !g.holds(init)
+                    && g.members()
+                        .filter(|&x| open(x))
+                        .all(|x| m.kind[x as usize] == Kind::Course && only_take.get(x))
+            }) {
+                deep.set(i);
+            }
+        }
+        DupFacts {
+            comps,
+            pre,
+            only_take,
+            early,
+            deep,
+            system: m.system.iter().map(|s| s.map(|s| s as usize)).collect(),
+            hours: m.hours.iter().map(|&h| centi(h)).collect(),
+        }
+    }
+
+    /// True when course `i` is duplicative whenever it starts holding `held`.
+    fn forced(&self, i: u32, held: &Bits) -> bool {
+        let c = &self.comps[i as usize];
+        self.system[i as usize].is_some() && c.count() > 0 && c.is_subset(held) && self.hours[i as usize] > 0
+    }
+
+    /// Duplicative hours certain in every completion whose taken set contains `fset`: (those
+    /// of its members already taken, those of all of it).
+    fn bound(&self, m: &Model<'_>, fset: &Bits, taken: &Bits) -> (u64, u64) {
+        const SYSTEMS: usize = 4;
+        let width = self.comps.first().map_or(0, |b| b.0.len() * 64);
+        let mut by_system: Vec<Bits> = vec![Bits::new(width); SYSTEMS];
+        for x in fset.ones() {
+            if self.early.get(x)
+                && let Some(s) = self.system[x as usize]
+            {
+                by_system[s.min(SYSTEMS - 1)].union_with(&self.comps[x as usize]);
+            }
+        }
+        let (mut in_taken, mut all) = (0u64, 0u64);
+        for c in fset.ones() {
+            let u = c as usize;
+            let (Kind::Course, Some(s)) = (m.kind[u], self.system[u]) else {
+                continue;
+            };
+            // A course listing a course the plan takes has depth at least 1.
+            let deep = self.deep.get(c)
+                || m.groups[u]
+                    .iter()
+                    .flat_map(|g| g.members())
+                    .any(|x| m.kind[x as usize] == Kind::Course && fset.get(x));
+            let mut held = self.pre[u].clone();
+            for (t, b) in by_system.iter().enumerate() {
+                if t < s || (t == s && deep) {
+                    held.union_with(b);
+                }
+            }
+            if self.forced(c, &held) {
+                all += self.hours[u];
+                if taken.get(c) {
+                    in_taken += self.hours[u];
+                }
+            }
+        }
+        (in_taken, all)
+    }
 }
 
 /// Static lower bounds of one request, from the learner's initial state.
@@ -758,11 +923,26 @@ fn combine(mut parts: Vec<([u64; DIMS], Bits)>) -> [u64; DIMS] {
 fn bound(m: &Model<'_>, ev: &Evaluator<'_, '_>, facts: &Facts<'_>, node: &Node) -> Cost {
     let mut acc = [0u64; DIMS];
     for i in node.taken.ones() {
-        let c = ev.unit_cost(i);
+        let c = facts.unit[i as usize];
         for d in 0..DIMS {
             acc[d] += c[d];
         }
     }
+    // The courses every completion takes: those taken and the only-take units the
+    // commitments necessarily need.
+    let mut fset = node.taken.clone();
+    for c in node.committed.ones() {
+        if node.sat.get(c) {
+            continue;
+        }
+        for x in facts.nec[c as usize].ones() {
+            if facts.dup.only_take.get(x) && !node.sat.get(x) {
+                fset.set(x);
+            }
+        }
+    }
+    let (dup_taken, dup_all) = facts.dup.bound(m, &fset, &node.taken);
+    acc[0] = acc[0].max(dup_taken);
     let h = &facts.heur;
     let fresh = |b: &Bits| b.0.iter().zip(&node.taken.0).all(|(a, t)| a & t == 0);
     let mut parts: Vec<([u64; DIMS], Bits)> = Vec::new();
@@ -809,9 +989,19 @@ fn bound(m: &Model<'_>, ev: &Evaluator<'_, '_>, facts: &Facts<'_>, node: &Node) 
             parts.push(own_value(g, short, &cands, m.len(), &facts.own));
         }
     }
+    // Every completion takes the only-take units the commitments need: their costs add up.
+    let mut need = [0u64; DIMS];
+    let mut need_fp = Bits::new(m.len());
+    for x in fset.ones().filter(|&x| !node.taken.get(x)) {
+        need_fp.set(x);
+        for (n, u) in need.iter_mut().zip(facts.unit[x as usize]) {
+            *n = n.saturating_add(u);
+        }
+    }
+    parts.push((need, need_fp));
     let extra = combine(parts);
     Cost {
-        duplicative: acc[0].saturating_add(extra[0]),
+        duplicative: acc[0].saturating_add(extra[0]).max(dup_all),
         objective: ev.objective_bound(acc[1].saturating_add(extra[1]).min(INF)),
         unknown_costs: (acc[2].saturating_add(extra[2])).min(u32::MAX as u64) as u32,
         tie_hours: acc[3].saturating_add(extra[3]),
