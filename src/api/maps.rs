@@ -11,6 +11,7 @@ use crate::analysis::career_map::{self as engine, CareerMap, Exit, MapError, Pla
 use crate::analysis::demand::{DemandIndex, HighDemandPolicy, OccupationDemand};
 use crate::domain::EntryPoint;
 use crate::graph::{CatalogGraph, CredentialIx, Item};
+use crate::i18n::Lang;
 use crate::render::{self, Format};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -719,7 +720,7 @@ pub async fn career_map(
             message: format!("must be a plan rank from 1 to 10, got {rank}"),
         });
     }
-    let mut out = answer(&state, body.into_inner(), vec![(format, rank)], Ranks::Exact).await?;
+    let mut out = answer(&state, body.into_inner(), vec![(format, rank)], Ranks::Exact, Lang::En).await?;
     let text = out.pop().unwrap_or_default();
     Ok(HttpResponse::Ok().content_type(format.content_type()).body(text))
 }
@@ -738,12 +739,14 @@ pub enum Ranks {
 /// ([`crate::web`]) both call this; the search runs on the blocking pool, bounded by
 /// `CAREERMAP_MAX_SEARCHES`. A picture's rank past the map's last plan is a 400 under
 /// [`Ranks::Exact`] (the API caller named it) and an empty string under [`Ranks::UpToK`] (the
-/// pages ask for a picture of every plan up to `k`).
+/// pages ask for a picture of every plan up to `k`). Pictures speak `lang` (the API's are
+/// English; the pages' follow the page).
 pub async fn answer(
     state: &AppState,
     req: CareerMapRequest,
     outputs: Vec<(Format, usize)>,
     ranks: Ranks,
+    lang: Lang,
 ) -> Result<Vec<String>, ApiError> {
     let snap = state.catalog.snapshot();
     let mut parsed = parse(&snap.graph, &req)?;
@@ -788,7 +791,7 @@ pub async fn answer(
                             basis_out(ctx.demand, &map.region, ctx.policy),
                         ))
                         .map_err(|e| ApiError::Unexpected(e.into()))?,
-                        f => render::render(f, g, &map, rank),
+                        f => render::render(f, g, &map, rank, lang),
                     })
                 })
                 .collect()

@@ -210,7 +210,14 @@ pub fn check_create(state: &AppState, plans: &Plans, http: &HttpRequest) -> Resu
 pub async fn create(state: &AppState, plans: &Plans, plan: NewPlan) -> Result<CreatedPlan, ApiError> {
     let (label, request, raw) = parse_new_plan(plan)?;
     let version = state.catalog.snapshot().info.version;
-    let answer = maps::answer(state, request, vec![(Format::Json, 1)], maps::Ranks::Exact).await?;
+    let answer = maps::answer(
+        state,
+        request,
+        vec![(Format::Json, 1)],
+        maps::Ranks::Exact,
+        crate::i18n::Lang::En,
+    )
+    .await?;
     let saved_answer: serde_json::Value =
         serde_json::from_str(&answer[0]).map_err(|e| ApiError::Unexpected(e.into()))?;
     let id = random_hex()?;
@@ -261,7 +268,15 @@ pub async fn read(state: &AppState, plans: &Plans, id: &str) -> Result<PlanOut, 
     let stored = stored(plans, id)?;
     let version = state.catalog.snapshot().info.version;
     let current = match serde_json::from_value::<CareerMapRequest>(stored.request.clone()) {
-        Ok(req) => match maps::answer(state, req, vec![(Format::Json, 1)], maps::Ranks::Exact).await {
+        Ok(req) => match maps::answer(
+            state,
+            req,
+            vec![(Format::Json, 1)],
+            maps::Ranks::Exact,
+            crate::i18n::Lang::En,
+        )
+        .await
+        {
             Ok(text) => PlanAnswer {
                 dataset_version: version,
                 answer: serde_json::from_str(&text[0]).map_err(|e| ApiError::Unexpected(e.into()))?,

@@ -12,6 +12,7 @@ pub mod svg;
 use crate::analysis::career_map::{CareerMap, Plan, Target};
 use crate::domain::System;
 use crate::graph::{CatalogGraph, Item};
+use crate::i18n::Lang;
 
 /// The output formats of a career map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,10 +64,11 @@ impl Format {
 }
 
 /// Renders plan `rank` of `map` (falls back to the first plan) in a text format.
-pub fn render(format: Format, graph: &CatalogGraph, map: &CareerMap, rank: usize) -> String {
+/// Pictures (SVG) speak `lang`; the text formats are English.
+pub fn render(format: Format, graph: &CatalogGraph, map: &CareerMap, rank: usize, lang: Lang) -> String {
     let plan = map.paths.iter().find(|p| p.rank == rank).or(map.paths.first());
     match format {
-        Format::Svg => svg::career_map(graph, map, plan),
+        Format::Svg => svg::career_map(graph, map, plan, lang),
         Format::Dot => dot::career_map(graph, map, plan),
         Format::Mermaid => mermaid::career_map(graph, map, plan),
         Format::Ctdl => ctdl::career_map(graph, map, plan).to_string(),

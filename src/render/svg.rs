@@ -1,10 +1,10 @@
 //! A printable SVG of one plan, for a counselor to hand to a learner.
 //!
 //! Layout: a landscape page (A4/Letter width) with a header in plain words (who the plan is
-//! for, how long it takes, what it asks of them), then one band per **stage** from top to
-//! bottom ([`super::bands`]: consecutive steps in one system), each labelled with its number,
-//! stage and hours, holding that term's steps as cards
-//! left to right (wrapping inside the band when a term has many). Courses are white cards,
+//! for, how long it takes in hours, terms and weeks, what it costs before and after funding),
+//! then one band per **term** of the plan from top to bottom, each labelled with its number,
+//! stage and hours, holding that term's steps as cards left to right (wrapping inside the band
+//! when a term has many). Courses are white cards,
 //! exams lavender cards with their fee, credentials gold milestones with the wage and openings
 //! of the jobs they open. Every step carries its number and the numbers of the steps it must
 //! come after ("after 3, 4"): arrows across a grid of cards cannot be followed, numbers can.
@@ -12,12 +12,16 @@
 //! credit (with a dashed blue arrow where it reaches a card without crossing others); the
 //! destination job is on the right, with
 //! the credentials that qualify for it outlined in blue. Titles wrap inside their cards; the
-//! legend is laid out by measured widths, so entries never overlap.
+//! legend is laid out by measured widths, so entries never overlap. Every fixed word comes
+//! from the Fluent catalogs ([`crate::i18n`]), so the picture speaks the page's language; the
+//! data's titles stay as the catalog gives them.
 
-use super::{bands, count, dollars, system_words, target_name, title};
+use super::{count, dollars, target_name, title};
 use crate::analysis::career_map::{CareerMap, LinkKind, Plan, SkipReason, Source, Step};
 use crate::domain::EntryPoint;
 use crate::graph::{CatalogGraph, Item};
+use crate::i18n::{Lang, tr};
+use fluent_bundle::FluentValue;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -27,7 +31,7 @@ const SIDE_W: f64 = 190.0; // "already has" column
 const DEST_W: f64 = 210.0; // destination column
 const LABEL_W: f64 = 92.0; // term labels
 const CARD_W: f64 = 150.0;
-const CARD_H: f64 = 84.0;
+const CARD_H: f64 = 96.0;
 const CARD_GAP: f64 = 14.0;
 const ROW_GAP: f64 = 26.0;
 /// Average glyph width of the 11 px bold title font, for wrapping.
@@ -74,32 +78,38 @@ fn wrap(s: &str, width: usize, lines: usize) -> Vec<String> {
     out
 }
 
+/// A message of the picture in `lang` (see `src/locales/*.ftl`, keys `svg-*`).
+fn say(lang: Lang, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+    tr(lang, key, args)
+}
+
 /// The entry point in plain words.
-fn who(e: EntryPoint) -> &'static str {
-    match e {
-        EntryPoint::Secondary => "High-school student",
-        EntryPoint::Adult => "Adult learner",
-        EntryPoint::Postsecondary => "College student (holds a diploma or equivalency)",
-    }
+fn who(lang: Lang, e: EntryPoint) -> String {
+    say(lang, &format!("svg-who-{}", e.as_str()), &[])
 }
 
 /// Why an item is skipped, in plain words.
-fn skip_words(g: &CatalogGraph, reason: SkipReason, via: Option<Item>) -> String {
+fn skip_words(lang: Lang, g: &CatalogGraph, reason: SkipReason, via: Option<Item>) -> String {
     let by = via.map(|i| title(g, i).to_owned());
     match (reason, by) {
-        (SkipReason::Completed, _) => "already done".to_owned(),
-        (SkipReason::Articulated, Some(b)) => format!("credit from {b}"),
-        (SkipReason::Articulated, None) => "credit by agreement".to_owned(),
-        (SkipReason::PriorLearning, Some(b)) => format!("credit for prior learning ({b})"),
-        (SkipReason::PriorLearning, None) => "credit for prior learning".to_owned(),
+        (SkipReason::Completed, _) => say(lang, "svg-skip-done", &[]),
+        (SkipReason::Articulated, Some(b)) => say(lang, "svg-skip-credit-from", &[("source", b.into())]),
+        (SkipReason::Articulated, None) => say(lang, "svg-skip-agreement", &[]),
+        (SkipReason::PriorLearning, Some(b)) => say(lang, "svg-skip-prior-by", &[("source", b.into())]),
+        (SkipReason::PriorLearning, None) => say(lang, "svg-skip-prior", &[]),
     }
 }
 
-fn source_words(g: &CatalogGraph, s: &Source) -> String {
+fn source_words(lang: Lang, g: &CatalogGraph, s: &Source) -> String {
     match s {
         Source::Item(i) => title(g, *i).to_owned(),
-        Source::PriorLearning => "what the learner already knows".to_owned(),
+        Source::PriorLearning => say(lang, "svg-known-already", &[]),
     }
+}
+
+/// A term's stage (`secondary`, `adult`, `postsecondary`, `work_based`) in plain words.
+fn stage_words(lang: Lang, stage: &str) -> String {
+    say(lang, &format!("svg-stage-{stage}"), &[])
 }
 
 /// `[1, 2, 3, 5, 7, 8]` -> `1-3, 5, 7-8`.
@@ -132,7 +142,7 @@ struct Card {
     row: usize,
 }
 
-pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> String {
+pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: Lang) -> String {
     let mut body = String::new();
     let defs = r##"<defs>
 <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#607d8b"/></marker>
@@ -147,39 +157,59 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
     // Header.
     let _ = writeln!(
         body,
-        r##"<text x="{MARGIN}" y="40" font-size="24" font-weight="bold" fill="#263238">Career map: {}</text>"##,
-        esc(&target_name(g, map))
+        r##"<text x="{MARGIN}" y="40" font-size="24" font-weight="bold" fill="#263238">{}</text>"##,
+        esc(&say(lang, "svg-title", &[("target", target_name(g, map).into())]))
     );
     let mut sub: Vec<String> = Vec::new();
     match plan {
         Some(p) => {
             let credentials = p.steps.iter().filter(|s| matches!(s.item, Item::Credential(_))).count();
             let exams = p.steps.iter().filter(|s| matches!(s.item, Item::Assessment(_))).count();
-            sub.push(format!(
-                "{} · {} · plan {} of {}: {} hours of new learning ({} in college and work-based learning), {} exam{}, {} credential{} on the way",
-                who(map.entry),
-                map.region,
-                p.rank,
-                map.paths.len(),
-                count(p.total_hours),
-                count(p.postsecondary_hours),
-                exams,
-                if exams == 1 { "" } else { "s" },
-                credentials,
-                if credentials == 1 { "" } else { "s" }
+            sub.push(say(
+                lang,
+                "svg-summary",
+                &[
+                    ("who", who(lang, map.entry).into()),
+                    ("region", map.region.clone().into()),
+                    ("rank", p.rank.into()),
+                    ("plans", map.paths.len().into()),
+                    ("hours", count(p.total_hours).into()),
+                    ("college", count(p.postsecondary_hours).into()),
+                    ("exams", exams.into()),
+                    ("credentials", credentials.into()),
+                ],
+            ));
+            let cost = if p.cost_complete {
+                "svg-time-cost"
+            } else {
+                "svg-time-cost-partial"
+            };
+            sub.push(say(
+                lang,
+                cost,
+                &[
+                    ("terms", p.terms.len().into()),
+                    ("weeks", count(p.weeks).into()),
+                    ("cost", dollars(p.total_cost).into()),
+                    ("net", dollars(p.net_cost).into()),
+                ],
             ));
             if p.duplicative_hours > 0.0 {
-                sub.push(format!(
-                    "{} hours repeat what the learner already knows (hatched orange): ask for an articulation agreement.",
-                    count(p.duplicative_hours)
+                sub.push(say(
+                    lang,
+                    "svg-repeats",
+                    &[("hours", count(p.duplicative_hours).into())],
                 ));
             }
         }
-        None => sub.push(format!(
-            "{} · {} · no plan: {}",
-            who(map.entry),
-            map.region,
-            map.reason.as_deref().unwrap_or("")
+        None => sub.push(say(
+            lang,
+            "svg-no-plan",
+            &[
+                ("who", who(lang, map.entry).into()),
+                ("region", map.region.clone().into()),
+                ("reason", map.reason.clone().unwrap_or_default().into()),
+            ],
         )),
     }
     let mut y = 62.0;
@@ -195,12 +225,12 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
     }
     let top = y + 14.0;
 
-    // Stages as rows; cards placed left to right, wrapping inside the band.
+    // Terms as rows; cards placed left to right, wrapping inside the band.
     let mut cards: HashMap<Item, Card> = HashMap::new();
     let mut band_bottom = top;
     if let Some(p) = plan {
         let mut row_y = top + 26.0;
-        let bands = bands(p);
+        let bands = &p.terms;
         for (ti, t) in bands.iter().enumerate() {
             let n = t.steps.len().max(1);
             let lines = n.div_ceil(per_line);
@@ -213,17 +243,26 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
             );
             let _ = writeln!(
                 body,
-                r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f">Stage {}</text><text x="{:.1}" y="{:.1}" font-size="11" fill="#546e7a">{}</text><text x="{:.1}" y="{:.1}" font-size="11" fill="#546e7a">{} h</text>"##,
+                r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f">{}</text>"##,
                 main_x + 8.0,
                 row_y + 8.0,
-                t.number,
-                main_x + 8.0,
-                row_y + 24.0,
-                esc(system_words(t.system)),
-                main_x + 8.0,
-                row_y + 38.0,
-                count(t.hours)
+                esc(&say(lang, "svg-term", &[("n", t.term.into())])),
             );
+            // The stage wraps inside the label column (11 px text, about 6 px a glyph).
+            let stage = wrap(&stage_words(lang, &t.stage), ((LABEL_W - 8.0) / 5.5) as usize, 3);
+            let mut ly = row_y + 24.0;
+            for l in stage
+                .iter()
+                .chain([&say(lang, "svg-hours-short", &[("hours", count(t.hours).into())])])
+            {
+                let _ = writeln!(
+                    body,
+                    r##"<text x="{:.1}" y="{ly:.1}" font-size="11" fill="#546e7a">{}</text>"##,
+                    main_x + 8.0,
+                    esc(l)
+                );
+                ly += 14.0;
+            }
             for (i, &item) in t.steps.iter().enumerate() {
                 let (line, col) = (i / per_line, i % per_line);
                 cards.insert(
@@ -241,17 +280,19 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
         if bands.is_empty() {
             let _ = writeln!(
                 body,
-                r##"<text x="{main_x}" y="{:.1}" font-size="14" fill="#2e7d32">Nothing left to take: the learner already qualifies.</text>"##,
-                top + 40.0
+                r##"<text x="{main_x}" y="{:.1}" font-size="14" fill="#2e7d32">{}</text>"##,
+                top + 40.0,
+                esc(&say(lang, "svg-nothing-left", &[]))
             );
             band_bottom = top + 60.0;
         }
     }
     let _ = writeln!(
         body,
-        r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">Plan, step by step</text>"##,
+        r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">{}</text>"##,
         main_x + main_w / 2.0,
-        top + 4.0
+        top + 4.0,
+        esc(&say(lang, "svg-plan-heading", &[]))
     );
 
     // Left column: what the learner has or skips.
@@ -261,16 +302,17 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
     if let Some(p) = plan {
         for s in &p.skipped {
             if !cards.contains_key(&s.item) && !side.iter().any(|(i, _)| *i == s.item) {
-                side.push((s.item, skip_words(g, s.reason, s.via.map(|v| v.0))));
+                side.push((s.item, skip_words(lang, g, s.reason, s.via.map(|v| v.0))));
             }
         }
     }
     if !side.is_empty() {
         let _ = writeln!(
             body,
-            r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">Already has or skips</text>"##,
+            r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">{}</text>"##,
             side_x + SIDE_W / 2.0,
-            top + 4.0
+            top + 4.0,
+            esc(&say(lang, "svg-side-heading", &[]))
         );
     }
     let side_h = 62.0;
@@ -289,7 +331,10 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
                 esc(l)
             );
         }
-        for (i, l) in wrap(&format!("skip: {why}"), chars + 3, 2).iter().enumerate() {
+        for (i, l) in wrap(&say(lang, "svg-skip", &[("why", why.clone().into())]), chars + 3, 2)
+            .iter()
+            .enumerate()
+        {
             let _ = writeln!(
                 body,
                 r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#616161">{}</text>"##,
@@ -322,36 +367,44 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
         for l in wrap(&format!("{}: {}", occ.soc, occ.title), chars + 2, 2) {
             lines.push((l, "#37474f", false));
         }
+        let unknown = || say(lang, "svg-unknown", &[]);
         lines.push((
-            format!(
-                "{} median wage",
-                d.median_wage.map(dollars).unwrap_or_else(|| "unknown".into())
+            say(
+                lang,
+                "svg-median-wage",
+                &[("wage", d.median_wage.map(dollars).unwrap_or_else(unknown).into())],
             ),
             "#37474f",
             false,
         ));
         lines.push((
-            format!(
-                "{} openings a year",
-                d.annual_openings.map(count).unwrap_or_else(|| "unknown".into())
+            say(
+                lang,
+                "svg-openings",
+                &[("openings", d.annual_openings.map(count).unwrap_or_else(unknown).into())],
             ),
             "#37474f",
             false,
         ));
+        let demand = say(
+            lang,
+            if d.high_demand {
+                "svg-high-demand"
+            } else {
+                "svg-not-high-demand"
+            },
+            &[],
+        );
         lines.push((
-            format!(
-                "{}{}",
-                if d.high_demand {
-                    "High demand"
-                } else {
-                    "Not high demand"
-                },
-                if d.fallback {
-                    format!(" (national figures for {})", map.region)
-                } else {
-                    String::new()
-                }
-            ),
+            if d.fallback {
+                say(
+                    lang,
+                    "svg-national-fallback",
+                    &[("demand", demand.into()), ("region", map.region.clone().into())],
+                )
+            } else {
+                demand
+            },
             if d.high_demand { "#2e7d32" } else { "#37474f" },
             d.high_demand,
         ));
@@ -359,9 +412,10 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
     let dest_h = 22.0 + 15.0 * lines.len() as f64;
     let _ = writeln!(
         body,
-        r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">Destination</text>"##,
+        r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">{}</text>"##,
         dest_x + DEST_W / 2.0,
-        top + 4.0
+        top + 4.0,
+        esc(&say(lang, "svg-destination", &[]))
     );
     let _ = writeln!(
         body,
@@ -419,7 +473,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
     if let Some(p) = plan {
         for step in &p.steps {
             if let Some(card) = cards.get(&step.item) {
-                draw_card(&mut body, g, p, card, step);
+                draw_card(&mut body, g, p, card, step, lang);
             }
         }
     }
@@ -428,22 +482,16 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
     let content_bottom = band_bottom.max(skipped_y).max(dest_y + dest_h + 10.0);
     let mut lx = MARGIN;
     let mut ly = content_bottom + 14.0;
-    let entries: [(&str, &str, &str, &str, f64); 7] = [
-        ("#ffffff", "#78909c", "", "course to take", 6.0),
-        (
-            "#ffe082",
-            "#b28704",
-            "",
-            "credential earned: a place to stop and work",
-            12.0,
-        ),
-        ("#ffe082", "#0d47a1", "", "qualifies for the destination job", 12.0),
-        ("#ede7f6", "#5e35b1", "", "exam to sit (with its fee)", 6.0),
-        ("url(#hatch)", "#e65100", "6 3", "repeats what the learner knows", 6.0),
-        ("#eeeeee", "#9e9e9e", "4 3", "skipped: already done or credited", 6.0),
-        ("", "", "", "", 0.0),
+    let entries: [(&str, &str, &str, &str, f64); 6] = [
+        ("#ffffff", "#78909c", "", "svg-legend-course", 6.0),
+        ("#ffe082", "#b28704", "", "svg-legend-credential", 12.0),
+        ("#ffe082", "#0d47a1", "", "svg-legend-qualifies", 12.0),
+        ("#ede7f6", "#5e35b1", "", "svg-legend-exam", 6.0),
+        ("url(#hatch)", "#e65100", "6 3", "svg-legend-repeats", 6.0),
+        ("#eeeeee", "#9e9e9e", "4 3", "svg-legend-skipped", 6.0),
     ];
-    for (fill, stroke, dash, label, rx) in entries.iter().filter(|e| !e.3.is_empty()) {
+    for (fill, stroke, dash, key, rx) in &entries {
+        let label = &say(lang, key, &[]);
         let w = 34.0 + text_w(label, 12.0) + 22.0;
         if lx + w > W - MARGIN {
             lx = MARGIN;
@@ -464,7 +512,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
         lx += w;
     }
     {
-        let label = "step number; \u{201c}after 3, 4\u{201d}: take it once steps 3 and 4 are done";
+        let label = &say(lang, "svg-legend-number", &[]);
         let w = 30.0 + text_w(label, 12.0) + 22.0;
         if lx + w > W - MARGIN {
             lx = MARGIN;
@@ -484,7 +532,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
         lx += w;
     }
     {
-        let label = "earns credit for (articulation, dual enrollment, prior learning)";
+        let label = &say(lang, "svg-legend-credit", &[]);
         let w = 52.0 + text_w(label, 12.0) + 22.0;
         if lx + w > W - MARGIN {
             lx = MARGIN;
@@ -502,24 +550,24 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
     ly += 40.0;
     let _ = writeln!(
         body,
-        r##"<text x="{:.1}" y="{ly:.1}" font-size="10" fill="#90a4ae" text-anchor="end">careermap · dataset v{} · figures: BLS Employment Projections; fees and funding rules as published by their sources</text>"##,
+        r##"<text x="{:.1}" y="{ly:.1}" font-size="10" fill="#90a4ae" text-anchor="end">{}</text>"##,
         W - MARGIN,
-        g.version()
+        esc(&say(lang, "svg-footer", &[("version", g.version().into())]))
     );
     let h = (ly + 16.0).max(794.0);
     format!(
         r##"<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{h:.0}" viewBox="0 0 {W} {h:.0}" font-family="Helvetica, Arial, sans-serif">
-<title>Career map: {}</title>
+<title>{}</title>
 {defs}<rect width="100%" height="100%" fill="#ffffff"/>
 {body}</svg>
 "##,
-        esc(&target_name(g, map))
+        esc(&say(lang, "svg-title", &[("target", target_name(g, map).into())]))
     )
 }
 
 /// One step's card: title wrapped inside, and one or two lines of plain-word detail.
-fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &Step) {
+fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &Step, lang: Lang) {
     let item = step.item;
     let (x, y) = (card.x, card.y);
     let reaches = matches!(item, Item::Credential(c) if p.reaches.contains(&c));
@@ -550,13 +598,12 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
         y + 15.5
     );
     let chars = ((CARD_W - 30.0) / GLYPH_11) as usize;
-    let prefix = match item {
-        Item::Credential(_) => "★ ",
-        Item::Assessment(_) => "Exam: ",
-        Item::Course(_) => "",
+    let name = match item {
+        Item::Credential(_) => format!("★ {}", title(g, item)),
+        Item::Assessment(_) => say(lang, "svg-exam", &[("title", title(g, item).into())]),
+        Item::Course(_) => title(g, item).to_owned(),
     };
-    let name = format!("{prefix}{}", title(g, item));
-    let title_lines = wrap(&name, chars, 3);
+    let title_lines = wrap(&name, chars, 4);
     for (i, line) in title_lines.iter().enumerate() {
         let _ = writeln!(
             body,
@@ -566,7 +613,10 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
             esc(line)
         );
     }
-    let fee = |c: Option<f64>| c.map(dollars).unwrap_or_else(|| "fee not published".into());
+    let fee = |c: Option<f64>| match c {
+        Some(c) => say(lang, "svg-fee", &[("fee", dollars(c).into())]),
+        None => say(lang, "svg-fee-unknown", &[]),
+    };
     let mut after: Vec<usize> = p
         .links
         .iter()
@@ -578,10 +628,10 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
     after.dedup();
     let mut detail: Vec<String> = Vec::new();
     if !after.is_empty() {
-        detail.push(format!("after {}", ranges(&after)));
+        detail.push(say(lang, "svg-after", &[("steps", ranges(&after).into())]));
     }
     if reaches {
-        detail.push("qualifies for the job".to_owned());
+        detail.push(say(lang, "svg-qualifies", &[]));
     }
     match item {
         Item::Credential(c) => {
@@ -595,25 +645,60 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
                 // The destination box gives the target job's figures; the card says it qualifies.
                 Some(_) if reaches => {}
                 Some(o) => {
-                    detail.push(format!(
-                        "jobs: {} median{}",
-                        dollars(o.median_wage.unwrap_or(0.0)),
-                        if o.high_demand { ", high demand" } else { "" }
+                    detail.push(say(
+                        lang,
+                        if o.high_demand {
+                            "svg-jobs-wage-high"
+                        } else {
+                            "svg-jobs-wage"
+                        },
+                        &[("wage", dollars(o.median_wage.unwrap_or(0.0)).into())],
                     ));
-                    detail.push(format!(
-                        "{} openings a year",
-                        o.annual_openings.map(count).unwrap_or_else(|| "unknown".into())
+                    detail.push(say(
+                        lang,
+                        "svg-openings",
+                        &[(
+                            "openings",
+                            o.annual_openings
+                                .map(count)
+                                .unwrap_or_else(|| say(lang, "svg-unknown", &[]))
+                                .into(),
+                        )],
                     ));
                 }
-                None => detail.push("a step on the ladder".to_owned()),
+                None => detail.push(say(lang, "svg-ladder-step", &[])),
             }
         }
         Item::Course(_) if step.duplicative => {
-            let by: Vec<String> = step.covered_by.iter().map(|s| source_words(g, s)).collect();
-            detail.push(format!("{} h · already learned in {}", step.hours, by.join(", ")));
+            let by: Vec<String> = step.covered_by.iter().map(|s| source_words(lang, g, s)).collect();
+            detail.push(say(
+                lang,
+                "svg-course-repeats",
+                &[
+                    ("hours", step.hours.to_string().into()),
+                    ("sources", by.join(", ").into()),
+                ],
+            ));
         }
-        Item::Course(c) => detail.push(format!("{} h · {}", step.hours, fee(g.course(c).cost))),
-        Item::Assessment(a) => detail.push(format!("{} h · fee {}", step.hours, fee(g.assessment(a).cost))),
+        Item::Course(c) => detail.push(say(
+            lang,
+            "svg-course",
+            &[
+                ("hours", step.hours.to_string().into()),
+                (
+                    "cost",
+                    g.course(c).cost.map(dollars).unwrap_or_else(|| fee(None)).into(),
+                ),
+            ],
+        )),
+        Item::Assessment(a) => detail.push(say(
+            lang,
+            "svg-course",
+            &[
+                ("hours", step.hours.to_string().into()),
+                ("cost", fee(g.assessment(a).cost).into()),
+            ],
+        )),
     }
     let room = (((CARD_H - 8.0) - (14.0 + 13.0 * (title_lines.len() as f64 - 1.0)) - 4.0) / 12.0).floor() as usize;
     let dchars = ((CARD_W - 12.0) / 5.3) as usize;

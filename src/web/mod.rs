@@ -16,13 +16,13 @@
 //! `X-Frame-Options: DENY`.
 
 mod charts;
-pub mod i18n;
+
 mod pages;
 
 use crate::api::error::ApiError;
+use crate::i18n::{self, Lang};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use i18n::Lang;
 use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, State};
 use std::sync::OnceLock;

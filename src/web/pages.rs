@@ -7,6 +7,7 @@ use crate::api::error::ApiError;
 use crate::api::maps::{self, CareerMapRequest};
 use crate::api::plans::{self, NewPlan, Plans};
 use crate::graph::CatalogGraph;
+use crate::i18n::Lang;
 use crate::render::Format;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -335,10 +336,11 @@ async fn run_map(
     state: &AppState,
     req: CareerMapRequest,
     k: u32,
+    lang: Lang,
 ) -> Result<(serde_json::Value, Vec<String>), ApiError> {
     let mut outputs = vec![(Format::Json, 1)];
     outputs.extend((1..=k as usize).map(|r| (Format::Svg, r)));
-    let mut out = maps::answer(state, req, outputs, maps::Ranks::UpToK).await?;
+    let mut out = maps::answer(state, req, outputs, maps::Ranks::UpToK, lang).await?;
     let svgs = out.split_off(1);
     let answer: serde_json::Value = serde_json::from_str(&out[0]).map_err(|e| ApiError::Unexpected(e.into()))?;
     let n = answer["paths"].as_array().map_or(0, Vec::len);
@@ -397,7 +399,7 @@ pub async fn map(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     if form.is_complete() {
         let result = async {
             let (_, request) = form.request(g)?;
-            run_map(&state, request, form.k).await
+            run_map(&state, request, form.k, page.lang).await
         }
         .await;
         match result {
@@ -474,7 +476,7 @@ pub async fn plan(
     let svgs = match serde_json::from_value::<CareerMapRequest>(saved.request.clone()) {
         Ok(r) if !saved.current.answer.is_null() => {
             let k = r.k;
-            run_map(&state, r, k).await.map(|x| x.1).unwrap_or_default()
+            run_map(&state, r, k, page.lang).await.map(|x| x.1).unwrap_or_default()
         }
         _ => vec![],
     };
@@ -707,7 +709,7 @@ pub async fn report(state: web::Data<AppState>, req: HttpRequest) -> HttpRespons
         Err(e) => return page.error(&e),
     };
     let lang = page.lang;
-    let tr = |k: &str| super::i18n::tr(lang, k, &[]);
+    let tr = |k: &str| crate::i18n::tr(lang, k, &[]);
     let share_chart = charts::bars(
         &tr("report-chart-pathways"),
         &out.pathway_share

@@ -239,3 +239,44 @@ async fn planner_tables_sort_on_the_server_and_link_their_csv() {
     assert!(html.matches("<svg").count() >= 3, "three charts");
     assert!(html.contains("role=\"img\""));
 }
+
+/// The plan picture has one band per term of the plan (labelled with its number, stage and
+/// hours) and speaks the page's language; the API's picture is English.
+#[tokio::test]
+async fn the_plan_picture_is_laid_out_by_term_in_the_pages_language() {
+    let app = spawn_with(Options {
+        seed: true,
+        ..Default::default()
+    })
+    .await;
+    let req = json!({"target": {"occupation": "29-1141"}, "entry": "secondary", "k": 1});
+    let (_, answer) = app.post_json("/v1/career-maps", &req).await;
+    let terms = answer["paths"][0]["terms"].as_array().unwrap();
+    assert!(terms.len() >= 3, "the secondary RN plan spans several terms");
+    let svg = app
+        .client
+        .post(app.url("/v1/career-maps?format=svg"))
+        .json(&req)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for t in terms {
+        let n = t["term"].as_u64().unwrap();
+        assert!(svg.contains(&format!(">Term {n}<")), "term {n} has its band");
+    }
+    let n = terms.len() + 1;
+    assert!(!svg.contains(&format!(">Term {n}<")), "no band past the last term");
+    assert!(svg.contains("Plan, term by term") && svg.contains(">College<"));
+    let weeks = answer["paths"][0]["weeks"].as_f64().unwrap();
+    assert!(svg.contains(&format!("({weeks} weeks)")), "the header gives the weeks");
+    assert!(!svg.contains("svg-"), "no message key leaks into the picture");
+
+    let (status, html) = page(&app, "/map?occupation=29-1141&entry=secondary&k=1&lang=es").await;
+    assert_eq!(status, 200);
+    let pic = &html[html.find("<svg").expect("the page has the picture")..];
+    assert!(pic.contains("Plan, periodo a periodo") && pic.contains(">Periodo 1<") && pic.contains(">Universidad<"));
+    assert!(!pic.contains("Plan, term by term") && !pic.contains(">Term 1<") && !pic.contains("svg-"));
+}

@@ -82,7 +82,8 @@ fact-cost = Costo
 fact-net-cost = Costo después de la ayuda
 fact-college-hours = Horas universitarias
 cost-incomplete = (faltan algunos costos)
-picture-caption = El plan { $rank } en una imagen: lo que el estudiante ya tiene, los cursos de cada etapa y las credenciales que obtiene en el camino.
+picture-caption = El plan { $rank } en una imagen: lo que el estudiante ya tiene, los cursos y exámenes de cada periodo y las credenciales que obtiene en el camino.
+picture-open-large = Ver este plan en grande
 steps-heading = Paso a paso
 steps-none = No hay nada que tomar: el estudiante ya está habilitado.
 step-take-secondary = Tome { $title } en la secundaria ({ $hours } horas)
@@ -181,3 +182,68 @@ report-complexity = Complejidad curricular por credencial
 report-credential = Credencial
 report-structural = Complejidad estructural
 report-courses = Cursos
+
+## The career-map picture (render/svg.rs)
+svg-title = Mapa de carrera: { $target }
+svg-who-secondary = Estudiante de secundaria
+svg-who-adult = Persona adulta que estudia
+svg-who-postsecondary = Estudiante universitario (con diploma o equivalencia)
+svg-summary = { $who } · { $region } · plan { $rank } de { $plans }: { $hours } horas de aprendizaje nuevo ({ $college } en la universidad y en el trabajo), { $exams ->
+        [one] 1 examen
+       *[other] { $exams } exámenes
+    }, { $credentials ->
+        [one] 1 credencial
+       *[other] { $credentials } credenciales
+    } en el camino
+svg-time-cost = { $terms ->
+        [one] 1 periodo
+       *[other] { $terms } periodos
+    } ({ $weeks } semanas) · cuesta { $cost }, { $net } después de la ayuda
+svg-time-cost-partial = { $terms ->
+        [one] 1 periodo
+       *[other] { $terms } periodos
+    } ({ $weeks } semanas) · cuesta al menos { $cost } (algunas tarifas no están publicadas), { $net } después de la ayuda
+svg-repeats = { $hours } horas repiten lo que la persona ya sabe (rayado naranja): pida un acuerdo de articulación.
+svg-no-plan = { $who } · { $region } · sin plan: { $reason }
+svg-term = Periodo { $n }
+svg-hours-short = { $hours } h
+svg-stage-secondary = Secundaria
+svg-stage-adult = Educación para adultos
+svg-stage-postsecondary = Universidad
+svg-stage-work_based = Trabajo y aprendizaje
+svg-nothing-left = No queda nada por cursar: la persona ya cumple los requisitos.
+svg-plan-heading = Plan, periodo a periodo
+svg-side-heading = Ya tiene u omite
+svg-skip = omite: { $why }
+svg-skip-done = ya cursado
+svg-skip-credit-from = crédito por { $source }
+svg-skip-agreement = crédito por acuerdo
+svg-skip-prior-by = crédito por aprendizaje previo ({ $source })
+svg-skip-prior = crédito por aprendizaje previo
+svg-known-already = lo que la persona ya sabe
+svg-unknown = desconocido
+svg-median-wage = salario mediano { $wage }
+svg-openings = { $openings } vacantes al año
+svg-high-demand = Alta demanda
+svg-not-high-demand = Sin alta demanda
+svg-national-fallback = { $demand } (cifras nacionales para { $region })
+svg-destination = Destino
+svg-legend-course = curso por tomar
+svg-legend-credential = credencial obtenida: un lugar para parar y trabajar
+svg-legend-qualifies = habilita para el empleo de destino
+svg-legend-exam = examen por presentar (con su tarifa)
+svg-legend-repeats = repite lo que la persona sabe
+svg-legend-skipped = omitido: ya cursado o con crédito
+svg-legend-number = número de paso; “después de 3, 4”: tómelo al terminar los pasos 3 y 4
+svg-legend-credit = otorga crédito por (articulación, inscripción doble, aprendizaje previo)
+svg-footer = careermap · datos v{ $version } · cifras: BLS Employment Projections; tarifas y reglas de ayuda según sus fuentes
+svg-exam = Examen: { $title }
+svg-fee-unknown = tarifa no publicada
+svg-after = después de { $steps }
+svg-qualifies = habilita para el empleo
+svg-jobs-wage = empleos: mediana { $wage }
+svg-jobs-wage-high = empleos: mediana { $wage }, alta demanda
+svg-ladder-step = un peldaño de la escalera
+svg-course-repeats = { $hours } h · ya aprendido en { $sources }
+svg-course = { $hours } h · { $cost }
+svg-fee = tarifa { $fee }

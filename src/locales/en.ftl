@@ -82,7 +82,8 @@ fact-cost = Cost
 fact-net-cost = Cost after aid
 fact-college-hours = College hours
 cost-incomplete = (some costs unknown)
-picture-caption = Plan { $rank } as a picture: what the learner has, each stage's courses, and the credentials earned on the way.
+picture-caption = Plan { $rank } as a picture: what the learner has, each term's courses and exams, and the credentials earned on the way.
+picture-open-large = Show this plan large
 steps-heading = Step by step
 steps-none = Nothing to take: the learner already qualifies.
 step-take-secondary = Take { $title } in high school ({ $hours } hours)
@@ -181,3 +182,68 @@ report-complexity = Curricular complexity by credential
 report-credential = Credential
 report-structural = Structural complexity
 report-courses = Courses
+
+## The career-map picture (render/svg.rs)
+svg-title = Career map: { $target }
+svg-who-secondary = High-school student
+svg-who-adult = Adult learner
+svg-who-postsecondary = College student (holds a diploma or equivalency)
+svg-summary = { $who } · { $region } · plan { $rank } of { $plans }: { $hours } hours of new learning ({ $college } in college and work-based learning), { $exams ->
+        [one] 1 exam
+       *[other] { $exams } exams
+    }, { $credentials ->
+        [one] 1 credential
+       *[other] { $credentials } credentials
+    } on the way
+svg-time-cost = { $terms ->
+        [one] 1 term
+       *[other] { $terms } terms
+    } ({ $weeks } weeks) · costs { $cost }, { $net } after funding
+svg-time-cost-partial = { $terms ->
+        [one] 1 term
+       *[other] { $terms } terms
+    } ({ $weeks } weeks) · costs at least { $cost } (some fees are not published), { $net } after funding
+svg-repeats = { $hours } hours repeat what the learner already knows (hatched orange): ask for an articulation agreement.
+svg-no-plan = { $who } · { $region } · no plan: { $reason }
+svg-term = Term { $n }
+svg-hours-short = { $hours } h
+svg-stage-secondary = High school
+svg-stage-adult = Adult education
+svg-stage-postsecondary = College
+svg-stage-work_based = Work and apprenticeship
+svg-nothing-left = Nothing left to take: the learner already qualifies.
+svg-plan-heading = Plan, term by term
+svg-side-heading = Already has or skips
+svg-skip = skip: { $why }
+svg-skip-done = already done
+svg-skip-credit-from = credit from { $source }
+svg-skip-agreement = credit by agreement
+svg-skip-prior-by = credit for prior learning ({ $source })
+svg-skip-prior = credit for prior learning
+svg-known-already = what the learner already knows
+svg-unknown = unknown
+svg-median-wage = { $wage } median wage
+svg-openings = { $openings } openings a year
+svg-high-demand = High demand
+svg-not-high-demand = Not high demand
+svg-national-fallback = { $demand } (national figures for { $region })
+svg-destination = Destination
+svg-legend-course = course to take
+svg-legend-credential = credential earned: a place to stop and work
+svg-legend-qualifies = qualifies for the destination job
+svg-legend-exam = exam to sit (with its fee)
+svg-legend-repeats = repeats what the learner knows
+svg-legend-skipped = skipped: already done or credited
+svg-legend-number = step number; “after 3, 4”: take it once steps 3 and 4 are done
+svg-legend-credit = earns credit for (articulation, dual enrollment, prior learning)
+svg-footer = careermap · dataset v{ $version } · figures: BLS Employment Projections; fees and funding rules as published by their sources
+svg-exam = Exam: { $title }
+svg-fee-unknown = fee not published
+svg-after = after { $steps }
+svg-qualifies = qualifies for the job
+svg-jobs-wage = jobs: { $wage } median
+svg-jobs-wage-high = jobs: { $wage } median, high demand
+svg-ladder-step = a step on the ladder
+svg-course-repeats = { $hours } h · already learned in { $sources }
+svg-course = { $hours } h · { $cost }
+svg-fee = fee { $fee }

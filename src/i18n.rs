@@ -1,4 +1,4 @@
-//! Languages of the pages: Fluent message catalogs (`src/web/locales/*.ftl`, embedded) and
+//! Languages of the pages: Fluent message catalogs (`src/locales/*.ftl`, embedded) and
 //! the choice of language from `?lang=` or `Accept-Language`.
 //!
 //! Every label and plain-language sentence of the pages is a Fluent message; a message
