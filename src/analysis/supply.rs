@@ -12,7 +12,8 @@
 //! * **ratio** = completers / openings, and a **status**: `under_supply` when the ratio is
 //!   below `under` (default 0.8), `over_supply` above `over` (default 1.5), `balanced`
 //!   between, `unknown` when no qualifying credential has a completers figure or the
-//!   occupation has no openings figure.
+//!   occupation has no openings figure (absent, or flagged `openings_suppressed`: a withheld
+//!   figure is unknown, never a number).
 //!
 //! Completers are not regional (a credential has no region); a state reads a report for its
 //! region after importing or pulling its own completions.
@@ -85,7 +86,7 @@ pub fn supply(g: &CatalogGraph, region: &str, under: f64, over: f64) -> Vec<Supp
         let open = g
             .occupation(o)
             .demand_in(region)
-            .and_then(|(d, _)| d.annual_openings)
+            .and_then(|(d, _)| d.openings_figure().exact())
             .map(|_| openings(g, o, region));
         let creds = g.entry_credentials(o);
         if creds.is_empty() && open.is_none() {
