@@ -133,3 +133,36 @@ pub fn supply(g: &CatalogGraph, region: &str, under: f64, over: f64) -> Vec<Supp
     });
     rows
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn withheld_openings_are_unknown_not_a_number() {
+        let b = crate::domain::Bundle::from_json(
+            serde_json::json!({
+                "credentials": [{"id": "cna", "title": "CNA", "kind": "license", "level": 1, "annual_completers": 50}],
+                "occupations": [
+                    {"soc": "31-1131", "title": "Nursing Assistants", "entry_credentials": ["cna"],
+                     "demand": [{"region": "US", "annual_openings": 100, "flags": ["openings_suppressed"]}]}
+                ]
+            })
+            .to_string()
+            .as_bytes(),
+        )
+        .unwrap();
+        let g = CatalogGraph::build(1, b.clone());
+        let rows = supply(&g, "US", DEFAULT_UNDER, DEFAULT_OVER);
+        assert_eq!(rows[0].annual_openings, None, "the 100 beside the flag is not a figure");
+        assert_eq!(rows[0].ratio, None);
+        assert_eq!(rows[0].status, Status::Unknown);
+        // Without the flag the same figure is compared: 50 / 100 is under-supply.
+        let mut b = b;
+        b.occupations[0].demand[0].flags.clear();
+        let g = CatalogGraph::build(1, b);
+        let rows = supply(&g, "US", DEFAULT_UNDER, DEFAULT_OVER);
+        assert_eq!(rows[0].ratio, Some(0.5));
+        assert_eq!(rows[0].status, Status::UnderSupply);
+    }
+}

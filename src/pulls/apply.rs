@@ -544,4 +544,60 @@ mod tests {
         let again = apply(&next, SourceKind::OnetDb, "http://y/", pulled, &mut Warnings::default());
         assert_eq!(again.occupations[0].demand.len(), 2);
     }
+
+    #[test]
+    fn projections_rows_without_an_occupation_are_kept_and_cover_their_group() {
+        let current = Bundle {
+            occupations: vec![
+                occ("31-1121", "onet_db"),
+                occ("31-1122", "onet_db"),
+                occ("31-1131", "onet_db"),
+            ],
+            ..Default::default()
+        };
+        let pulled = Pulled {
+            enrich: Enrichment {
+                demand: vec![
+                    ("31-1120".into(), demand("US", 4_347_700.0, "bls_projections")),
+                    ("31-1131".into(), demand("US", 1_400_000.0, "bls_projections")),
+                ],
+                occupations: vec![
+                    ("31-1120".into(), "Home health and personal care aides".into()),
+                    ("31-1131".into(), "Nursing assistants".into()),
+                ],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let mut w = Warnings::default();
+        let next = apply(&current, SourceKind::BlsProjections, "http://x/", pulled, &mut w);
+        assert_eq!(w.count("unmatched_occupation"), 0);
+        let aides = next.occupations.iter().find(|o| o.soc.as_str() == "31-1120").unwrap();
+        assert_eq!(aides.title, "Home health and personal care aides");
+        assert_eq!(aides.demand[0].employment, Some(4_347_700.0));
+        let covers: Vec<&str> = aides.covers.iter().map(|c| c.as_str()).collect();
+        assert_eq!(covers, ["31-1121", "31-1122"], "31-1131 has figures of its own");
+        assert_eq!(
+            next.occupations
+                .iter()
+                .find(|o| o.soc.as_str() == "31-1131")
+                .unwrap()
+                .title,
+            "31-1131"
+        );
+
+        // Pulled before O*NET: O*NET's record takes the kept row's place and keeps its figures.
+        let pulled = Pulled {
+            owned: Bundle {
+                occupations: vec![occ("31-1120", "onet_db")],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let again = apply(&next, SourceKind::OnetDb, "http://y/", pulled, &mut Warnings::default());
+        let o = again.occupations.iter().find(|o| o.soc.as_str() == "31-1120").unwrap();
+        assert_eq!(o.provenance.as_ref().unwrap().source, "onet_db");
+        assert_eq!(o.demand.len(), 1);
+        assert!(o.covers.is_empty(), "an O*NET occupation is detailed");
+    }
 }
