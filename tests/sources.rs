@@ -2479,6 +2479,23 @@ async fn state_figures_answer_for_their_region() {
     let gaps = app.get("/v1/gaps?region=TX").await;
     assert_eq!(gaps["region"], "TX", "{gaps:#}");
 
+    // An aggregate nobody links a credential to says where it looked.
+    let (status, aides) = career_map(
+        &app,
+        json!({"target": {"occupation": "31-1120"}, "entry": "adult", "region": "TX"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(aides["paths"], json!([]));
+    assert!(
+        aides["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the occupations it covers (31-1121, 31-1122)"),
+        "{aides:#}"
+    );
+    assert_eq!(aides["target"]["occupations"][0]["annual_openings"], 65_050.0);
+
     // A region without figures: maps fall back to national figures and say so; reports refuse it.
     let (status, zz) = career_map(
         &app,
