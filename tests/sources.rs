@@ -2479,6 +2479,32 @@ async fn state_figures_answer_for_their_region() {
     let gaps = app.get("/v1/gaps?region=TX").await;
     assert_eq!(gaps["region"], "TX", "{gaps:#}");
 
+    // The surgeons' Texas wage is OEWS's `#`: shown as the bound, flagged, and their withheld
+    // openings are unknown.
+    let (_, s_map) = career_map(
+        &app,
+        json!({"target": {"occupation": "29-1249"}, "entry": "adult", "region": "TX"}),
+    )
+    .await;
+    let s_dest = &s_map["target"]["occupations"][0];
+    assert_eq!(s_dest["median_wage"], 239_200.0);
+    assert_eq!(s_dest["annual_openings"], Value::Null);
+    assert!(
+        s_dest["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("median_wage_top_coded")),
+        "{s_dest}"
+    );
+    assert!(
+        s_dest["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("openings_suppressed")),
+        "{s_dest}"
+    );
+    assert_eq!(s_dest["high_demand"], false);
+
     // An aggregate nobody links a credential to says where it looked.
     let (status, aides) = career_map(
         &app,

@@ -241,7 +241,15 @@ impl DemandIndex {
                     annual_openings: d.openings_figure().exact(),
                     growth_pct: d.growth_figure().exact(),
                     high_demand,
-                    flags: d.flags.clone(),
+                    flags: {
+                        // A bound read from the region's OEWS wages is flagged like one on the
+                        // demand record, so a shown wage is never taken for an exact one.
+                        let mut f = d.flags.clone();
+                        if matches!(wage, Figure::AtLeast(_)) && !f.iter().any(|x| x == "median_wage_top_coded") {
+                            f.push("median_wage_top_coded".to_owned());
+                        }
+                        f
+                    },
                 }
             }
         }

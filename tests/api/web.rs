@@ -239,3 +239,26 @@ async fn planner_tables_sort_on_the_server_and_link_their_csv() {
     assert!(html.matches("<svg").count() >= 3, "three charts");
     assert!(html.contains("role=\"img\""));
 }
+
+/// A top-coded median (BLS `>=$239,200`) is shown as a lower bound, never as an exact wage.
+#[tokio::test]
+async fn a_top_coded_wage_reads_as_at_least() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .import(
+            "replace",
+            &json!({"occupations": [
+                {"soc": "29-1023", "title": "Orthodontists",
+                 "demand": [{"region": "US", "annual_openings": 300, "median_wage": 239200, "flags": ["median_wage_top_coded"]}]},
+                {"soc": "29-1141", "title": "Registered Nurses",
+                 "demand": [{"region": "US", "annual_openings": 189100, "median_wage": 93600}]}
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, html) = page(&app, "/occupations/29-1023").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("≥ $239,200"), "{html}");
+    let (_, html) = page(&app, "/occupations/29-1141").await;
+    assert!(html.contains("$93,600") && !html.contains("≥ $93,600"), "{html}");
+}
