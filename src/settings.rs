@@ -45,7 +45,7 @@ pub enum Command {
     /// as `POST /v1/pulls` does, and print the finished job.
     Pull {
         /// Source kind: onet_db, bls_projections, bls_oews, bls_api, cip_soc, career_clusters,
-        /// sced, case or ctdl.
+        /// sced, case, ctdl, ipeds_completions or state_projections.
         kind: String,
         /// Where to pull from (for `bls_api` and `case` see docs/DATA_SOURCES.md).
         url: String,

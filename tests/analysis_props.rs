@@ -145,6 +145,15 @@ fn random_bundle(seed: u64) -> Bundle {
                 entry.clear();
             }
             let competencies = comps(&mut rng, 3);
+            // Flagged figures: withheld openings (a number beside the flag must not count) and
+            // top-coded medians (a lower bound).
+            let mut flags = Vec::new();
+            if rng.u8(0..8) == 0 {
+                flags.push("openings_suppressed".to_owned());
+            }
+            if rng.u8(0..5) == 0 {
+                flags.push("median_wage_top_coded".to_owned());
+            }
             Occupation {
                 soc: SocCode(format!("{}-{:04}", majors[rng.usize(0..3)], i)),
                 title: format!("Occupation {i}"),
@@ -163,6 +172,7 @@ fn random_bundle(seed: u64) -> Bundle {
                     },
                     median_wage: Some(rng.u32(0..4) as f64 * 10_000.0),
                     typical_entry_education: None,
+                    flags,
                     ..Default::default()
                 }],
                 cluster: None,
@@ -317,31 +327,36 @@ impl<'a> Oracle<'a> {
         c.competencies.iter().map(|k| k.as_str()).collect()
     }
 
+    /// The high-demand rule, written out: nearest-rank medians over the US figures, withheld
+    /// openings left out (and never high demand), a top-coded median a lower bound that passes
+    /// an exact threshold it reaches and is otherwise undecidable (not high demand), and an
+    /// exact wage undecidable against a threshold that is a bound.
     fn high_demand(&self) -> BTreeSet<String> {
-        let pct = |vals: Vec<f64>| -> Option<f64> {
-            let mut v = vals;
-            v.sort_by(f64::total_cmp);
-            if v.is_empty() {
-                return None;
-            }
-            let rank = ((0.5 * v.len() as f64).ceil() as usize).max(1);
-            Some(v[rank - 1])
-        };
         let d = |o: &Occupation| o.demand.iter().find(|d| d.region == "US").cloned();
-        let open = pct(self
-            .b
-            .occupations
-            .iter()
-            .filter_map(|o| d(o)?.annual_openings)
-            .collect());
-        let wage = pct(self.b.occupations.iter().filter_map(|o| d(o)?.median_wage).collect());
+        let flag = |dd: &Demand, f: &str| dd.flags.iter().any(|x| x == f);
+        let open_of = |o: &Occupation| d(o).filter(|dd| !flag(dd, "openings_suppressed"))?.annual_openings;
+        // (wage, is a bound)
+        let wage_of = |o: &Occupation| {
+            let dd = d(o)?;
+            Some((dd.median_wage?, flag(&dd, "median_wage_top_coded")))
+        };
+        let mut opens: Vec<f64> = self.b.occupations.iter().filter_map(open_of).collect();
+        opens.sort_by(f64::total_cmp);
+        let mut wages: Vec<(f64, bool)> = self.b.occupations.iter().filter_map(wage_of).collect();
+        wages.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let rank = |n: usize| ((0.5 * n as f64).ceil() as usize).max(1) - 1;
+        let open_t = (!opens.is_empty()).then(|| opens[rank(opens.len())]);
+        let wage_t = (!wages.is_empty()).then(|| wages[rank(wages.len())]);
         self.b
             .occupations
             .iter()
             .filter(|o| {
-                let dd = d(o).unwrap();
-                matches!((dd.annual_openings, open), (Some(v), Some(m)) if v >= m)
-                    && matches!((dd.median_wage, wage), (Some(v), Some(m)) if v >= m)
+                let open_ok = matches!((open_of(o), open_t), (Some(v), Some(m)) if v >= m);
+                let wage_ok = match (wage_of(o), wage_t) {
+                    (Some((v, _)), Some((t, false))) => v >= t,
+                    _ => false,
+                };
+                open_ok && wage_ok
             })
             .map(|o| o.soc.0.clone())
             .collect()
@@ -528,7 +543,10 @@ fn expected(b: &Bundle, p: &GapParams) -> BTreeMap<GapKind, Found> {
     // no_pathway, missing_entry_point
     let hd = o.high_demand();
     for oc in &b.occupations {
-        let open = oc.demand[0].annual_openings.unwrap_or(0.0);
+        let open = Some(&oc.demand[0])
+            .filter(|d| !d.flags.iter().any(|f| f == "openings_suppressed"))
+            .and_then(|d| d.annual_openings)
+            .unwrap_or(0.0);
         let from: Vec<EntryPoint> = EntryPoint::ALL.into_iter().filter(|&e| occ_from(oc, e)).collect();
         let none = match p.entry {
             None => from.is_empty(),
@@ -785,7 +803,9 @@ proptest! {
         let openings: HashMap<String, f64> = b
             .occupations
             .iter()
-            .map(|o| (o.soc.0.clone(), o.demand.iter().find(|d| d.region == "US").and_then(|d| d.annual_openings).unwrap_or(0.0)))
+            .map(|o| (o.soc.0.clone(), o.demand.iter().find(|d| d.region == "US")
+                .filter(|d| !d.flags.iter().any(|f| f == "openings_suppressed"))
+                .and_then(|d| d.annual_openings).unwrap_or(0.0)))
             .collect();
         let g = CatalogGraph::build(1, b.clone());
         let mut gaps = find_gaps(&g, &GapParams::default());

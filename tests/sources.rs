@@ -107,6 +107,7 @@ impl Upstream {
                     .unwrap();
                 return Some(w.finish().unwrap().into_inner());
             }
+            "gen/oews_tx_metro.xlsx" => return Some(oews_state_and_metro_workbook()),
             "malformed/bls.csv" => {
                 let csv = std::fs::read_to_string(self.data.as_ref()?.join("bls_ep/occupation_table_1.2_2024-34.csv"))
                     .ok()?;
@@ -132,6 +133,185 @@ impl Upstream {
         }
         std::fs::read(base.join(rel)).ok()
     }
+}
+
+/// A state-and-metro OEWS workbook in the published layout (the national file's columns, with
+/// the area filled in): Texas (`AREA_TYPE` 2) and the Houston metro area (`AREA_TYPE` 4).
+/// Figures written by us, not BLS's.
+fn oews_state_and_metro_workbook() -> Vec<u8> {
+    let header = [
+        "AREA",
+        "AREA_TITLE",
+        "AREA_TYPE",
+        "PRIM_STATE",
+        "NAICS",
+        "NAICS_TITLE",
+        "I_GROUP",
+        "OWN_CODE",
+        "OCC_CODE",
+        "OCC_TITLE",
+        "O_GROUP",
+        "TOT_EMP",
+        "EMP_PRSE",
+        "JOBS_1000",
+        "LOC_QUOTIENT",
+        "PCT_TOTAL",
+        "PCT_RPT",
+        "H_MEAN",
+        "A_MEAN",
+        "MEAN_PRSE",
+        "H_PCT10",
+        "H_PCT25",
+        "H_MEDIAN",
+        "H_PCT75",
+        "H_PCT90",
+        "A_PCT10",
+        "A_PCT25",
+        "A_MEDIAN",
+        "A_PCT75",
+        "A_PCT90",
+        "ANNUAL",
+        "HOURLY",
+    ];
+    // (area, title, type, occ, occ title, group, employment, annual median or mark)
+    let rows: [[&str; 8]; 9] = [
+        [
+            "48",
+            "Texas",
+            "2",
+            "00-0000",
+            "All Occupations",
+            "total",
+            "13,000,000",
+            "47800",
+        ],
+        [
+            "48",
+            "Texas",
+            "2",
+            "29-1141",
+            "Registered Nurses",
+            "detailed",
+            "230,000",
+            "93390",
+        ],
+        [
+            "48",
+            "Texas",
+            "2",
+            "29-2061",
+            "Licensed Practical and Licensed Vocational Nurses",
+            "detailed",
+            "76,500",
+            "59000",
+        ],
+        [
+            "48",
+            "Texas",
+            "2",
+            "31-1131",
+            "Nursing Assistants",
+            "detailed",
+            "88,100",
+            "35500",
+        ],
+        [
+            "48",
+            "Texas",
+            "2",
+            "31-1120",
+            "Home Health and Personal Care Aides",
+            "broad",
+            "355,000",
+            "28100",
+        ],
+        [
+            "48",
+            "Texas",
+            "2",
+            "43-4051",
+            "Customer Service Representatives",
+            "detailed",
+            "289,000",
+            "40000",
+        ],
+        [
+            "48",
+            "Texas",
+            "2",
+            "29-1249",
+            "Surgeons, All Other",
+            "detailed",
+            "**",
+            "#",
+        ],
+        [
+            "26420",
+            "Houston-Pasadena-The Woodlands, TX",
+            "4",
+            "29-1141",
+            "Registered Nurses",
+            "detailed",
+            "61,200",
+            "95000",
+        ],
+        [
+            "26420",
+            "Houston-Pasadena-The Woodlands, TX",
+            "4",
+            "31-1131",
+            "Nursing Assistants",
+            "detailed",
+            "21,300",
+            "*",
+        ],
+    ];
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, [area, title, kind, occ, occ_title, group, emp, median]) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        let cells: Vec<(&str, String)> = header
+            .iter()
+            .map(|h| {
+                let v = match *h {
+                    "AREA" => area.to_string(),
+                    "AREA_TITLE" => title.to_string(),
+                    "AREA_TYPE" => kind.to_string(),
+                    "PRIM_STATE" => "TX".into(),
+                    "NAICS" => "000000".into(),
+                    "NAICS_TITLE" => "Cross-industry".into(),
+                    "I_GROUP" => "cross-industry".into(),
+                    "OWN_CODE" => "1235".into(),
+                    "OCC_CODE" => occ.to_string(),
+                    "OCC_TITLE" => occ_title.to_string(),
+                    "O_GROUP" => group.to_string(),
+                    "TOT_EMP" => emp.to_string(),
+                    "A_MEDIAN" => median.to_string(),
+                    "H_MEDIAN" => median
+                        .parse::<f64>()
+                        .map(|m| format!("{:.2}", m / 2080.0))
+                        .unwrap_or_else(|_| median.to_string()),
+                    h if h.starts_with("A_") || h.starts_with("H_") => "*".into(),
+                    _ => String::new(),
+                };
+                (*h, v)
+            })
+            .collect();
+        for (c, (_, v)) in cells.iter().enumerate() {
+            match v.parse::<f64>() {
+                Ok(n) if !v.contains(',') && !["AREA", "AREA_TYPE", "NAICS", "OWN_CODE"].contains(&header[c]) => {
+                    ws.write_number(r, c as u16, n).unwrap();
+                }
+                _ => {
+                    ws.write_string(r, c as u16, v).unwrap();
+                }
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
 }
 
 fn percent_decode(s: &str) -> String {
@@ -410,9 +590,8 @@ async fn registered_nurses_after_onet_bls_and_cip_soc() {
     assert_eq!(bls["state"], "succeeded", "{bls:#}");
     assert_eq!(bls["release"], "2024-34");
     assert_eq!(bls["counts"]["detailed_occupations"], 832);
-    let unmatched = warning(&bls, "unmatched_occupation").expect("BLS codes O*NET does not have are listed");
-    assert!(unmatched["count"].as_u64().unwrap() > 0);
-    assert!(!unmatched["examples"].as_array().unwrap().is_empty());
+    // The twelve aggregated codes O*NET does not have (31-1120...) are kept as occupations.
+    assert!(warning(&bls, "unmatched_occupation").is_none(), "{bls:#}");
 
     let cip = app
         .pull("cip_soc", &format!("{up}/ok/data/cip/CIP2020_SOC2018_Crosswalk.xlsx"))
@@ -421,7 +600,11 @@ async fn registered_nurses_after_onet_bls_and_cip_soc() {
     assert_eq!(cip["counts"]["rows"], 6097);
 
     let health = app.get("/health").await;
-    assert_eq!(health["counts"]["occupations"], expected_occupations as u64);
+    assert_eq!(
+        health["counts"]["occupations"],
+        expected_occupations as u64 + 12,
+        "O*NET's occupations and the projections' twelve aggregated codes"
+    );
     assert_eq!(health["counts"]["competencies"], 68);
     assert_eq!(health["dataset_version"], 3);
 
@@ -1359,9 +1542,20 @@ async fn fixtures_of_every_format_pull_through_http() {
     assert_eq!(na["median_wage"], Value::Null);
     assert_eq!(na["projected_employment"], 5000.0);
     assert_eq!(
-        warning(&job, "unmatched_occupation").unwrap()["examples"],
-        json!(["29-1249"])
+        na["flags"],
+        json!([
+            "employment_suppressed",
+            "change_suppressed",
+            "growth_pct_suppressed",
+            "median_wage_suppressed"
+        ])
     );
+    // A row O*NET does not have is kept as an occupation of its own, with its figures.
+    assert!(warning(&job, "unmatched_occupation").is_none(), "{job:#}");
+    let surgeons = app.get("/v1/occupations/29-1249").await;
+    assert_eq!(surgeons["title"], "Surgeons");
+    assert_eq!(surgeons["demand"][0]["median_wage"], 239_200.0);
+    assert_eq!(surgeons["demand"][0]["flags"], json!(["median_wage_top_coded"]));
     assert!(warning(&job, "top_coded_wage").is_some());
 
     let job = app.pull("cip_soc", &format!("{fx}/cip_soc.csv")).await;
@@ -1749,6 +1943,11 @@ async fn the_example_workbook_links_pulled_occupations_and_keeps_their_pulled_fi
         ("bls_projections", "data/bls_ep/occupation.xlsx"),
         ("bls_oews", "data/bls_oews/national_M2024_dl.xlsx"),
         ("cip_soc", "data/cip/CIP2020_SOC2018_Crosswalk.xlsx"),
+        (
+            "career_clusters",
+            "data/career_clusters/SOC_Career_Clusters_Crosswalk.xlsx",
+        ),
+        ("sced", "data/sced/sced_11.csv"),
     ] {
         let job = app.pull(source, &format!("{up}/ok/{path}")).await;
         assert_eq!(job["state"], "succeeded", "{job:#}");
@@ -1963,4 +2162,384 @@ async fn a_cip_coded_credential_links_to_its_crosswalk_occupations() {
         .find(|r| r["credential"] == "st.na")
         .unwrap_or_else(|| panic!("st.na is a rung: {ladder:#}"));
     assert_eq!(rung["occupations"][0]["evidence"], "cip_soc");
+}
+
+// ---- every BLS row kept, flagged figures, regional demand ---------------------------------
+
+/// Occupation rows of the projections workbook as published: every "Line item" row whose code
+/// is a SOC code, detailed or aggregated (read here with calamine, independently of the
+/// connector).
+fn projection_rows(data: &Path) -> Vec<(String, String)> {
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(data.join("bls_ep/occupation.xlsx")).unwrap();
+    let range = wb.worksheet_range("Table 1.2").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let h = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c == "Occupation type"))
+        .unwrap();
+    let col = |name: &str| rows[h].iter().position(|c| c.starts_with(name)).unwrap();
+    let (code, kind, title) = (
+        col("2024 National Employment Matrix code"),
+        col("Occupation type"),
+        col("2024 National Employment Matrix title"),
+    );
+    rows[h + 1..]
+        .iter()
+        .filter(|r| r[kind] == "Line item" && r[code].len() == 7 && r[code].as_bytes()[2] == b'-')
+        .map(|r| (r[code].clone(), r[title].trim().to_owned()))
+        .collect()
+}
+
+/// Issue 9, item 4: no BLS row is lost. After O*NET and the projections workbook, the number
+/// of occupation rows in the file equals the number of occupations with national projections;
+/// the twelve aggregated codes (31-1120...) are occupations with their figures, covering the
+/// detailed codes they replace; a career map can target one; and flagged figures stay flagged.
+#[actix_web::test]
+async fn every_projections_row_is_an_occupation_with_demand() {
+    need_shared_data!();
+    let data = shared_data().unwrap();
+    let rows = projection_rows(&data);
+    assert_eq!(rows.len(), 832, "the 2024-34 table's line items");
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    for (source, path) in [
+        ("onet_db", "zip/onet_excel.zip"),
+        ("bls_projections", "data/bls_ep/occupation.xlsx"),
+        ("cip_soc", "data/cip/CIP2020_SOC2018_Crosswalk.xlsx"),
+    ] {
+        let job = app.pull(source, &format!("{up}/ok/{path}")).await;
+        assert_eq!(job["state"], "succeeded", "{job:#}");
+        if source == "bls_projections" {
+            assert!(warning(&job, "unmatched_occupation").is_none(), "{job:#}");
+            assert_eq!(job["counts"]["occupation_rows"], rows.len() as u64);
+        }
+    }
+    let snap = app.catalog.snapshot();
+    let b = snap.bundle();
+    let projected: Vec<&careermap::domain::Occupation> = b
+        .occupations
+        .iter()
+        .filter(|o| {
+            o.demand
+                .iter()
+                .any(|d| d.region == "US" && d.provenance.as_ref().is_some_and(|p| p.source == "bls_projections"))
+        })
+        .collect();
+    assert_eq!(projected.len(), rows.len(), "rows in, occupations with demand out");
+    let socs: std::collections::BTreeSet<&str> = projected.iter().map(|o| o.soc.as_str()).collect();
+    for (code, _) in &rows {
+        assert!(socs.contains(code.as_str()), "{code} has demand");
+    }
+    let aggregates: Vec<&&careermap::domain::Occupation> = projected.iter().filter(|o| !o.covers.is_empty()).collect();
+    assert_eq!(
+        aggregates.len(),
+        12,
+        "{:?}",
+        aggregates.iter().map(|o| o.soc.as_str()).collect::<Vec<_>>()
+    );
+    // Every occupation O*NET has and the table does not list is covered by exactly one aggregate.
+    let covered: Vec<&str> = aggregates
+        .iter()
+        .flat_map(|o| o.covers.iter().map(|c| c.as_str()))
+        .collect();
+    // (Military occupations, 55-, are not projected by BLS at all.)
+    let mut unprojected: Vec<&str> = b
+        .occupations
+        .iter()
+        .filter(|o| !socs.contains(o.soc.as_str()) && !o.soc.as_str().starts_with("55-"))
+        .map(|o| o.soc.as_str())
+        .collect();
+    unprojected.sort();
+    let mut sorted = covered.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), covered.len(), "no code covered twice");
+    assert_eq!(
+        sorted, unprojected,
+        "the aggregates cover exactly the detailed codes the table replaces"
+    );
+
+    let aides = app.get("/v1/occupations/31-1120").await;
+    assert_eq!(aides["title"], "Home health and personal care aides");
+    assert_eq!(aides["covers"], json!(["31-1121", "31-1122"]));
+    let us = &aides["demand"][0];
+    assert_eq!(us["annual_openings"], 765_800.0);
+    assert_eq!(us["employment"], 4_347_700.0);
+    assert_eq!(us["median_wage"], 34_900.0);
+    // Flags: the 17 top-coded medians and the 6 withheld ones (—) are flagged, never numbers.
+    let flagged = |flag: &str| {
+        projected
+            .iter()
+            .filter(|o| o.demand.iter().any(|d| d.flags.iter().any(|f| f == flag)))
+            .count()
+    };
+    assert_eq!(flagged("median_wage_top_coded"), 17);
+    assert_eq!(flagged("median_wage_suppressed"), 6);
+    let actors = app.get("/v1/occupations/27-2011").await;
+    assert_eq!(actors["demand"][0]["flags"], json!(["median_wage_suppressed"]));
+    assert_eq!(actors["demand"][0]["median_wage"], Value::Null);
+
+    // A map can target the aggregate: without entry credentials of its own, it is entered
+    // through those of the occupations it covers.
+    import_json(
+        &app,
+        "merge",
+        &json!({
+            "courses": [{"id": "adult.hha-training", "title": "Home health aide training (75 hours)", "system": "adult", "hours": 75}],
+            "credentials": [{"id": "st.hha", "title": "Home health aide certificate", "kind": "certificate", "level": 1,
+                "requires": [{"choose": 1, "from": ["adult.hha-training"]}]}]
+        }),
+    )
+    .await;
+    import_json(
+        &app,
+        "patch",
+        &json!({"occupations": [{"soc": "31-1121", "entry_credentials": ["st.hha"]}]}),
+    )
+    .await;
+    let map: Value = app
+        .client
+        .post(format!("{}/v1/career-maps", app.base))
+        .json(&json!({"target": {"occupation": "31-1120"}, "entry": "adult", "k": 1}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(map["paths"][0]["reaches"], json!(["st.hha"]), "{map:#}");
+    let dest = &map["target"]["occupations"][0];
+    assert_eq!(dest["soc"], "31-1120");
+    assert_eq!(dest["annual_openings"], 765_800.0);
+    assert_eq!(dest["covers"], json!(["31-1121", "31-1122"]));
+    // Low wage, so not high demand; and it is in the distribution once.
+    assert_eq!(dest["high_demand"], false);
+    assert_eq!(
+        map["high_demand_basis"]["occupations_in_distribution"],
+        rows.len() as u64
+    );
+}
+
+async fn import_json(app: &TestApp, mode: &str, body: &Value) {
+    let resp = app
+        .client
+        .post(format!("{}/v1/imports?mode={mode}", app.base))
+        .bearer_auth(TOKEN)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+}
+
+async fn career_map(app: &TestApp, body: Value) -> (u16, Value) {
+    let resp = app
+        .client
+        .post(format!("{}/v1/career-maps", app.base))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.json().await.unwrap())
+}
+
+/// Issue 9, item 5: a state's projections table (Projections Central layout) and its OEWS
+/// state-and-metro workbook pull as sources, and `region=TX` answers from Texas figures: the
+/// Texas openings with the Texas OEWS median, judged against the Texas distribution, which
+/// the answer names. A region nobody has figures for falls back to national figures on maps
+/// (flagged) and is a 422 on reports, as docs/career-maps.md says.
+#[actix_web::test]
+async fn state_figures_answer_for_their_region() {
+    let (up, _) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    let us = |open: f64, wage: f64| json!([{"region": "US", "annual_openings": open, "median_wage": wage}]);
+    import_json(
+        &app,
+        "replace",
+        &json!({
+            "competencies": [{"id": "comm", "name": "Customer communication", "tier": 3}],
+            "courses": [{"id": "cc.nur-101", "title": "Nursing I", "system": "postsecondary", "hours": 120}],
+            "credentials": [{"id": "adn", "title": "Associate Degree in Nursing", "kind": "associate", "level": 3,
+                "requires": [{"choose": 1, "from": ["cc.nur-101"]}]}],
+            "occupations": [
+                {"soc": "29-1141", "title": "Registered Nurses", "entry_credentials": ["adn"], "demand": us(189_100.0, 93_600.0)},
+                {"soc": "29-2061", "title": "Licensed Practical Nurses", "demand": us(54_400.0, 62_340.0)},
+                {"soc": "31-1131", "title": "Nursing Assistants", "demand": us(204_100.0, 39_530.0)},
+                {"soc": "43-4051", "title": "Customer Service Representatives", "competencies": ["comm"],
+                 "demand": us(341_700.0, 42_830.0)},
+                {"soc": "31-1120", "title": "Home health and personal care aides", "covers": ["31-1121", "31-1122"],
+                 "demand": us(765_800.0, 34_900.0)},
+                {"soc": "29-1249", "title": "Surgeons, All Other",
+                 "demand": [{"region": "US", "annual_openings": 1_800.0, "median_wage": 239_200.0, "flags": ["median_wage_top_coded"]}]}
+            ]
+        }),
+    )
+    .await;
+
+    let job = app
+        .pull(
+            "state_projections",
+            &format!("{up}/ok/fixtures/state_projections_tx.csv"),
+        )
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["release"], "2022-32");
+    assert_eq!(job["counts"]["occupation_rows"], 6);
+    assert_eq!(job["counts"]["summary_rows"], 2);
+    assert_eq!(warning(&job, "unknown_figure").unwrap()["count"], 1);
+    let job = app.pull("bls_oews", &format!("{up}/ok/gen/oews_tx_metro.xlsx")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["counts"]["detailed_occupations"], 7);
+
+    let rn = app.get("/v1/occupations/29-1141").await;
+    let tx = rn["demand"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["region"] == "TX")
+        .unwrap()
+        .clone();
+    assert_eq!(tx["annual_openings"], 16_890.0);
+    assert_eq!(tx["employment"], 232_740.0);
+    assert_eq!(tx["period"], "2022-32");
+    assert_eq!(tx["provenance"]["source"], "state_projections");
+    let wage = |region: &str| {
+        rn["wages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["region"] == region)
+            .unwrap()["annual"]["median"]
+            .clone()
+    };
+    assert_eq!(wage("TX"), 93_390.0);
+    assert_eq!(
+        wage("26420"),
+        95_000.0,
+        "the metro area is filed under its OEWS area code"
+    );
+    let surgeons = app.get("/v1/occupations/29-1249").await;
+    let tx_surgeons = surgeons["demand"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["region"] == "TX")
+        .unwrap()
+        .clone();
+    assert_eq!(tx_surgeons["annual_openings"], Value::Null);
+    assert!(
+        tx_surgeons["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("openings_suppressed"))
+    );
+
+    // Texas: openings 7,560 12,940 16,890 33,420 65,050 (the suppressed row is unknown) ->
+    // median 16,890; wages from the Texas OEWS: 35,500 40,000 59,000 93,390 and the surgeons'
+    // top-coded bound -> median 59,000 (31-1120 has no Texas wage: the OEWS row is broad).
+    let (status, map) = career_map(
+        &app,
+        json!({"target": {"occupation": "29-1141"}, "entry": "postsecondary", "region": "TX"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{map:#}");
+    let basis = &map["high_demand_basis"];
+    assert_eq!(basis["region"], "TX");
+    assert_eq!(basis["occupations_in_distribution"], 6);
+    assert_eq!(basis["openings_threshold"], 16_890.0);
+    assert_eq!(basis["wage_threshold"], 59_000.0);
+    let dest = &map["target"]["occupations"][0];
+    assert_eq!(dest["region"], "TX");
+    assert_eq!(dest["region_fallback"], false);
+    assert_eq!(dest["annual_openings"], 16_890.0);
+    assert_eq!(
+        dest["median_wage"], 93_390.0,
+        "the Texas OEWS median, not the national 93,600"
+    );
+    assert_eq!(dest["high_demand"], true);
+    assert_eq!(map["paths"][0]["high_demand"], true);
+
+    // The high-demand list differs by region: customer service representatives are high
+    // demand nationally (341,700 openings, median wage 42,830 at the national median) but not
+    // in Texas (40,000 under the Texas median).
+    let high = |region: &str| {
+        let app = &app;
+        let region = region.to_owned();
+        async move {
+            let r = app.get(&format!("/v1/reports/alignment?region={region}")).await;
+            r["high_demand_occupations"].clone()
+        }
+    };
+    assert_eq!(high("US").await, json!(["29-1141", "43-4051"]));
+    assert_eq!(high("TX").await, json!(["29-1141"]));
+    let gaps = app.get("/v1/gaps?region=TX").await;
+    assert_eq!(gaps["region"], "TX", "{gaps:#}");
+
+    // The surgeons' Texas wage is OEWS's `#`: shown as the bound, flagged, and their withheld
+    // openings are unknown.
+    let (_, s_map) = career_map(
+        &app,
+        json!({"target": {"occupation": "29-1249"}, "entry": "adult", "region": "TX"}),
+    )
+    .await;
+    let s_dest = &s_map["target"]["occupations"][0];
+    assert_eq!(s_dest["median_wage"], 239_200.0);
+    assert_eq!(s_dest["annual_openings"], Value::Null);
+    assert!(
+        s_dest["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("median_wage_top_coded")),
+        "{s_dest}"
+    );
+    assert!(
+        s_dest["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("openings_suppressed")),
+        "{s_dest}"
+    );
+    assert_eq!(s_dest["high_demand"], false);
+
+    // An aggregate nobody links a credential to says where it looked.
+    let (status, aides) = career_map(
+        &app,
+        json!({"target": {"occupation": "31-1120"}, "entry": "adult", "region": "TX"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(aides["paths"], json!([]));
+    assert!(
+        aides["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the occupations it covers (31-1121, 31-1122)"),
+        "{aides:#}"
+    );
+    assert_eq!(aides["target"]["occupations"][0]["annual_openings"], 65_050.0);
+
+    // A region without figures: maps fall back to national figures and say so; reports refuse it.
+    let (status, zz) = career_map(
+        &app,
+        json!({"target": {"occupation": "29-1141"}, "entry": "postsecondary", "region": "ZZ"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(zz["high_demand_basis"]["region"], "US");
+    assert_eq!(zz["target"]["occupations"][0]["region_fallback"], true);
+    assert_eq!(zz["target"]["occupations"][0]["annual_openings"], 189_100.0);
+    let resp = app
+        .client
+        .get(format!("{}/v1/reports/alignment?region=ZZ", app.base))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let problem: Value = resp.json().await.unwrap();
+    assert!(problem.to_string().contains("ZZ"), "{problem}");
 }

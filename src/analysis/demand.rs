@@ -15,11 +15,24 @@
 //! distribution, and the answer says so (`fallback`). An occupation missing a figure the rule
 //! needs is not high demand.
 //!
-//! The sorted per-region figures are computed once per snapshot ([`DemandIndex::build`],
-//! O(occupations · log occupations)); a lookup is O(1) after that.
+//! The wage of a region is the demand record's median wage, or else the occupation's OEWS
+//! wages for that region (a state or metro workbook), so a state's projections table (openings)
+//! and its OEWS workbook (wages) judge together.
+//!
+//! **Flagged figures** ([`crate::domain::Demand::flags`]) are never compared as exact numbers:
+//! a suppressed figure is unknown (left out of the distribution; the occupation is not high
+//! demand), and a top-coded median wage is a lower bound ([`Figure::AtLeast`]): it sorts at its
+//! bound, passes a threshold it reaches, and otherwise, like an exact wage set against a
+//! threshold that is itself a bound, leaves the answer unknown, hence not high demand.
+//!
+//! **Aggregated occupations** (`covers`, e.g. BLS's 31-1120 for 31-1121 and 31-1122) enter a
+//! region's distribution once: an aggregate's figures count unless an occupation it covers has
+//! figures of its own in that region (then the finer figures count and the aggregate's do not),
+//! so no job is counted twice.
 
+use crate::domain::Figure;
 use crate::graph::{CatalogGraph, OccupationIx};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The configurable high-demand rule.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,7 +79,8 @@ struct RegionFigures {
     /// Occupations with a demand record in the region.
     occupations: usize,
     openings: Vec<f64>,
-    wages: Vec<f64>,
+    /// Exact wages and lower bounds (`true`), sorted by value, a bound after an equal exact.
+    wages: Vec<(f64, bool)>,
 }
 
 /// Per-region distributions of the demand figures of one snapshot.
@@ -87,6 +101,8 @@ pub struct OccupationDemand {
     pub annual_openings: Option<f64>,
     pub growth_pct: Option<f64>,
     pub high_demand: bool,
+    /// The demand record's flags (`median_wage_top_coded`, `openings_suppressed`...).
+    pub flags: Vec<String>,
 }
 
 /// What the high-demand flags of a region were judged against: the distribution's region
@@ -109,36 +125,64 @@ fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
     Some(sorted[rank.min(sorted.len()) - 1])
 }
 
+/// Nearest-rank percentile of wages some of which are bounds: a bound at the rank makes the
+/// threshold a bound.
+fn wage_percentile(sorted: &[(f64, bool)], p: f64) -> Option<Figure> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
+    let (v, bound) = sorted[rank.min(sorted.len()) - 1];
+    Some(if bound { Figure::AtLeast(v) } else { Figure::Exact(v) })
+}
+
 impl DemandIndex {
     /// Collects and sorts every region's openings and wages. O(n log n) in the number of
     /// demand records.
     pub fn build(graph: &CatalogGraph) -> DemandIndex {
+        let b = graph.bundle();
+        // (SOC, region) pairs with figures, to leave out an aggregate whose covered
+        // occupations have their own figures in a region.
+        let has: HashSet<(&str, &str)> = b
+            .occupations
+            .iter()
+            .flat_map(|o| o.demand.iter().map(move |d| (o.soc.as_str(), d.region.as_str())))
+            .collect();
         let mut regions: HashMap<String, RegionFigures> = HashMap::new();
-        for occ in &graph.bundle().occupations {
+        for occ in &b.occupations {
             for d in &occ.demand {
+                if occ
+                    .covers
+                    .iter()
+                    .any(|c| has.contains(&(c.as_str(), d.region.as_str())))
+                {
+                    continue;
+                }
                 let r = regions.entry(d.region.clone()).or_default();
                 r.occupations += 1;
-                if let Some(o) = d.annual_openings.filter(|v| v.is_finite()) {
+                if let Some(o) = d.openings_figure().exact() {
                     r.openings.push(o);
                 }
-                if let Some(w) = d.median_wage.filter(|v| v.is_finite()) {
-                    r.wages.push(w);
+                match occ.wage_in(d) {
+                    Figure::Exact(w) => r.wages.push((w, false)),
+                    Figure::AtLeast(w) => r.wages.push((w, true)),
+                    Figure::Unknown => {}
                 }
             }
         }
         for r in regions.values_mut() {
             r.openings.sort_by(f64::total_cmp);
-            r.wages.sort_by(f64::total_cmp);
+            r.wages.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         }
         DemandIndex { regions }
     }
 
-    /// The thresholds of `policy` in `region`: (openings, wage).
-    pub fn thresholds(&self, region: &str, policy: &HighDemandPolicy) -> Option<(f64, f64)> {
+    /// The thresholds of `policy` in `region`: (openings, wage; the wage may be a bound).
+    fn thresholds(&self, region: &str, policy: &HighDemandPolicy) -> Option<(f64, Figure)> {
         let r = self.regions.get(region)?;
         Some((
             percentile(&r.openings, policy.openings_percentile)?,
-            percentile(&r.wages, policy.wage_percentile)?,
+            wage_percentile(&r.wages, policy.wage_percentile)?,
         ))
     }
 
@@ -153,7 +197,7 @@ impl DemandIndex {
             region: name.clone(),
             occupations_in_distribution: r.occupations,
             openings_threshold: percentile(&r.openings, policy.openings_percentile),
-            wage_threshold: percentile(&r.wages, policy.wage_percentile),
+            wage_threshold: wage_percentile(&r.wages, policy.wage_percentile).and_then(Figure::shown),
         })
     }
 
@@ -175,15 +219,17 @@ impl DemandIndex {
                 annual_openings: None,
                 growth_pct: None,
                 high_demand: false,
+                flags: Vec::new(),
             },
             Some((d, fallback)) => {
-                let high_demand = match (d.annual_openings, d.median_wage, self.thresholds(&d.region, policy)) {
-                    (Some(open), Some(wage), Some((t_open, t_wage))) => {
+                let wage = occ.wage_in(d);
+                let high_demand = match (d.openings_figure(), self.thresholds(&d.region, policy)) {
+                    (Figure::Exact(open), Some((t_open, t_wage))) => {
                         open >= t_open
-                            && wage >= t_wage
+                            && wage.at_least(t_wage) == Some(true)
                             && policy
                                 .min_growth_pct
-                                .is_none_or(|g| d.growth_pct.is_some_and(|x| x >= g))
+                                .is_none_or(|g| d.growth_figure().at_least(Figure::Exact(g)) == Some(true))
                     }
                     _ => false,
                 };
@@ -191,10 +237,19 @@ impl DemandIndex {
                     occupation: o,
                     region: d.region.clone(),
                     fallback,
-                    median_wage: d.median_wage,
-                    annual_openings: d.annual_openings,
-                    growth_pct: d.growth_pct,
+                    median_wage: wage.shown(),
+                    annual_openings: d.openings_figure().exact(),
+                    growth_pct: d.growth_figure().exact(),
                     high_demand,
+                    flags: {
+                        // A bound read from the region's OEWS wages is flagged like one on the
+                        // demand record, so a shown wage is never taken for an exact one.
+                        let mut f = d.flags.clone();
+                        if matches!(wage, Figure::AtLeast(_)) && !f.iter().any(|x| x == "median_wage_top_coded") {
+                            f.push("median_wage_top_coded".to_owned());
+                        }
+                        f
+                    },
                 }
             }
         }
@@ -223,6 +278,105 @@ mod tests {
             ..Default::default()
         };
         assert!(bad.validate().unwrap_err().contains("WAGE_PERCENTILE"));
+    }
+
+    fn graph(occupations: serde_json::Value) -> CatalogGraph {
+        let b =
+            crate::domain::Bundle::from_json(serde_json::json!({ "occupations": occupations }).to_string().as_bytes())
+                .unwrap();
+        CatalogGraph::build(1, b)
+    }
+
+    fn occ(soc: &str, open: f64, wage: f64, flags: &[&str]) -> serde_json::Value {
+        serde_json::json!({"soc": soc, "title": soc,
+            "demand": [{"region": "US", "annual_openings": open, "median_wage": wage, "flags": flags}]})
+    }
+
+    fn high(g: &CatalogGraph, soc: &str) -> bool {
+        let idx = DemandIndex::build(g);
+        idx.occupation(g, g.occupation_ix(soc).unwrap(), "US", &HighDemandPolicy::default())
+            .high_demand
+    }
+
+    #[test]
+    fn suppressed_figures_are_unknown_not_numbers() {
+        // 11-0003's openings are withheld; the number beside the flag must not count.
+        let g = graph(serde_json::json!([
+            occ("11-0001", 100.0, 50_000.0, &[]),
+            occ("11-0002", 200.0, 60_000.0, &[]),
+            occ("11-0003", 900_000.0, 90_000.0, &["openings_suppressed"]),
+            occ("11-0004", 300.0, 70_000.0, &["median_wage_suppressed"]),
+        ]));
+        let idx = DemandIndex::build(&g);
+        let basis = idx.basis("US", &HighDemandPolicy::default()).unwrap();
+        // Openings 100, 200, 300 -> median 200; wages 50k, 60k, 90k -> median 60k.
+        assert_eq!(basis.openings_threshold, Some(200.0));
+        assert_eq!(basis.wage_threshold, Some(60_000.0));
+        assert!(!high(&g, "11-0003"), "withheld openings are unknown, not 900,000");
+        assert!(!high(&g, "11-0004"), "a withheld wage is unknown");
+        assert!(high(&g, "11-0002"));
+        let d = idx.occupation(
+            &g,
+            g.occupation_ix("11-0003").unwrap(),
+            "US",
+            &HighDemandPolicy::default(),
+        );
+        assert_eq!(d.annual_openings, None);
+        assert_eq!(d.flags, ["openings_suppressed"]);
+    }
+
+    #[test]
+    fn a_top_coded_wage_is_a_bound() {
+        // The bound reaches the threshold: high demand.
+        let g = graph(serde_json::json!([
+            occ("29-0001", 100.0, 50_000.0, &[]),
+            occ("29-0002", 200.0, 60_000.0, &[]),
+            occ("29-0003", 300.0, 239_200.0, &["median_wage_top_coded"]),
+        ]));
+        assert!(high(&g, "29-0003"));
+        // The threshold lands on a bound: an exact wage cannot be compared with it, nor can
+        // another bound, so nobody is high demand (unknown), not "everyone at 239,200 and up".
+        let g = graph(serde_json::json!([
+            occ("29-0001", 100.0, 50_000.0, &[]),
+            occ("29-0002", 200.0, 239_200.0, &["median_wage_top_coded"]),
+            occ("29-0003", 300.0, 239_200.0, &["median_wage_top_coded"]),
+            occ("29-0004", 400.0, 300_000.0, &[]),
+        ]));
+        let idx = DemandIndex::build(&g);
+        assert_eq!(
+            idx.thresholds("US", &HighDemandPolicy::default()).unwrap().1,
+            Figure::AtLeast(239_200.0)
+        );
+        for soc in ["29-0002", "29-0003", "29-0004"] {
+            assert!(!high(&g, soc), "{soc}: compared against a bound");
+        }
+    }
+
+    #[test]
+    fn an_aggregate_enters_the_distribution_once() {
+        let agg = |detailed_have_figures: bool| {
+            let mut occs = vec![
+                occ("31-0001", 100.0, 30_000.0, &[]),
+                occ("31-0002", 200.0, 40_000.0, &[]),
+                serde_json::json!({"soc": "31-1120", "title": "Home health and personal care aides",
+                    "covers": ["31-1121", "31-1122"],
+                    "demand": [{"region": "US", "annual_openings": 765_800.0, "median_wage": 34_900.0}]}),
+            ];
+            for soc in ["31-1121", "31-1122"] {
+                occs.push(if detailed_have_figures {
+                    occ(soc, 300_000.0, 35_000.0, &[])
+                } else {
+                    serde_json::json!({"soc": soc, "title": soc})
+                });
+            }
+            let g = graph(serde_json::Value::Array(occs));
+            DemandIndex::build(&g)
+                .basis("US", &HighDemandPolicy::default())
+                .unwrap()
+                .occupations_in_distribution
+        };
+        assert_eq!(agg(false), 3, "the aggregate stands for the detailed occupations");
+        assert_eq!(agg(true), 4, "the detailed figures count, the aggregate's do not");
     }
 
     #[test]

@@ -188,8 +188,8 @@ impl HighDemand {
             .map(|o| index.occupation(g, OccupationIx(o as u32), region, policy).high_demand)
             .collect();
         let thresholds = index
-            .thresholds(region, policy)
-            .or_else(|| index.thresholds("US", policy));
+            .basis(region, policy)
+            .and_then(|b| Some((b.openings_threshold?, b.wage_threshold?)));
         HighDemand { flags, thresholds }
     }
 
@@ -204,11 +204,12 @@ pub fn is_high_demand(g: &CatalogGraph, occ: OccupationIx, region: &str, policy:
     HighDemand::new(g, region, policy).is(occ)
 }
 
-/// Annual openings of an occupation in a region (with the `US` fallback), 0 when unknown.
+/// Annual openings of an occupation in a region (with the `US` fallback), 0 when unknown
+/// (absent, or flagged `openings_suppressed`).
 pub fn openings(g: &CatalogGraph, o: OccupationIx, region: &str) -> f64 {
     g.occupation(o)
         .demand_in(region)
-        .and_then(|(d, _)| d.annual_openings)
+        .and_then(|(d, _)| d.openings_figure().exact())
         .unwrap_or(0.0)
 }
 

@@ -12,7 +12,8 @@
 //! * **ratio** = completers / openings, and a **status**: `under_supply` when the ratio is
 //!   below `under` (default 0.8), `over_supply` above `over` (default 1.5), `balanced`
 //!   between, `unknown` when no qualifying credential has a completers figure or the
-//!   occupation has no openings figure.
+//!   occupation has no openings figure (absent, or flagged `openings_suppressed`: a withheld
+//!   figure is unknown, never a number).
 //!
 //! Completers are not regional (a credential has no region); a state reads a report for its
 //! region after importing or pulling its own completions.
@@ -85,7 +86,7 @@ pub fn supply(g: &CatalogGraph, region: &str, under: f64, over: f64) -> Vec<Supp
         let open = g
             .occupation(o)
             .demand_in(region)
-            .and_then(|(d, _)| d.annual_openings)
+            .and_then(|(d, _)| d.openings_figure().exact())
             .map(|_| openings(g, o, region));
         let creds = g.entry_credentials(o);
         if creds.is_empty() && open.is_none() {
@@ -131,4 +132,37 @@ pub fn supply(g: &CatalogGraph, region: &str, under: f64, over: f64) -> Vec<Supp
             .then(a.occupation.cmp(&b.occupation))
     });
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn withheld_openings_are_unknown_not_a_number() {
+        let b = crate::domain::Bundle::from_json(
+            serde_json::json!({
+                "credentials": [{"id": "cna", "title": "CNA", "kind": "license", "level": 1, "annual_completers": 50}],
+                "occupations": [
+                    {"soc": "31-1131", "title": "Nursing Assistants", "entry_credentials": ["cna"],
+                     "demand": [{"region": "US", "annual_openings": 100, "flags": ["openings_suppressed"]}]}
+                ]
+            })
+            .to_string()
+            .as_bytes(),
+        )
+        .unwrap();
+        let g = CatalogGraph::build(1, b.clone());
+        let rows = supply(&g, "US", DEFAULT_UNDER, DEFAULT_OVER);
+        assert_eq!(rows[0].annual_openings, None, "the 100 beside the flag is not a figure");
+        assert_eq!(rows[0].ratio, None);
+        assert_eq!(rows[0].status, Status::Unknown);
+        // Without the flag the same figure is compared: 50 / 100 is under-supply.
+        let mut b = b;
+        b.occupations[0].demand[0].flags.clear();
+        let g = CatalogGraph::build(1, b);
+        let rows = supply(&g, "US", DEFAULT_UNDER, DEFAULT_OVER);
+        assert_eq!(rows[0].ratio, Some(0.5));
+        assert_eq!(rows[0].status, Status::UnderSupply);
+    }
 }

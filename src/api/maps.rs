@@ -149,6 +149,14 @@ pub struct OccupationOut {
     pub region: String,
     /// True when the requested region had no figures and national ones are shown.
     pub region_fallback: bool,
+    /// Figures that are not exact numbers (`median_wage_top_coded`: `median_wage` is a lower
+    /// bound; `openings_suppressed`, `median_wage_suppressed`...: withheld by the source, so
+    /// absent here and never compared).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+    /// For an aggregated occupation (BLS's 31-1120...): the detailed occupations it covers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub covers: Vec<String>,
     /// Where the occupation is reached from a credential (exits, ladder rungs, a credential
     /// target): how that credential is known to qualify for it, `stated` (the occupation's
     /// `entry_credentials`), `ctdl` (a CTDL `occupationType`) or `cip_soc` (the CIP-SOC
@@ -345,6 +353,8 @@ pub(crate) fn occupation_out(g: &CatalogGraph, d: &OccupationDemand, via: Option
         high_demand: d.high_demand,
         region: d.region.clone(),
         region_fallback: d.fallback,
+        flags: d.flags.clone(),
+        covers: occ.covers.iter().map(|c| c.0.clone()).collect(),
         evidence: via.and_then(|c| g.link_evidence(c, d.occupation)),
     }
 }

@@ -115,7 +115,7 @@ impl From<SourceState> for SourceStatus {
 #[schema(example = json!({"source": "bls_projections", "url": "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx"}))]
 pub struct PullRequest {
     /// `onet_db`, `bls_projections`, `bls_oews`, `bls_api`, `cip_soc`, `career_clusters`,
-    /// `sced`, `case` or `ctdl`.
+    /// `sced`, `case`, `ctdl`, `ipeds_completions` or `state_projections`.
     #[schema(value_type = SourceKindDoc)]
     pub source: String,
     /// Where to pull from. Optional for `bls_api` (CAREERMAP_BLS_API_URL); for `case` a bare
@@ -139,6 +139,8 @@ pub enum SourceKindDoc {
     sced,
     case,
     ctdl,
+    ipeds_completions,
+    state_projections,
 }
 
 /// A pull was accepted and queued.

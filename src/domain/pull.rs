@@ -32,10 +32,12 @@ pub enum SourceKind {
     Ctdl,
     /// NCES IPEDS Completions (awards by CIP code and award level).
     IpedsCompletions,
+    /// A state's long-term occupational projections (Projections Central layout).
+    StateProjections,
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 10] = [
+    pub const ALL: [SourceKind; 11] = [
         SourceKind::OnetDb,
         SourceKind::BlsProjections,
         SourceKind::BlsOews,
@@ -46,6 +48,7 @@ impl SourceKind {
         SourceKind::Case,
         SourceKind::Ctdl,
         SourceKind::IpedsCompletions,
+        SourceKind::StateProjections,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +63,7 @@ impl SourceKind {
             SourceKind::Case => "case",
             SourceKind::Ctdl => "ctdl",
             SourceKind::IpedsCompletions => "ipeds_completions",
+            SourceKind::StateProjections => "state_projections",
         }
     }
 
@@ -76,7 +80,11 @@ impl SourceKind {
     pub fn keyed_by_url(self) -> bool {
         matches!(
             self,
-            SourceKind::Case | SourceKind::Ctdl | SourceKind::BlsOews | SourceKind::BlsApi
+            SourceKind::Case
+                | SourceKind::Ctdl
+                | SourceKind::BlsOews
+                | SourceKind::BlsApi
+                | SourceKind::StateProjections
         )
     }
 }
@@ -103,8 +111,9 @@ pub struct PullOptions {
     /// `case`: tier of items whose type is not in `case_tiers` (default 2, academic).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_default_tier: Option<u8>,
-    /// `bls_oews`: the region to file a national workbook's figures under (default `US`),
-    /// or `bls_api`: ignored.
+    /// `bls_oews`: the region to file a workbook's figures under (default: from its area
+    /// columns, `US` for the national file); `state_projections`: the state (default: from
+    /// the file's state FIPS or name column); `bls_api`: ignored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `bls_api`: state USPS codes to pull (e.g. `["TX", "OH"]`).

@@ -361,12 +361,88 @@ pub struct Demand {
     /// The projection period, e.g. `2024-34`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
-    /// Figures that are not exact numbers and must not be compared as such, e.g.
+    /// Figures that are not exact numbers and must not be compared as such:
     /// `median_wage_top_coded` (BLS publishes the median only as a lower bound, `>=$239,200`;
-    /// `median_wage` holds that bound).
+    /// `median_wage` holds that bound, read as "at least"), and `<figure>_suppressed` for a
+    /// figure the source withholds (`—`, `*`, `**`, a footnote in place of the number):
+    /// `employment_suppressed`, `projected_employment_suppressed`, `change_suppressed`,
+    /// `growth_pct_suppressed`, `openings_suppressed`, `median_wage_suppressed`. A suppressed
+    /// figure is unknown even when a number is given beside the flag.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<String>,
 }
+
+/// A demand figure as the high-demand rule and the reports may compare it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Figure {
+    Exact(f64),
+    /// A lower bound (a top-coded wage): the true figure is at least this.
+    AtLeast(f64),
+    Unknown,
+}
+
+impl Figure {
+    /// The number, for exact figures only.
+    pub fn exact(self) -> Option<f64> {
+        match self {
+            Figure::Exact(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The value to show (an exact figure or a bound), if any.
+    pub fn shown(self) -> Option<f64> {
+        match self {
+            Figure::Exact(v) | Figure::AtLeast(v) => Some(v),
+            Figure::Unknown => None,
+        }
+    }
+
+    /// Whether this figure is at or above `threshold`, when that can be known: `None` when a
+    /// bound is involved and the answer depends on the unknown true figure.
+    pub fn at_least(self, threshold: Figure) -> Option<bool> {
+        match (self, threshold) {
+            (Figure::Exact(v), Figure::Exact(t)) => Some(v >= t),
+            (Figure::AtLeast(v), Figure::Exact(t)) => (v >= t).then_some(true),
+            _ => None,
+        }
+    }
+}
+
+impl Demand {
+    fn figure(&self, value: Option<f64>, suppressed: &str, top_coded: Option<&str>) -> Figure {
+        let has = |f: &str| self.flags.iter().any(|x| x == f);
+        match value.filter(|v| v.is_finite()) {
+            _ if has(suppressed) => Figure::Unknown,
+            None => Figure::Unknown,
+            Some(v) if top_coded.is_some_and(has) => Figure::AtLeast(v),
+            Some(v) => Figure::Exact(v),
+        }
+    }
+
+    /// Annual openings, unknown when flagged `openings_suppressed`.
+    pub fn openings_figure(&self) -> Figure {
+        self.figure(self.annual_openings, "openings_suppressed", None)
+    }
+
+    /// The median wage: a bound when flagged `median_wage_top_coded`, unknown when flagged
+    /// `median_wage_suppressed`.
+    pub fn wage_figure(&self) -> Figure {
+        self.figure(
+            self.median_wage,
+            "median_wage_suppressed",
+            Some("median_wage_top_coded"),
+        )
+    }
+
+    /// Projected growth, percent; unknown when flagged `growth_pct_suppressed`.
+    pub fn growth_figure(&self) -> Figure {
+        self.figure(self.growth_pct, "growth_pct_suppressed", None)
+    }
+}
+
+/// The annual wage OEWS top-codes (`#`) in its May 2024 release: $239,200.
+pub const OEWS_ANNUAL_TOP_CODE: f64 = 239_200.0;
 
 /// Wage percentiles of one kind (hourly or annual), dollars. A figure is absent when BLS did
 /// not publish it; see [`Wages::top_coded`] and [`Wages::not_available`] for why.
@@ -508,9 +584,36 @@ pub struct Occupation {
     /// The O*NET-SOC 2019 codes rolled up into this SOC 2018 code (`29-1141.00`, `29-1141.01`...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub onet_codes: Vec<String>,
+    /// For an aggregated occupation (a code BLS projects in place of detailed SOC codes, e.g.
+    /// `31-1120` home health and personal care aides): the detailed occupations it covers
+    /// (`["31-1121", "31-1122"]`). Its demand stands for theirs; it qualifies through their
+    /// entry credentials unless it states its own. Empty for a detailed occupation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub covers: Vec<SocCode>,
 }
 
 impl Occupation {
+    /// The median annual wage in `region`: the demand record's, else the OEWS wages of that
+    /// region (a `#` top-coded median is a bound, a `*` one unknown).
+    pub fn wage_in(&self, d: &Demand) -> Figure {
+        match d.wage_figure() {
+            Figure::Unknown if !d.flags.iter().any(|f| f == "median_wage_suppressed") => {
+                let Some(w) = self.wages.iter().find(|w| w.region == d.region) else {
+                    return Figure::Unknown;
+                };
+                match w.annual.median {
+                    Some(v) if v.is_finite() => Figure::Exact(v),
+                    _ if w.top_coded.iter().any(|f| f == "annual.median") => {
+                        // OEWS publishes the top-coded value in its documentation, not the cell.
+                        Figure::AtLeast(OEWS_ANNUAL_TOP_CODE)
+                    }
+                    _ => Figure::Unknown,
+                }
+            }
+            f => f,
+        }
+    }
+
     /// Demand in `region`, falling back to national (`US`) figures; the flag says whether the
     /// fallback was used.
     pub fn demand_in(&self, region: &str) -> Option<(&Demand, bool)> {

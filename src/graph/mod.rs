@@ -338,6 +338,42 @@ impl CatalogGraph {
                 }
             }
         }
+        // An aggregated occupation (`covers`, e.g. 31-1120 for 31-1121 and 31-1122) that
+        // states no credential of its own is entered through those of the occupations it
+        // covers, with their evidence.
+        let soc_ix: HashMap<&str, usize> = b
+            .occupations
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.soc.as_str(), i))
+            .collect();
+        for (o, occ) in b.occupations.iter().enumerate() {
+            if occ.covers.is_empty() || !entry_credentials[o].is_empty() {
+                continue;
+            }
+            let mut inherited: Vec<(CredentialIx, Evidence)> = occ
+                .covers
+                .iter()
+                .filter_map(|s| soc_ix.get(s.as_str()))
+                .filter(|&&d| d != o)
+                .flat_map(|&d| {
+                    entry_credentials[d]
+                        .iter()
+                        .copied()
+                        .zip(entry_evidence[d].iter().copied())
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            inherited.sort_unstable_by_key(|&(c, e)| (e, c));
+            for (c, e) in inherited {
+                if !entry_credentials[o].contains(&c) {
+                    entry_credentials[o].push(c);
+                    entry_evidence[o].push(e);
+                    qualifies_for[c.ix()].push(OccupationIx(o as u32));
+                    graph.add_edge(credential_node[c.ix()], occupation_node[o], Edge::QualifiesFor(e));
+                }
+            }
+        }
         let mut articulations_to = vec![Vec::new(); b.courses.len()];
         let mut articulation_from = Vec::with_capacity(b.articulations.len());
         for (a, art) in b.articulations.iter().enumerate() {

@@ -73,7 +73,26 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
     }
 
     // 3. Add the owned records; ids taken by records from elsewhere are left alone.
-    let Pulled { owned, enrich, .. } = pulled;
+    let Pulled {
+        mut owned, mut enrich, ..
+    } = pulled;
+    // A projections row whose code matches no catalog occupation (BLS's aggregated codes) is
+    // kept as an occupation this source owns; its figures go on it in step 4.
+    if kind == SourceKind::BlsProjections {
+        let known: HashSet<&str> = next.occupations.iter().map(|o| o.soc.as_str()).collect();
+        let prov = enrich.demand.first().and_then(|(_, d)| d.provenance.clone());
+        for (soc, title) in std::mem::take(&mut enrich.occupations) {
+            if known.contains(soc.as_str()) || owned.occupations.iter().any(|o| o.soc.as_str() == soc) {
+                continue;
+            }
+            owned.occupations.push(Occupation {
+                soc: SocCode(soc),
+                title,
+                provenance: prov.clone(),
+                ..Default::default()
+            });
+        }
+    }
     let taken: HashSet<String> = next.competencies.iter().map(|c| c.id.0.clone()).collect();
     for c in owned.competencies {
         if taken.contains(c.id.as_str()) {
@@ -90,6 +109,25 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
         .collect();
     for mut o in owned.occupations {
         if let Some(&i) = occ_ix.get(&o.soc) {
+            if kind == SourceKind::OnetDb
+                && next.occupations[i]
+                    .provenance
+                    .as_ref()
+                    .is_some_and(|p| p.source == SourceKind::BlsProjections.as_str())
+            {
+                // A projections row kept before O*NET was pulled: the O*NET record takes its
+                // place and keeps what was put on it.
+                let old = std::mem::take(&mut next.occupations[i]);
+                o.demand = old.demand;
+                o.wages = old.wages;
+                o.programs = old.programs;
+                o.clusters = old.clusters;
+                o.cluster = o.cluster.or(old.cluster);
+                o.subcluster = o.subcluster.or(old.subcluster);
+                o.entry_credentials = old.entry_credentials;
+                next.occupations[i] = o;
+                continue;
+            }
             let existing = &mut next.occupations[i];
             kept_existing(warnings, format!("occupation {} (enriched)", o.soc));
             for c in o.competencies {
@@ -239,6 +277,9 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
     // 6. Re-resolve crosswalk program links to the credentials carrying their CIP code.
     relink_crosswalk(&mut next);
 
+    // 7. Re-derive what the aggregated occupations kept from projections cover.
+    link_aggregates(&mut next);
+
     next.canonicalize();
     next
 }
@@ -349,6 +390,34 @@ pub fn relink_crosswalk(b: &mut Bundle) {
                 p.credentials = creds;
             }
         }
+    }
+}
+
+/// Sets `covers` of every occupation a projections pull kept for a code matching no catalog
+/// occupation (an aggregated code, `31-1120`): the occupations of the same SOC broad group
+/// (the code's first five digits, `31-112x`) that have no projections figures of their own,
+/// i.e. the detailed codes the table replaced with the aggregate. Time O(occupations).
+pub fn link_aggregates(b: &mut Bundle) {
+    let projections = SourceKind::BlsProjections.as_str();
+    let kept = |o: &Occupation| o.provenance.as_ref().is_some_and(|p| p.source == projections);
+    let projected = |o: &Occupation| {
+        o.demand
+            .iter()
+            .any(|d| d.provenance.as_ref().is_some_and(|p| p.source == projections))
+    };
+    let group = |soc: &SocCode| soc.as_str().get(..6).map(str::to_owned);
+    let mut uncovered: HashMap<String, Vec<SocCode>> = HashMap::new();
+    for o in b.occupations.iter().filter(|o| !kept(o) && !projected(o)) {
+        if let Some(g) = group(&o.soc) {
+            uncovered.entry(g).or_default().push(o.soc.clone());
+        }
+    }
+    for o in b.occupations.iter_mut().filter(|o| kept(o)) {
+        let mut covers = group(&o.soc)
+            .and_then(|g| uncovered.get(&g).cloned())
+            .unwrap_or_default();
+        covers.sort();
+        o.covers = covers;
     }
 }
 
@@ -474,5 +543,61 @@ mod tests {
         };
         let again = apply(&next, SourceKind::OnetDb, "http://y/", pulled, &mut Warnings::default());
         assert_eq!(again.occupations[0].demand.len(), 2);
+    }
+
+    #[test]
+    fn projections_rows_without_an_occupation_are_kept_and_cover_their_group() {
+        let current = Bundle {
+            occupations: vec![
+                occ("31-1121", "onet_db"),
+                occ("31-1122", "onet_db"),
+                occ("31-1131", "onet_db"),
+            ],
+            ..Default::default()
+        };
+        let pulled = Pulled {
+            enrich: Enrichment {
+                demand: vec![
+                    ("31-1120".into(), demand("US", 4_347_700.0, "bls_projections")),
+                    ("31-1131".into(), demand("US", 1_400_000.0, "bls_projections")),
+                ],
+                occupations: vec![
+                    ("31-1120".into(), "Home health and personal care aides".into()),
+                    ("31-1131".into(), "Nursing assistants".into()),
+                ],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let mut w = Warnings::default();
+        let next = apply(&current, SourceKind::BlsProjections, "http://x/", pulled, &mut w);
+        assert_eq!(w.count("unmatched_occupation"), 0);
+        let aides = next.occupations.iter().find(|o| o.soc.as_str() == "31-1120").unwrap();
+        assert_eq!(aides.title, "Home health and personal care aides");
+        assert_eq!(aides.demand[0].employment, Some(4_347_700.0));
+        let covers: Vec<&str> = aides.covers.iter().map(|c| c.as_str()).collect();
+        assert_eq!(covers, ["31-1121", "31-1122"], "31-1131 has figures of its own");
+        assert_eq!(
+            next.occupations
+                .iter()
+                .find(|o| o.soc.as_str() == "31-1131")
+                .unwrap()
+                .title,
+            "31-1131"
+        );
+
+        // Pulled before O*NET: O*NET's record takes the kept row's place and keeps its figures.
+        let pulled = Pulled {
+            owned: Bundle {
+                occupations: vec![occ("31-1120", "onet_db")],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let again = apply(&next, SourceKind::OnetDb, "http://y/", pulled, &mut Warnings::default());
+        let o = again.occupations.iter().find(|o| o.soc.as_str() == "31-1120").unwrap();
+        assert_eq!(o.provenance.as_ref().unwrap().source, "onet_db");
+        assert_eq!(o.demand.len(), 1);
+        assert!(o.covers.is_empty(), "an O*NET occupation is detailed");
     }
 }

@@ -28,19 +28,25 @@
 //!
 //! * **Owned records** (`onet_db`: occupations and competencies; `case`: competencies;
 //!   `ctdl`: courses, credentials and pathways) are removed and re-added. `case` and `ctdl`
-//!   (and `bls_oews`, `bls_api`) are keyed by source *and URL*, so pulling two CTDL documents
+//!   (and `bls_oews`, `bls_api`, `state_projections`) are keyed by source *and URL*, so pulling two CTDL documents
 //!   keeps both; the others are keyed by source alone, so a new O*NET release replaces the old.
 //! * A pulled record whose id is already used by a record from elsewhere (an import, the seed,
 //!   another source) does **not** replace it: the imported record is left alone and only
 //!   enriched (O*NET adds its competencies, job zone and O*NET-SOC codes where missing), and the
 //!   job warns `kept_existing_record`.
-//! * **Enrichments** (`bls_projections`, `bls_api`: demand per region; `bls_oews`: wages per
-//!   area; `cip_soc`: program links; `career_clusters`: cluster links; `sced`: official course
+//! * **Enrichments** (`bls_projections`, `bls_api`, `state_projections`: demand per region;
+//!   `bls_oews`: wages per area; `cip_soc`: program links; `career_clusters`: cluster links; `sced`: official course
 //!   titles) are written onto existing records, each with its own provenance. Pulled demand or
 //!   wages for a region replace the figures for that region whatever their origin (they are
 //!   newer and say where they come from); lists of links are replaced only where this source
 //!   made them. Enrichment never creates records: codes that match no catalog record are
 //!   listed in the job's warnings (`unmatched_occupation`...). Pull `onet_db` first.
+//! * **Every projections row is kept**: a `bls_projections` row whose code matches no catalog
+//!   occupation (one of BLS's aggregated codes, 31-1120...) becomes an occupation the source
+//!   owns, with its figures. After every pull, each such occupation `covers` the occupations
+//!   of its SOC broad group that have no projections figures of their own (the detailed codes
+//!   the table replaced: 31-1121 and 31-1122); an O*NET pull later replaces a kept row that
+//!   turns out to be an O*NET occupation, keeping its figures.
 //! * When an owned record is replaced (a new O*NET release), the enrichments other sources put
 //!   on it are carried over to the new record.
 //! * References that the new data leaves dangling (a competency that O*NET no longer lists, a

@@ -372,7 +372,16 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
             say(
                 lang,
                 "svg-median-wage",
-                &[("wage", d.median_wage.map(dollars).unwrap_or_else(unknown).into())],
+                &[(
+                    "wage",
+                    match d.median_wage {
+                        // BLS publishes the top-coded median as a lower bound only.
+                        Some(w) if d.flags.iter().any(|f| f == "median_wage_top_coded") => format!("≥ {}", dollars(w)),
+                        Some(w) => dollars(w),
+                        None => unknown(),
+                    }
+                    .into(),
+                )],
             ),
             "#37474f",
             false,

@@ -1,9 +1,11 @@
-//! BLS Occupational Employment and Wage Statistics (OEWS) workbooks, national or state
-//! (`national_M2024_dl.xlsx`, `state_M2024_dl.xlsx`), or the same as CSV.
+//! BLS Occupational Employment and Wage Statistics (OEWS) workbooks, national, state or
+//! metropolitan area (`national_M2024_dl.xlsx`, `state_M2024_dl.xlsx`, `MSA_M2024_dl.xlsx`: the
+//! same columns with the area filled in), or the same as CSV.
 //!
 //! One [`Wages`] record per detailed occupation (`O_GROUP = detailed`) and area, filed under
 //! the area's region: `US` for the national file (`AREA_TYPE` 1), the state's USPS code
-//! (`PRIM_STATE`) for state rows, the OEWS area code otherwise; the `region` pull option
+//! (`PRIM_STATE`) for state rows (`AREA_TYPE` 2), the OEWS area code otherwise (a metro
+//! area, `26420`); the `region` pull option
 //! overrides it. Rows of industry-specific files other than cross-industry (`NAICS` other than
 //! `000000`) are skipped. BLS's special values are kept as such, never as numbers: `#` (a wage
 //! at or above the top-coded value) is listed in `top_coded`, `*` (estimate not available) in

@@ -8,14 +8,21 @@
 //! headers and kept as `period` and as the provenance's release.
 //!
 //! Units: employment, change and openings are **thousands** in the source and are stored as
-//! people (x 1000, rounded). `—` means the figure is not available and is stored as absent,
-//! never as zero. A top-coded wage (`>=$239,200`) is stored as its lower bound and listed in
-//! the `top_coded_wage` warning, and the demand record carries
-//! `flags: ["median_wage_top_coded"]`. A cell that should be a number and is not fails the
+//! people (x 1000, rounded). A figure BLS withholds (`—`, `*`, `**`, or a footnote mark such
+//! as `(1)` in place of the number) is stored as absent, never as zero, and the demand record
+//! carries a `<figure>_suppressed` flag (`employment_suppressed`, `openings_suppressed`,
+//! `median_wage_suppressed`...). A top-coded wage (`>=$239,200`) is stored as its lower bound
+//! and listed in the `top_coded_wage` warning, and the demand record carries
+//! `flags: ["median_wage_top_coded"]`. Flagged figures are never compared as exact numbers
+//! (see [`crate::domain::Demand::flags`]). A cell that should be a number and is not fails the
 //! pull with its row and column.
 //!
-//! Enrichment only: rows whose SOC code matches no catalog occupation are listed in the
-//! `unmatched_occupation` warning (see [the ownership rules](super)).
+//! Every "Line item" row is kept. Twelve of the 2024-34 table's 832 line items are
+//! aggregated codes that BLS projects in place of detailed SOC codes (`31-1120` home health
+//! and personal care aides for `31-1121` and `31-1122`, `13-1020`, `21-1018`, `25-2052`...);
+//! their (code, title) go into [`super::Enrichment::occupations`] with every other row, and
+//! the pull keeps a code that matches no catalog occupation as an occupation of its own (see
+//! [`crate::pulls`]). Rows whose code matches nothing and covers nothing are still kept.
 
 use super::table::{Table, cell, number, read_table};
 use super::{Context, Fetched, PullError, Pulled};
@@ -33,6 +40,7 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
     let col = |name: &str| t.col(name);
     let c_code = col("National Employment Matrix code")?;
     let c_type = col("Occupation type")?;
+    let c_title = t.find("National Employment Matrix title").unwrap_or(0);
     let employment_cols: Vec<usize> = t
         .headers
         .iter()
@@ -90,6 +98,18 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
         detailed += 1;
         let wage_raw = cell(row, c_wage);
         let mut flags = Vec::new();
+        let mut figure = |c: usize, flag: &str| -> Result<Option<f64>, PullError> {
+            if suppressed(cell(row, c)) {
+                flags.push(flag.to_owned());
+                return Ok(None);
+            }
+            number(&t, *row_no, row, c)
+        };
+        let employment = figure(c_now, "employment_suppressed")?;
+        let projected = figure(c_then, "projected_employment_suppressed")?;
+        let change = figure(c_change, "change_suppressed")?;
+        let growth = figure(c_pct, "growth_pct_suppressed")?;
+        let openings = figure(c_open, "openings_suppressed")?;
         let median_wage = if let Some(bound) = wage_raw.strip_prefix(">=") {
             pulled.warnings.add(
                 "top_coded_wage",
@@ -104,38 +124,56 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
                     t.what
                 ))
             })?)
+        } else if suppressed(wage_raw) {
+            flags.push("median_wage_suppressed".to_owned());
+            None
         } else {
             number(&t, *row_no, row, c_wage)?
         };
+        let title = cell(row, c_title).to_owned();
+        pulled.enrich.occupations.push((soc.clone(), title));
         let demand = Demand {
             region: "US".into(),
-            employment: thousands(number(&t, *row_no, row, c_now)?),
-            projected_employment: thousands(number(&t, *row_no, row, c_then)?),
-            growth_pct: number(&t, *row_no, row, c_pct)?,
-            annual_openings: thousands(number(&t, *row_no, row, c_open)?),
+            employment: thousands(employment),
+            projected_employment: thousands(projected),
+            growth_pct: growth,
+            annual_openings: thousands(openings),
             median_wage,
             typical_entry_education: text(row, c_edu),
             provenance: Some(prov.clone()),
-            change: thousands(number(&t, *row_no, row, c_change)?),
+            change: thousands(change),
             experience: text(row, c_exp),
             training: text(row, c_train),
             period: period.clone(),
             flags,
         };
-        if demand.employment.is_none() {
+        if demand.flags.iter().any(|f| f.ends_with("_suppressed")) {
             pulled.warnings.add(
                 "unknown_figure",
-                "occupations whose employment BLS marks unavailable (—); stored as unknown, not zero",
-                soc.clone(),
+                "occupations with figures BLS withholds (—, *, a footnote); stored as unknown, never zero, and flagged",
+                format!("{soc} ({})", demand.flags.join(", ")),
             );
         }
         pulled.enrich.demand.push((soc, demand));
     }
     pulled.counts.insert("rows".into(), t.rows.len() as u64);
     pulled.counts.insert("detailed_occupations".into(), detailed);
+    pulled.counts.insert("occupation_rows".into(), detailed);
     pulled.counts.insert("summary_rows".into(), summary);
     pulled.counts.insert("other_rows".into(), other);
     Ok(pulled)
+}
+
+/// Whether a cell holds one of BLS's marks for a withheld figure instead of a number: `—`,
+/// `–`, `-`, `*`, `**`, `#`, `(X)`, `n/a`, or a bare footnote mark (`(1)`, `[2]`).
+pub fn suppressed(raw: &str) -> bool {
+    let s = raw.trim();
+    let footnote = |open: char, close: char| {
+        s.strip_prefix(open)
+            .and_then(|r| r.strip_suffix(close))
+            .is_some_and(|n| !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    matches!(s, "—" | "–" | "-" | "*" | "**" | "#" | "(X)" | "n/a" | "N/A") || footnote('(', ')') || footnote('[', ']')
 }
 
 /// `Employment change, numeric, 2024–34` -> `2024-34`.

@@ -19,6 +19,7 @@ pub mod http;
 pub mod ipeds;
 pub mod onet_db;
 pub mod sced;
+pub mod state_projections;
 pub mod table;
 pub mod workbook;
 
@@ -160,6 +161,11 @@ pub struct Enrichment {
     pub programs: Vec<(String, ProgramLink)>,
     /// (SOC 2018 code, cluster link).
     pub clusters: Vec<(String, ClusterLink)>,
+    /// (SOC code, title) of every occupation row of a projections table: a code that matches
+    /// no catalog occupation (one of BLS's aggregated codes, e.g. `31-1120`) is kept as an
+    /// occupation of its own, covering the detailed ones of its SOC group that the table does
+    /// not list (see [`crate::pulls`]).
+    pub occupations: Vec<(String, String)>,
     /// SCED code -> official title (a `sced` pull).
     pub sced_titles: Option<HashMap<String, String>>,
     /// CIP code -> award level -> awards in a year (an `ipeds_completions` pull).
@@ -193,6 +199,7 @@ pub fn parse(fetched: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
         SourceKind::Case => case::parse(fetched, ctx),
         SourceKind::Ctdl => ctdl::parse(fetched, ctx),
         SourceKind::IpedsCompletions => ipeds::parse(fetched, ctx),
+        SourceKind::StateProjections => state_projections::parse(fetched, ctx),
     }
 }
 

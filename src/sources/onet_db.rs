@@ -290,6 +290,7 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
             programs: Vec::new(),
             wages: Vec::new(),
             onet_codes: codes.keys().cloned().collect(),
+            covers: Vec::new(),
         };
         o.competencies.sort();
         pulled.owned.occupations.push(o);

@@ -280,3 +280,26 @@ async fn the_plan_picture_is_laid_out_by_term_in_the_pages_language() {
     assert!(pic.contains("Plan, periodo a periodo") && pic.contains(">Periodo 1<") && pic.contains(">Universidad<"));
     assert!(!pic.contains("Plan, term by term") && !pic.contains(">Term 1<") && !pic.contains("svg-"));
 }
+
+/// A top-coded median (BLS `>=$239,200`) is shown as a lower bound, never as an exact wage.
+#[tokio::test]
+async fn a_top_coded_wage_reads_as_at_least() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .import(
+            "replace",
+            &json!({"occupations": [
+                {"soc": "29-1023", "title": "Orthodontists",
+                 "demand": [{"region": "US", "annual_openings": 300, "median_wage": 239200, "flags": ["median_wage_top_coded"]}]},
+                {"soc": "29-1141", "title": "Registered Nurses",
+                 "demand": [{"region": "US", "annual_openings": 189100, "median_wage": 93600}]}
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, html) = page(&app, "/occupations/29-1023").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("≥ $239,200"), "{html}");
+    let (_, html) = page(&app, "/occupations/29-1141").await;
+    assert!(html.contains("$93,600") && !html.contains("≥ $93,600"), "{html}");
+}

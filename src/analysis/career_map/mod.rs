@@ -377,10 +377,20 @@ pub fn career_map(ctx: &MapContext<'_>, req: &MapRequest, limits: &Limits) -> Re
     if targets.is_empty() {
         if let Target::Occupation(o) = req.target {
             let occ = g.occupation(o);
-            map.reason = Some(format!(
-                "no credential leads to occupation {} ({}): it lists no entry credentials",
-                occ.soc, occ.title
-            ));
+            map.reason = Some(if occ.covers.is_empty() {
+                format!(
+                    "no credential leads to occupation {} ({}): it lists no entry credentials",
+                    occ.soc, occ.title
+                )
+            } else {
+                let covers: Vec<&str> = occ.covers.iter().map(|c| c.as_str()).collect();
+                format!(
+                    "no credential leads to occupation {} ({}): neither it nor the occupations it covers ({}) list entry credentials",
+                    occ.soc,
+                    occ.title,
+                    covers.join(", ")
+                )
+            });
         }
         return Ok(map);
     }
