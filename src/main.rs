@@ -21,7 +21,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = Settings::from_serve(cli.data_dir, args).map_err(anyhow::Error::msg)?;
             tracing::info!(settings = ?settings, "starting");
             actix_web::rt::System::new().block_on(async move {
-                Application::build(settings)?
+                Application::build_loading(settings)?
                     .run_until_stopped()
                     .await
                     .map_err(Into::into)
@@ -30,6 +30,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import { file, mode, dry_run } => {
             let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
             let catalog = Catalog::open(&cli.data_dir, false)?;
+            catalog.one_shot();
             let format = careermap::sources::workbook::Format::sniff(&bytes);
             let (incoming, origins) =
                 careermap::api::imports::parse_body(format, &bytes, mode).map_err(|e| match e {

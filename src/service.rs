@@ -12,8 +12,8 @@ use crate::settings::ImportMode;
 use crate::store::{Store, StoreError, VersionInfo, now_rfc3339};
 use arc_swap::ArcSwap;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 
 /// The seed dataset, embedded in the binary.
 pub const SEED: &str = include_str!("../seed/catalog.json");
@@ -111,6 +111,12 @@ pub struct Catalog {
     writer: Mutex<()>,
     /// Versions whose data is kept for restore (`CAREERMAP_KEEP_VERSIONS`).
     keep: AtomicUsize,
+    /// False while [`Catalog::open_in_background`] is still loading the dataset; writes wait
+    /// for it (`loaded`), readers are answered 503 by the API guard.
+    ready: AtomicBool,
+    loaded: (Mutex<bool>, Condvar),
+    /// Set by [`Catalog::one_shot`]: a write commits and does not build the new snapshot.
+    one_shot: AtomicBool,
 }
 
 /// Default of `CAREERMAP_KEEP_VERSIONS`.
@@ -138,50 +144,120 @@ impl Catalog {
     /// Opens the store and loads its current dataset. When the store is empty and `seed` is
     /// true, the embedded seed is committed as the first version.
     pub fn open(dir: &Path, seed: bool) -> anyhow::Result<Catalog> {
+        let catalog = Catalog::open_unloaded(dir)?;
+        catalog.load(seed)?;
+        Ok(catalog)
+    }
+
+    /// Opens the store (so a locked or unreadable data directory fails here) and loads its
+    /// dataset on a background thread: until then [`Catalog::is_ready`] is false, the snapshot
+    /// is empty (version 0) and writes wait. A dataset that cannot be loaded ends the process
+    /// (as it would have failed the start before).
+    pub fn open_in_background(dir: &Path, seed: bool) -> anyhow::Result<Arc<Catalog>> {
+        let catalog = Arc::new(Catalog::open_unloaded(dir)?);
+        let loading = catalog.clone();
+        std::thread::Builder::new().name("catalog-load".into()).spawn(move || {
+            if let Err(e) = loading.load(seed) {
+                tracing::error!(error = format!("{e:#}"), "the dataset cannot be loaded");
+                eprintln!("careermap: the dataset cannot be loaded: {e:#}");
+                std::process::exit(1);
+            }
+        })?;
+        Ok(catalog)
+    }
+
+    fn open_unloaded(dir: &Path) -> anyhow::Result<Catalog> {
         std::fs::create_dir_all(dir)?;
         let store = Store::open(dir)?;
-        let removed = store.collect_garbage()?;
-        if removed > 0 {
-            tracing::info!(chunks = removed, "unused chunks deleted");
-        }
+        Ok(Catalog {
+            store,
+            current: ArcSwap::from_pointee(Snapshot::empty()),
+            writer: Mutex::new(()),
+            keep: AtomicUsize::new(DEFAULT_KEEP_VERSIONS),
+            ready: AtomicBool::new(false),
+            loaded: (Mutex::new(false), Condvar::new()),
+            one_shot: AtomicBool::new(false),
+        })
+    }
+
+    /// Loads the current dataset (seeding an empty store when `seed`), then marks the catalog
+    /// ready. Runs once, before any write.
+    fn load(&self, seed: bool) -> anyhow::Result<()> {
         let started = std::time::Instant::now();
-        let snapshot = match store.load()? {
-            Some((info, bundle)) => Snapshot::new(info, bundle),
-            None => Snapshot::empty(),
-        };
+        let result = (|| {
+            let removed = self.store.collect_garbage()?;
+            if removed > 0 {
+                tracing::info!(chunks = removed, "unused chunks deleted");
+            }
+            if let Some((info, bundle)) = self.store.load()? {
+                self.current.store(Arc::new(Snapshot::new(info, bundle)));
+            }
+            anyhow::Ok(())
+        })();
         tracing::info!(
-            version = snapshot.info.version,
+            version = self.snapshot().info.version,
             elapsed_ms = started.elapsed().as_millis() as u64,
             "dataset loaded"
         );
-        let catalog = Catalog {
-            store,
-            current: ArcSwap::from_pointee(snapshot),
-            writer: Mutex::new(()),
-            keep: AtomicUsize::new(DEFAULT_KEEP_VERSIONS),
-        };
-        if seed && catalog.snapshot().info.version == 0 {
+        self.mark_ready();
+        result?;
+        if seed && self.snapshot().info.version == 0 {
             let started = std::time::Instant::now();
             let bundle = Bundle::from_json(SEED.as_bytes())
                 .map_err(|p| anyhow::anyhow!("the embedded seed does not parse: {}", p[0]))?;
-            let info = catalog
-                .write(bundle, ImportMode::Replace, "seed")
-                .map_err(|e| match e {
-                    WriteError::Invalid(p) => anyhow::anyhow!("the embedded seed is invalid: {}", p[0]),
-                    other => anyhow::anyhow!("the embedded seed cannot be stored: {other}"),
-                })?;
+            let info = self.write(bundle, ImportMode::Replace, "seed").map_err(|e| match e {
+                WriteError::Invalid(p) => anyhow::anyhow!("the embedded seed is invalid: {}", p[0]),
+                other => anyhow::anyhow!("the embedded seed cannot be stored: {other}"),
+            })?;
             tracing::info!(
                 version = info.version,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "seed dataset loaded"
             );
         }
-        Ok(catalog)
+        Ok(())
+    }
+
+    fn mark_ready(&self) {
+        let (lock, cv) = &self.loaded;
+        *lock.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.ready.store(true, Ordering::Release);
+        cv.notify_all();
+    }
+
+    /// Blocks until the dataset is loaded (at once after [`Catalog::open`]).
+    pub fn wait_ready(&self) {
+        if self.is_ready() {
+            return;
+        }
+        let (lock, cv) = &self.loaded;
+        let mut done = lock.lock().unwrap_or_else(|p| p.into_inner());
+        while !*done {
+            done = cv.wait(done).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// For a command that writes once and exits (`careermap import`): the write commits but
+    /// skips building the graph of the new version (most of a large import's memory); any
+    /// write after that one is refused.
+    pub fn one_shot(&self) {
+        self.one_shot.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the dataset is loaded and served.
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Acquire)
+    }
+
+    /// The current version as the store records it: available before the dataset is loaded.
+    pub fn stored_version(&self) -> Result<Option<VersionInfo>, StoreError> {
+        self.store.current()
     }
 
     /// The snapshot of dataset `version`: the current one, or one built from the records the
     /// store still keeps for it ([`Store::load_version`]; see `CAREERMAP_KEEP_VERSIONS`).
     pub fn dataset_at(&self, version: u64) -> Result<DatasetAt, StoreError> {
+        self.wait_ready();
         let current = self.snapshot();
         if current.info.version == version {
             return Ok(DatasetAt::Retained(current));
@@ -271,6 +347,7 @@ impl Catalog {
             other => other,
         };
         if dry_run {
+            self.wait_ready();
             let current = self.snapshot();
             let applied = incoming
                 .apply(current.bundle(), replace, origins)
@@ -340,6 +417,10 @@ impl Catalog {
         author: Option<String>,
         make: impl FnOnce(&Bundle) -> Result<Option<Bundle>, Vec<Problem>>,
     ) -> Result<Option<WriteOutcome>, WriteError> {
+        if self.one_shot.load(Ordering::Relaxed) && !self.is_ready() {
+            return Err(WriteError::Refused("this one-shot catalog has already written".into()));
+        }
+        self.wait_ready();
         let _guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let current = self.snapshot();
         let Some(next) = make(current.bundle()).map_err(WriteError::Invalid)? else {
@@ -360,6 +441,13 @@ impl Catalog {
             author,
         };
         self.store.commit(&next, &info, self.keep.load(Ordering::Relaxed))?;
+        if self.one_shot.load(Ordering::Relaxed) {
+            // The snapshot no longer tells the current version: no further write.
+            drop(next);
+            self.ready.store(false, Ordering::Release);
+            *self.loaded.0.lock().unwrap_or_else(|p| p.into_inner()) = false;
+            return Ok(Some(WriteOutcome { info, changed: true }));
+        }
         self.current.store(Arc::new(Snapshot::new(info.clone(), next)));
         Ok(Some(WriteOutcome { info, changed: true }))
     }

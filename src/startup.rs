@@ -18,10 +18,19 @@ pub struct Application {
 }
 
 impl Application {
-    /// Opens the store (seeding it if empty and allowed), binds the listener and builds the
-    /// server. `bind` may use port 0; [`Application::port`] tells the port chosen.
+    /// Opens the store, loads its dataset (seeding it if empty and allowed), binds the listener
+    /// and builds the server. `bind` may use port 0; [`Application::port`] tells the port chosen.
     pub fn build(settings: Settings) -> anyhow::Result<Application> {
-        let catalog = Arc::new(Catalog::open(&settings.data_dir, settings.seed)?);
+        let app = Application::build_loading(settings)?;
+        app.catalog.wait_ready();
+        Ok(app)
+    }
+
+    /// [`Application::build`] that returns (and serves) while the dataset still loads on a
+    /// background thread: `/health` answers at once (`ready: false`), `/health/ready` and the
+    /// API answer 503 `loading` until the dataset is served. `careermap serve` uses this.
+    pub fn build_loading(settings: Settings) -> anyhow::Result<Application> {
+        let catalog = Catalog::open_in_background(&settings.data_dir, settings.seed)?;
         catalog.set_keep_versions(settings.http.keep_versions);
         crate::analysis::cache::set_budget(settings.http.analysis_cache_bytes);
         let listener = TcpListener::bind(&settings.bind)

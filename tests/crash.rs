@@ -60,10 +60,32 @@ fn start(dir: &Path) -> Server {
     let port = rx
         .recv_timeout(Duration::from_secs(120))
         .expect("server reports its port");
+    // `serve` listens before its dataset is loaded; wait until `/health/ready` answers 200.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while !ready(&port) {
+        assert!(std::time::Instant::now() < deadline, "the server never became ready");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     Server {
         child,
         address: format!("http://127.0.0.1:{port}"),
     }
+}
+
+/// Whether `GET /health/ready` answers 200 (a plain HTTP/1.1 exchange).
+fn ready(port: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(format!("127.0.0.1:{port}")) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+    if s.write_all(b"GET /health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    s.read_exact(&mut head).is_ok() && head.ends_with(b"200")
 }
 
 fn stored(dir: &Path) -> Option<(u64, Bundle)> {

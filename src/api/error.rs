@@ -105,6 +105,8 @@ pub enum ApiError {
     TooComplex(String),
     /// The service is busy (503).
     Busy,
+    /// The service has started but is still loading its dataset (503, `Retry-After`).
+    Loading,
     /// A dataset version was committed but its data is no longer kept (409).
     VersionNotRetained(u64),
     /// The pull queue is full (429).
@@ -168,6 +170,11 @@ impl ApiError {
                 "The request needs too much search",
             ),
             ApiError::Busy => ("busy", StatusCode::SERVICE_UNAVAILABLE, "The service is busy"),
+            ApiError::Loading => (
+                "loading",
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The service is loading its dataset",
+            ),
             ApiError::VersionNotRetained(_) => (
                 "version-not-retained",
                 StatusCode::CONFLICT,
@@ -225,6 +232,9 @@ impl ApiError {
                 format!("the body is larger than the limit of {limit} bytes for this endpoint")
             }
             ApiError::Busy => "too many searches are running; retry shortly".into(),
+            ApiError::Loading => {
+                "the service started and is loading its dataset; retry after the given seconds (GET /health/ready answers 200 once it is ready)".into()
+            }
             ApiError::VersionNotRetained(v) => format!(
                 "dataset version {v} was committed, but the store keeps only the records of versions it retains; compare with a retained version (see GET /v1/datasets)"
             ),
@@ -287,6 +297,9 @@ impl ResponseError for ApiError {
                 resp.insert_header(("Connection", "close"));
             }
             _ => {}
+        }
+        if let ApiError::Loading = self {
+            resp.insert_header(("Retry-After", "1"));
         }
         if let ApiError::RateLimited { retry_after } = self {
             resp.insert_header(("Retry-After", retry_after.to_string()));

@@ -294,6 +294,14 @@ where
         };
         return answer(req, e.error_response(), &path);
     }
+    // A start that is still loading the dataset answers everything but health and the docs
+    // with 503 `loading` (Retry-After) instead of an empty catalog.
+    if let Some(state) = &state
+        && !state.catalog.is_ready()
+        && !(path == "/health" || path.starts_with("/health/") || path.starts_with("/docs") || path == "/openapi.json")
+    {
+        return answer(req, ApiError::Loading.error_response(), &path);
+    }
     // Reads of the current dataset: the dataset version is the ETag.
     let etag = match &state {
         Some(state) if method == Method::GET && is_dataset_read(&path) => {

@@ -11,29 +11,70 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Service health and the dataset being served.
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"status": "ok", "dataset_version": 3, "committed_at": "2026-11-23T21:00:00Z",
+#[schema(example = json!({"status": "ok", "ready": true, "dataset_version": 3, "committed_at": "2026-11-23T21:00:00Z",
     "origin": "import:merge", "counts": {"competencies": 96, "courses": 72, "credentials": 24, "occupations": 30, "articulations": 14}}))]
 pub struct Health {
+    /// `ok` once the dataset is served; `loading` while a start is still loading it (the
+    /// process is alive, the API answers 503 `loading` with `Retry-After` until then).
     pub status: &'static str,
-    /// The dataset version being served (0: empty store).
+    /// Whether the dataset is loaded and the API serves it (the same as `GET /health/ready`
+    /// answering 200).
+    pub ready: bool,
+    /// The dataset version being served, or while loading the one being loaded (0: empty store).
     pub dataset_version: u64,
     pub committed_at: String,
     pub origin: String,
     pub counts: Counts,
 }
 
-/// Is the service up, and which dataset version does it serve?
+fn health_now(state: &AppState) -> Result<Health, ApiError> {
+    let ready = state.catalog.is_ready();
+    let info = if ready {
+        state.catalog.snapshot().info.clone()
+    } else {
+        match state
+            .catalog
+            .stored_version()
+            .map_err(|e| ApiError::Unexpected(e.into()))?
+        {
+            Some(info) => info,
+            None => state.catalog.snapshot().info.clone(),
+        }
+    };
+    Ok(Health {
+        status: if ready { "ok" } else { "loading" },
+        ready,
+        dataset_version: info.version,
+        committed_at: info.committed_at,
+        origin: info.origin,
+        counts: info.counts,
+    })
+}
+
+/// Is the service up (live), and which dataset version does it serve?
+///
+/// Answers 200 as soon as the process listens, also while a start is still loading the
+/// dataset (`status: loading`, `ready: false`); use `GET /health/ready` to wait for the API.
 #[utoipa::path(tag = "service", responses((status = 200, description = "Up", body = Health)))]
 #[get("/health")]
-pub async fn health(state: web::Data<AppState>) -> web::Json<Health> {
-    let snap = state.catalog.snapshot();
-    web::Json(Health {
-        status: "ok",
-        dataset_version: snap.info.version,
-        committed_at: snap.info.committed_at.clone(),
-        origin: snap.info.origin.clone(),
-        counts: snap.info.counts,
-    })
+pub async fn health(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {
+    health_now(&state).map(web::Json)
+}
+
+/// Is the dataset loaded and the API serving it (readiness)?
+///
+/// 200 with the same body as `/health` once ready; 503 `loading` with `Retry-After` while a
+/// start is still loading the dataset.
+#[utoipa::path(tag = "service", responses(
+    (status = 200, description = "Ready", body = Health),
+    (status = 503, description = "Still loading the dataset", body = ProblemDetails, content_type = "application/problem+json"),
+))]
+#[get("/health/ready")]
+pub async fn health_ready(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {
+    if !state.catalog.is_ready() {
+        return Err(ApiError::Loading);
+    }
+    health_now(&state).map(web::Json)
 }
 
 /// One committed dataset version.

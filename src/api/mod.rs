@@ -103,6 +103,7 @@ impl Modify for BearerAuth {
 /// Registers every documented endpoint.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::health)
+        .service(health::health_ready)
         .service(health::datasets)
         .service(health::restore)
         .service(imports::import)

@@ -528,6 +528,18 @@ impl Bundle {
         }
     }
 
+    /// Moves every record of `other` to the end of this bundle's lists.
+    pub fn append(&mut self, mut other: Bundle) {
+        self.competencies.append(&mut other.competencies);
+        self.courses.append(&mut other.courses);
+        self.credentials.append(&mut other.credentials);
+        self.occupations.append(&mut other.occupations);
+        self.articulations.append(&mut other.articulations);
+        self.pathways.append(&mut other.pathways);
+        self.assessments.append(&mut other.assessments);
+        self.funding.append(&mut other.funding);
+    }
+
     /// Number of records per kind.
     pub fn counts(&self) -> Counts {
         Counts {

@@ -303,6 +303,10 @@ impl Puller {
     }
 
     async fn execute(self: &Arc<Self>, job: &mut JobRecord, real_url: &str) -> Result<(), PullError> {
+        // A pull scheduled at start waits for the dataset it reads and writes to be loaded.
+        while !self.catalog.is_ready() {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
         let mut ctx = self.context(job);
         let validators: Option<Validators> = if ctx.options.force == Some(true) {
             None

@@ -136,12 +136,37 @@ impl Store {
     }
 
     /// The dataset of `version`, if its data is kept (see `keep` of [`Store::commit`]).
+    /// The chunks are read and decoded on one thread per core (in manifest order, so the
+    /// parts join in canonical order).
     pub fn load_version(&self, version: u64) -> Result<Option<Bundle>, StoreError> {
         let Some(manifest) = self.catalog.get(manifest_key(version))? else {
             return Ok(None);
         };
+        let hashes: Vec<&[u8]> = manifest.chunks_exact(HASH).collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let per = hashes.len().div_ceil(threads).max(1);
+        let parts: Vec<Result<Bundle, StoreError>> = std::thread::scope(|s| {
+            let workers: Vec<_> = hashes
+                .chunks(per)
+                .map(|part| s.spawn(move || self.decode_chunks(version, part)))
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
         let mut b = Bundle::default();
-        for hash in manifest.chunks_exact(HASH) {
+        for part in parts {
+            b.append(part?);
+        }
+        b.canonicalize();
+        Ok(Some(b))
+    }
+
+    /// Reads and decodes the chunks `hashes` of `version`, in order.
+    fn decode_chunks(&self, version: u64, hashes: &[&[u8]]) -> Result<Bundle, StoreError> {
+        let mut b = Bundle::default();
+        for hash in hashes {
             let key = chunk_key(hash);
             let v = self
                 .catalog
@@ -163,8 +188,7 @@ impl Store {
                 _ => return Err(StoreError::Missing(format!("{name}: unknown record kind {kind}"))),
             }
         }
-        b.canonicalize();
-        Ok(Some(b))
+        Ok(b)
     }
 
     /// Whether the data of `version` is kept (restorable).

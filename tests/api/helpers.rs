@@ -57,6 +57,16 @@ pub async fn spawn_with(options: Options) -> TestApp {
 
 /// Starts a server on an existing data dir (for restart tests).
 pub async fn spawn_in(dir: &Path, options: Options) -> TestApp {
+    start_in(dir, options, false).await
+}
+
+/// Starts a server on an existing data dir the way `careermap serve` does: it answers before
+/// the dataset is loaded (see `GET /health/ready`).
+pub async fn spawn_loading(dir: &Path, options: Options) -> TestApp {
+    start_in(dir, options, true).await
+}
+
+async fn start_in(dir: &Path, options: Options, loading: bool) -> TestApp {
     let mut settings = Settings::for_tests(dir.to_path_buf());
     settings.seed = options.seed;
     settings.admin_token = options.token.map(Secret::new);
@@ -66,7 +76,12 @@ pub async fn spawn_in(dir: &Path, options: Options) -> TestApp {
     settings.pull.allow = careermap::sources::AllowList::parse("127.0.0.1").unwrap();
     settings.plans_per_minute = options.plans_per_minute;
     settings.plans_token = options.plans_token.map(Secret::new);
-    let app = Application::build(settings).expect("application builds");
+    let app = if loading {
+        Application::build_loading(settings)
+    } else {
+        Application::build(settings)
+    }
+    .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let server = app.into_server();
     let handle = server.handle();

@@ -424,6 +424,76 @@ async fn data_survives_a_restart_and_the_seed_is_not_reapplied() {
     app.stop().await;
 }
 
+/// A restart the way `serve` starts (listening before the dataset is loaded): `/health`
+/// answers at once, the API answers 503 `loading` with `Retry-After` until `/health/ready`
+/// does, and then the same version and the same records are served as before the restart.
+#[tokio::test]
+async fn a_restart_that_loads_in_the_background_serves_the_same_catalog() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = spawn_in(tmp.path(), Options::default()).await;
+    // Enough records for many stored chunks, decoded on several threads.
+    let bundle = careermap::synth::generate(&careermap::synth::SynthParams {
+        courses: 3000,
+        credentials: 1200,
+        occupations: 300,
+        competencies: 1000,
+        seed: 7,
+    });
+    let (status, body) = app
+        .import("replace&confirm=true", &serde_json::to_value(&bundle).unwrap())
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, before) = app.get_json("/health").await;
+    let courses = all_courses(&app).await;
+    assert_eq!(courses.len(), 3000);
+    app.stop().await;
+
+    let app = spawn_loading(tmp.path(), Options::default()).await;
+    let (status, health) = app.get_json("/health").await;
+    assert_eq!(status, 200, "live while loading: {health}");
+    assert_eq!(health["dataset_version"], before["dataset_version"], "{health}");
+    assert_eq!(health["status"] == "ok", health["ready"] == true, "{health}");
+    let mut waited = 0;
+    loop {
+        let r = app.get("/health/ready").await;
+        if r.status().as_u16() == 200 {
+            break;
+        }
+        assert_eq!(r.status().as_u16(), 503);
+        assert_eq!(r.headers()["retry-after"], "1");
+        let r = app.get("/v1/courses").await;
+        if r.status().as_u16() == 503 {
+            let body: Value = r.json().await.unwrap();
+            assert!(body["type"].as_str().unwrap().ends_with("loading"), "{body}");
+        }
+        waited += 1;
+        assert!(waited < 600, "never ready");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (_, after) = app.get_json("/health").await;
+    assert_eq!(after["ready"], true);
+    assert_eq!(after["status"], "ok");
+    for field in ["dataset_version", "committed_at", "origin", "counts"] {
+        assert_eq!(after[field], before[field], "{field}");
+    }
+    assert_eq!(all_courses(&app).await, courses);
+    app.stop().await;
+}
+
+async fn all_courses(app: &TestApp) -> Vec<Value> {
+    let mut out = Vec::new();
+    for offset in (0..).step_by(1000) {
+        let (status, page) = app.get_json(&format!("/v1/courses?limit=1000&offset={offset}")).await;
+        assert_eq!(status, 200, "{page}");
+        let items = page["items"].as_array().unwrap().clone();
+        if items.is_empty() {
+            return out;
+        }
+        out.extend(items);
+    }
+    unreachable!()
+}
+
 #[tokio::test]
 async fn a_problem_names_the_records_position_in_the_list_sent() {
     let app = spawn_app().await;
