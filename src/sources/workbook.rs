@@ -7,7 +7,8 @@
 //! rows whose first cell starts with `#` are comments (the template's second row explains each
 //! column); list cells are separated by `;`; requirement cells are written `2 of: a; b; c`,
 //! `all of: a; b`, `12 credits from: x; y` or a plain list (all of it), groups separated by
-//! `|`. The `occupation_links` sheet adds links to occupations (usually pulled ones) without
+//! `|`; a credential's `level` is a number or a name of the one scale
+//! ([`CredentialLevel`]). The `occupation_links` sheet adds links to occupations (usually pulled ones) without
 //! touching their other fields. All problems are collected, none stops the reading.
 //!
 //! Pure: bytes in, records and problems out. The sheets are one table ([`SHEETS`]); adding a
@@ -16,7 +17,8 @@
 use super::table::{Sheet, Workbook, read_delimited};
 use crate::domain::changes::{Origin, Partial, key_field, quoted_field};
 use crate::domain::{
-    ArticulationKind, Bundle, CredentialKind, Incoming, Origins, Place, Problem, ProblemCode, RecordKind, System,
+    ArticulationKind, Bundle, CredentialKind, CredentialLevel, Incoming, Origins, Place, Problem, ProblemCode,
+    RecordKind, System,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -67,6 +69,8 @@ pub enum CellKind {
     Requirement,
     /// One of an enum's values, checked by the record type itself.
     Enum(fn(&str) -> Result<(), String>),
+    /// A credential level: a number or a name of the one scale ([`CredentialLevel`]).
+    Level,
 }
 
 /// One column of a sheet.
@@ -161,7 +165,11 @@ pub const SHEETS: &[SheetSpec] = &[
                 Enum(enum_value::<CredentialKind>),
                 "diploma | hse | industry_certification | license | certificate | associate | bachelor | master | doctorate | apprenticeship | badge | other",
             ),
-            col("level", Integer, "Position on the stack (1 = entry level)"),
+            col(
+                "level",
+                Level,
+                "Level on the stack, a number or its name: 1 entry | 2 intermediate | 3 advanced | 4 associate | 5 bachelor | 6 master | 7 doctorate",
+            ),
             col(
                 "requires",
                 Requirement,
@@ -547,6 +555,14 @@ fn cell_value(cell: CellKind, text: &str, known: bool) -> Result<Value, CellErro
         Enum(check) => {
             check(text).map_err(|e| (ProblemCode::Malformed, e))?;
             Value::String(text.to_owned())
+        }
+        Level => {
+            // A number typed into a spreadsheet may read as `4.0`.
+            let whole = number(text).ok().filter(|n| n.fract() == 0.0 && *n >= 0.0);
+            match whole {
+                Some(n) => serde_json::json!(n as u64),
+                None => serde_json::json!(CredentialLevel::read(text).map_err(|e| (ProblemCode::Malformed, e))?),
+            }
         }
     })
 }
