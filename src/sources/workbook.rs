@@ -154,6 +154,38 @@ pub const SHEETS: &[SheetSpec] = &[
         ],
     },
     SheetSpec {
+        name: "assessments",
+        kind: RecordKind::Assessment,
+        links: false,
+        columns: &[
+            col(
+                "id",
+                Text,
+                "# Unique assessment id (shared namespace with courses and credentials), e.g. ex.nclex-pn",
+            ),
+            col("title", Text, "Assessment title, e.g. NCLEX-PN or AP Biology"),
+            col("hours", Number, "Seat time in hours (optional, default 0)"),
+            col("cost", Number, "Fee to the learner in dollars (optional)"),
+            col(
+                "competencies",
+                List,
+                "Competency ids a pass demonstrates, separated by ; (optional)",
+            ),
+            col("provider", Text, "Who gives it, e.g. NCSBN or College Board (optional)"),
+            col(
+                "max_score",
+                Number,
+                "Highest score, e.g. 5 for AP or 80 for CLEP (optional; leave empty for pass/fail)",
+            ),
+            col(
+                "prerequisites",
+                Requirement,
+                "What must be done before sitting it; groups separated by |, each `2 of: a; b; c`, `all of: a; b`, `12 credits from: x; y` or a plain list (optional)",
+            ),
+            col("source", Text, "Where the fee or rule is published (optional)"),
+        ],
+    },
+    SheetSpec {
         name: "credentials",
         kind: RecordKind::Credential,
         links: false,
@@ -220,7 +252,11 @@ pub const SHEETS: &[SheetSpec] = &[
         links: false,
         columns: &[
             col("id", Text, "# Unique articulation id"),
-            col("from", Text, "Course or credential id that earns the credit"),
+            col(
+                "from",
+                Text,
+                "Course, credential or assessment id that earns the credit",
+            ),
             col("to", Text, "Course id credit is granted toward"),
             col("credits", Number, "Credits granted"),
             col(
@@ -231,6 +267,11 @@ pub const SHEETS: &[SheetSpec] = &[
             col("source", Text, "The agreement it comes from (optional)"),
             col("start_date", Text, "YYYY-MM-DD (optional)"),
             col("end_date", Text, "YYYY-MM-DD (optional)"),
+            col(
+                "min_score",
+                Number,
+                "For an assessment: the lowest score that earns the credit, e.g. 3 for AP (optional; applies only to a score the learner holds)",
+            ),
         ],
     },
 ];
