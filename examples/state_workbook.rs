@@ -27,7 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for (c, text) in rec.iter().enumerate() {
                 let (row, colno) = (r as u32, c as u16);
                 let kind = spec.columns.iter().find(|k| k.name == header[c]).map(|k| k.cell);
-                let numeric = matches!(kind, Some(CellKind::Number | CellKind::Integer));
+                let numeric = matches!(kind, Some(CellKind::Number | CellKind::Integer | CellKind::Level));
                 match text.parse::<f64>() {
                     _ if r == 0 => {
                         ws.write_string_with_format(row, colno, text, &bold)?;

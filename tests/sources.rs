@@ -78,6 +78,8 @@ fn onet_text_zip_from_excel(data: &Path) -> Vec<u8> {
 struct Upstream {
     hits: Arc<Mutex<HashMap<String, u32>>>,
     data: Option<PathBuf>,
+    /// Documents a test publishes (and re-publishes changed) under `live/NAME`.
+    live: Arc<Mutex<HashMap<String, Vec<u8>>>>,
 }
 
 impl Upstream {
@@ -88,9 +90,17 @@ impl Upstream {
         *n
     }
 
-    /// The bytes behind a path: `data/...` (shared data), `fixtures/...`, `zip/onet_excel.zip`,
-    /// `zip/onet_text.zip`, `malformed/bls.csv`.
+    /// Publishes `bytes` under `live/{name}`, replacing what was there.
+    fn publish(&self, name: &str, bytes: Vec<u8>) {
+        self.live.lock().unwrap().insert(name.to_owned(), bytes);
+    }
+
+    /// The bytes behind a path: `data/...` (shared data), `fixtures/...`, `live/...` (see
+    /// [`Upstream::publish`]), `zip/onet_excel.zip`, `zip/onet_text.zip`, `malformed/bls.csv`.
     fn body(&self, rest: &str) -> Option<Vec<u8>> {
+        if let Some(name) = rest.strip_prefix("live/") {
+            return self.live.lock().unwrap().get(name).cloned();
+        }
         match rest {
             "zip/onet_excel.zip" => return self.data.as_ref().map(|_| onet_excel_zip().clone()),
             "zip/onet_text.zip" => return Some(zip_dir(&fixtures().join("onet_text"), "db_99_1_text")),
@@ -448,6 +458,7 @@ async fn start_upstream() -> (String, Upstream) {
     let up = Upstream {
         hits: Arc::new(Mutex::new(HashMap::new())),
         data: shared_data(),
+        live: Arc::new(Mutex::new(HashMap::new())),
     };
     let state = web::Data::new(up.clone());
     let server = HttpServer::new(move || {
@@ -2542,4 +2553,238 @@ async fn state_figures_answer_for_their_region() {
     assert_eq!(resp.status(), 422);
     let problem: Value = resp.json().await.unwrap();
     assert!(problem.to_string().contains("ZZ"), "{problem}");
+}
+
+// ---- credential-to-occupation links from CTDL `occupationType` -------------------------------
+
+/// A CTDL credential whose `occupationType` names an occupation by SOC or O*NET-SOC code
+/// qualifies for it with evidence `ctdl`: the occupation lists the link, and a career map, a
+/// credential target and the ladder reach the occupation through that credential, saying so.
+/// A later CIP-SOC pull that maps the credential's program to the same occupation does not
+/// weaken the link (ctdl outranks cip_soc); a re-pull of the document without the claim
+/// removes it.
+#[actix_web::test]
+async fn a_ctdl_credential_with_occupation_type_leads_to_its_occupation() {
+    let (up, server) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    let fixture = std::fs::read(fixtures().join("ctdl_occupation_type.json")).unwrap();
+    server.publish("ctdl.json", fixture.clone());
+    let url = format!("{up}/ok/live/ctdl.json");
+    let aide = "ce-00000000-0000-4000-8000-0000000000e1";
+    let adn = "ce-00000000-0000-4000-8000-0000000000e2";
+    let map = |body: Value| {
+        let app = &app;
+        async move {
+            let resp = app
+                .client
+                .post(format!("{}/v1/career-maps", app.base))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 200);
+            resp.json::<Value>().await.unwrap()
+        }
+    };
+    let aide_map = json!({"target": {"occupation": "31-1131"}, "entry": "adult"});
+    assert_eq!(
+        map(aide_map.clone()).await["paths"],
+        json!([]),
+        "no link before the pull"
+    );
+
+    let job = app.pull("ctdl", &url).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["counts"]["occupation_links"], 2, "{job:#}");
+    assert_eq!(warning(&job, "occupation_type_uncoded").unwrap()["count"], 1);
+    assert_eq!(warning(&job, "occupation_type_not_credential").unwrap()["count"], 1);
+
+    // The occupation shows the publisher's claim.
+    let na = app.get("/v1/occupations/31-1131").await;
+    let links = na["programs"].as_array().unwrap_or_else(|| panic!("{na:#}"));
+    assert_eq!(links.len(), 1, "{na:#}");
+    assert_eq!(links[0]["evidence"], "ctdl");
+    assert_eq!(links[0]["credentials"], json!([aide]));
+    assert_eq!(links[0]["cip"], "51.3902");
+    assert_eq!(links[0]["title"], "State Nurse Aide Certification");
+    assert_eq!(links[0]["provenance"]["source"], "ctdl");
+    // An O*NET-SOC code in a target-node URL rolls up to its SOC code.
+    let rn = app.get("/v1/occupations/29-1141").await;
+    assert_eq!(rn["programs"][0]["credentials"], json!([adn]), "{rn:#}");
+    assert!(rn["programs"][0].get("cip").is_none(), "the degree states no CIP code");
+
+    // A career map reaches the occupation through the credential.
+    let after = map(aide_map.clone()).await;
+    let path = &after["paths"][0];
+    assert_eq!(path["reaches"], json!([aide]), "{after:#}");
+    let exit = path["exits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["credential"] == aide)
+        .unwrap_or_else(|| panic!("the certification is an exit: {after:#}"));
+    assert_eq!(exit["occupations"][0]["soc"], "31-1131");
+    assert_eq!(exit["occupations"][0]["evidence"], "ctdl");
+    let rn_map = map(json!({"target": {"occupation": "29-1141"}, "entry": "adult"})).await;
+    assert_eq!(rn_map["paths"][0]["reaches"], json!([adn]), "{rn_map:#}");
+
+    // The credential as a target, and the ladder, say how it leads to the occupation.
+    let cred_map = map(json!({"target": {"credential": aide}, "entry": "adult"})).await;
+    assert_eq!(cred_map["target"]["occupations"][0]["soc"], "31-1131");
+    assert_eq!(cred_map["target"]["occupations"][0]["evidence"], "ctdl");
+    let ladder = app.get("/v1/occupations/31-1131/ladder").await;
+    let rung = ladder["rungs"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{ladder:#}"))
+        .iter()
+        .find(|r| r["credential"] == aide)
+        .unwrap_or_else(|| panic!("the certification is a rung: {ladder:#}"));
+    assert_eq!(rung["occupations"][0]["evidence"], "ctdl");
+
+    // The crosswalk maps the credential's program (51.3902) to the same occupation: the link
+    // is now known two ways and keeps the stronger, the publisher's claim.
+    let job = app.pull("cip_soc", &format!("{up}/ok/fixtures/cip_soc.csv")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let na = app.get("/v1/occupations/31-1131").await;
+    let evidence: Vec<&str> = na["programs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["evidence"].as_str().unwrap())
+        .collect();
+    assert_eq!(evidence.len(), 2, "{na:#}");
+    assert!(evidence.contains(&"ctdl") && evidence.contains(&"cip_soc"), "{na:#}");
+    let after = map(aide_map.clone()).await;
+    let exit = after["paths"][0]["exits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["credential"] == aide)
+        .cloned()
+        .unwrap_or_else(|| panic!("{after:#}"));
+    assert_eq!(exit["occupations"][0]["evidence"], "ctdl", "{after:#}");
+
+    // The same document re-published without the claim: the link goes with it; the crosswalk
+    // link remains and is now the evidence.
+    let mut doc: Value = serde_json::from_slice(&fixture).unwrap();
+    doc["@graph"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("ceterms:occupationType");
+    server.publish("ctdl.json", serde_json::to_vec(&doc).unwrap());
+    let job = app.pull("ctdl", &url).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_ne!(job["not_modified"], true, "{job:#}");
+    let na = app.get("/v1/occupations/31-1131").await;
+    let links = na["programs"].as_array().unwrap();
+    assert_eq!(links.len(), 1, "{na:#}");
+    assert_eq!(links[0]["evidence"], "cip_soc");
+    assert_eq!(links[0]["credentials"], json!([aide]));
+    let after = map(aide_map).await;
+    let exit = after["paths"][0]["exits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["credential"] == aide)
+        .cloned()
+        .unwrap_or_else(|| panic!("{after:#}"));
+    assert_eq!(exit["occupations"][0]["evidence"], "cip_soc", "{after:#}");
+}
+
+// ---- one credential-level scale ---------------------------------------------------------------
+
+/// The same credential gets the same level whichever way it comes in: the seed's JSON, a
+/// pulled CTDL document (which states only the credential's class) and a spreadsheet row that
+/// names the level. A CTDL associate degree once came in at 3 and the seed's at 4.
+#[actix_web::test]
+async fn seed_ctdl_and_spreadsheets_share_one_credential_level_scale() {
+    use careermap::domain::{CredentialKind, CredentialLevel};
+    // (seed id, CTDL class, spreadsheet kind, level name a state would write)
+    let cases = [
+        ("hs-diploma", "ceterms:SecondarySchoolDiploma", "diploma", "entry"),
+        ("hse", "ceterms:GeneralEducationDevelopment", "hse", "entry"),
+        (
+            "apprent-electrician",
+            "ceterms:ApprenticeshipCertificate",
+            "apprenticeship",
+            "advanced",
+        ),
+        ("adn-rn", "ceterms:AssociateDegree", "associate", "associate"),
+        ("bsn", "ceterms:BachelorDegree", "bachelor", "bachelor"),
+    ];
+    let seed: Value = serde_json::from_slice(
+        &std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("seed/catalog.json")).unwrap(),
+    )
+    .unwrap();
+    let seed_creds = seed["credentials"].as_array().unwrap();
+    let seed_level = |id: &str| {
+        seed_creds
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("seed has {id}"))["level"]
+            .as_u64()
+            .unwrap()
+    };
+    // The whole seed sits on the scale: every level is a named one, and every credential of
+    // a kind that fixes its level (degrees, diplomas) is at that level.
+    for c in seed_creds {
+        let level = c["level"].as_u64().unwrap() as u32;
+        assert!(CredentialLevel::from_number(level).is_some(), "{c}");
+        let kind: CredentialKind = serde_json::from_value(c["kind"].clone()).unwrap();
+        if matches!(
+            kind,
+            CredentialKind::Diploma
+                | CredentialKind::Hse
+                | CredentialKind::Associate
+                | CredentialKind::Bachelor
+                | CredentialKind::Master
+                | CredentialKind::Doctorate
+        ) {
+            assert_eq!(level, CredentialLevel::of_kind(kind).number(), "{c}");
+        }
+    }
+
+    let (up, server) = start_upstream().await;
+    let app = spawn_app(|_| {}).await;
+    let graph: Vec<Value> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (_, class, _, _))| {
+            json!({"@id": format!("https://registry.example.org/resources/ce-lvl-{i}"), "@type": class,
+                   "ceterms:ctid": format!("ce-lvl-{i}"), "ceterms:name": {"en-US": format!("Credential {i}")}})
+        })
+        .collect();
+    server.publish("levels.json", serde_json::to_vec(&json!({"@graph": graph})).unwrap());
+    let job = app.pull("ctdl", &format!("{up}/ok/live/levels.json")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+
+    let mut sheet = String::from("id,title,kind,level\n");
+    for (i, (_, _, kind, name)) in cases.iter().enumerate() {
+        sheet.push_str(&format!("st-{i},State credential {i},{kind},{name}\n"));
+    }
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("credentials.csv", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(sheet.as_bytes()).unwrap();
+    let resp = app
+        .client
+        .post(format!("{}/v1/imports?mode=merge", app.base))
+        .bearer_auth(TOKEN)
+        .header("Content-Type", "application/zip")
+        .body(zip.finish().unwrap().into_inner())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+
+    for (i, (seed_id, class, _, name)) in cases.iter().enumerate() {
+        let ctdl = app.get(&format!("/v1/credentials/ce-lvl-{i}")).await;
+        let sheet = app.get(&format!("/v1/credentials/st-{i}")).await;
+        let want = seed_level(seed_id);
+        assert_eq!(ctdl["level"], want, "{class} from CTDL vs seed {seed_id}: {ctdl}");
+        assert_eq!(
+            sheet["level"], want,
+            "`{name}` in a spreadsheet vs seed {seed_id}: {sheet}"
+        );
+    }
 }

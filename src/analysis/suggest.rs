@@ -109,8 +109,8 @@ impl Suggester {
         let mut cip_occupations: HashMap<String, BTreeSet<OccupationIx>> = HashMap::new();
         for o in 0..g.n_occupations() {
             let o = OccupationIx(o as u32);
-            for p in &g.occupation(o).programs {
-                cip_occupations.entry(p.cip.clone()).or_default().insert(o);
+            for cip in g.occupation(o).programs.iter().filter_map(|p| p.cip.as_ref()) {
+                cip_occupations.entry(cip.clone()).or_default().insert(o);
             }
         }
         for c in 0..g.n_credentials() {

@@ -243,8 +243,9 @@ enum TemplateFormat {
 
 /// The empty spreadsheet template for imports.
 ///
-/// Every sheet (`competencies`, `courses`, `credentials`, `occupation_links`, `articulations`)
-/// with its header row of field names and a `#` comment row explaining each column.
+/// Every sheet (`competencies`, `courses`, `assessments`, `credentials`, `occupation_links`,
+/// `articulations`) with its header row of field names and a `#` comment row explaining each
+/// column.
 #[utoipa::path(
     tag = "imports",
     params(TemplateQuery),

@@ -297,7 +297,12 @@ pub struct Credential {
     pub id: CredentialId,
     pub title: String,
     pub kind: CredentialKind,
-    /// Ordinal position on the stack (1 = entry level).
+    /// Position on the stack, on the one credential-level scale: 1 `entry`, 2 `intermediate`,
+    /// 3 `advanced`, 4 `associate`, 5 `bachelor`, 6 `master`, 7 `doctorate` (the
+    /// `CredentialLevel` names; docs/import-format.md says what sits at each). An import may
+    /// give the number or the name; answers give the number.
+    #[serde(deserialize_with = "super::level::deserialize_level")]
+    #[schema(value_type = crate::domain::LevelValue)]
     pub level: u32,
     /// Groups that must all hold to earn the credential.
     #[serde(default)]
@@ -489,17 +494,23 @@ pub struct Wages {
     pub provenance: Option<Provenance>,
 }
 
-/// How a credential (or a program) is known to lead to an occupation, strongest first.
+/// How a credential (or a program) is known to lead to an occupation, strongest first: a
+/// credential linked to an occupation in several ways keeps the strongest, and an occupation
+/// lists its entry credentials in this order (stated, then `ctdl`, then `cip_soc`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Evidence {
     /// Stated by the catalog (an occupation's `entry_credentials`): always wins.
     #[serde(alias = "explicit")]
     Stated,
-    /// Stated by a CTDL credential's `occupationType`.
+    /// Stated by the credential's publisher in its CTDL description (`ceterms:occupationType`,
+    /// a SOC or O*NET-SOC code): the publisher's own claim about that credential, so weaker
+    /// than the catalog's statement and stronger than the crosswalk's inference from a
+    /// program code.
     Ctdl,
     /// Inferred from the NCES CIP-SOC crosswalk (the credential's `codes.cip` is a program the
-    /// crosswalk maps to the occupation): weaker than a stated link.
+    /// crosswalk maps to the occupation): the weakest, as a program code says what is taught,
+    /// not what the credential qualifies for.
     #[serde(alias = "crosswalk")]
     CipSoc,
 }
@@ -514,19 +525,25 @@ impl Evidence {
     }
 }
 
-/// An instructional program (CIP 2020) that prepares for an occupation.
+/// A program or credential known to prepare for an occupation: an instructional program
+/// (CIP 2020) the CIP-SOC crosswalk maps to it (`evidence: "cip_soc"`), or a credential whose
+/// CTDL description names the occupation in `occupationType` (`evidence: "ctdl"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"cip": "51.3801", "title": "Registered Nursing/Registered Nurse.", "evidence": "cip_soc",
     "credentials": ["cc.adn"]}))]
 pub struct ProgramLink {
-    /// CIP 2020 code, `NN.NNNN`.
-    pub cip: String,
+    /// CIP 2020 code, `NN.NNNN`: the crosswalk's program (always given for `cip_soc`), or the
+    /// CTDL credential's own `instructionalProgramType` (absent when it states none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cip: Option<String>,
+    /// The CIP title, or for a `ctdl` link the credential's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     pub evidence: Evidence,
-    /// Catalog credentials carrying this CIP code, which therefore qualify for the occupation
-    /// with this link's evidence.
+    /// The catalog credentials that qualify for the occupation with this link's evidence: for
+    /// `cip_soc`, those carrying the CIP code (re-resolved after every pull); for `ctdl`, the
+    /// credential whose `occupationType` names the occupation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub credentials: Vec<CredentialId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

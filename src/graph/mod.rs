@@ -300,9 +300,10 @@ impl CatalogGraph {
                 graph.add_edge(credential_node[i], credential_node[up.ix()], Edge::StacksInto);
             }
         }
-        // Entry credentials: stated ones first, then CIP-SOC crosswalk ones (a credential whose
-        // `codes.cip` is a program the crosswalk maps to the occupation). A credential linked
-        // both ways keeps the stronger evidence.
+        // Entry credentials: stated ones first, then those a CTDL `occupationType` names (the
+        // link's `credentials`), then CIP-SOC crosswalk ones (a credential whose `codes.cip`
+        // is a program the crosswalk maps to the occupation). A credential linked several
+        // ways keeps the strongest evidence (`Evidence` is ordered strongest first).
         let mut by_cip: HashMap<String, Vec<CredentialIx>> = HashMap::new();
         for (i, c) in b.credentials.iter().enumerate() {
             if let Some(cip) = c.codes.cip.as_deref().and_then(cip_code) {
@@ -324,8 +325,15 @@ impl CatalogGraph {
                 .filter(|p| p.evidence != Evidence::Stated)
                 .flat_map(|p| {
                     let listed = p.credentials.iter().filter_map(cred);
-                    let coded = by_cip.get(p.cip.as_str()).into_iter().flatten().copied();
-                    listed.chain(coded).map(move |c| (c, p.evidence))
+                    // Only the crosswalk links a program code to every credential carrying
+                    // it; a CTDL link is the claim of the one credential it lists.
+                    let coded = match (p.evidence, p.cip.as_deref()) {
+                        (Evidence::CipSoc, Some(cip)) => by_cip.get(cip),
+                        _ => None,
+                    };
+                    listed
+                        .chain(coded.into_iter().flatten().copied())
+                        .map(move |c| (c, p.evidence))
                 })
                 .collect();
             inferred.sort_unstable_by_key(|&(c, e)| (e, c));
@@ -715,6 +723,57 @@ mod tests {
             .filter(|e| *e.weight() == Edge::QualifiesFor(Evidence::CipSoc))
             .count();
         assert_eq!(edges, 1);
+    }
+
+    #[test]
+    fn ctdl_links_name_their_credential_only_and_rank_between_stated_and_crosswalk() {
+        let b = bundle(serde_json::json!({
+            "credentials": [
+                {"id": "a", "title": "A", "kind": "certificate", "level": 1, "codes": {"cip": "51.3902"}},
+                {"id": "b", "title": "B", "kind": "certificate", "level": 1, "codes": {"cip": "51.3902"}},
+                {"id": "c", "title": "C", "kind": "certificate", "level": 1, "codes": {"cip": "51.3902"}},
+                {"id": "d", "title": "D", "kind": "certificate", "level": 1}
+            ],
+            "occupations": [{"soc": "31-1131", "title": "Nursing Assistants", "entry_credentials": ["c"],
+                "programs": [
+                    {"cip": "51.3902", "evidence": "cip_soc"},
+                    {"cip": "51.3902", "evidence": "ctdl", "credentials": ["b"]},
+                    {"evidence": "ctdl", "credentials": ["c"]},
+                    {"evidence": "ctdl", "credentials": ["d"]}
+                ]}]
+        }));
+        let g = CatalogGraph::build(1, b);
+        let o = g.occupation_ix("31-1131").unwrap();
+        let linked: Vec<(&str, Evidence)> = g
+            .entry_credentials(o)
+            .iter()
+            .zip(g.entry_evidence(o))
+            .map(|(&c, &e)| (g.credential(c).id.as_str(), e))
+            .collect();
+        // c: stated wins over its CTDL claim; b and d: CTDL, ranked before the crosswalk's a;
+        // b is linked by the crosswalk too and keeps the stronger CTDL evidence. The CTDL link
+        // carrying 51.3902 does not extend to the other credentials of that program.
+        assert_eq!(
+            linked,
+            [
+                ("c", Evidence::Stated),
+                ("b", Evidence::Ctdl),
+                ("d", Evidence::Ctdl),
+                ("a", Evidence::CipSoc)
+            ]
+        );
+        let ctdl_only = bundle(serde_json::json!({
+            "credentials": [
+                {"id": "a", "title": "A", "kind": "certificate", "level": 1, "codes": {"cip": "51.3902"}},
+                {"id": "b", "title": "B", "kind": "certificate", "level": 1, "codes": {"cip": "51.3902"}}
+            ],
+            "occupations": [{"soc": "31-1131", "title": "Nursing Assistants",
+                "programs": [{"cip": "51.3902", "evidence": "ctdl", "credentials": ["b"]}]}]
+        }));
+        let g = CatalogGraph::build(1, ctdl_only);
+        let o = g.occupation_ix("31-1131").unwrap();
+        assert_eq!(g.entry_credentials(o), [g.credential_ix("b").unwrap()]);
+        assert!(g.qualifies_for(g.credential_ix("a").unwrap()).is_empty());
     }
 
     #[test]

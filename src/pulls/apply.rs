@@ -216,7 +216,14 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
     }
     for (soc, p) in enrich.programs {
         onto.occupation(&mut next, warnings, &soc, |o| {
-            if !o.programs.iter().any(|x| x.cip == p.cip) {
+            // The same link twice (a crosswalk row repeated, a credential naming two O*NET-SOC
+            // codes of one SOC code) is kept once; links differing in evidence or credential
+            // (two CTDL credentials of one program) are all kept.
+            if !o
+                .programs
+                .iter()
+                .any(|x| x.cip == p.cip && x.evidence == p.evidence && x.credentials == p.credentials)
+            {
                 o.programs.push(p);
             }
         });
@@ -385,7 +392,12 @@ pub fn relink_crosswalk(b: &mut Bundle) {
     for o in &mut b.occupations {
         for p in &mut o.programs {
             if p.evidence == Evidence::CipSoc {
-                let mut creds = by_cip.get(&p.cip).cloned().unwrap_or_default();
+                let mut creds = p
+                    .cip
+                    .as_ref()
+                    .and_then(|cip| by_cip.get(cip))
+                    .cloned()
+                    .unwrap_or_default();
                 creds.sort();
                 p.credentials = creds;
             }

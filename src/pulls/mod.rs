@@ -35,7 +35,8 @@
 //!   enriched (O*NET adds its competencies, job zone and O*NET-SOC codes where missing), and the
 //!   job warns `kept_existing_record`.
 //! * **Enrichments** (`bls_projections`, `bls_api`, `state_projections`: demand per region;
-//!   `bls_oews`: wages per area; `cip_soc`: program links; `career_clusters`: cluster links; `sced`: official course
+//!   `bls_oews`: wages per area; `cip_soc`: program links; `ctdl`: program links of evidence
+//!   `ctdl` from its credentials' `occupationType`; `career_clusters`: cluster links; `sced`: official course
 //!   titles) are written onto existing records, each with its own provenance. Pulled demand or
 //!   wages for a region replace the figures for that region whatever their origin (they are
 //!   newer and say where they come from); lists of links are replaced only where this source

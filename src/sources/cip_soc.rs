@@ -43,7 +43,7 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
         pulled.enrich.programs.push((
             soc,
             ProgramLink {
-                cip,
+                cip: Some(cip),
                 title: c_title.map(|c| cell(row, c).to_owned()).filter(|s| !s.is_empty()),
                 evidence: Evidence::CipSoc,
                 credentials: Vec::new(),

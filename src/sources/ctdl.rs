@@ -5,7 +5,17 @@
 //! * **Credentials**: every `ceterms:` credential class (`BachelorDegree`, `Certificate`,
 //!   `Certification`, `License`, `Badge`, `Diploma`, `ApprenticeshipCertificate`, ...: any type
 //!   ending in `Degree`, `Diploma`, `Certificate`, `Certification`, `License`, `Badge`,
-//!   `Credential` or `Doctorate`). Kind and stack level follow the class.
+//!   `Credential` or `Doctorate`). The kind follows the class, and the level is the kind's
+//!   default on the one credential-level scale ([`CredentialLevel::of_kind`]: an associate
+//!   degree 4, a bachelor's 5, as in the seed and spreadsheets).
+//! * **Occupations a credential leads to**: a credential's `occupationType` alignments that
+//!   carry a SOC or O*NET-SOC code (`codedNotation`, or a `targetNode` URL ending in one;
+//!   O*NET-SOC codes roll up to their SOC code) become program links on those occupations with
+//!   `evidence: "ctdl"`, listing the credential (and its CIP code, where stated), so the
+//!   credential qualifies for them. They are enrichments: an occupation the catalog does not
+//!   have is reported (`unmatched_occupation`), never created. Alignments with a name only are
+//!   skipped (`occupation_type_uncoded`), as are the `occupationType`s of learning
+//!   opportunities, which qualify for nothing (`occupation_type_not_credential`).
 //! * **Courses and learning programs**: `Course`, `LearningProgram`, `LearningOpportunityProfile`
 //!   become courses (system from the `system` option, default `postsecondary`); a program's
 //!   `hasPart` (and the learning opportunities its `requires` names) become its `parts`. Hours
@@ -32,7 +42,7 @@
 //!   - Otherwise the component becomes a record of its own, id the component's CTID, else its
 //!     `@id` (stable across pulls): a `CredentialComponent`, and every destination component
 //!     (`hasDestinationComponent`, the pathway's target), becomes a credential (kind `other`,
-//!     level 2); every other component (`CourseComponent`, `AssessmentComponent`,
+//!     level 2, `intermediate`); every other component (`CourseComponent`, `AssessmentComponent`,
 //!     `BasicComponent`, `JobComponent`...) becomes a course (system from the `system`
 //!     option, default `postsecondary`; credits from `creditValue`; hours = credits × 15, as
 //!     components state no hours; title from the component's name, else its id; local code
@@ -132,7 +142,8 @@ fn number(v: Option<&Value>) -> Option<f64> {
     }
 }
 
-/// The credential kind and stack level of a CTDL class, if it is a credential class.
+/// The credential kind of a CTDL class, if it is a credential class, and its level: the kind's
+/// default on the one credential-level scale ([`CredentialLevel::of_kind`]).
 pub fn credential_class(t: &str) -> Option<(CredentialKind, u32)> {
     let is_credential = [
         "Degree",
@@ -151,31 +162,32 @@ pub fn credential_class(t: &str) -> Option<(CredentialKind, u32)> {
         return None;
     }
     use CredentialKind::*;
-    Some(if t.contains("Associate") {
-        (Associate, 3)
+    let kind = if t.contains("Associate") {
+        Associate
     } else if t.contains("Bachelor") {
-        (Bachelor, 4)
+        Bachelor
     } else if t.starts_with("Master") && t.ends_with("Degree") {
-        (Master, 5)
+        Master
     } else if t.contains("Doctor") {
-        (Doctorate, 6)
+        Doctorate
     } else if t == "GeneralEducationDevelopment" {
-        (Hse, 1)
+        Hse
     } else if t.contains("Diploma") {
-        (Diploma, 1)
+        Diploma
     } else if t == "License" {
-        (License, 2)
+        License
     } else if t == "Certification" {
-        (IndustryCertification, 2)
+        IndustryCertification
     } else if t.contains("Apprenticeship") || t.contains("Journeyman") {
-        (Apprenticeship, 2)
+        Apprenticeship
     } else if t.contains("Badge") || t == "MicroCredential" {
-        (Badge, 2)
+        Badge
     } else if t.contains("Certificate") {
-        (Certificate, 2)
+        Certificate
     } else {
-        (Other, 2)
-    })
+        Other
+    };
+    Some((kind, CredentialLevel::of_kind(kind).number()))
 }
 
 const COURSE_CLASSES: [&str; 4] = [
@@ -281,15 +293,30 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
         if let Some((kind, level)) = ts.iter().find_map(|t| credential_class(t)) {
             *counts.entry("credentials").or_default() += 1;
             let requires = groups(n, &["requires"], &resolve, &id, &mut pulled.warnings);
+            let codes = codes(n);
+            let title = name.unwrap_or_else(|| id.clone());
+            for soc in occupation_types(n, &id, &mut pulled.warnings) {
+                *counts.entry("occupation_links").or_default() += 1;
+                pulled.enrich.programs.push((
+                    soc,
+                    ProgramLink {
+                        cip: codes.cip.clone(),
+                        title: Some(title.clone()),
+                        evidence: Evidence::Ctdl,
+                        credentials: vec![CredentialId(id.clone())],
+                        provenance: Some(prov.clone()),
+                    },
+                ));
+            }
             pulled.owned.credentials.push(Credential {
                 id: CredentialId(id.clone()),
-                title: name.unwrap_or_else(|| id.clone()),
+                title,
                 kind,
                 level,
                 requires,
                 competencies: Vec::new(),
                 stacks_into: Vec::new(),
-                codes: codes(n),
+                codes,
                 ctid: text(get(n, "ctid")),
                 provider: None,
                 provenance: Some(prov.clone()),
@@ -297,6 +324,13 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
             });
         } else if ts.iter().any(|t| COURSE_CLASSES.contains(&t.as_str())) {
             let program = ts.iter().any(|t| t == "LearningProgram");
+            if get(n, "occupationType").is_some() {
+                pulled.warnings.add(
+                    "occupation_type_not_credential",
+                    "learning opportunities naming occupations (occupationType): only a credential qualifies for an occupation, so these are not linked",
+                    id.clone(),
+                );
+            }
             *counts
                 .entry(if program { "learning_programs" } else { "courses" })
                 .or_default() += 1;
@@ -539,7 +573,7 @@ fn materialise(pulled: &mut Pulled, system: System, prov: &Provenance, counts: &
                         id: CredentialId(id.clone()),
                         title,
                         kind: CredentialKind::Other,
-                        level: 2,
+                        level: CredentialLevel::of_kind(CredentialKind::Other).number(),
                         requires: Vec::new(),
                         competencies: Vec::new(),
                         stacks_into: Vec::new(),
@@ -706,6 +740,55 @@ fn groups(
     out
 }
 
+/// The SOC 2018 codes a node's `occupationType` alignments name, each once, in document order.
+///
+/// An alignment names its occupation by `codedNotation` (`29-1141`, or an O*NET-SOC code
+/// `29-1141.01`, which rolls up to its SOC code) or by a `targetNode` URL ending in one
+/// (`https://www.onetonline.org/link/summary/29-1141.00`). Alignments to another framework
+/// (`framework`/`frameworkName` present and naming neither SOC nor O*NET) and alignments with
+/// a name only are skipped with a warning (`occupation_type_uncoded`).
+fn occupation_types(n: &Value, owner: &str, warnings: &mut Warnings) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in many(get(n, "occupationType")) {
+        let framework = [text(get(a, "framework")), text(get(a, "frameworkName"))]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        let soc_framework = framework.is_empty()
+            || ["soc", "standard occupational", "o*net", "onet", "bls.gov"]
+                .iter()
+                .any(|f| framework.contains(f));
+        let code = soc_framework
+            .then(|| {
+                text(get(a, "codedNotation"))
+                    .and_then(|c| super::soc_detailed(&c))
+                    .or_else(|| {
+                        let node = text(get(a, "targetNode")).or_else(|| id_of(a))?;
+                        let last = node.trim_end_matches('/').rsplit('/').next()?.to_owned();
+                        super::soc_detailed(&last)
+                    })
+            })
+            .flatten();
+        match code {
+            Some(soc) if !out.contains(&soc) => out.push(soc),
+            Some(_) => {}
+            None => warnings.add(
+                "occupation_type_uncoded",
+                "occupationType alignments with no SOC or O*NET-SOC code (a name only, or another framework): not linked",
+                format!(
+                    "{owner}: {}",
+                    text(get(a, "targetNodeName"))
+                        .or_else(|| text(get(a, "codedNotation")))
+                        .unwrap_or_default()
+                ),
+            ),
+        }
+    }
+    out
+}
+
 fn codes(n: &Value) -> Codes {
     let cip = many(get(n, "instructionalProgramType")).into_iter().find_map(|a| {
         let framework =
@@ -847,19 +930,79 @@ mod tests {
 
     #[test]
     fn credential_classes_map_to_kinds() {
-        assert_eq!(credential_class("BachelorDegree"), Some((CredentialKind::Bachelor, 4)));
-        assert_eq!(credential_class("MasterDegree"), Some((CredentialKind::Master, 5)));
+        assert_eq!(
+            credential_class("AssociateDegree"),
+            Some((CredentialKind::Associate, 4))
+        );
+        assert_eq!(credential_class("BachelorDegree"), Some((CredentialKind::Bachelor, 5)));
+        assert_eq!(credential_class("MasterDegree"), Some((CredentialKind::Master, 6)));
+        assert_eq!(credential_class("DoctoralDegree"), Some((CredentialKind::Doctorate, 7)));
         assert_eq!(
             credential_class("Certification"),
             Some((CredentialKind::IndustryCertification, 2))
         );
         assert_eq!(
             credential_class("ApprenticeshipCertificate"),
-            Some((CredentialKind::Apprenticeship, 2))
+            Some((CredentialKind::Apprenticeship, 3))
         );
         assert_eq!(credential_class("CredentialAlignmentObject"), None);
         assert_eq!(credential_class("CredentialComponent"), None);
         assert_eq!(credential_class("QACredentialOrganization"), None);
+    }
+
+    #[test]
+    fn occupation_types_read_soc_and_onet_codes_and_skip_the_rest() {
+        // The alignments of the Credential Engine examples: SOC framework with an O*NET-SOC
+        // code, an O*NET URL only, a name only, another framework.
+        let n = serde_json::json!({"ceterms:occupationType": [
+            {"@type": "ceterms:CredentialAlignmentObject", "ceterms:framework": "https://www.bls.gov/soc/",
+             "ceterms:codedNotation": "15-1251.00", "ceterms:frameworkName": {"en-US": "Standard Occupational Classification"}},
+            {"ceterms:targetNode": "https://www.onetonline.org/link/summary/29-1141.01"},
+            {"ceterms:codedNotation": "15-1251"},
+            {"ceterms:targetNodeName": {"en-US": "Data Analyst"}},
+            {"ceterms:frameworkName": "NAICS", "ceterms:codedNotation": "62-1111"}
+        ]});
+        let mut w = Warnings::default();
+        assert_eq!(occupation_types(&n, "c", &mut w), ["15-1251", "29-1141"]);
+        assert_eq!(w.count("occupation_type_uncoded"), 2);
+        let single = serde_json::json!({"occupationType": {"codedNotation": "31-1131"}});
+        assert_eq!(occupation_types(&single, "c", &mut w), ["31-1131"]);
+    }
+
+    #[test]
+    fn a_credential_with_occupation_types_links_them_with_ctdl_evidence() {
+        let doc = serde_json::json!({"@graph": [
+            {"@id": "http://x/c1", "@type": "ceterms:Certification", "ceterms:ctid": "ce-c1",
+             "ceterms:name": "Nurse aide certification",
+             "ceterms:instructionalProgramType": {"ceterms:frameworkName": "CIP", "ceterms:codedNotation": "51.3902"},
+             "ceterms:occupationType": [{"ceterms:codedNotation": "31-1131.00"}, {"ceterms:codedNotation": "31-1131.00"}]},
+            {"@id": "http://x/k1", "@type": "ceterms:Course", "ceterms:ctid": "ce-k1", "ceterms:name": "K",
+             "ceterms:occupationType": [{"ceterms:codedNotation": "31-1131"}]}
+        ]});
+        let f = Fetched {
+            bytes: serde_json::to_vec(&doc).unwrap(),
+            content_type: None,
+            final_url: "http://x/doc".into(),
+            etag: None,
+            last_modified: None,
+        };
+        let ctx = Context {
+            kind: SourceKind::Ctdl,
+            url: "http://x/doc".into(),
+            retrieved_at: "2026-12-01T00:00:00Z".into(),
+            options: PullOptions::default(),
+            bls_api_key: None,
+        };
+        let pulled = parse(&f, &ctx).unwrap();
+        let links = &pulled.enrich.programs;
+        assert_eq!(links.len(), 1, "one link per credential and SOC code: {links:?}");
+        let (soc, link) = &links[0];
+        assert_eq!(soc, "31-1131");
+        assert_eq!(link.evidence, Evidence::Ctdl);
+        assert_eq!(link.credentials, [CredentialId("ce-c1".into())]);
+        assert_eq!(link.cip.as_deref(), Some("51.3902"));
+        assert_eq!(link.provenance.as_ref().unwrap().source, "ctdl");
+        assert_eq!(pulled.warnings.count("occupation_type_not_credential"), 1);
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! rows whose first cell starts with `#` are comments (the template's second row explains each
 //! column); list cells are separated by `;`; requirement cells are written `2 of: a; b; c`,
 //! `all of: a; b`, `12 credits from: x; y` or a plain list (all of it), groups separated by
-//! `|`. The `occupation_links` sheet adds links to occupations (usually pulled ones) without
+//! `|`; a credential's `level` is a number or a name of the one scale
+//! ([`CredentialLevel`]). The `occupation_links` sheet adds links to occupations (usually pulled ones) without
 //! touching their other fields. All problems are collected, none stops the reading.
 //!
 //! Pure: bytes in, records and problems out. The sheets are one table ([`SHEETS`]); adding a
@@ -16,7 +17,8 @@
 use super::table::{Sheet, Workbook, read_delimited};
 use crate::domain::changes::{Origin, Partial, key_field, quoted_field};
 use crate::domain::{
-    ArticulationKind, Bundle, CredentialKind, Incoming, Origins, Place, Problem, ProblemCode, RecordKind, System,
+    ArticulationKind, Bundle, CredentialKind, CredentialLevel, Incoming, Origins, Place, Problem, ProblemCode,
+    RecordKind, System,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -67,6 +69,8 @@ pub enum CellKind {
     Requirement,
     /// One of an enum's values, checked by the record type itself.
     Enum(fn(&str) -> Result<(), String>),
+    /// A credential level: a number or a name of the one scale ([`CredentialLevel`]).
+    Level,
 }
 
 /// One column of a sheet.
@@ -150,6 +154,38 @@ pub const SHEETS: &[SheetSpec] = &[
         ],
     },
     SheetSpec {
+        name: "assessments",
+        kind: RecordKind::Assessment,
+        links: false,
+        columns: &[
+            col(
+                "id",
+                Text,
+                "# Unique assessment id (shared namespace with courses and credentials), e.g. ex.nclex-pn",
+            ),
+            col("title", Text, "Assessment title, e.g. NCLEX-PN or AP Biology"),
+            col("hours", Number, "Seat time in hours (optional, default 0)"),
+            col("cost", Number, "Fee to the learner in dollars (optional)"),
+            col(
+                "competencies",
+                List,
+                "Competency ids a pass demonstrates, separated by ; (optional)",
+            ),
+            col("provider", Text, "Who gives it, e.g. NCSBN or College Board (optional)"),
+            col(
+                "max_score",
+                Number,
+                "Highest score, e.g. 5 for AP or 80 for CLEP (optional; leave empty for pass/fail)",
+            ),
+            col(
+                "prerequisites",
+                Requirement,
+                "What must be done before sitting it; groups separated by |, each `2 of: a; b; c`, `all of: a; b`, `12 credits from: x; y` or a plain list (optional)",
+            ),
+            col("source", Text, "Where the fee or rule is published (optional)"),
+        ],
+    },
+    SheetSpec {
         name: "credentials",
         kind: RecordKind::Credential,
         links: false,
@@ -161,7 +197,11 @@ pub const SHEETS: &[SheetSpec] = &[
                 Enum(enum_value::<CredentialKind>),
                 "diploma | hse | industry_certification | license | certificate | associate | bachelor | master | doctorate | apprenticeship | badge | other",
             ),
-            col("level", Integer, "Position on the stack (1 = entry level)"),
+            col(
+                "level",
+                Level,
+                "Level on the stack, a number or its name: 1 entry | 2 intermediate | 3 advanced | 4 associate | 5 bachelor | 6 master | 7 doctorate",
+            ),
             col(
                 "requires",
                 Requirement,
@@ -212,7 +252,11 @@ pub const SHEETS: &[SheetSpec] = &[
         links: false,
         columns: &[
             col("id", Text, "# Unique articulation id"),
-            col("from", Text, "Course or credential id that earns the credit"),
+            col(
+                "from",
+                Text,
+                "Course, credential or assessment id that earns the credit",
+            ),
             col("to", Text, "Course id credit is granted toward"),
             col("credits", Number, "Credits granted"),
             col(
@@ -223,6 +267,11 @@ pub const SHEETS: &[SheetSpec] = &[
             col("source", Text, "The agreement it comes from (optional)"),
             col("start_date", Text, "YYYY-MM-DD (optional)"),
             col("end_date", Text, "YYYY-MM-DD (optional)"),
+            col(
+                "min_score",
+                Number,
+                "For an assessment: the lowest score that earns the credit, e.g. 3 for AP (optional; applies only to a score the learner holds)",
+            ),
         ],
     },
 ];
@@ -547,6 +596,14 @@ fn cell_value(cell: CellKind, text: &str, known: bool) -> Result<Value, CellErro
         Enum(check) => {
             check(text).map_err(|e| (ProblemCode::Malformed, e))?;
             Value::String(text.to_owned())
+        }
+        Level => {
+            // A number typed into a spreadsheet may read as `4.0`.
+            let whole = number(text).ok().filter(|n| n.fract() == 0.0 && *n >= 0.0);
+            match whole {
+                Some(n) => serde_json::json!(n as u64),
+                None => serde_json::json!(CredentialLevel::read(text).map_err(|e| (ProblemCode::Malformed, e))?),
+            }
         }
     })
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const KINDS: [&str; 5] = ["competencies", "courses", "credentials", "occupations", "articulations"];
 /// The sheets and columns docs/import-format.md documents, in template order.
-const DOCUMENTED: [(&str, &[&str]); 5] = [
+const DOCUMENTED: [(&str, &[&str]); 6] = [
     (
         "competencies",
         &["id", "name", "tier", "framework", "parent", "description", "element_id"],
@@ -31,6 +31,20 @@ const DOCUMENTED: [(&str, &[&str]); 5] = [
             "codes.local",
             "cost",
             "parts",
+        ],
+    ),
+    (
+        "assessments",
+        &[
+            "id",
+            "title",
+            "hours",
+            "cost",
+            "competencies",
+            "provider",
+            "max_score",
+            "prerequisites",
+            "source",
         ],
     ),
     (
@@ -64,6 +78,7 @@ const DOCUMENTED: [(&str, &[&str]); 5] = [
             "source",
             "start_date",
             "end_date",
+            "min_score",
         ],
     ),
 ];
@@ -187,6 +202,253 @@ async fn a_workbook_and_a_csv_zip_import_the_same_catalog_as_the_json_bundle() {
             .await;
         assert_eq!(status, 200, "{map}");
         assert!(!map["paths"].as_array().unwrap().is_empty(), "{entry}: {map}");
+    }
+}
+
+/// A catalog with an exam, a credential requiring it and an AP-style credit-by-exam rule.
+fn exam_catalog() -> Value {
+    json!({
+        "competencies": [{"id": "k.bio", "name": "College biology", "tier": 2},
+                         {"id": "k.aide", "name": "Nurse aide skills", "tier": 6}],
+        "courses": [
+            {"id": "c.aide", "title": "Nurse aide training", "system": "adult", "hours": 100, "competencies": ["k.aide"]},
+            {"id": "c.bio", "title": "General biology", "system": "postsecondary", "hours": 60, "credits": 4,
+             "competencies": ["k.bio"]},
+            {"id": "c.pn", "title": "Practical nursing", "system": "postsecondary", "hours": 300, "credits": 10,
+             "prerequisites": [{"choose": 1, "from": ["c.bio"]}]}
+        ],
+        "assessments": [
+            {"id": "ex.aide", "title": "State nurse aide competency exam", "hours": 4, "cost": 125,
+             "competencies": ["k.aide"], "provider": "State testing vendor",
+             "prerequisites": [{"choose": 1, "from": ["c.aide"]}], "source": "seed/README.md#exam-fees"},
+            {"id": "ex.ap-bio", "title": "AP Biology exam", "hours": 3, "cost": 99, "competencies": ["k.bio"],
+             "provider": "College Board", "max_score": 5}
+        ],
+        "credentials": [
+            {"id": "cred.aide", "title": "Nurse aide certification", "kind": "license", "level": 1,
+             "requires": [{"choose": 1, "from": ["c.aide"]}, {"choose": 1, "from": ["ex.aide"]}],
+             "stacks_into": ["cred.pn"]},
+            {"id": "cred.pn", "title": "Practical nursing certificate", "kind": "certificate", "level": 3,
+             "requires": [{"choose": 2, "from": ["c.bio", "c.pn"]}]}
+        ],
+        "articulations": [
+            {"id": "art.ap-bio", "from": "ex.ap-bio", "to": "c.bio", "credits": 4, "kind": "credit_by_exam",
+             "min_score": 3, "source": "AP credit policy: AP Biology, score 3 or higher"}
+        ],
+        "occupations": [
+            {"soc": "31-1131", "title": "Nursing Assistants", "entry_credentials": ["cred.aide"]},
+            {"soc": "29-2061", "title": "Licensed Practical and Licensed Vocational Nurses", "entry_credentials": ["cred.pn"]}
+        ]
+    })
+}
+
+/// [`exam_catalog`] as a state would type it: one sheet per kind, levels by name.
+fn exam_sheets() -> Vec<(&'static str, Vec<Vec<&'static str>>)> {
+    vec![
+        (
+            "competencies",
+            vec![
+                vec!["id", "name", "tier"],
+                vec!["k.bio", "College biology", "2"],
+                vec!["k.aide", "Nurse aide skills", "6"],
+            ],
+        ),
+        (
+            "courses",
+            vec![
+                vec![
+                    "id",
+                    "title",
+                    "system",
+                    "hours",
+                    "credits",
+                    "competencies",
+                    "prerequisites",
+                ],
+                vec!["c.aide", "Nurse aide training", "adult", "100", "", "k.aide", ""],
+                vec!["c.bio", "General biology", "postsecondary", "60", "4", "k.bio", ""],
+                vec![
+                    "c.pn",
+                    "Practical nursing",
+                    "postsecondary",
+                    "300",
+                    "10",
+                    "",
+                    "1 of: c.bio",
+                ],
+            ],
+        ),
+        (
+            "assessments",
+            vec![
+                vec![
+                    "id",
+                    "title",
+                    "hours",
+                    "cost",
+                    "competencies",
+                    "provider",
+                    "max_score",
+                    "prerequisites",
+                    "source",
+                ],
+                vec!["# exams", "", "", "", "", "", "", "", ""],
+                vec![
+                    "ex.aide",
+                    "State nurse aide competency exam",
+                    "4",
+                    "125",
+                    "k.aide",
+                    "State testing vendor",
+                    "",
+                    "c.aide",
+                    "seed/README.md#exam-fees",
+                ],
+                vec![
+                    "ex.ap-bio",
+                    "AP Biology exam",
+                    "3",
+                    "99",
+                    "k.bio",
+                    "College Board",
+                    "5",
+                    "",
+                    "",
+                ],
+            ],
+        ),
+        (
+            "credentials",
+            vec![
+                vec!["id", "title", "kind", "level", "requires", "stacks_into"],
+                vec![
+                    "cred.aide",
+                    "Nurse aide certification",
+                    "license",
+                    "entry",
+                    "1 of: c.aide | ex.aide",
+                    "cred.pn",
+                ],
+                vec![
+                    "cred.pn",
+                    "Practical nursing certificate",
+                    "certificate",
+                    "Advanced",
+                    "2 of: c.bio; c.pn",
+                    "",
+                ],
+            ],
+        ),
+        (
+            "articulations",
+            vec![
+                vec!["id", "from", "to", "credits", "kind", "source", "min_score"],
+                vec![
+                    "art.ap-bio",
+                    "ex.ap-bio",
+                    "c.bio",
+                    "4",
+                    "credit_by_exam",
+                    "AP credit policy: AP Biology, score 3 or higher",
+                    "3",
+                ],
+            ],
+        ),
+        (
+            "occupation_links",
+            vec![
+                vec!["soc", "title", "entry_credentials"],
+                vec!["31-1131", "Nursing Assistants", "cred.aide"],
+                vec![
+                    "29-2061",
+                    "Licensed Practical and Licensed Vocational Nurses",
+                    "cred.pn",
+                ],
+            ],
+        ),
+    ]
+}
+
+/// An exam, a credential that requires it and an AP-style `min_score` articulation, typed
+/// into a workbook (and a zip of CSV files), import as the same catalog as the JSON bundle:
+/// the JSON imported over the spreadsheet's catalog as a dry run changes nothing (assessments
+/// included, field by field), and the career maps plan the exam and honour the minimum score.
+#[tokio::test]
+async fn assessments_and_min_scores_import_from_a_workbook_as_from_json() {
+    let bundle = exam_catalog();
+    let from_json = spawn_app().await;
+    let (status, body) = from_json.import("merge", &bundle).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["counts"]["assessments"], 2, "{body}");
+    let expected = dump(&from_json).await;
+
+    let sheets = exam_sheets();
+    let csv = |rows: &Vec<Vec<&str>>| {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        for r in rows {
+            w.write_record(r).unwrap();
+        }
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    };
+    let files: Vec<(String, String)> = sheets.iter().map(|(n, rows)| (format!("{n}.csv"), csv(rows))).collect();
+    let files: Vec<(&str, String)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+    for (what, ctype, bytes) in [
+        ("xlsx", XLSX, xlsx_of(&sheets)),
+        ("csv zip", "application/zip", zip_of(&files)),
+    ] {
+        let app = spawn_app().await;
+        let (status, body) = app.import_bytes("mode=merge", ctype, bytes).await;
+        assert_eq!(status, 200, "{what}: {body}");
+        assert_eq!(body["received"]["assessments"], 2, "{what}: {body}");
+        assert_eq!(dump(&app).await, expected, "{what}");
+        let version = app.version().await;
+        let (status, same) = app.post_json("/v1/imports?mode=merge&dry_run=true", &bundle).await;
+        assert_eq!(status, 200, "{what}: {same}");
+        assert_eq!(
+            same["diff"],
+            json!({"added": [], "changed": [], "removed": []}),
+            "{what}: the JSON bundle changes nothing"
+        );
+        assert_eq!(app.version().await, version);
+
+        // The licence's exam is a step of its plan.
+        let (status, map) = app
+            .post_json(
+                "/v1/career-maps",
+                &json!({"target": {"occupation": "31-1131"}, "entry": "adult"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{map}");
+        let steps: Vec<(&str, &str)> = map["paths"][0]["steps"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{what}: {map}"))
+            .iter()
+            .map(|s| (s["id"].as_str().unwrap(), s["kind"].as_str().unwrap()))
+            .collect();
+        assert!(steps.contains(&("ex.aide", "assessment")), "{what}: {steps:?}");
+        // An AP score of 3 or more earns the biology credit; a 2 does not.
+        for (score, skipped) in [(4, true), (2, false)] {
+            let (status, map) = app
+                .post_json(
+                    "/v1/career-maps",
+                    &json!({"target": {"occupation": "29-2061"}, "entry": "postsecondary",
+                            "learner": {"assessments": [{"id": "ex.ap-bio", "score": score}]}}),
+                )
+                .await;
+            assert_eq!(status, 200, "{map}");
+            let path = &map["paths"][0];
+            let skip = path["skipped"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["id"] == "c.bio")
+                .cloned();
+            assert_eq!(skip.is_some(), skipped, "{what}, AP score {score}: {path}");
+            if let Some(skip) = skip {
+                assert_eq!(skip["articulated_by"], "ex.ap-bio");
+                assert_eq!(skip["articulation"], "art.ap-bio");
+            }
+        }
     }
 }
 
