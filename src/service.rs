@@ -117,6 +117,9 @@ pub struct Catalog {
     loaded: (Mutex<bool>, Condvar),
     /// Set by [`Catalog::one_shot`]: a write commits and does not build the new snapshot.
     one_shot: AtomicBool,
+    /// The thread that loads the dataset: its seed write must not wait for the load it is
+    /// part of.
+    loader: std::sync::OnceLock<std::thread::ThreadId>,
 }
 
 /// Default of `CAREERMAP_KEEP_VERSIONS`.
@@ -177,12 +180,20 @@ impl Catalog {
             ready: AtomicBool::new(false),
             loaded: (Mutex::new(false), Condvar::new()),
             one_shot: AtomicBool::new(false),
+            loader: std::sync::OnceLock::new(),
         })
     }
 
     /// Loads the current dataset (seeding an empty store when `seed`), then marks the catalog
-    /// ready. Runs once, before any write.
+    /// ready: a seeded start is never served empty. Runs once, before any other write.
     fn load(&self, seed: bool) -> anyhow::Result<()> {
+        let _ = self.loader.set(std::thread::current().id());
+        let outcome = self.load_and_seed(seed);
+        self.mark_ready();
+        outcome
+    }
+
+    fn load_and_seed(&self, seed: bool) -> anyhow::Result<()> {
         let started = std::time::Instant::now();
         let result = (|| {
             let removed = self.store.collect_garbage()?;
@@ -199,7 +210,6 @@ impl Catalog {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "dataset loaded"
         );
-        self.mark_ready();
         result?;
         if seed && self.snapshot().info.version == 0 {
             let started = std::time::Instant::now();
@@ -420,7 +430,9 @@ impl Catalog {
         if self.one_shot.load(Ordering::Relaxed) && !self.is_ready() {
             return Err(WriteError::Refused("this one-shot catalog has already written".into()));
         }
-        self.wait_ready();
+        if self.loader.get() != Some(&std::thread::current().id()) {
+            self.wait_ready();
+        }
         let _guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let current = self.snapshot();
         let Some(next) = make(current.bundle()).map_err(WriteError::Invalid)? else {
