@@ -1269,16 +1269,7 @@ async fn ctdl_round_trip(app: &TestApp, url: &str) -> (Value, Vec<Value>) {
 
     let body = json!({"target": {"credential": dest}, "entry": "postsecondary",
         "learner": {"completed_courses": [], "credentials": [], "competencies": []}});
-    let plan: Value = app
-        .client
-        .post(format!("{}/v1/career-maps", app.base))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let plan: Value = career_map(app, body.clone()).await.1;
     let steps: Vec<String> = plan["paths"][0]["steps"]
         .as_array()
         .unwrap_or_else(|| panic!("a plan to {dest}: {plan:#}"))
@@ -1998,16 +1989,12 @@ async fn the_example_workbook_links_pulled_occupations_and_keeps_their_pulled_fi
         }
     }
     for entry in ["secondary", "adult", "postsecondary"] {
-        let map: Value = app
-            .client
-            .post(format!("{}/v1/career-maps", app.base))
-            .json(&json!({"target": {"occupation": "29-1141"}, "entry": entry, "k": 1}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let map: Value = career_map(
+            &app,
+            json!({"target": {"occupation": "29-1141"}, "entry": entry, "k": 1}),
+        )
+        .await
+        .1;
         let paths = map["paths"].as_array().unwrap();
         assert_eq!(paths.len(), 1, "{entry}: {map:#}");
         let earned = &paths[0]["credentials_earned"];
@@ -2108,19 +2095,7 @@ async fn a_cip_coded_credential_links_to_its_crosswalk_occupations() {
         .unwrap();
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
     let map_body = json!({"target": {"occupation": "31-1131"}, "entry": "adult"});
-    let map = |body: Value| {
-        let app = &app;
-        async move {
-            let resp = app
-                .client
-                .post(format!("{}/v1/career-maps", app.base))
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            (resp.status().as_u16(), resp.json::<Value>().await.unwrap())
-        }
-    };
+    let map = |body: Value| career_map(&app, body);
     let (status, before) = map(map_body.clone()).await;
     assert_eq!(status, 200, "{before:#}");
     assert_eq!(
@@ -2312,16 +2287,12 @@ async fn every_projections_row_is_an_occupation_with_demand() {
         &json!({"occupations": [{"soc": "31-1121", "entry_credentials": ["st.hha"]}]}),
     )
     .await;
-    let map: Value = app
-        .client
-        .post(format!("{}/v1/career-maps", app.base))
-        .json(&json!({"target": {"occupation": "31-1120"}, "entry": "adult", "k": 1}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let map: Value = career_map(
+        &app,
+        json!({"target": {"occupation": "31-1120"}, "entry": "adult", "k": 1}),
+    )
+    .await
+    .1;
     assert_eq!(map["paths"][0]["reaches"], json!(["st.hha"]), "{map:#}");
     let dest = &map["target"]["occupations"][0];
     assert_eq!(dest["soc"], "31-1120");
@@ -2575,15 +2546,9 @@ async fn a_ctdl_credential_with_occupation_type_leads_to_its_occupation() {
     let map = |body: Value| {
         let app = &app;
         async move {
-            let resp = app
-                .client
-                .post(format!("{}/v1/career-maps", app.base))
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(resp.status(), 200);
-            resp.json::<Value>().await.unwrap()
+            let (status, answer) = career_map(app, body).await;
+            assert_eq!(status, 200);
+            answer
         }
     };
     let aide_map = json!({"target": {"occupation": "31-1131"}, "entry": "adult"});

@@ -20,8 +20,7 @@ use super::{count, dollars, target_name, title};
 use crate::analysis::career_map::{CareerMap, LinkKind, Plan, SkipReason, Source, Step};
 use crate::domain::EntryPoint;
 use crate::graph::{CatalogGraph, Item};
-use crate::i18n::{Lang, tr};
-use fluent_bundle::FluentValue;
+use crate::i18n::{Lang, tr}; // messages `svg-*` in `src/locales/*.ftl`
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -78,38 +77,33 @@ fn wrap(s: &str, width: usize, lines: usize) -> Vec<String> {
     out
 }
 
-/// A message of the picture in `lang` (see `src/locales/*.ftl`, keys `svg-*`).
-fn say(lang: Lang, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
-    tr(lang, key, args)
-}
-
 /// The entry point in plain words.
 fn who(lang: Lang, e: EntryPoint) -> String {
-    say(lang, &format!("svg-who-{}", e.as_str()), &[])
+    tr(lang, &format!("svg-who-{}", e.as_str()), &[])
 }
 
 /// Why an item is skipped, in plain words.
 fn skip_words(lang: Lang, g: &CatalogGraph, reason: SkipReason, via: Option<Item>) -> String {
     let by = via.map(|i| title(g, i).to_owned());
     match (reason, by) {
-        (SkipReason::Completed, _) => say(lang, "svg-skip-done", &[]),
-        (SkipReason::Articulated, Some(b)) => say(lang, "svg-skip-credit-from", &[("source", b.into())]),
-        (SkipReason::Articulated, None) => say(lang, "svg-skip-agreement", &[]),
-        (SkipReason::PriorLearning, Some(b)) => say(lang, "svg-skip-prior-by", &[("source", b.into())]),
-        (SkipReason::PriorLearning, None) => say(lang, "svg-skip-prior", &[]),
+        (SkipReason::Completed, _) => tr(lang, "svg-skip-done", &[]),
+        (SkipReason::Articulated, Some(b)) => tr(lang, "svg-skip-credit-from", &[("source", b.into())]),
+        (SkipReason::Articulated, None) => tr(lang, "svg-skip-agreement", &[]),
+        (SkipReason::PriorLearning, Some(b)) => tr(lang, "svg-skip-prior-by", &[("source", b.into())]),
+        (SkipReason::PriorLearning, None) => tr(lang, "svg-skip-prior", &[]),
     }
 }
 
 fn source_words(lang: Lang, g: &CatalogGraph, s: &Source) -> String {
     match s {
         Source::Item(i) => title(g, *i).to_owned(),
-        Source::PriorLearning => say(lang, "svg-known-already", &[]),
+        Source::PriorLearning => tr(lang, "svg-known-already", &[]),
     }
 }
 
 /// A term's stage (`secondary`, `adult`, `postsecondary`, `work_based`) in plain words.
 fn stage_words(lang: Lang, stage: &str) -> String {
-    say(lang, &format!("svg-stage-{stage}"), &[])
+    tr(lang, &format!("svg-stage-{stage}"), &[])
 }
 
 /// `[1, 2, 3, 5, 7, 8]` -> `1-3, 5, 7-8`.
@@ -158,14 +152,14 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
     let _ = writeln!(
         body,
         r##"<text x="{MARGIN}" y="40" font-size="24" font-weight="bold" fill="#263238">{}</text>"##,
-        esc(&say(lang, "svg-title", &[("target", target_name(g, map).into())]))
+        esc(&tr(lang, "svg-title", &[("target", target_name(g, map).into())]))
     );
     let mut sub: Vec<String> = Vec::new();
     match plan {
         Some(p) => {
             let credentials = p.steps.iter().filter(|s| matches!(s.item, Item::Credential(_))).count();
             let exams = p.steps.iter().filter(|s| matches!(s.item, Item::Assessment(_))).count();
-            sub.push(say(
+            sub.push(tr(
                 lang,
                 "svg-summary",
                 &[
@@ -184,7 +178,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
             } else {
                 "svg-time-cost-partial"
             };
-            sub.push(say(
+            sub.push(tr(
                 lang,
                 cost,
                 &[
@@ -195,14 +189,10 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
                 ],
             ));
             if p.duplicative_hours > 0.0 {
-                sub.push(say(
-                    lang,
-                    "svg-repeats",
-                    &[("hours", count(p.duplicative_hours).into())],
-                ));
+                sub.push(tr(lang, "svg-repeats", &[("hours", count(p.duplicative_hours).into())]));
             }
         }
-        None => sub.push(say(
+        None => sub.push(tr(
             lang,
             "svg-no-plan",
             &[
@@ -246,14 +236,14 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
                 r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f">{}</text>"##,
                 main_x + 8.0,
                 row_y + 8.0,
-                esc(&say(lang, "svg-term", &[("n", t.term.into())])),
+                esc(&tr(lang, "svg-term", &[("n", t.term.into())])),
             );
             // The stage wraps inside the label column (11 px text, about 6 px a glyph).
             let stage = wrap(&stage_words(lang, &t.stage), ((LABEL_W - 8.0) / 5.5) as usize, 3);
             let mut ly = row_y + 24.0;
             for l in stage
                 .iter()
-                .chain([&say(lang, "svg-hours-short", &[("hours", count(t.hours).into())])])
+                .chain([&tr(lang, "svg-hours-short", &[("hours", count(t.hours).into())])])
             {
                 let _ = writeln!(
                     body,
@@ -282,7 +272,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
                 body,
                 r##"<text x="{main_x}" y="{:.1}" font-size="14" fill="#2e7d32">{}</text>"##,
                 top + 40.0,
-                esc(&say(lang, "svg-nothing-left", &[]))
+                esc(&tr(lang, "svg-nothing-left", &[]))
             );
             band_bottom = top + 60.0;
         }
@@ -292,7 +282,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
         r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">{}</text>"##,
         main_x + main_w / 2.0,
         top + 4.0,
-        esc(&say(lang, "svg-plan-heading", &[]))
+        esc(&tr(lang, "svg-plan-heading", &[]))
     );
 
     // Left column: what the learner has or skips.
@@ -312,7 +302,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
             r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">{}</text>"##,
             side_x + SIDE_W / 2.0,
             top + 4.0,
-            esc(&say(lang, "svg-side-heading", &[]))
+            esc(&tr(lang, "svg-side-heading", &[]))
         );
     }
     let side_h = 62.0;
@@ -331,7 +321,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
                 esc(l)
             );
         }
-        for (i, l) in wrap(&say(lang, "svg-skip", &[("why", why.clone().into())]), chars + 3, 2)
+        for (i, l) in wrap(&tr(lang, "svg-skip", &[("why", why.clone().into())]), chars + 3, 2)
             .iter()
             .enumerate()
         {
@@ -367,9 +357,9 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
         for l in wrap(&format!("{}: {}", occ.soc, occ.title), chars + 2, 2) {
             lines.push((l, "#37474f", false));
         }
-        let unknown = || say(lang, "svg-unknown", &[]);
+        let unknown = || tr(lang, "svg-unknown", &[]);
         lines.push((
-            say(
+            tr(
                 lang,
                 "svg-median-wage",
                 &[(
@@ -387,7 +377,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
             false,
         ));
         lines.push((
-            say(
+            tr(
                 lang,
                 "svg-openings",
                 &[("openings", d.annual_openings.map(count).unwrap_or_else(unknown).into())],
@@ -395,7 +385,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
             "#37474f",
             false,
         ));
-        let demand = say(
+        let demand = tr(
             lang,
             if d.high_demand {
                 "svg-high-demand"
@@ -406,7 +396,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
         );
         lines.push((
             if d.fallback {
-                say(
+                tr(
                     lang,
                     "svg-national-fallback",
                     &[("demand", demand.into()), ("region", map.region.clone().into())],
@@ -424,7 +414,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
         r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">{}</text>"##,
         dest_x + DEST_W / 2.0,
         top + 4.0,
-        esc(&say(lang, "svg-destination", &[]))
+        esc(&tr(lang, "svg-destination", &[]))
     );
     let _ = writeln!(
         body,
@@ -500,7 +490,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
         ("#eeeeee", "#9e9e9e", "4 3", "svg-legend-skipped", 6.0),
     ];
     for (fill, stroke, dash, key, rx) in &entries {
-        let label = &say(lang, key, &[]);
+        let label = &tr(lang, key, &[]);
         let w = 34.0 + text_w(label, 12.0) + 22.0;
         if lx + w > W - MARGIN {
             lx = MARGIN;
@@ -521,7 +511,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
         lx += w;
     }
     {
-        let label = &say(lang, "svg-legend-number", &[]);
+        let label = &tr(lang, "svg-legend-number", &[]);
         let w = 30.0 + text_w(label, 12.0) + 22.0;
         if lx + w > W - MARGIN {
             lx = MARGIN;
@@ -541,7 +531,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
         lx += w;
     }
     {
-        let label = &say(lang, "svg-legend-credit", &[]);
+        let label = &tr(lang, "svg-legend-credit", &[]);
         let w = 52.0 + text_w(label, 12.0) + 22.0;
         if lx + w > W - MARGIN {
             lx = MARGIN;
@@ -561,7 +551,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
         body,
         r##"<text x="{:.1}" y="{ly:.1}" font-size="10" fill="#90a4ae" text-anchor="end">{}</text>"##,
         W - MARGIN,
-        esc(&say(lang, "svg-footer", &[("version", g.version().into())]))
+        esc(&tr(lang, "svg-footer", &[("version", g.version().into())]))
     );
     let h = (ly + 16.0).max(794.0);
     format!(
@@ -571,7 +561,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
 {defs}<rect width="100%" height="100%" fill="#ffffff"/>
 {body}</svg>
 "##,
-        esc(&say(lang, "svg-title", &[("target", target_name(g, map).into())]))
+        esc(&tr(lang, "svg-title", &[("target", target_name(g, map).into())]))
     )
 }
 
@@ -609,7 +599,7 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
     let chars = ((CARD_W - 30.0) / GLYPH_11) as usize;
     let name = match item {
         Item::Credential(_) => format!("★ {}", title(g, item)),
-        Item::Assessment(_) => say(lang, "svg-exam", &[("title", title(g, item).into())]),
+        Item::Assessment(_) => tr(lang, "svg-exam", &[("title", title(g, item).into())]),
         Item::Course(_) => title(g, item).to_owned(),
     };
     let title_lines = wrap(&name, chars, 4);
@@ -623,8 +613,8 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
         );
     }
     let fee = |c: Option<f64>| match c {
-        Some(c) => say(lang, "svg-fee", &[("fee", dollars(c).into())]),
-        None => say(lang, "svg-fee-unknown", &[]),
+        Some(c) => tr(lang, "svg-fee", &[("fee", dollars(c).into())]),
+        None => tr(lang, "svg-fee-unknown", &[]),
     };
     let mut after: Vec<usize> = p
         .links
@@ -637,10 +627,10 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
     after.dedup();
     let mut detail: Vec<String> = Vec::new();
     if !after.is_empty() {
-        detail.push(say(lang, "svg-after", &[("steps", ranges(&after).into())]));
+        detail.push(tr(lang, "svg-after", &[("steps", ranges(&after).into())]));
     }
     if reaches {
-        detail.push(say(lang, "svg-qualifies", &[]));
+        detail.push(tr(lang, "svg-qualifies", &[]));
     }
     match item {
         Item::Credential(c) => {
@@ -654,7 +644,7 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
                 // The destination box gives the target job's figures; the card says it qualifies.
                 Some(_) if reaches => {}
                 Some(o) => {
-                    detail.push(say(
+                    detail.push(tr(
                         lang,
                         if o.high_demand {
                             "svg-jobs-wage-high"
@@ -663,24 +653,24 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
                         },
                         &[("wage", dollars(o.median_wage.unwrap_or(0.0)).into())],
                     ));
-                    detail.push(say(
+                    detail.push(tr(
                         lang,
                         "svg-openings",
                         &[(
                             "openings",
                             o.annual_openings
                                 .map(count)
-                                .unwrap_or_else(|| say(lang, "svg-unknown", &[]))
+                                .unwrap_or_else(|| tr(lang, "svg-unknown", &[]))
                                 .into(),
                         )],
                     ));
                 }
-                None => detail.push(say(lang, "svg-ladder-step", &[])),
+                None => detail.push(tr(lang, "svg-ladder-step", &[])),
             }
         }
         Item::Course(_) if step.duplicative => {
             let by: Vec<String> = step.covered_by.iter().map(|s| source_words(lang, g, s)).collect();
-            detail.push(say(
+            detail.push(tr(
                 lang,
                 "svg-course-repeats",
                 &[
@@ -689,7 +679,7 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
                 ],
             ));
         }
-        Item::Course(c) => detail.push(say(
+        Item::Course(c) => detail.push(tr(
             lang,
             "svg-course",
             &[
@@ -700,7 +690,7 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
                 ),
             ],
         )),
-        Item::Assessment(a) => detail.push(say(
+        Item::Assessment(a) => detail.push(tr(
             lang,
             "svg-course",
             &[
