@@ -212,6 +212,17 @@ impl<'a, 'g> Evaluator<'a, 'g> {
         }
     }
 
+    /// The hours a term holds.
+    pub fn hours_per_term(&self) -> f64 {
+        self.hours_per_term
+    }
+
+    /// For the `weeks` objective, the objective of a plan of at least `terms` terms; `None` for
+    /// the other objectives.
+    pub fn weeks_of_terms(&self, terms: u32) -> Option<u64> {
+        (self.objective == Objective::Weeks).then(|| centi(terms as f64 * self.weeks_per_term))
+    }
+
     /// Walks the course set `taken` in step order (see the module docs of `career_map`).
     /// `None` when some course never becomes takeable (the set is infeasible).
     ///
