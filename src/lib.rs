@@ -17,6 +17,7 @@
 //! | `store` | sled persistence: content-addressed chunks, kept dataset versions, the typed pull-job and saved-plan stores | `domain` |
 //! | `sources` | connectors: reqwest wire client and parsers of external formats into records, and the spreadsheet import format and its template (`workbook.rs`) | `domain` |
 //! | `synth` | random valid catalogs for tests and benchmarks | `domain` |
+//! | `cli_progress` | progress of `careermap import` and `pull` on stderr: an indicatif bar on a terminal, plain lines otherwise | `domain` |
 //! | `domain` | plain types, ids, requirement logic, `Bundle` + validation (no I/O) | nothing of ours |
 //! | `telemetry` | tracing set-up | nothing of ours |
 //! | `i18n` | Fluent message catalogs (English, Spanish) for pages and pictures, and the choice of language | nothing of ours |
@@ -25,6 +26,7 @@
 
 pub mod analysis;
 pub mod api;
+pub mod cli_progress;
 pub mod domain;
 pub mod graph;
 pub mod i18n;

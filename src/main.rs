@@ -1,3 +1,4 @@
+use careermap::cli_progress::CliProgress;
 use careermap::settings::{Cli, Command, ImportMode, Settings};
 use careermap::{service::Catalog, startup::Application};
 use clap::Parser;
@@ -28,9 +29,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             })
         }
         Command::Import { file, mode, dry_run } => {
-            let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let progress = CliProgress::stderr("import");
+            let bytes = progress
+                .read_file(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            progress.phase("opening the store", None);
             let catalog = Catalog::open(&cli.data_dir, false)?;
             catalog.one_shot();
+            progress.phase("parsing", None);
             let format = careermap::sources::workbook::Format::sniff(&bytes);
             let (incoming, origins) =
                 careermap::api::imports::parse_body(format, &bytes, mode).map_err(|e| match e {
@@ -38,6 +44,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     other => anyhow::anyhow!("{other}"),
                 })?;
             drop(bytes);
+            let parsed = incoming.counts().total() as u64;
+            progress.note(&format!("parsed {}", CliProgress::records(parsed)));
+            progress.phase(
+                if dry_run {
+                    "validating"
+                } else {
+                    "validating and committing"
+                },
+                None,
+            );
             let out = catalog
                 .import(
                     incoming,
@@ -54,6 +70,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     careermap::service::WriteError::Invalid(p) => report(p),
                     other => other.into(),
                 })?;
+            progress.finish(&match dry_run {
+                true => "dry run done, nothing written".to_owned(),
+                false => format!(
+                    "imported {}, dataset version {}",
+                    CliProgress::records(parsed),
+                    out.version
+                ),
+            });
             for w in &out.warnings {
                 eprintln!("warning: {}", w.message);
             }
@@ -75,12 +99,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let options = careermap::settings::pull_options(&options, force).map_err(anyhow::Error::msg)?;
             let settings = careermap::settings::for_pull(cli.data_dir, pull).map_err(anyhow::Error::msg)?;
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-            let job = runtime.block_on(async move {
+            let progress = CliProgress::stderr("pull");
+            let job = runtime.block_on(async {
+                progress.phase("opening the store", None);
                 let catalog = std::sync::Arc::new(Catalog::open(&settings.data_dir, false)?);
                 let puller = std::sync::Arc::new(careermap::pulls::Puller::new(catalog, &settings.pull)?);
                 let (kind, url) = puller.resolve(&kind, Some(&url)).map_err(anyhow::Error::msg)?;
                 let job = puller.create(kind, &url, options, "cli")?;
-                anyhow::Ok(careermap::api::pulls::Job::from(puller.run(job, &url).await))
+                progress.note(&format!("pulling {kind} from {}", job.url));
+                let id = job.id.clone();
+                let poll = || puller.job(&id).ok().flatten().and_then(|j| j.progress);
+                let done = progress.follow(puller.run(job, &url), poll).await;
+                progress.finish(&CliProgress::pull_summary(
+                    done.state,
+                    done.not_modified,
+                    done.progress.as_ref(),
+                    done.dataset_version,
+                ));
+                anyhow::Ok(careermap::api::pulls::Job::from(done))
             })?;
             println!("{}", serde_json::to_string_pretty(&job)?);
             match job.error {

@@ -1293,8 +1293,10 @@ async fn ctdl_round_trip(app: &TestApp, url: &str) -> (Value, Vec<Value>) {
         pathway["ceterms:hasDestinationComponent"],
         format!("{IRI}credential:{dest}")
     );
+    // Pathway components (the credential resources they point to follow them).
     let components: HashMap<String, &Value> = graph[1..]
         .iter()
+        .filter(|c| c["@type"].as_str().is_some_and(|t| t.ends_with("Component")))
         .map(|c| (c["ceterms:codedNotation"].as_str().unwrap().to_owned(), c))
         .collect();
 
@@ -1910,6 +1912,154 @@ async fn the_pull_command_does_the_same_offline() {
     .unwrap();
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("the pull failed: the server answered 404 Not Found"));
+}
+
+/// Runs the real binary with stdout and stderr piped (so stderr is not a terminal).
+async fn run_cli(args: Vec<String>) -> std::process::Output {
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_careermap"))
+            .env("CAREERMAP_PULL_ALLOW", "127.0.0.1")
+            .args(&args)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+/// The progress lines (`careermap <command>: ...`) of a command's stderr.
+fn progress_lines(stderr: &[u8], command: &str) -> Vec<String> {
+    let prefix = format!("careermap {command}: ");
+    String::from_utf8_lossy(stderr)
+        .lines()
+        .filter_map(|l| l.strip_prefix(&prefix).map(str::to_owned))
+        .collect()
+}
+
+/// Issue 9 item 8: with stderr not a terminal, `careermap import` and `careermap pull` write
+/// plain progress lines on stderr (phases, bytes, records, the result) and stdout keeps exactly
+/// one JSON answer with the fields it always had.
+#[actix_web::test]
+async fn the_cli_writes_plain_progress_lines_when_stderr_is_not_a_terminal() {
+    let (up, _) = start_upstream().await;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data").to_str().unwrap().to_owned();
+    let cli = |rest: &[&str]| {
+        let mut args: Vec<String> = vec!["--data-dir".into(), data.clone(), "--log".into(), "warn".into()];
+        args.extend(rest.iter().map(|a| a.to_string()));
+        run_cli(args)
+    };
+
+    // A pull from a server that waits 3 s before answering: the fetching phase is seen.
+    let url = format!("{up}/stall/zip/onet_text.zip");
+    let out = cli(&["pull", "onet_db", &url]).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let job: Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
+    let keys: Vec<&str> = job.as_object().unwrap().keys().map(String::as_str).collect();
+    for k in [
+        "id",
+        "source",
+        "url",
+        "state",
+        "trigger",
+        "counts",
+        "warnings",
+        "dataset_version",
+        "bytes",
+    ] {
+        assert!(keys.contains(&k), "the job has `{k}`: {job:#}");
+    }
+    assert_eq!(job["state"], "succeeded");
+    let lines = progress_lines(&out.stderr, "pull");
+    let bytes = job["bytes"].as_u64().unwrap();
+    assert_eq!(lines[0], "opening the store", "{lines:#?}");
+    assert_eq!(lines[1], format!("pulling onet_db from {url}"), "{lines:#?}");
+    assert!(lines.iter().any(|l| l == "fetching"), "{lines:#?}");
+    // `succeeded: 1.46 KiB fetched, N records parsed, dataset version 1 in 3.1 s`
+    let last = lines.last().unwrap();
+    let head = format!("succeeded: {} fetched, ", indicatif::BinaryBytes(bytes));
+    let tail = format!(" records parsed, dataset version {} in ", job["dataset_version"]);
+    let parsed: u64 = last
+        .strip_prefix(&head)
+        .and_then(|r| r.split_once(&tail))
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or_else(|| panic!("{last:?}"));
+    assert!(parsed > 0 && last.ends_with(" s"), "{last:?}");
+
+    // An import of the example workbook.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/state-health-science");
+    let workbook = root.join("workbook.xlsx");
+    let size = std::fs::metadata(&workbook).unwrap().len();
+    let bundle: Value = serde_json::from_slice(&std::fs::read(root.join("bundle.json")).unwrap()).unwrap();
+    let records: usize = bundle
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(Value::as_array)
+        .map(Vec::len)
+        .sum();
+    let out = cli(&["import", workbook.to_str().unwrap()]).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let answer: Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
+    let mut keys: Vec<&str> = answer.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["counts", "dataset_version", "dry_run", "warnings"], "{answer:#}");
+    let version = answer["dataset_version"].as_u64().unwrap();
+    assert_eq!(version, 2, "after the pull's version 1");
+    let lines = progress_lines(&out.stderr, "import");
+    let size_text = indicatif::BinaryBytes(size).to_string();
+    assert_eq!(lines[0], format!("reading ({size_text})"), "{lines:#?}");
+    // Tenths of the file as they are read (how many depends on the reads), increasing, to 100 %.
+    let tenths: Vec<u64> = lines[1..]
+        .iter()
+        .take_while(|l| l.starts_with("reading "))
+        .map(|l| l["reading ".len()..].split('%').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(tenths.windows(2).all(|w| w[0] < w[1]), "{lines:#?}");
+    assert_eq!(tenths.last(), Some(&100), "{lines:#?}");
+    let rest = &lines[1 + tenths.len()..];
+    assert_eq!(
+        lines[tenths.len()],
+        format!("reading 100% ({size_text} of {size_text})")
+    );
+    assert_eq!(
+        rest[..4],
+        [
+            "opening the store".to_owned(),
+            "parsing".to_owned(),
+            format!("parsed {records} records"),
+            "validating and committing".to_owned(),
+        ],
+        "{lines:#?}"
+    );
+    assert!(
+        rest[4].starts_with(&format!("imported {records} records, dataset version {version} in ")),
+        "{lines:#?}"
+    );
+    assert_eq!(rest.len(), 5, "{lines:#?}");
+
+    // A dry run says it wrote nothing; a bad file fails with its problems, after the progress.
+    let out = cli(&["import", "--dry-run", workbook.to_str().unwrap()]).await;
+    assert!(out.status.success());
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["dry_run"], true);
+    let lines = progress_lines(&out.stderr, "import");
+    let n = lines.len();
+    assert_eq!(lines[n - 2], "validating", "{lines:#?}");
+    assert!(
+        lines[n - 1].starts_with("dry run done, nothing written in "),
+        "{lines:#?}"
+    );
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, br#"{"courses": [{"id": "x"}]}"#).unwrap();
+    let out = cli(&["import", bad.to_str().unwrap()]).await;
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty(), "no answer on stdout when the import fails");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("nothing was imported"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[actix_web::test]
@@ -2654,6 +2804,184 @@ async fn a_ctdl_credential_with_occupation_type_leads_to_its_occupation() {
         .cloned()
         .unwrap_or_else(|| panic!("{after:#}"));
     assert_eq!(exit["occupations"][0]["evidence"], "cip_soc", "{after:#}");
+}
+
+/// The CTDL export of a career map writes each credential's stated and CTDL links as
+/// `ceterms:occupationType` on the credential resource its component points to (never the
+/// derived `cip_soc` ones), and a `ctdl` pull of that export into another catalog gives the
+/// same credentials the same occupations, with evidence `ctdl`.
+#[actix_web::test]
+async fn the_ctdl_export_writes_occupation_type_and_a_re_import_keeps_the_links() {
+    let (up, server) = start_upstream().await;
+    let app = app_with_fixture_onet(&up).await;
+    // Two CTDL credentials with occupationType (the aide certification for 31-1131, the ADN
+    // for 29-1141), the crosswalk, and two catalog credentials: an RN licence the catalog
+    // states for 29-1141 and a BSN whose CIP code the crosswalk maps to 29-1141 (cip_soc only).
+    server.publish(
+        "ctdl.json",
+        std::fs::read(fixtures().join("ctdl_occupation_type.json")).unwrap(),
+    );
+    let job = app.pull("ctdl", &format!("{up}/ok/live/ctdl.json")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let job = app.pull("cip_soc", &format!("{up}/ok/fixtures/cip_soc.csv")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let aide = "ce-00000000-0000-4000-8000-0000000000e1";
+    let adn = "ce-00000000-0000-4000-8000-0000000000e2";
+    let import = |mode: &str, body: Value| {
+        let app = &app;
+        let url = format!("{}/v1/imports?mode={mode}", app.base);
+        async move {
+            let r = app
+                .client
+                .post(url)
+                .bearer_auth(TOKEN)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            assert!(status.is_success(), "{status}: {}", r.text().await.unwrap());
+        }
+    };
+    import(
+        "merge",
+        json!({"credentials": [
+            {"id": "rn-license", "title": "Registered Nurse License", "kind": "license", "level": 4,
+             "requires": [{"choose": 1, "from": [adn]}]},
+            {"id": "bsn", "title": "Bachelor of Science in Nursing", "kind": "bachelor", "level": 5,
+             "requires": [{"choose": 1, "from": ["rn-license"]}], "codes": {"cip": "51.3801"}}]}),
+    )
+    .await;
+    import(
+        "patch",
+        json!({"occupations": [{"soc": "29-1141", "entry_credentials": ["rn-license"]}]}),
+    )
+    .await;
+
+    // The occupations a credential leads to, by evidence, as a credential-target map says.
+    let leads_to = |app: &TestApp, id: String| {
+        let body = json!({"target": {"credential": id}, "entry": "adult"});
+        let app_base = app.base.clone();
+        let client = app.client.clone();
+        async move {
+            let r = client
+                .post(format!("{app_base}/v1/career-maps"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let answer: Value = r.json().await.unwrap();
+            let mut out: Vec<(String, String)> = answer["target"]["occupations"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{answer:#}"))
+                .iter()
+                .map(|o| {
+                    (
+                        o["soc"].as_str().unwrap().to_owned(),
+                        o["evidence"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            out.sort();
+            out
+        }
+    };
+    let before = |id: &str| leads_to(&app, id.to_owned());
+    assert_eq!(before(aide).await, [("31-1131".to_owned(), "ctdl".to_owned())]);
+    assert_eq!(before(adn).await, [("29-1141".to_owned(), "ctdl".to_owned())]);
+    assert_eq!(
+        before("rn-license").await,
+        [("29-1141".to_owned(), "stated".to_owned())]
+    );
+    assert_eq!(before("bsn").await, [("29-1141".to_owned(), "cip_soc".to_owned())]);
+
+    // The export of a map to the BSN passes through all four credentials.
+    let body = json!({"target": {"credential": "bsn"}, "entry": "adult"});
+    let r = app
+        .client
+        .post(format!("{}/v1/career-maps?format=ctdl", app.base))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let ld: Value = r.json().await.unwrap();
+    let graph = ld["@graph"].as_array().unwrap();
+    let node = |iri: &str| {
+        graph
+            .iter()
+            .find(|n| n["@id"] == iri)
+            .unwrap_or_else(|| panic!("{iri} in {ld:#}"))
+    };
+    let mut resource_of: HashMap<String, Value> = HashMap::new();
+    for id in [aide, adn, "rn-license", "bsn"] {
+        let component = node(&format!("{IRI}credential:{id}"));
+        assert_eq!(component["@type"], "ceterms:CredentialComponent");
+        let resource = node(component["ceterms:sourceData"].as_str().unwrap());
+        resource_of.insert(id.to_owned(), resource.clone());
+    }
+    let occupation_type = |id: &str| -> Vec<String> {
+        resource_of[id]["ceterms:occupationType"]
+            .as_array()
+            .map(|a| a.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|a| {
+                assert_eq!(a["@type"], "ceterms:CredentialAlignmentObject");
+                assert_eq!(a["ceterms:framework"], "https://www.bls.gov/soc/");
+                a["ceterms:codedNotation"].as_str().unwrap().to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(occupation_type(aide), ["31-1131"]);
+    assert_eq!(occupation_type(adn), ["29-1141"]);
+    assert_eq!(occupation_type("rn-license"), ["29-1141"]);
+    assert!(
+        occupation_type("bsn").is_empty(),
+        "a cip_soc link is derived, not stated: {}",
+        resource_of["bsn"]
+    );
+    assert_eq!(
+        resource_of["bsn"]["ceterms:instructionalProgramType"][0]["ceterms:codedNotation"],
+        "51.3801"
+    );
+    assert_eq!(resource_of[aide]["@type"], "ceterms:Certification");
+    assert_eq!(resource_of[aide]["ceterms:ctid"], aide);
+    assert_eq!(resource_of[adn]["@type"], "ceterms:AssociateDegree");
+    assert_eq!(resource_of["rn-license"]["@type"], "ceterms:License");
+    assert_eq!(resource_of["bsn"]["@type"], "ceterms:BachelorDegree");
+
+    // Pulled into another catalog with the same occupations: each credential (under its CTID,
+    // else the resource's IRI) leads to the occupations it was exported with, by ctdl.
+    let other = app_with_fixture_onet(&up).await;
+    server.publish("export.json", serde_json::to_vec(&ld).unwrap());
+    let job = other.pull("ctdl", &format!("{up}/ok/live/export.json")).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}");
+    assert_eq!(job["counts"]["occupation_links"], 3, "{job:#}");
+    for id in [aide, adn, "rn-license", "bsn"] {
+        let resource = &resource_of[id];
+        let again = resource["ceterms:ctid"]
+            .as_str()
+            .unwrap_or_else(|| resource["@id"].as_str().unwrap())
+            .to_owned();
+        let want: Vec<(String, String)> = occupation_type(id)
+            .into_iter()
+            .map(|soc| (soc, "ctdl".to_owned()))
+            .collect();
+        assert_eq!(
+            leads_to(&other, again.clone()).await,
+            want,
+            "{id} re-imported as {again}"
+        );
+        let kind = other
+            .get(&format!("/v1/credentials/{}", again.replace(':', "%3A")))
+            .await;
+        assert_eq!(
+            kind["kind"],
+            app.get(&format!("/v1/credentials/{id}")).await["kind"],
+            "{kind:#}"
+        );
+    }
 }
 
 // ---- one credential-level scale ---------------------------------------------------------------

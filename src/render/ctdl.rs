@@ -8,10 +8,26 @@
 //! `ceterms:hasChild`), requirement groups become `ceterms:ComponentCondition`s with
 //! `ceterms:requiredNumber` and `ceterms:targetComponent`, and precedence between steps is
 //! `ceterms:preceeds` (CTDL's spelling) / `ceterms:prerequisite`.
+//!
+//! Each credential component also points (`ceterms:sourceData`) to a credential resource in
+//! the same graph, of the CTDL class of its kind (`ceterms:AssociateDegree`,
+//! `ceterms:Certification`, `ceterms:License`...), with its CTID when the catalog has one
+//! (then its `@id` is its Credential Registry URI) and its CIP code
+//! (`ceterms:instructionalProgramType`). The resource lists the occupations the credential
+//! leads to as `ceterms:occupationType` alignments (`ceterms:CredentialAlignmentObject`,
+//! `ceterms:framework` the SOC, `ceterms:codedNotation` the SOC code, `ceterms:targetNodeName`
+//! its title), which a `ctdl` pull reads back as links with evidence `ctdl`. Only links someone
+//! stated are written: the catalog's (an occupation's `entry_credentials`) and a publisher's
+//! (a `ctdl` link naming the credential). Links derived by careermap are not: a `cip_soc` link
+//! is the crosswalk's inference from a program code, which any reader can redo from the CIP
+//! code the resource carries, and an aggregated occupation's (31-1120) links are inherited
+//! from the detailed occupations it covers. Writing them as a publisher's `occupationType`
+//! would turn an inference into a claim.
 
 use super::title;
 use crate::analysis::career_map::{CareerMap, LinkKind, Plan, Target};
-use crate::graph::{CatalogGraph, Group, Item};
+use crate::domain::{CredentialKind, Evidence};
+use crate::graph::{CatalogGraph, CredentialIx, Group, Item};
 use serde_json::{Value, json};
 
 const BASE: &str = "urn:careermap:";
@@ -33,6 +49,93 @@ fn component_type(item: Item) -> &'static str {
     }
 }
 
+/// The CTDL credential class of a credential kind (the `ctdl` pull reads each back as the
+/// same kind).
+pub fn credential_class(kind: CredentialKind) -> &'static str {
+    use CredentialKind::*;
+    match kind {
+        Diploma => "ceterms:Diploma",
+        Hse => "ceterms:GeneralEducationDevelopment",
+        IndustryCertification => "ceterms:Certification",
+        License => "ceterms:License",
+        Certificate => "ceterms:Certificate",
+        Associate => "ceterms:AssociateDegree",
+        Bachelor => "ceterms:BachelorDegree",
+        Master => "ceterms:MasterDegree",
+        Doctorate => "ceterms:DoctoralDegree",
+        Apprenticeship => "ceterms:ApprenticeshipCertificate",
+        Badge => "ceterms:Badge",
+        Other => "ceterms:Credential",
+    }
+}
+
+/// The IRI of a credential's resource (not its pathway component): its Credential Registry URI
+/// when it has a CTID.
+fn resource_iri(g: &CatalogGraph, c: CredentialIx) -> String {
+    let cred = g.credential(c);
+    match cred.ctid.as_deref() {
+        Some(ctid) => format!("https://credentialengineregistry.org/resources/{ctid}"),
+        None => format!("{BASE}resource:credential:{}", cred.id),
+    }
+}
+
+/// The occupations someone stated that a credential leads to: the catalog (`entry_credentials`)
+/// or a publisher (a `ctdl` link). Derived links (`cip_soc`, an aggregate's inherited ones) are
+/// left out (see the module docs).
+pub fn stated_occupations(g: &CatalogGraph, c: CredentialIx) -> Vec<crate::graph::OccupationIx> {
+    let id = &g.credential(c).id;
+    g.qualifies_for(c)
+        .iter()
+        .copied()
+        .filter(|&o| {
+            let occ = g.occupation(o);
+            occ.entry_credentials.contains(id)
+                || occ
+                    .programs
+                    .iter()
+                    .any(|p| p.evidence == Evidence::Ctdl && p.credentials.contains(id))
+        })
+        .collect()
+}
+
+/// The credential resource a credential component stands for (see the module docs).
+fn credential_resource(g: &CatalogGraph, c: CredentialIx) -> Value {
+    let cred = g.credential(c);
+    let mut r = json!({
+        "@id": resource_iri(g, c),
+        "@type": credential_class(cred.kind),
+        "ceterms:name": lang(&cred.title),
+    });
+    if let Some(ctid) = cred.ctid.as_deref() {
+        r["ceterms:ctid"] = json!(ctid);
+    }
+    if let Some(cip) = cred.codes.cip.as_deref() {
+        r["ceterms:instructionalProgramType"] = json!([{
+            "@type": "ceterms:CredentialAlignmentObject",
+            "ceterms:framework": "https://nces.ed.gov/ipeds/cipcode/",
+            "ceterms:frameworkName": lang("Classification of Instructional Programs (CIP 2020)"),
+            "ceterms:codedNotation": cip,
+        }]);
+    }
+    let occupations: Vec<Value> = stated_occupations(g, c)
+        .into_iter()
+        .map(|o| {
+            let occ = g.occupation(o);
+            json!({
+                "@type": "ceterms:CredentialAlignmentObject",
+                "ceterms:framework": "https://www.bls.gov/soc/",
+                "ceterms:frameworkName": lang("Standard Occupational Classification (SOC 2018)"),
+                "ceterms:codedNotation": occ.soc.as_str(),
+                "ceterms:targetNodeName": lang(&occ.title),
+            })
+        })
+        .collect();
+    if !occupations.is_empty() {
+        r["ceterms:occupationType"] = json!(occupations);
+    }
+    r
+}
+
 fn lang(s: &str) -> Value {
     json!({"en-US": s})
 }
@@ -47,6 +150,8 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Val
     let empty = Vec::new();
     let steps = plan.map(|p| &p.steps).unwrap_or(&empty);
     let shown: Vec<Item> = plan.map(super::items_of).unwrap_or_default();
+    // The credential resources the credential components stand for, after the components.
+    let mut resources: Vec<Value> = Vec::new();
     // Destination component.
     let reaches: Vec<String> = plan
         .map(|p| p.reaches.iter().map(|&c| iri(g, Item::Credential(c))).collect())
@@ -82,6 +187,10 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Val
             Some(s) if s.duplicative => desc.push_str("Duplicative step: teaches nothing new. "),
             Some(_) => {}
             None => desc.push_str("Not needed: already completed or articulated. "),
+        }
+        if let Item::Credential(ci) = item {
+            c["ceterms:sourceData"] = json!(resource_iri(g, ci));
+            resources.push(credential_resource(g, ci));
         }
         if let Item::Course(ci) = item {
             let course = g.course(ci);
@@ -177,5 +286,6 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Val
         "ceasn:hasChild": shown.iter().map(|&i| iri(g, i)).collect::<Vec<_>>(),
     });
     graph.insert(0, pathway);
+    graph.extend(resources);
     json!({"@context": "https://credreg.net/ctdl/schema/context/json", "@graph": graph})
 }

@@ -108,7 +108,7 @@ fn example_csv_zip() -> Vec<u8> {
             files.push((name, std::fs::read_to_string(&path).unwrap()));
         }
     }
-    assert_eq!(files.len(), 5);
+    assert_eq!(files.len(), 6);
     let files: Vec<(&str, String)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
     zip_of(&files)
 }
@@ -140,6 +140,20 @@ async fn dump(app: &TestApp) -> Value {
         assert_eq!(status, 200);
         out.insert(kind.into(), page["items"].clone());
     }
+    // Assessments have no list endpoint: the plans that sit them show their hours and fees.
+    let mut maps = Vec::new();
+    for soc in ["31-1131", "29-2061", "29-1141"] {
+        let (status, map) = app
+            .post_json(
+                "/v1/career-maps",
+                &json!({"target": {"occupation": soc}, "entry": "adult", "k": 2}),
+            )
+            .await;
+        // (Catalogs without the occupation answer 404 alike.)
+        assert!(status == 200 || status == 404, "{map}");
+        maps.push(map["paths"].clone());
+    }
+    out.insert("maps".into(), Value::Array(maps));
     Value::Object(out)
 }
 
