@@ -28,9 +28,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             })
         }
         Command::Import { file, mode, dry_run } => {
+            let mut phase = careermap::telemetry::Phase::start("import.read_file");
             let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
             let catalog = Catalog::open(&cli.data_dir, false)?;
             catalog.one_shot();
+            phase.next("import.parse");
             let format = careermap::sources::workbook::Format::sniff(&bytes);
             let (incoming, origins) =
                 careermap::api::imports::parse_body(format, &bytes, mode).map_err(|e| match e {
@@ -38,6 +40,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     other => anyhow::anyhow!("{other}"),
                 })?;
             drop(bytes);
+            phase.end();
             let out = catalog
                 .import(
                     incoming,

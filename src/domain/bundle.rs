@@ -5,9 +5,9 @@ use super::ids::*;
 use super::pathway::Pathway;
 use super::records::*;
 use super::requirement::RequirementGroup;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// A whole catalog, or a part of one to merge into the current catalog (the import format of

@@ -10,9 +10,9 @@
 //! target, qualifying credentials per occupation...) is computed once in [`CatalogGraph::build`].
 
 use crate::domain::*;
+use foldhash::{HashMap, HashMapExt};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
-use std::collections::HashMap;
 
 macro_rules! ix {
     ($(#[$doc:meta])* $name:ident) => {
