@@ -15,7 +15,7 @@
 //! `restore`); a commit drops older manifests and deletes the chunks no kept manifest uses,
 //! in the same batch, so the store stays bounded.
 //!
-//! A commit first writes its new chunks in flushed batches of about 32 MB (unreferenced until
+//! A commit first writes its new chunks in flushed batches of about 8 MB (unreferenced until
 //! the end, with a `0x00 "pending"` marker), then the manifest, the new current version and its
 //! history entry, and the garbage collection of dropped versions as **one** `sled::Batch` on
 //! one tree, which sled applies atomically (also across a crash), then flushes before
@@ -48,7 +48,7 @@ const CURRENT: &[u8] = b"\x00current";
 /// [`Store::commit`]); the next open deletes them when a crash left it.
 const PENDING: &[u8] = b"\x00pending";
 /// Bytes of new chunks a commit writes per early batch.
-const BATCH_BYTES: usize = 32 << 20;
+const BATCH_BYTES: usize = 8 << 20;
 const KINDS: [u8; 6] = [1, 2, 3, 4, 5, 6];
 /// sled's page cache. Its default (1 GiB) would dominate the memory of a service whose
 /// reads are all served from the in-memory snapshot; the store is read once at start.
@@ -165,20 +165,20 @@ impl Store {
                 .collect()
         });
         phase.next("load.join");
-        let parts: Vec<Bundle> = parts.into_iter().collect::<Result<_, _>>()?;
-        // Sized once, so joining moves each record once (no regrowth of multi-GB lists).
+        // Each list is taken whole from the first part that has records of its kind and the
+        // later parts are appended (growing a list of many MB remaps it, no copy): parts
+        // split the manifest in order, so most kinds sit in one part and nothing is copied.
         let mut b = Bundle::default();
-        let total = |f: fn(&Bundle) -> usize| parts.iter().map(f).sum::<usize>();
-        b.competencies.reserve_exact(total(|p| p.competencies.len()));
-        b.courses.reserve_exact(total(|p| p.courses.len()));
-        b.credentials.reserve_exact(total(|p| p.credentials.len()));
-        b.occupations.reserve_exact(total(|p| p.occupations.len()));
-        b.articulations.reserve_exact(total(|p| p.articulations.len()));
-        b.pathways.reserve_exact(total(|p| p.pathways.len()));
-        b.assessments.reserve_exact(total(|p| p.assessments.len()));
-        b.funding.reserve_exact(total(|p| p.funding.len()));
         for part in parts {
-            b.append(part);
+            let part = part?;
+            join(&mut b.competencies, part.competencies);
+            join(&mut b.courses, part.courses);
+            join(&mut b.credentials, part.credentials);
+            join(&mut b.occupations, part.occupations);
+            join(&mut b.articulations, part.articulations);
+            join(&mut b.pathways, part.pathways);
+            join(&mut b.assessments, part.assessments);
+            join(&mut b.funding, part.funding);
         }
         phase.next("load.canonicalize");
         b.canonicalize();
@@ -419,6 +419,15 @@ impl Store {
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
         Ok(())
+    }
+}
+
+/// Appends `part` to `list`, moving it whole when `list` is empty.
+fn join<T>(list: &mut Vec<T>, mut part: Vec<T>) {
+    if list.is_empty() {
+        *list = part;
+    } else {
+        list.append(&mut part);
     }
 }
 
