@@ -30,6 +30,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import { file, mode, dry_run } => {
             let progress = CliProgress::stderr("import");
+            let mut phase = careermap::telemetry::Phase::start("import.read_file");
             let bytes = progress
                 .read_file(&file)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
@@ -37,6 +38,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let catalog = Catalog::open(&cli.data_dir, false)?;
             catalog.one_shot();
             progress.phase("parsing", None);
+            phase.next("import.parse");
             let format = careermap::sources::workbook::Format::sniff(&bytes);
             let (incoming, origins) =
                 careermap::api::imports::parse_body(format, &bytes, mode).map_err(|e| match e {
@@ -44,6 +46,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     other => anyhow::anyhow!("{other}"),
                 })?;
             drop(bytes);
+            phase.end();
             let parsed = incoming.counts().total() as u64;
             progress.note(&format!("parsed {}", CliProgress::records(parsed)));
             progress.phase(

@@ -10,6 +10,7 @@ use crate::domain::{Bundle, ChangeWarning as Warning, Counts, Diff, Incoming, Or
 use crate::graph::CatalogGraph;
 use crate::settings::ImportMode;
 use crate::store::{Store, StoreError, VersionInfo, now_rfc3339};
+use crate::telemetry::Phase;
 use arc_swap::ArcSwap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -196,12 +197,15 @@ impl Catalog {
     fn load_and_seed(&self, seed: bool) -> anyhow::Result<()> {
         let started = std::time::Instant::now();
         let result = (|| {
-            let removed = self.store.collect_garbage()?;
+            let removed = self.store.collect_interrupted()?;
             if removed > 0 {
-                tracing::info!(chunks = removed, "unused chunks deleted");
+                tracing::info!(chunks = removed, "chunks of an interrupted commit deleted");
             }
             if let Some((info, bundle)) = self.store.load()? {
-                self.current.store(Arc::new(Snapshot::new(info, bundle)));
+                let phase = Phase::start("load.snapshot");
+                let snapshot = Snapshot::new(info, bundle);
+                phase.end();
+                self.current.store(Arc::new(snapshot));
             }
             anyhow::Ok(())
         })();
@@ -435,11 +439,16 @@ impl Catalog {
         }
         let _guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let current = self.snapshot();
+        let mut phase = Phase::start("write.make");
         let Some(next) = make(current.bundle()).map_err(WriteError::Invalid)? else {
             return Ok(None);
         };
+        phase.next("write.validate");
         next.validate().map_err(WriteError::Invalid)?;
-        if current.info.version > 0 && &next == current.bundle() {
+        phase.next("write.compare");
+        let same = current.info.version > 0 && &next == current.bundle();
+        phase.end();
+        if same {
             return Ok(Some(WriteOutcome {
                 info: current.info.clone(),
                 changed: false,
@@ -460,7 +469,9 @@ impl Catalog {
             *self.loaded.0.lock().unwrap_or_else(|p| p.into_inner()) = false;
             return Ok(Some(WriteOutcome { info, changed: true }));
         }
+        let phase = Phase::start("write.snapshot");
         self.current.store(Arc::new(Snapshot::new(info.clone(), next)));
+        phase.end();
         Ok(Some(WriteOutcome { info, changed: true }))
     }
 

@@ -5,9 +5,9 @@ use super::ids::*;
 use super::pathway::Pathway;
 use super::records::*;
 use super::requirement::RequirementGroup;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// A whole catalog, or a part of one to merge into the current catalog (the import format of
@@ -573,32 +573,34 @@ impl Bundle {
     /// Upserts `incoming` into `self` by id: records with a known id replace the old record,
     /// new ids are added, nothing is removed. The result is canonical.
     pub fn merge(&self, incoming: Bundle) -> Bundle {
-        fn upsert<T: Clone, K: Eq + std::hash::Hash + Clone>(base: &[T], new: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
-            let replaced: HashMap<K, usize> = new.iter().enumerate().map(|(i, r)| (key(r), i)).collect();
-            let mut out: Vec<T> = base
-                .iter()
-                .filter(|r| !replaced.contains_key(&key(r)))
-                .cloned()
-                .collect();
+        /// Keys are borrowed, never cloned: a national import merges millions of records.
+        fn upsert<T: Clone>(base: &[T], new: Vec<T>, key: impl Fn(&T) -> &str) -> Vec<T> {
+            let mut out: Vec<T> = if base.is_empty() {
+                Vec::with_capacity(new.len())
+            } else {
+                let replaced: HashSet<&str> = new.iter().map(&key).collect();
+                base.iter().filter(|r| !replaced.contains(key(r))).cloned().collect()
+            };
             // Last one wins within `new` too; duplicates in `new` are reported by validation
             // of the incoming bundle before merging.
-            let mut seen = HashSet::new();
-            for r in new.into_iter().rev() {
-                if seen.insert(key(&r)) {
-                    out.push(r);
-                }
-            }
+            let keep: Vec<bool> = {
+                let mut seen = HashSet::with_capacity(new.len());
+                let mut keep: Vec<bool> = new.iter().rev().map(|r| seen.insert(key(r))).collect();
+                keep.reverse();
+                keep
+            };
+            out.extend(new.into_iter().zip(keep).filter_map(|(r, k)| k.then_some(r)));
             out
         }
         let mut merged = Bundle {
-            competencies: upsert(&self.competencies, incoming.competencies, |r| r.id.clone()),
-            courses: upsert(&self.courses, incoming.courses, |r| r.id.clone()),
-            credentials: upsert(&self.credentials, incoming.credentials, |r| r.id.clone()),
-            occupations: upsert(&self.occupations, incoming.occupations, |r| r.soc.clone()),
-            articulations: upsert(&self.articulations, incoming.articulations, |r| r.id.clone()),
-            pathways: upsert(&self.pathways, incoming.pathways, |r| r.id.clone()),
-            assessments: upsert(&self.assessments, incoming.assessments, |r| r.id.clone()),
-            funding: upsert(&self.funding, incoming.funding, |r| r.id.clone()),
+            competencies: upsert(&self.competencies, incoming.competencies, |r| r.id.as_str()),
+            courses: upsert(&self.courses, incoming.courses, |r| r.id.as_str()),
+            credentials: upsert(&self.credentials, incoming.credentials, |r| r.id.as_str()),
+            occupations: upsert(&self.occupations, incoming.occupations, |r| r.soc.as_str()),
+            articulations: upsert(&self.articulations, incoming.articulations, |r| r.id.as_str()),
+            pathways: upsert(&self.pathways, incoming.pathways, |r| r.id.as_str()),
+            assessments: upsert(&self.assessments, incoming.assessments, |r| r.id.as_str()),
+            funding: upsert(&self.funding, incoming.funding, |r| r.id.as_str()),
         };
         merged.canonicalize();
         merged

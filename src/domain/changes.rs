@@ -44,9 +44,23 @@ pub struct Origin {
 }
 
 /// Where each incoming record came from, by kind and id.
+///
+/// The positions of a JSON bundle's records (millions in a national import) are kept compactly:
+/// a 64-bit hash of kind and id to the position, with the few ids whose hashes collide (or
+/// that repeat) kept whole in `by_id`, so every record the import brought is found exactly.
+/// (A record it did not bring could match only on a 64-bit collision with one it did.)
 #[derive(Debug, Clone, Default)]
 pub struct Origins {
     by_id: HashMap<(RecordKind, String), Origin>,
+    positions: HashMap<u64, u32>,
+}
+
+/// The hash `Origins::positions` is keyed by (SipHash with fixed keys: the same in every run).
+fn position_key(kind: RecordKind, id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (kind, id).hash(&mut h);
+    h.finish()
 }
 
 impl Origins {
@@ -56,37 +70,73 @@ impl Origins {
 
     /// Positions of the records of a JSON bundle in their lists.
     pub fn of_bundle(b: &Bundle) -> Origins {
+        fn each(b: &Bundle, f: &mut dyn FnMut(RecordKind, usize, &str)) {
+            let mut list = |kind, ids: &mut dyn Iterator<Item = &str>| {
+                for (index, id) in ids.enumerate() {
+                    f(kind, index, id);
+                }
+            };
+            list(
+                RecordKind::Competency,
+                &mut b.competencies.iter().map(|r| r.id.as_str()),
+            );
+            list(RecordKind::Course, &mut b.courses.iter().map(|r| r.id.as_str()));
+            list(RecordKind::Credential, &mut b.credentials.iter().map(|r| r.id.as_str()));
+            list(
+                RecordKind::Occupation,
+                &mut b.occupations.iter().map(|r| r.soc.as_str()),
+            );
+            list(
+                RecordKind::Articulation,
+                &mut b.articulations.iter().map(|r| r.id.as_str()),
+            );
+            list(RecordKind::Pathway, &mut b.pathways.iter().map(|r| r.id.as_str()));
+            list(RecordKind::Assessment, &mut b.assessments.iter().map(|r| r.id.as_str()));
+            list(RecordKind::Funding, &mut b.funding.iter().map(|r| r.id.as_str()));
+        }
         let mut o = Origins::default();
-        let mut add = |kind, ids: &mut dyn Iterator<Item = &str>| {
-            for (index, id) in ids.enumerate() {
-                o.insert(
-                    kind,
-                    id,
-                    Origin {
-                        index,
-                        ..Default::default()
-                    },
-                );
+        o.positions.reserve(b.counts().total());
+        let mut clashes = HashSet::new();
+        each(b, &mut |kind, index, id| {
+            let key = position_key(kind, id);
+            if o.positions.insert(key, index as u32).is_some() {
+                clashes.insert(key);
             }
-        };
-        add(
-            RecordKind::Competency,
-            &mut b.competencies.iter().map(|r| r.id.as_str()),
-        );
-        add(RecordKind::Course, &mut b.courses.iter().map(|r| r.id.as_str()));
-        add(RecordKind::Credential, &mut b.credentials.iter().map(|r| r.id.as_str()));
-        add(
-            RecordKind::Occupation,
-            &mut b.occupations.iter().map(|r| r.soc.as_str()),
-        );
-        add(
-            RecordKind::Articulation,
-            &mut b.articulations.iter().map(|r| r.id.as_str()),
-        );
-        add(RecordKind::Pathway, &mut b.pathways.iter().map(|r| r.id.as_str()));
-        add(RecordKind::Assessment, &mut b.assessments.iter().map(|r| r.id.as_str()));
-        add(RecordKind::Funding, &mut b.funding.iter().map(|r| r.id.as_str()));
+        });
+        if !clashes.is_empty() {
+            // Repeated ids and true hash collisions: kept whole, first position wins.
+            for key in &clashes {
+                o.positions.remove(key);
+            }
+            each(b, &mut |kind, index, id| {
+                if clashes.contains(&position_key(kind, id)) {
+                    o.insert(
+                        kind,
+                        id,
+                        Origin {
+                            index,
+                            ..Default::default()
+                        },
+                    );
+                }
+            });
+        }
+        o.positions.shrink_to_fit();
         o
+    }
+
+    /// Where the record `kind`/`id` came from, if the import brought it.
+    fn get(&self, kind: RecordKind, id: &str) -> Option<std::borrow::Cow<'_, Origin>> {
+        use std::borrow::Cow;
+        if let Some(o) = self.by_id.get(&(kind, id.to_owned())) {
+            return Some(Cow::Borrowed(o));
+        }
+        self.positions.get(&position_key(kind, id)).map(|&index| {
+            Cow::Owned(Origin {
+                index: index as usize,
+                ..Default::default()
+            })
+        })
     }
 
     /// Rewrites problems found in the merged catalog so that they name the incoming record:
@@ -100,8 +150,8 @@ impl Origins {
                 if p.record_kind == RecordKind::Bundle || p.place.is_some() {
                     return p;
                 }
-                let Some(id) = p.id.clone() else { return p };
-                match self.by_id.get(&(p.record_kind, id)) {
+                let Some(id) = p.id.as_deref() else { return p };
+                match self.get(p.record_kind, id) {
                     Some(o) => {
                         p.index = Some(o.index);
                         if let Some(place) = &o.place {
@@ -649,5 +699,28 @@ mod tests {
         assert_eq!(found[0].index, Some(50), "the merged catalog's position");
         let problems = origins.relocate(found);
         assert_eq!(problems[0].index, Some(0), "the position in the list sent");
+    }
+
+    /// Positions of a JSON bundle, kept as hashes: every record's own position (per kind, the
+    /// same id in two kinds apart), the first of a repeated id, none for an id not sent.
+    #[test]
+    fn bundle_positions_are_exact_per_kind_and_first_wins() {
+        let b: Bundle = serde_json::from_value(json!({
+            "competencies": [{"id": "x", "name": "X", "tier": 1}, {"id": "k1", "name": "K", "tier": 1}],
+            "courses": [{"id": "c0", "title": "T", "system": "adult", "hours": 1},
+                        {"id": "x", "title": "T", "system": "adult", "hours": 1},
+                        {"id": "c0", "title": "again", "system": "adult", "hours": 1},
+                        {"id": "c3", "title": "T", "system": "adult", "hours": 1}]
+        }))
+        .unwrap();
+        let o = Origins::of_bundle(&b);
+        let at = |kind, id: &str| o.get(kind, id).map(|o| o.index);
+        assert_eq!(at(RecordKind::Competency, "x"), Some(0));
+        assert_eq!(at(RecordKind::Competency, "k1"), Some(1));
+        assert_eq!(at(RecordKind::Course, "x"), Some(1));
+        assert_eq!(at(RecordKind::Course, "c0"), Some(0), "the first of a repeated id");
+        assert_eq!(at(RecordKind::Course, "c3"), Some(3));
+        assert_eq!(at(RecordKind::Course, "k1"), None);
+        assert_eq!(at(RecordKind::Credential, "c0"), None);
     }
 }

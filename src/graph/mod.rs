@@ -10,9 +10,9 @@
 //! target, qualifying credentials per occupation...) is computed once in [`CatalogGraph::build`].
 
 use crate::domain::*;
+use foldhash::{HashMap, HashMapExt};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
-use std::collections::HashMap;
 
 macro_rules! ix {
     ($(#[$doc:meta])* $name:ident) => {
@@ -228,11 +228,23 @@ impl CatalogGraph {
                 })
                 .collect()
         };
-        let course_competencies: Vec<_> = b.courses.iter().map(|c| comps(&c.competencies)).collect();
-        let credential_competencies: Vec<_> = b.credentials.iter().map(|c| comps(&c.competencies)).collect();
+        // The courses' lists on a second thread while this one does the credentials' (the
+        // bulk of the work for a national catalog; a restart waits for it).
+        let ((course_competencies, prerequisites), (credential_competencies, requirements)) = std::thread::scope(|s| {
+            let courses = s.spawn(|| {
+                (
+                    b.courses.iter().map(|c| comps(&c.competencies)).collect::<Vec<_>>(),
+                    b.courses.iter().map(|c| compile(&c.prerequisites)).collect::<Vec<_>>(),
+                )
+            });
+            let credentials = (
+                b.credentials.iter().map(|c| comps(&c.competencies)).collect::<Vec<_>>(),
+                b.credentials.iter().map(|c| compile(&c.requires)).collect::<Vec<_>>(),
+            );
+            let courses = courses.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (courses, credentials)
+        });
         let occupation_competencies: Vec<_> = b.occupations.iter().map(|o| comps(&o.competencies)).collect();
-        let prerequisites: Vec<_> = b.courses.iter().map(|c| compile(&c.prerequisites)).collect();
-        let requirements: Vec<_> = b.credentials.iter().map(|c| compile(&c.requires)).collect();
         let assessment_competencies: Vec<_> = b.assessments.iter().map(|a| comps(&a.competencies)).collect();
         let assessment_prerequisites: Vec<_> = b.assessments.iter().map(|a| compile(&a.prerequisites)).collect();
 

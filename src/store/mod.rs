@@ -15,11 +15,13 @@
 //! `restore`); a commit drops older manifests and deletes the chunks no kept manifest uses,
 //! in the same batch, so the store stays bounded.
 //!
-//! A commit writes the new chunks, the manifest, the new current version and its history
-//! entry, and the garbage collection of dropped versions as **one** `sled::Batch` on one tree,
-//! which sled applies atomically (also across a crash), then flushes before returning. So after
-//! a crash the store holds exactly the previous dataset or the next one, and a commit that
-//! returned is durable. No I/O happens in any closure; the caller serialises writers.
+//! A commit first writes its new chunks in flushed batches of about 8 MB (unreferenced until
+//! the end, with a `0x00 "pending"` marker), then the manifest, the new current version and its
+//! history entry, and the garbage collection of dropped versions as **one** `sled::Batch` on
+//! one tree, which sled applies atomically (also across a crash), then flushes before
+//! returning. So after a crash the store holds exactly the previous dataset or the next one
+//! (the next open deletes the chunks of a cut commit), and a commit that returned is durable.
+//! No I/O happens in any closure; the caller serialises writers.
 //!
 //! Stores written by earlier versions (records under `[kind][first id]` keys) are migrated to
 //! this layout when opened.
@@ -31,6 +33,7 @@ pub use jobs::{JobRecord, JobStore};
 pub mod plans;
 
 use crate::domain::{Bundle, Counts};
+use crate::telemetry::Phase;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::Path;
@@ -41,6 +44,11 @@ const CHUNKS: u8 = 7;
 /// Bytes of a chunk hash (a SHA-256 prefix: collisions are out of reach).
 const HASH: usize = 16;
 const CURRENT: &[u8] = b"\x00current";
+/// Present while a commit has written chunks that no manifest references yet (see
+/// [`Store::commit`]); the next open deletes them when a crash left it.
+const PENDING: &[u8] = b"\x00pending";
+/// Bytes of new chunks a commit writes per early batch.
+const BATCH_BYTES: usize = 8 << 20;
 const KINDS: [u8; 6] = [1, 2, 3, 4, 5, 6];
 /// sled's page cache. Its default (1 GiB) would dominate the memory of a service whose
 /// reads are all served from the in-memory snapshot; the store is read once at start.
@@ -142,6 +150,7 @@ impl Store {
         let Some(manifest) = self.catalog.get(manifest_key(version))? else {
             return Ok(None);
         };
+        let mut phase = Phase::start("load.read_decode");
         let hashes: Vec<&[u8]> = manifest.chunks_exact(HASH).collect();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
         let per = hashes.len().div_ceil(threads).max(1);
@@ -155,11 +164,25 @@ impl Store {
                 .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
                 .collect()
         });
+        phase.next("load.join");
+        // Each list is taken whole from the first part that has records of its kind and the
+        // later parts are appended (growing a list of many MB remaps it, no copy): parts
+        // split the manifest in order, so most kinds sit in one part and nothing is copied.
         let mut b = Bundle::default();
         for part in parts {
-            b.append(part?);
+            let part = part?;
+            join(&mut b.competencies, part.competencies);
+            join(&mut b.courses, part.courses);
+            join(&mut b.credentials, part.credentials);
+            join(&mut b.occupations, part.occupations);
+            join(&mut b.articulations, part.articulations);
+            join(&mut b.pathways, part.pathways);
+            join(&mut b.assessments, part.assessments);
+            join(&mut b.funding, part.funding);
         }
+        phase.next("load.canonicalize");
         b.canonicalize();
+        phase.end();
         Ok(Some(b))
     }
 
@@ -198,9 +221,32 @@ impl Store {
 
     /// Commits `next` (canonical) as version `info.version` and makes it current; keeps the data
     /// of the newest `keep` versions (at least this one) and deletes what only older ones used.
-    /// One atomic batch, flushed before returning.
+    ///
+    /// The new chunks go first, in batches of about [`BATCH_BYTES`] each flushed (so a large
+    /// import never holds its whole serialised dataset in sled's buffers); then one atomic
+    /// batch writes the manifest, the history entry and the `current` pointer and deletes what
+    /// dropped versions used, and is flushed before returning. Until that last batch the new
+    /// chunks are unreferenced: a crash before it leaves the previous version current, and the
+    /// `pending` marker written with the first early batch makes the next open delete them
+    /// ([`Store::collect_interrupted`]).
     pub fn commit(&self, next: &Bundle, info: &VersionInfo, keep: usize) -> Result<(), StoreError> {
+        self.commit_in_batches(next, info, keep, BATCH_BYTES, true)
+    }
+
+    /// [`Store::commit`] with early batches of `batch_bytes`; with `finish` false it stops
+    /// after the early batches, as a crash would (for tests).
+    fn commit_in_batches(
+        &self,
+        next: &Bundle,
+        info: &VersionInfo,
+        keep: usize,
+        batch_bytes: usize,
+        finish: bool,
+    ) -> Result<(), StoreError> {
+        let mut phase = Phase::start("commit.chunks");
         let mut batch = sled::Batch::default();
+        let mut batched = 0;
+        let mut marked = false;
         let mut manifest = Vec::new();
         let mut fresh = HashSet::new();
         for_each_chunk(next, |bytes| {
@@ -209,10 +255,25 @@ impl Store {
             let key = chunk_key(&hash);
             if !fresh.contains(&hash) && !self.catalog.contains_key(&key)? {
                 fresh.insert(hash);
+                batched += bytes.len();
                 batch.insert(key, bytes);
+                if batched >= batch_bytes {
+                    if !marked {
+                        batch.insert(PENDING, &[][..]);
+                        marked = true;
+                    }
+                    self.catalog.apply_batch(std::mem::take(&mut batch))?;
+                    self.db.flush()?;
+                    batched = 0;
+                }
             }
             Ok::<_, StoreError>(())
         })?;
+        if !finish {
+            return Ok(());
+        }
+        drop(fresh);
+        phase.next("commit.final_batch");
         // Versions whose data is dropped now, and the chunks only they use.
         let kept: Vec<u64> = self
             .catalog
@@ -251,13 +312,29 @@ impl Store {
         batch.insert(hist, meta.clone());
         batch.insert(manifest_key(info.version), manifest);
         batch.insert(CURRENT, meta);
+        batch.remove(PENDING);
+        phase.next("commit.apply_batch");
         self.catalog.apply_batch(batch)?;
+        phase.next("commit.flush");
         self.db.flush()?;
+        phase.end();
         Ok(())
     }
 
-    /// Deletes every chunk no kept manifest uses (left by a store of the earlier layout or a
-    /// lower `keep`), and migrates records of the earlier layout. Run once at open.
+    /// After a commit that stopped before its last batch (a crash): deletes the chunks it
+    /// wrote, which no manifest uses. Returns how many; 0 at once when no commit was cut short.
+    pub fn collect_interrupted(&self) -> Result<usize, StoreError> {
+        if !self.catalog.contains_key(PENDING)? {
+            return Ok(0);
+        }
+        let removed = self.collect_garbage()?;
+        self.catalog.remove(PENDING)?;
+        self.db.flush()?;
+        Ok(removed)
+    }
+
+    /// Deletes every chunk no kept manifest uses (such as those of a commit cut short; see
+    /// [`Store::collect_interrupted`]). Returns how many.
     pub fn collect_garbage(&self) -> Result<usize, StoreError> {
         let mut used = HashSet::new();
         for kv in self.catalog.scan_prefix([META, b'm']) {
@@ -342,6 +419,15 @@ impl Store {
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
         Ok(())
+    }
+}
+
+/// Appends `part` to `list`, moving it whole when `list` is empty.
+fn join<T>(list: &mut Vec<T>, mut part: Vec<T>) {
+    if list.is_empty() {
+        *list = part;
+    } else {
+        list.append(&mut part);
     }
 }
 
@@ -561,5 +647,54 @@ mod tests {
         let (i, loaded) = store.load().unwrap().unwrap();
         assert_eq!((i.version, loaded), (4, b));
         assert_eq!(store.catalog.scan_prefix([1u8]).count(), 0, "old keys removed");
+    }
+
+    /// A commit cut short after its early chunk batches (as a crash would leave it) leaves the
+    /// previous version current and loadable; the next open's `collect_interrupted` deletes
+    /// exactly the chunks it wrote, and a later commit works.
+    #[test]
+    fn commit_cut_after_its_chunk_batches_keeps_the_previous_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = comps((0..500).map(|i| format!("c{i:04}")));
+        let new = comps((0..3000).map(|i| format!("n{i:05}")));
+        let chunks_of = |b: &Bundle| {
+            let mut h = HashSet::new();
+            for_each_chunk(b, |bytes| {
+                h.insert(chunk_hash(&bytes));
+                Ok::<_, ()>(())
+            })
+            .unwrap();
+            h
+        };
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store.commit(&old, &info(1), 5).unwrap();
+            assert_eq!(
+                store.collect_interrupted().unwrap(),
+                0,
+                "a finished commit leaves nothing"
+            );
+            // Early batches of ~1 KB: many batches, then stop before the manifest.
+            store.commit_in_batches(&new, &info(2), 5, 1024, false).unwrap();
+            let stored = store.catalog.scan_prefix([CHUNKS]).count();
+            assert!(stored > chunks_of(&old).len(), "the cut commit wrote chunks");
+            store.flush().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let (i, loaded) = store.load().unwrap().unwrap();
+        assert_eq!((i.version, &loaded), (1, &old));
+        let orphans = store.catalog.scan_prefix([CHUNKS]).count() - chunks_of(&old).len();
+        assert!(orphans > 0);
+        assert_eq!(store.collect_interrupted().unwrap(), orphans);
+        assert_eq!(store.catalog.scan_prefix([CHUNKS]).count(), chunks_of(&old).len());
+        assert_eq!(store.collect_interrupted().unwrap(), 0, "the marker is gone");
+        assert_eq!(store.load_version(1).unwrap().as_ref(), Some(&old));
+        // Small batches in a finished commit store the same dataset as one batch would.
+        store.commit_in_batches(&new, &info(2), 5, 1024, true).unwrap();
+        assert_eq!(store.load().unwrap().unwrap().1, new);
+        assert!(!store.catalog.contains_key(PENDING).unwrap());
+        let expected: HashSet<_> = chunks_of(&old).union(&chunks_of(&new)).copied().collect();
+        assert_eq!(store.catalog.scan_prefix([CHUNKS]).count(), expected.len());
+        assert_eq!(store.collect_garbage().unwrap(), 0);
     }
 }
