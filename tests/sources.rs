@@ -1277,15 +1277,8 @@ async fn ctdl_round_trip(app: &TestApp, url: &str) -> (Value, Vec<Value>) {
         .map(|s| s["id"].as_str().unwrap().to_owned())
         .collect();
     assert!(steps.contains(&dest), "{plan:#}");
-    let resp = app
-        .client
-        .post(format!("{}/v1/career-maps?format=ctdl", app.base))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let ld: Value = resp.json().await.unwrap();
+    let (status, ld) = career_map_as(app, "ctdl", body).await;
+    assert_eq!(status, 200);
     let graph = ld["@graph"].as_array().unwrap().clone();
     let pathway = &graph[0];
     assert_eq!(pathway["@type"], "ceterms:Pathway");
@@ -2469,9 +2462,14 @@ async fn import_json(app: &TestApp, mode: &str, body: &Value) {
 }
 
 async fn career_map(app: &TestApp, body: Value) -> (u16, Value) {
+    career_map_as(app, "json", body).await
+}
+
+/// Posts a career map asking for `format` (`json`, `ctdl`...): the status and the JSON answer.
+async fn career_map_as(app: &TestApp, format: &str, body: Value) -> (u16, Value) {
     let resp = app
         .client
-        .post(format!("{}/v1/career-maps", app.base))
+        .post(format!("{}/v1/career-maps?format={format}", app.base))
         .json(&body)
         .send()
         .await
@@ -2897,15 +2895,8 @@ async fn the_ctdl_export_writes_occupation_type_and_a_re_import_keeps_the_links(
 
     // The export of a map to the BSN passes through all four credentials.
     let body = json!({"target": {"credential": "bsn"}, "entry": "adult"});
-    let r = app
-        .client
-        .post(format!("{}/v1/career-maps?format=ctdl", app.base))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let ld: Value = r.json().await.unwrap();
+    let (status, ld) = career_map_as(&app, "ctdl", body).await;
+    assert_eq!(status, 200);
     let graph = ld["@graph"].as_array().unwrap();
     let node = |iri: &str| {
         graph
