@@ -14,7 +14,9 @@ pub fn init(filter: &str) {
 
 /// One phase of long work (an import, a load), logged when it ends with its wall time, the
 /// process's CPU time over it (all threads; above the wall time when threads ran in parallel,
-/// below it when other processes took the cores) and the resident memory at its end.
+/// below it when other processes took the cores) and the resident memory at its end. At debug
+/// level (`--log careermap=debug`), so that the progress lines of `careermap import` stay
+/// readable by default.
 pub struct Phase {
     name: &'static str,
     wall: std::time::Instant,
@@ -42,7 +44,7 @@ impl Phase {
     }
 
     fn log(&self) {
-        tracing::info!(
+        tracing::debug!(
             phase = self.name,
             elapsed_ms = self.wall.elapsed().as_millis() as u64,
             cpu_ms = cpu_ms().saturating_sub(self.cpu_ms),
