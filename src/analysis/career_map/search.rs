@@ -5,7 +5,9 @@
 //! A search node is a *partial plan*: the courses taken so far, the items **committed** to (the
 //! goal and everything chosen to satisfy something committed), and the courses committed to be
 //! **waived** (through a committed articulation source rather than taken). Expanding a node
-//! picks the first committed, unsatisfied item that still needs a decision and branches on it:
+//! branches on one committed, unsatisfied item that still needs a decision: the one whose
+//! decision has the fewest children (a forced step first), since any one of them reaches every
+//! minimal plan of the node:
 //!
 //! - a credential (or the goal) with a group short of its `choose`/`min_credits`: one child per
 //!   combination of not-yet-committed members that makes up the shortfall (for min-credits
@@ -544,73 +546,89 @@ type Child = (Bits, Bits, Bits, Bits);
 
 /// The children of a node: (taken, committed, waived, expanded).
 fn children(m: &Model<'_>, facts: &Facts<'_>, node: &Node) -> Vec<Child> {
-    let mut out = Vec::new();
+    // Any open decision's children reach every minimal plan of the node; the one with the
+    // fewest children branches least (a forced step first).
+    let mut best: Option<Vec<Child>> = None;
     for i in node.committed.ones() {
         if node.sat.get(i) {
             continue;
         }
-        let u = i as usize;
-        if m.kind[u].is_unit() && !node.taken.get(i) {
-            if node.waived.get(i) {
-                continue;
+        if let Some(out) = decision(m, facts, node, i) {
+            if out.len() <= 1 {
+                return out;
             }
-            // Route: take it, or waive it through a source.
-            if m.takeable.get(i) && m.groups[u].iter().all(|g| g.holds(facts.possible)) {
-                let mut t = node.taken.clone();
-                t.set(i);
-                out.push((t, node.committed.clone(), node.waived.clone(), node.expanded.clone()));
+            if best.as_ref().is_none_or(|b| out.len() < b.len()) {
+                best = Some(out);
             }
-            for &(s, _) in &m.arts_in[u] {
-                if facts.possible.get(s) {
-                    let mut c = node.committed.clone();
-                    c.set(s);
-                    let mut w = node.waived.clone();
-                    w.set(i);
-                    out.push((node.taken.clone(), c, w, node.expanded.clone()));
-                }
-            }
-            return out;
-        }
-        // A credential, the goal or a taken course: assign members to its first group that
-        // neither holds nor was expanded.
-        for (gi, group) in m.groups[u].iter().enumerate() {
-            let slot = facts.slots.of(i, gi);
-            if node.expanded.get(slot) {
-                continue;
-            }
-            let Some(short) = deficit(group, &node.sat) else {
-                continue;
-            };
-            let cands = candidates(group, node, facts);
-            let mut push = |chosen: &[u32]| {
-                // Choosing X while leaving out a member Y that X cannot be had without gives
-                // no minimal plan the choice of Y does not give (Y is below X).
-                // (Choose groups only: the swap keeps the count, not the credits.)
-                let implied_left_out = matches!(group, LGroup::Choose { .. })
-                    && chosen.iter().any(|&x| {
-                        cands
-                            .iter()
-                            .any(|&(y, _)| y != x && facts.nec[x as usize].get(y) && !chosen.contains(&y))
-                    });
-                if implied_left_out {
-                    return;
-                }
-                let mut c = node.committed.clone();
-                for &x in chosen {
-                    c.set(x);
-                }
-                let mut e = node.expanded.clone();
-                e.set(slot);
-                out.push((node.taken.clone(), c, node.waived.clone(), e));
-            };
-            match group {
-                LGroup::Choose { .. } => combinations(&cands, short as usize, &mut push),
-                LGroup::Credits { .. } => minimal_credit_sets(&cands, short, &mut push),
-            }
-            return out;
         }
     }
-    out
+    best.unwrap_or_default()
+}
+
+/// The children of the decision on committed, unsatisfied item `i`, if it needs one: how to
+/// have a unit (take it, or waive it through a source), or which members make up the first
+/// group of a credential, the goal or a taken course that neither holds nor was expanded.
+fn decision(m: &Model<'_>, facts: &Facts<'_>, node: &Node, i: u32) -> Option<Vec<Child>> {
+    let mut out = Vec::new();
+    let u = i as usize;
+    if m.kind[u].is_unit() && !node.taken.get(i) {
+        if node.waived.get(i) {
+            return None;
+        }
+        // Route: take it, or waive it through a source.
+        if m.takeable.get(i) && m.groups[u].iter().all(|g| g.holds(facts.possible)) {
+            let mut t = node.taken.clone();
+            t.set(i);
+            out.push((t, node.committed.clone(), node.waived.clone(), node.expanded.clone()));
+        }
+        for &(s, _) in &m.arts_in[u] {
+            if facts.possible.get(s) {
+                let mut c = node.committed.clone();
+                c.set(s);
+                let mut w = node.waived.clone();
+                w.set(i);
+                out.push((node.taken.clone(), c, w, node.expanded.clone()));
+            }
+        }
+        return Some(out);
+    }
+    for (gi, group) in m.groups[u].iter().enumerate() {
+        let slot = facts.slots.of(i, gi);
+        if node.expanded.get(slot) {
+            continue;
+        }
+        let Some(short) = deficit(group, &node.sat) else {
+            continue;
+        };
+        let cands = candidates(group, node, facts);
+        let mut push = |chosen: &[u32]| {
+            // Choosing X while leaving out a member Y that X cannot be had without gives
+            // no minimal plan the choice of Y does not give (Y is below X).
+            // (Choose groups only: the swap keeps the count, not the credits.)
+            let implied_left_out = matches!(group, LGroup::Choose { .. })
+                && chosen.iter().any(|&x| {
+                    cands
+                        .iter()
+                        .any(|&(y, _)| y != x && facts.nec[x as usize].get(y) && !chosen.contains(&y))
+                });
+            if implied_left_out {
+                return;
+            }
+            let mut c = node.committed.clone();
+            for &x in chosen {
+                c.set(x);
+            }
+            let mut e = node.expanded.clone();
+            e.set(slot);
+            out.push((node.taken.clone(), c, node.waived.clone(), e));
+        };
+        match group {
+            LGroup::Choose { .. } => combinations(&cands, short as usize, &mut push),
+            LGroup::Credits { .. } => minimal_credit_sets(&cands, short, &mut push),
+        }
+        return Some(out);
+    }
+    None
 }
 
 /// Calls `f` with every `r`-subset of `items` (by index order).
