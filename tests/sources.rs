@@ -2465,6 +2465,17 @@ async fn career_map(app: &TestApp, body: Value) -> (u16, Value) {
     career_map_as(app, "json", body).await
 }
 
+/// The exit at `credential` of a career map's first plan.
+fn first_exit(answer: &Value, credential: &str) -> Value {
+    answer["paths"][0]["exits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["credential"] == credential)
+        .cloned()
+        .unwrap_or_else(|| panic!("{credential} is an exit of the first plan: {answer:#}"))
+}
+
 /// Posts a career map asking for `format` (`json`, `ctdl`...): the status and the JSON answer.
 async fn career_map_as(app: &TestApp, format: &str, body: Value) -> (u16, Value) {
     let resp = app
@@ -2730,12 +2741,7 @@ async fn a_ctdl_credential_with_occupation_type_leads_to_its_occupation() {
     let after = map(aide_map.clone()).await;
     let path = &after["paths"][0];
     assert_eq!(path["reaches"], json!([aide]), "{after:#}");
-    let exit = path["exits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["credential"] == aide)
-        .unwrap_or_else(|| panic!("the certification is an exit: {after:#}"));
+    let exit = first_exit(&after, aide);
     assert_eq!(exit["occupations"][0]["soc"], "31-1131");
     assert_eq!(exit["occupations"][0]["evidence"], "ctdl");
     let rn_map = map(json!({"target": {"occupation": "29-1141"}, "entry": "adult"})).await;
@@ -2768,13 +2774,7 @@ async fn a_ctdl_credential_with_occupation_type_leads_to_its_occupation() {
     assert_eq!(evidence.len(), 2, "{na:#}");
     assert!(evidence.contains(&"ctdl") && evidence.contains(&"cip_soc"), "{na:#}");
     let after = map(aide_map.clone()).await;
-    let exit = after["paths"][0]["exits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["credential"] == aide)
-        .cloned()
-        .unwrap_or_else(|| panic!("{after:#}"));
+    let exit = first_exit(&after, aide);
     assert_eq!(exit["occupations"][0]["evidence"], "ctdl", "{after:#}");
 
     // The same document re-published without the claim: the link goes with it; the crosswalk
@@ -2794,13 +2794,7 @@ async fn a_ctdl_credential_with_occupation_type_leads_to_its_occupation() {
     assert_eq!(links[0]["evidence"], "cip_soc");
     assert_eq!(links[0]["credentials"], json!([aide]));
     let after = map(aide_map).await;
-    let exit = after["paths"][0]["exits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["credential"] == aide)
-        .cloned()
-        .unwrap_or_else(|| panic!("{after:#}"));
+    let exit = first_exit(&after, aide);
     assert_eq!(exit["occupations"][0]["evidence"], "cip_soc", "{after:#}");
 }
 

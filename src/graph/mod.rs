@@ -697,6 +697,15 @@ mod tests {
         serde_json::from_value(v).unwrap()
     }
 
+    /// The entry credentials of `o`, by id, with their evidence.
+    fn linked(g: &CatalogGraph, o: OccupationIx) -> Vec<(&str, Evidence)> {
+        g.entry_credentials(o)
+            .iter()
+            .zip(g.entry_evidence(o))
+            .map(|(&c, &e)| (g.credential(c).id.as_str(), e))
+            .collect()
+    }
+
     #[test]
     fn entry_credentials_come_from_stated_and_crosswalk_links_and_stated_wins() {
         let b = bundle(serde_json::json!({
@@ -712,12 +721,7 @@ mod tests {
         let g = CatalogGraph::build(1, b);
         let o = g.occupation_ix("31-1131").unwrap();
         let ix = |id: &str| g.credential_ix(id).unwrap();
-        let linked: Vec<(&str, Evidence)> = g
-            .entry_credentials(o)
-            .iter()
-            .zip(g.entry_evidence(o))
-            .map(|(&c, &e)| (g.credential(c).id.as_str(), e))
-            .collect();
+        let linked = linked(&g, o);
         assert_eq!(linked, [("b", Evidence::Stated), ("a", Evidence::CipSoc)]);
         assert_eq!(
             g.link_evidence(ix("b"), o),
@@ -756,12 +760,7 @@ mod tests {
         }));
         let g = CatalogGraph::build(1, b);
         let o = g.occupation_ix("31-1131").unwrap();
-        let linked: Vec<(&str, Evidence)> = g
-            .entry_credentials(o)
-            .iter()
-            .zip(g.entry_evidence(o))
-            .map(|(&c, &e)| (g.credential(c).id.as_str(), e))
-            .collect();
+        let linked = linked(&g, o);
         // c: stated wins over its CTDL claim; b and d: CTDL, ranked before the crosswalk's a;
         // b is linked by the crosswalk too and keeps the stronger CTDL evidence. The CTDL link
         // carrying 51.3902 does not extend to the other credentials of that program.

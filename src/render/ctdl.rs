@@ -82,7 +82,7 @@ fn resource_iri(g: &CatalogGraph, c: CredentialIx) -> String {
 /// The occupations someone stated that a credential leads to: the catalog (`entry_credentials`)
 /// or a publisher (a `ctdl` link). Derived links (`cip_soc`, an aggregate's inherited ones) are
 /// left out (see the module docs).
-pub fn stated_occupations(g: &CatalogGraph, c: CredentialIx) -> Vec<crate::graph::OccupationIx> {
+fn stated_occupations(g: &CatalogGraph, c: CredentialIx) -> Vec<crate::graph::OccupationIx> {
     let id = &g.credential(c).id;
     g.qualifies_for(c)
         .iter()

@@ -212,6 +212,11 @@ impl<'a, 'g> Evaluator<'a, 'g> {
         }
     }
 
+    /// What the plans are ranked by.
+    pub fn objective(&self) -> Objective {
+        self.objective
+    }
+
     /// The hours a term holds.
     pub fn hours_per_term(&self) -> f64 {
         self.hours_per_term

@@ -47,7 +47,7 @@
 use super::centi;
 use super::model::{Bits, Kind, LGroup, Model};
 use super::plan::{Evaluator, Sim};
-use super::{Cost, MapError, SearchStats};
+use super::{Cost, MapError, Objective, SearchStats};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashSet};
 
@@ -355,7 +355,7 @@ pub fn search(
             }
         })
         .collect();
-    let depths = ev.weeks_of_terms(0).map(|_| Depths::new(m, ev, possible));
+    let depths = (ev.objective() == Objective::Weeks).then(|| Depths::new(m, ev, possible));
     let facts = Facts {
         depths,
         possible,
