@@ -18,6 +18,13 @@
 //!   per full-credit articulation into it, committing the source instead;
 //! - a taken course with a short prerequisite group: as for credentials.
 //!
+//! A decision with a single child is no branching point: the expansion follows it at once,
+//! admitting and bounding each step like any child, so only real choices are expansions (and
+//! count against `max_expansions`). An articulation source that cannot be had without the
+//! course it would waive (it necessarily needs it, see [`necessary`]) is no route into that
+//! course, and a node whose remaining commitments need no decision (they wait on each other)
+//! is dropped when generated: neither can lead to a plan.
+//!
 //! A node whose commitments are all satisfied (by the closure of its courses) is a complete
 //! course set; it is kept when minimal (no single course can be dropped) and new, and is queued
 //! again at its exact cost from [`Evaluator::simulate`].
@@ -369,8 +376,7 @@ pub fn search(
     let mut stats = SearchStats::default();
     let mut slots: Vec<Slot> = Vec::new();
     let mut heap: BinaryHeap<Reverse<QueueKey>> = BinaryHeap::new();
-    let mut visited: HashSet<Vec<u64>> = HashSet::new();
-    let mut seen_sets: HashSet<Bits> = HashSet::new();
+    let mut seen = Seen::default();
     let mut results: Vec<Found> = Vec::new();
     let mut seq = 0u64;
 
@@ -393,7 +399,7 @@ pub fn search(
         if results.len() >= k && cost > results[k - 1].sim.cost {
             break;
         }
-        let node = match std::mem::replace(&mut slots[idx], Slot::Open(empty())) {
+        let mut node = match std::mem::replace(&mut slots[idx], Slot::Open(empty())) {
             Slot::Done(f) => {
                 results.push(f);
                 continue;
@@ -404,60 +410,38 @@ pub fn search(
         if stats.expanded > max_expansions {
             return Err(MapError::TooComplex { limit: max_expansions });
         }
-        for (taken, committed, waived, expanded) in children(m, &facts, &node) {
-            let mut key = Vec::with_capacity(taken.0.len() * 3 + expanded.0.len());
-            key.extend_from_slice(&taken.0);
-            key.extend_from_slice(&committed.0);
-            key.extend_from_slice(&waived.0);
-            key.extend_from_slice(&expanded.0);
-            if !visited.insert(key) {
-                continue;
+        let kth = (results.len() >= k).then(|| results[k - 1].sim.cost);
+        // A decision with one child is no branching point: follow it at once (each step
+        // admitted and bounded like any child), so only real choices count as expansions.
+        let admitted: Vec<Admitted> = loop {
+            let mut kids = children(m, &facts, &node);
+            if kids.len() == 1 {
+                match admit(m, ev, &facts, &node, kids.swap_remove(0), kth, &mut seen) {
+                    Admitted::Open(next, _) => {
+                        node = next;
+                        continue;
+                    }
+                    other => break vec![other],
+                }
             }
-            stats.generated += 1;
-            let sat = if taken == node.taken {
-                node.sat.clone()
-            } else {
-                m.closure(&taken)
-            };
-            let child = Node {
-                taken,
-                committed,
-                waived,
-                expanded,
-                sat,
-            };
+            break kids
+                .into_iter()
+                .map(|child| admit(m, ev, &facts, &node, child, kth, &mut seen))
+                .collect();
+        };
+        for a in admitted {
             seq += 1;
-            if child.sat.get(0) && !child.committed.is_subset(&child.sat) {
-                // The goal is met but commitments remain: every completion adds droppable
-                // courses, so none is minimal.
-                continue;
-            }
-            if child.committed.is_subset(&child.sat) {
-                // Complete: keep it when minimal and new.
-                if !seen_sets.insert(child.taken.clone()) || !minimal(m, &child.taken) {
-                    continue;
-                }
-                let Some(sim) = ev.simulate(&child.taken) else { continue };
-                stats.complete += 1;
-                let c = sim.cost;
-                if results.len() >= k && c > results[k - 1].sim.cost {
-                    continue;
-                }
-                slots.push(Slot::Done(Found {
-                    taken: child.taken,
-                    sim,
-                }));
-                heap.push(Reverse((c, 0, Reverse(u64::MAX - seq), slots.len() - 1)));
-            } else {
-                let lb = bound(m, ev, &facts, &child);
-                if results.len() >= k && lb > results[k - 1].sim.cost {
-                    continue;
-                }
-                slots.push(Slot::Open(child));
-                heap.push(Reverse((lb, 1, Reverse(u64::MAX - seq), slots.len() - 1)));
-            }
+            let (key, slot) = match a {
+                Admitted::Open(child, lb) => ((lb, 1), Slot::Open(child)),
+                Admitted::Done(found) => ((found.sim.cost, 0), Slot::Done(found)),
+                Admitted::Dropped => continue,
+            };
+            slots.push(slot);
+            heap.push(Reverse((key.0, key.1, Reverse(u64::MAX - seq), slots.len() - 1)));
         }
     }
+    stats.generated = seen.generated;
+    stats.complete = seen.complete;
     // Equal costs: higher exit value first, then course ids.
     results.sort_by(|a, b| {
         a.sim
@@ -468,6 +452,108 @@ pub fn search(
     });
     results.truncate(k);
     Ok((results, stats))
+}
+
+/// What the search has generated so far.
+#[derive(Default)]
+struct Seen {
+    /// Nodes (taken, committed, waived, expanded), so each is admitted once.
+    nodes: HashSet<Vec<u64>>,
+    /// Complete course sets, so each is evaluated once.
+    sets: HashSet<Bits>,
+    generated: usize,
+    complete: usize,
+}
+
+/// What becomes of a generated child.
+enum Admitted {
+    /// Open, with its bound.
+    Open(Node, Cost),
+    /// A complete, minimal, new course set at or below the k-th cost so far.
+    Done(Found),
+    /// Seen before, not minimal, infeasible, or bounded above the k-th cost so far.
+    Dropped,
+}
+
+/// Admits a child of `parent`: drops it when seen before or when no completion of it can be
+/// minimal or beat `kth` (the k-th cost so far, once `k` plans are out); a complete child is
+/// evaluated exactly.
+fn admit(
+    m: &Model<'_>,
+    ev: &Evaluator<'_, '_>,
+    facts: &Facts<'_>,
+    parent: &Node,
+    (taken, committed, waived, expanded): Child,
+    kth: Option<Cost>,
+    seen: &mut Seen,
+) -> Admitted {
+    let mut key = Vec::with_capacity(taken.0.len() * 3 + expanded.0.len());
+    key.extend_from_slice(&taken.0);
+    key.extend_from_slice(&committed.0);
+    key.extend_from_slice(&waived.0);
+    key.extend_from_slice(&expanded.0);
+    if !seen.nodes.insert(key) {
+        return Admitted::Dropped;
+    }
+    seen.generated += 1;
+    let sat = if taken == parent.taken {
+        parent.sat.clone()
+    } else {
+        m.closure(&taken)
+    };
+    let child = Node {
+        taken,
+        committed,
+        waived,
+        expanded,
+        sat,
+    };
+    if child.sat.get(0) && !child.committed.is_subset(&child.sat) {
+        // The goal is met but commitments remain: every completion adds droppable
+        // courses, so none is minimal.
+        return Admitted::Dropped;
+    }
+    if child.committed.is_subset(&child.sat) {
+        // Complete: keep it when minimal and new.
+        if !seen.sets.insert(child.taken.clone()) || !minimal(m, &child.taken) {
+            return Admitted::Dropped;
+        }
+        let Some(sim) = ev.simulate(&child.taken) else {
+            return Admitted::Dropped;
+        };
+        seen.complete += 1;
+        if kth.is_some_and(|kth| sim.cost > kth) {
+            return Admitted::Dropped;
+        }
+        return Admitted::Done(Found {
+            taken: child.taken,
+            sim,
+        });
+    }
+    if stuck(m, facts, &child) {
+        // Commitments remain but none needs a decision: they wait on each other (an
+        // articulation source that requires the course it waives), so nothing completes it.
+        return Admitted::Dropped;
+    }
+    let lb = bound(m, ev, facts, &child);
+    if kth.is_some_and(|kth| lb > kth) {
+        return Admitted::Dropped;
+    }
+    Admitted::Open(child, lb)
+}
+
+/// True when no committed, unsatisfied item of `node` has a decision left (see [`decision`]).
+fn stuck(m: &Model<'_>, facts: &Facts<'_>, node: &Node) -> bool {
+    node.committed.ones().filter(|&i| !node.sat.get(i)).all(|i| {
+        let u = i as usize;
+        if m.kind[u].is_unit() && !node.taken.get(i) {
+            return node.waived.get(i);
+        }
+        m.groups[u]
+            .iter()
+            .enumerate()
+            .all(|(gi, g)| node.expanded.get(facts.slots.of(i, gi)) || deficit(g, &node.sat).is_none())
+    })
 }
 
 fn empty() -> Node {
@@ -582,7 +668,9 @@ fn decision(m: &Model<'_>, facts: &Facts<'_>, node: &Node, i: u32) -> Option<Vec
             out.push((t, node.committed.clone(), node.waived.clone(), node.expanded.clone()));
         }
         for &(s, _) in &m.arts_in[u] {
-            if facts.possible.get(s) {
+            // A source that cannot be had without the course itself waives nothing: taking
+            // the course reaches the same minimal plans.
+            if facts.possible.get(s) && !facts.nec[s as usize].get(i) {
                 let mut c = node.committed.clone();
                 c.set(s);
                 let mut w = node.waived.clone();
