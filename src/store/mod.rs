@@ -152,26 +152,51 @@ impl Store {
     }
 
     /// The dataset of `version`, if its data is kept (see `keep` of [`Store::commit`]).
-    /// The chunks are read and decoded on one thread per core (in manifest order, so the
-    /// parts join in canonical order).
+    ///
+    /// The chunks are read in key order (sled then reads each of its pages once: about four
+    /// times faster than in manifest order through its small cache), then decoded on one
+    /// thread per core in manifest order, so the parts join in canonical order; each chunk's
+    /// bytes are dropped once decoded.
     pub fn load_version(&self, version: u64) -> Result<Option<Bundle>, StoreError> {
         let Some(manifest) = self.catalog.get(manifest_key(version))? else {
             return Ok(None);
         };
-        let mut phase = Phase::start("load.read_decode");
+        let mut phase = Phase::start("load.read");
         let hashes: Vec<&[u8]> = manifest.chunks_exact(HASH).collect();
+        let mut by_key: Vec<usize> = (0..hashes.len()).collect();
+        by_key.sort_unstable_by_key(|&i| hashes[i]);
+        let mut chunks: Vec<Option<sled::IVec>> = vec![None; hashes.len()];
+        for i in by_key {
+            let v = self
+                .catalog
+                .get(chunk_key(hashes[i]))?
+                .ok_or_else(|| StoreError::Missing(format!("chunk {} of version {version}", hex(hashes[i]))))?;
+            chunks[i] = Some(v);
+        }
+        phase.next("load.decode");
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-        let per = hashes.len().div_ceil(threads).max(1);
+        let per = chunks.len().div_ceil(threads).max(1);
         let parts: Vec<Result<Bundle, StoreError>> = std::thread::scope(|s| {
-            let workers: Vec<_> = hashes
-                .chunks(per)
-                .map(|part| s.spawn(move || self.decode_chunks(version, part)))
+            let workers: Vec<_> = chunks
+                .chunks_mut(per)
+                .zip(hashes.chunks(per))
+                .map(|(part, hashes)| {
+                    s.spawn(move || {
+                        let mut b = Bundle::default();
+                        for (chunk, hash) in part.iter_mut().zip(hashes) {
+                            let bytes = chunk.take().expect("every chunk was read");
+                            decode_chunk(&format!("chunk {}", hex(hash)), &bytes, &mut b)?;
+                        }
+                        Ok(b)
+                    })
+                })
                 .collect();
             workers
                 .into_iter()
                 .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
                 .collect()
         });
+        drop(chunks);
         phase.next("load.join");
         // Each list is taken whole from the first part that has records of its kind and the
         // later parts are appended (growing a list of many MB remaps it, no copy): parts
@@ -192,20 +217,6 @@ impl Store {
         b.canonicalize();
         phase.end();
         Ok(Some(b))
-    }
-
-    /// Reads and decodes the chunks `hashes` of `version`, in order.
-    fn decode_chunks(&self, version: u64, hashes: &[&[u8]]) -> Result<Bundle, StoreError> {
-        let mut b = Bundle::default();
-        for hash in hashes {
-            let key = chunk_key(hash);
-            let v = self
-                .catalog
-                .get(&key)?
-                .ok_or_else(|| StoreError::Missing(format!("chunk {} of version {version}", hex(hash))))?;
-            decode_chunk(&format!("chunk {}", hex(hash)), &v, &mut b)?;
-        }
-        Ok(b)
     }
 
     /// Whether the data of `version` is kept (restorable).
