@@ -1,13 +1,20 @@
 //! The catalog graph: one immutable petgraph model per dataset version, with compact interned
 //! ids, shared by `Arc` between all readers.
 //!
-//! Nodes are competencies, courses, credentials, assessments and occupations; edges say how they relate
-//! (see [`Edge`]). Every record gets a dense index of its kind (its position in the canonical,
-//! id-sorted [`Bundle`]), so analyses work with small integers and flat vectors; public methods
-//! take and return domain ids or these typed indices, never petgraph's.
+//! Nodes are competencies, courses, credentials, assessments and occupations; edges are the
+//! steps of progress that analyses walk (see [`Edge`]: prerequisite and requirement groups,
+//! articulations, qualifying credentials). Every record gets a dense index of its kind (its
+//! position in the canonical, id-sorted [`Bundle`]), so analyses work with small integers and
+//! flat vectors; public methods take and return domain ids or these typed indices, never
+//! petgraph's.
 //!
-//! Derived data that every analysis needs (compiled requirement groups, articulations by
-//! target, qualifying credentials per occupation...) is computed once in [`CatalogGraph::build`].
+//! Derived data that every analysis needs (compiled requirement groups, competencies by
+//! record, articulations by target, qualifying credentials per occupation, stacking...) is
+//! computed once in [`CatalogGraph::build`], as flat per-record lists ([`Lists`]: one
+//! allocation per relation, not one per record) rather than as edges nobody walks. A restart
+//! of a national catalog waits for this build, so it avoids work per record: ids are looked
+//! up in one pass per kind, lists are filled in place, and the two big compilations (courses,
+//! credentials) run on two threads.
 
 use crate::domain::*;
 use foldhash::{HashMap, HashMapExt};
@@ -99,25 +106,155 @@ pub enum Node {
     Assessment(AssessmentIx),
 }
 
-/// An edge of the graph; the direction is the direction of progress.
+/// An edge of the graph; the direction is the direction of progress. Only the relations that
+/// analyses walk are edges; the others (competencies taught, certified and required, stacking)
+/// are the per-record lists of [`CatalogGraph`] (`course_competencies`, `stacks_into`...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edge {
     /// Listed item -> course or assessment: the item appears in its prerequisite group.
     Prerequisite { group: u32 },
     /// Listed item -> credential: the item appears in the credential's requirement group.
     Requirement { group: u32 },
-    /// Credential -> higher credential.
-    StacksInto,
     /// Source item -> course credit is granted toward.
     Articulation(ArticulationIx),
     /// Credential -> occupation it qualifies for, and how that is known.
     QualifiesFor(Evidence),
-    /// Course -> competency it teaches.
-    Teaches,
-    /// Credential -> competency it certifies; assessment -> competency a pass demonstrates.
-    Certifies,
-    /// Occupation -> competency it requires.
-    RequiresCompetency,
+}
+
+/// The dense index of each id of a kind (or of the course, credential and assessment
+/// namespace), keyed by a 128-bit hash of the id (two randomly seeded foldhash hashes) rather
+/// than by a copy of it: a national catalog has 3 M ids, and a restart waits for this map.
+/// Ids whose hashes clash (detected when the map is built; never seen) are kept in an exact map.
+/// [`IdMap::get`] of an id the map does not hold answers `None` except with probability about
+/// ids / 2^128; the graph's public lookups also compare the record's id.
+struct IdMap<V> {
+    seeds: [foldhash::fast::FixedState; 2],
+    fast: HashMap<(u64, u64), Option<V>>,
+    exact: HashMap<Box<str>, V>,
+}
+
+impl<V: Copy> IdMap<V> {
+    /// The map of `ids` (a later duplicate id wins).
+    fn build<'a>(ids: impl Iterator<Item = (&'a str, V)> + Clone) -> IdMap<V> {
+        let seeds = [
+            foldhash::fast::FixedState::with_seed(fastrand::u64(..)),
+            foldhash::fast::FixedState::with_seed(fastrand::u64(..)),
+        ];
+        let mut map = IdMap {
+            seeds,
+            fast: HashMap::with_capacity(ids.size_hint().0),
+            exact: HashMap::new(),
+        };
+        let mut clashes = foldhash::HashSet::default();
+        for (id, v) in ids.clone() {
+            let key = map.key(id);
+            if map.fast.insert(key, Some(v)).is_some() {
+                clashes.insert(key);
+            }
+        }
+        if !clashes.is_empty() {
+            for (id, v) in ids {
+                let key = map.key(id);
+                if clashes.contains(&key) {
+                    map.fast.insert(key, None);
+                    map.exact.insert(id.into(), v);
+                }
+            }
+        }
+        map
+    }
+
+    fn key(&self, id: &str) -> (u64, u64) {
+        use std::hash::BuildHasher;
+        (self.seeds[0].hash_one(id), self.seeds[1].hash_one(id))
+    }
+
+    fn get(&self, id: &str) -> Option<V> {
+        match self.fast.get(&self.key(id)) {
+            Some(Some(v)) => Some(*v),
+            Some(None) => self.exact.get(id).copied(),
+            None => None,
+        }
+    }
+}
+
+/// Per-record lists in one flat vector (compressed rows): row `i` is
+/// `items[starts[i]..starts[i + 1]]`.
+#[derive(Debug, Clone)]
+struct Lists<T> {
+    starts: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T> Lists<T> {
+    fn with_capacity(rows: usize, items: usize) -> Lists<T> {
+        let mut starts = Vec::with_capacity(rows + 1);
+        starts.push(0);
+        Lists {
+            starts,
+            items: Vec::with_capacity(items),
+        }
+    }
+
+    /// Ends the current row (the items pushed since the last one).
+    fn end_row(&mut self) {
+        self.starts
+            .push(u32::try_from(self.items.len()).expect("fewer than 2^32 listed items"));
+    }
+
+    /// Appends a row.
+    fn push_row(&mut self, row: impl IntoIterator<Item = T>) {
+        self.items.extend(row);
+        self.end_row();
+    }
+
+    fn get(&self, i: usize) -> &[T] {
+        &self.items[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    /// `rows` rows from `(row, item)` pairs; each row keeps the pairs' order.
+    fn from_pairs(rows: usize, pairs: &[(u32, T)]) -> Lists<T>
+    where
+        T: Copy,
+    {
+        let mut starts = vec![0u32; rows + 1];
+        for &(r, _) in pairs {
+            starts[r as usize + 1] += 1;
+        }
+        for i in 0..rows {
+            starts[i + 1] += starts[i];
+        }
+        let mut next: Vec<u32> = starts[..rows].to_vec();
+        let mut items: Vec<Option<T>> = vec![None; pairs.len()];
+        for &(r, item) in pairs {
+            items[next[r as usize] as usize] = Some(item);
+            next[r as usize] += 1;
+        }
+        Lists {
+            starts,
+            items: items.into_iter().map(|i| i.expect("every slot filled")).collect(),
+        }
+    }
+}
+
+impl Lists<CompetencyIx> {
+    /// Appends the row of `ids` resolved through `ix` (unknown ids skipped), sorted and
+    /// deduplicated.
+    fn push_competencies(&mut self, ids: &[CompetencyId], ix: &IdMap<CompetencyIx>) {
+        let start = self.items.len();
+        self.items.extend(ids.iter().filter_map(|c| ix.get(c.as_str())));
+        let row = &mut self.items[start..];
+        row.sort_unstable();
+        let mut kept = start;
+        for i in start..self.items.len() {
+            if kept == start || self.items[i] != self.items[kept - 1] {
+                self.items[kept] = self.items[i];
+                kept += 1;
+            }
+        }
+        self.items.truncate(kept);
+        self.end_row();
+    }
 }
 
 /// The immutable graph of one dataset version.
@@ -125,28 +262,28 @@ pub struct CatalogGraph {
     version: u64,
     bundle: Bundle,
     graph: DiGraph<Node, Edge, u32>,
-    competency_ix: HashMap<Box<str>, CompetencyIx>,
-    item_ix: HashMap<Box<str>, Item>,
-    occupation_ix: HashMap<Box<str>, OccupationIx>,
+    competency_ix: IdMap<CompetencyIx>,
+    item_ix: IdMap<Item>,
+    occupation_ix: IdMap<OccupationIx>,
     competency_node: Vec<NodeIndex>,
     course_node: Vec<NodeIndex>,
     credential_node: Vec<NodeIndex>,
     occupation_node: Vec<NodeIndex>,
     assessment_node: Vec<NodeIndex>,
-    assessment_competencies: Vec<Vec<CompetencyIx>>,
-    assessment_prerequisites: Vec<Vec<Group>>,
-    course_competencies: Vec<Vec<CompetencyIx>>,
-    credential_competencies: Vec<Vec<CompetencyIx>>,
-    occupation_competencies: Vec<Vec<CompetencyIx>>,
-    prerequisites: Vec<Vec<Group>>,
-    requirements: Vec<Vec<Group>>,
-    articulations_to: Vec<Vec<ArticulationIx>>,
+    assessment_competencies: Lists<CompetencyIx>,
+    assessment_prerequisites: Lists<Group>,
+    course_competencies: Lists<CompetencyIx>,
+    credential_competencies: Lists<CompetencyIx>,
+    occupation_competencies: Lists<CompetencyIx>,
+    prerequisites: Lists<Group>,
+    requirements: Lists<Group>,
+    articulations_to: Lists<ArticulationIx>,
     articulation_from: Vec<Item>,
     entry_credentials: Vec<Vec<CredentialIx>>,
     entry_evidence: Vec<Vec<Evidence>>,
-    qualifies_for: Vec<Vec<OccupationIx>>,
-    stacks_into: Vec<Vec<CredentialIx>>,
-    stacked_from: Vec<Vec<CredentialIx>>,
+    qualifies_for: Lists<OccupationIx>,
+    stacks_into: Lists<CredentialIx>,
+    stacked_from: Lists<CredentialIx>,
 }
 
 impl CatalogGraph {
@@ -159,7 +296,111 @@ impl CatalogGraph {
         let b = &bundle;
         let n_nodes =
             b.competencies.len() + b.courses.len() + b.credentials.len() + b.occupations.len() + b.assessments.len();
-        let mut graph = DiGraph::with_capacity(n_nodes, n_nodes * 4);
+        let competency_ix = IdMap::build(
+            b.competencies
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.as_str(), CompetencyIx(i as u32))),
+        );
+        let occupation_ix = IdMap::build(
+            b.occupations
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o.soc.as_str(), OccupationIx(i as u32))),
+        );
+        let competencies_of = |rows: usize, lists: &mut dyn Iterator<Item = &[CompetencyId]>| {
+            let mut out = Lists::with_capacity(rows, rows * 2);
+            for ids in lists {
+                out.push_competencies(ids, &competency_ix);
+            }
+            out
+        };
+        // The id map of courses, credentials and assessments (3 M ids in a national catalog)
+        // on a second thread while this one resolves the competency lists, which need only the
+        // small competency map.
+        let (item_ix, (course_competencies, credential_competencies)) = std::thread::scope(|s| {
+            let items = s.spawn(|| {
+                IdMap::build(
+                    (b.courses.iter().enumerate())
+                        .map(|(i, c)| (c.id.as_str(), Item::Course(CourseIx(i as u32))))
+                        .chain(
+                            (b.credentials.iter().enumerate())
+                                .map(|(i, c)| (c.id.as_str(), Item::Credential(CredentialIx(i as u32)))),
+                        )
+                        .chain(
+                            (b.assessments.iter().enumerate())
+                                .map(|(i, a)| (a.id.as_str(), Item::Assessment(AssessmentIx(i as u32)))),
+                        ),
+                )
+            });
+            let lists = (
+                competencies_of(
+                    b.courses.len(),
+                    &mut b.courses.iter().map(|c| c.competencies.as_slice()),
+                ),
+                competencies_of(
+                    b.credentials.len(),
+                    &mut b.credentials.iter().map(|c| c.competencies.as_slice()),
+                ),
+            );
+            (items.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), lists)
+        });
+        let occupation_competencies = competencies_of(
+            b.occupations.len(),
+            &mut b.occupations.iter().map(|o| o.competencies.as_slice()),
+        );
+        let assessment_competencies = competencies_of(
+            b.assessments.len(),
+            &mut b.assessments.iter().map(|a| a.competencies.as_slice()),
+        );
+
+        let compile_group = |g: &RequirementGroup| -> Group {
+            let from: Vec<Item> = g.from().iter().filter_map(|id| item_ix.get(id.as_str())).collect();
+            match g {
+                RequirementGroup::Choose { choose, .. } => Group::Choose { n: *choose, from },
+                RequirementGroup::MinCredits { min_credits, .. } => Group::MinCredits {
+                    credits: *min_credits,
+                    from,
+                },
+            }
+        };
+        let compile = |rows: usize, lists: &mut dyn Iterator<Item = &[RequirementGroup]>| {
+            let mut out = Lists::with_capacity(rows, rows);
+            for groups in lists {
+                out.push_row(groups.iter().map(compile_group));
+            }
+            out
+        };
+        // The courses' groups on a second thread while this one does the credentials' (the
+        // bulk of the work for a national catalog; a restart waits for it).
+        let (prerequisites, requirements) = std::thread::scope(|s| {
+            let courses = s.spawn(|| {
+                compile(
+                    b.courses.len(),
+                    &mut b.courses.iter().map(|c| c.prerequisites.as_slice()),
+                )
+            });
+            let credentials = compile(
+                b.credentials.len(),
+                &mut b.credentials.iter().map(|c| c.requires.as_slice()),
+            );
+            (
+                courses.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                credentials,
+            )
+        });
+        let assessment_prerequisites = compile(
+            b.assessments.len(),
+            &mut b.assessments.iter().map(|a| a.prerequisites.as_slice()),
+        );
+
+        let listed = |l: &Lists<Group>| l.items.iter().map(|g| g.items().len()).sum::<usize>();
+        let n_edges = listed(&prerequisites)
+            + listed(&requirements)
+            + listed(&assessment_prerequisites)
+            + b.articulations.len()
+            + b.occupations.iter().map(|o| o.entry_credentials.len()).sum::<usize>();
+        let mut graph = DiGraph::with_capacity(n_nodes, n_edges);
         let competency_node: Vec<_> = (0..b.competencies.len())
             .map(|i| graph.add_node(Node::Competency(CompetencyIx(i as u32))))
             .collect();
@@ -176,142 +417,43 @@ impl CatalogGraph {
             .map(|i| graph.add_node(Node::Assessment(AssessmentIx(i as u32))))
             .collect();
 
-        let competency_ix: HashMap<Box<str>, CompetencyIx> = b
-            .competencies
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.as_str().into(), CompetencyIx(i as u32)))
-            .collect();
-        let mut item_ix: HashMap<Box<str>, Item> =
-            HashMap::with_capacity(b.courses.len() + b.credentials.len() + b.assessments.len());
-        for (i, c) in b.courses.iter().enumerate() {
-            item_ix.insert(c.id.as_str().into(), Item::Course(CourseIx(i as u32)));
-        }
-        for (i, c) in b.credentials.iter().enumerate() {
-            item_ix.insert(c.id.as_str().into(), Item::Credential(CredentialIx(i as u32)));
-        }
-        for (i, a) in b.assessments.iter().enumerate() {
-            item_ix.insert(a.id.as_str().into(), Item::Assessment(AssessmentIx(i as u32)));
-        }
-        let occupation_ix: HashMap<Box<str>, OccupationIx> = b
-            .occupations
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (o.soc.as_str().into(), OccupationIx(i as u32)))
-            .collect();
-
-        let comps = |ids: &[CompetencyId]| -> Vec<CompetencyIx> {
-            let mut v: Vec<_> = ids
-                .iter()
-                .filter_map(|c| competency_ix.get(c.as_str()).copied())
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        };
-        let compile = |groups: &[RequirementGroup]| -> Vec<Group> {
-            groups
-                .iter()
-                .map(|g| {
-                    let from: Vec<Item> = g
-                        .from()
-                        .iter()
-                        .filter_map(|id| item_ix.get(id.as_str()).copied())
-                        .collect();
-                    match g {
-                        RequirementGroup::Choose { choose, .. } => Group::Choose { n: *choose, from },
-                        RequirementGroup::MinCredits { min_credits, .. } => Group::MinCredits {
-                            credits: *min_credits,
-                            from,
-                        },
-                    }
-                })
-                .collect()
-        };
-        // The courses' lists on a second thread while this one does the credentials' (the
-        // bulk of the work for a national catalog; a restart waits for it).
-        let ((course_competencies, prerequisites), (credential_competencies, requirements)) = std::thread::scope(|s| {
-            let courses = s.spawn(|| {
-                (
-                    b.courses.iter().map(|c| comps(&c.competencies)).collect::<Vec<_>>(),
-                    b.courses.iter().map(|c| compile(&c.prerequisites)).collect::<Vec<_>>(),
-                )
-            });
-            let credentials = (
-                b.credentials.iter().map(|c| comps(&c.competencies)).collect::<Vec<_>>(),
-                b.credentials.iter().map(|c| compile(&c.requires)).collect::<Vec<_>>(),
-            );
-            let courses = courses.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-            (courses, credentials)
-        });
-        let occupation_competencies: Vec<_> = b.occupations.iter().map(|o| comps(&o.competencies)).collect();
-        let assessment_competencies: Vec<_> = b.assessments.iter().map(|a| comps(&a.competencies)).collect();
-        let assessment_prerequisites: Vec<_> = b.assessments.iter().map(|a| compile(&a.prerequisites)).collect();
-
         let node_of = |item: Item| match item {
             Item::Course(c) => course_node[c.ix()],
             Item::Credential(c) => credential_node[c.ix()],
             Item::Assessment(a) => assessment_node[a.ix()],
         };
-        for (i, groups) in assessment_prerequisites.iter().enumerate() {
-            for (g, group) in groups.iter().enumerate() {
-                for &item in group.items() {
-                    graph.add_edge(
-                        node_of(item),
-                        assessment_node[i],
-                        Edge::Prerequisite { group: g as u32 },
-                    );
+        let mut group_edges = |groups: &Lists<Group>, nodes: &[NodeIndex], edge: fn(u32) -> Edge| {
+            for (i, &node) in nodes.iter().enumerate() {
+                for (g, group) in groups.get(i).iter().enumerate() {
+                    for &item in group.items() {
+                        graph.add_edge(node_of(item), node, edge(g as u32));
+                    }
                 }
             }
-        }
-        for (i, cs) in assessment_competencies.iter().enumerate() {
-            for c in cs {
-                graph.add_edge(assessment_node[i], competency_node[c.ix()], Edge::Certifies);
-            }
-        }
-        for (i, groups) in prerequisites.iter().enumerate() {
-            for (g, group) in groups.iter().enumerate() {
-                for &item in group.items() {
-                    graph.add_edge(node_of(item), course_node[i], Edge::Prerequisite { group: g as u32 });
-                }
-            }
-        }
-        for (i, groups) in requirements.iter().enumerate() {
-            for (g, group) in groups.iter().enumerate() {
-                for &item in group.items() {
-                    graph.add_edge(node_of(item), credential_node[i], Edge::Requirement { group: g as u32 });
-                }
-            }
-        }
-        for (i, cs) in course_competencies.iter().enumerate() {
-            for c in cs {
-                graph.add_edge(course_node[i], competency_node[c.ix()], Edge::Teaches);
-            }
-        }
-        for (i, cs) in credential_competencies.iter().enumerate() {
-            for c in cs {
-                graph.add_edge(credential_node[i], competency_node[c.ix()], Edge::Certifies);
-            }
-        }
-        for (i, cs) in occupation_competencies.iter().enumerate() {
-            for c in cs {
-                graph.add_edge(occupation_node[i], competency_node[c.ix()], Edge::RequiresCompetency);
-            }
-        }
+        };
+        group_edges(&assessment_prerequisites, &assessment_node, |group| {
+            Edge::Prerequisite { group }
+        });
+        group_edges(&prerequisites, &course_node, |group| Edge::Prerequisite { group });
+        group_edges(&requirements, &credential_node, |group| Edge::Requirement { group });
 
         let cred = |id: &CredentialId| match item_ix.get(id.as_str()) {
-            Some(Item::Credential(c)) => Some(*c),
+            Some(Item::Credential(c)) => Some(c),
             _ => None,
         };
-        let mut stacks_into = vec![Vec::new(); b.credentials.len()];
-        let mut stacked_from = vec![Vec::new(); b.credentials.len()];
+        let mut stacks_into = Lists::with_capacity(b.credentials.len(), b.credentials.len());
+        let mut stacks = Vec::new();
         for (i, c) in b.credentials.iter().enumerate() {
-            for up in c.stacks_into.iter().filter_map(cred) {
-                stacks_into[i].push(up);
-                stacked_from[up.ix()].push(CredentialIx(i as u32));
-                graph.add_edge(credential_node[i], credential_node[up.ix()], Edge::StacksInto);
-            }
+            let start = stacks_into.items.len();
+            stacks_into.push_row(c.stacks_into.iter().filter_map(cred));
+            stacks.extend(
+                stacks_into.items[start..]
+                    .iter()
+                    .map(|up| (up.0, CredentialIx(i as u32))),
+            );
         }
+        let stacked_from = Lists::from_pairs(b.credentials.len(), &stacks);
+        drop(stacks);
         // Entry credentials: stated ones first, then those a CTDL `occupationType` names (the
         // link's `credentials`), then CIP-SOC crosswalk ones (a credential whose `codes.cip`
         // is a program the crosswalk maps to the occupation). A credential linked several
@@ -322,7 +464,7 @@ impl CatalogGraph {
                 by_cip.entry(cip).or_default().push(CredentialIx(i as u32));
             }
         }
-        let mut qualifies_for = vec![Vec::new(); b.credentials.len()];
+        let mut qualifies_for = Vec::new();
         let mut entry_credentials = vec![Vec::new(); b.occupations.len()];
         let mut entry_evidence = vec![Vec::new(); b.occupations.len()];
         for (o, occ) in b.occupations.iter().enumerate() {
@@ -353,7 +495,7 @@ impl CatalogGraph {
                 if !entry_credentials[o].contains(&c) {
                     entry_credentials[o].push(c);
                     entry_evidence[o].push(e);
-                    qualifies_for[c.ix()].push(OccupationIx(o as u32));
+                    qualifies_for.push((c.0, OccupationIx(o as u32)));
                     graph.add_edge(credential_node[c.ix()], occupation_node[o], Edge::QualifiesFor(e));
                 }
             }
@@ -389,23 +531,24 @@ impl CatalogGraph {
                 if !entry_credentials[o].contains(&c) {
                     entry_credentials[o].push(c);
                     entry_evidence[o].push(e);
-                    qualifies_for[c.ix()].push(OccupationIx(o as u32));
+                    qualifies_for.push((c.0, OccupationIx(o as u32)));
                     graph.add_edge(credential_node[c.ix()], occupation_node[o], Edge::QualifiesFor(e));
                 }
             }
         }
-        let mut articulations_to = vec![Vec::new(); b.courses.len()];
+        let qualifies_for = Lists::from_pairs(b.credentials.len(), &qualifies_for);
+        let mut articulations_to = Vec::new();
         let mut articulation_from = Vec::with_capacity(b.articulations.len());
         for (a, art) in b.articulations.iter().enumerate() {
-            let from = item_ix.get(art.from.as_str()).copied();
+            let from = item_ix.get(art.from.as_str());
             let to = match item_ix.get(art.to.as_str()) {
-                Some(Item::Course(c)) => Some(*c),
+                Some(Item::Course(c)) => Some(c),
                 _ => None,
             };
             // Validated bundles always resolve both ends; keep indices aligned regardless.
             articulation_from.push(from.unwrap_or(Item::Course(CourseIx(u32::MAX))));
             if let (Some(from), Some(to)) = (from, to) {
-                articulations_to[to.ix()].push(ArticulationIx(a as u32));
+                articulations_to.push((to.0, ArticulationIx(a as u32)));
                 graph.add_edge(
                     node_of(from),
                     course_node[to.ix()],
@@ -413,6 +556,7 @@ impl CatalogGraph {
                 );
             }
         }
+        let articulations_to = Lists::from_pairs(b.courses.len(), &articulations_to);
 
         CatalogGraph {
             version,
@@ -456,10 +600,10 @@ impl CatalogGraph {
     // ---- id <-> index ----------------------------------------------------------------------
 
     pub fn competency_ix(&self, id: &str) -> Option<CompetencyIx> {
-        self.competency_ix.get(id).copied()
+        (self.competency_ix.get(id)).filter(|&c| self.competency(c).id.as_str() == id)
     }
     pub fn item(&self, id: &str) -> Option<Item> {
-        self.item_ix.get(id).copied()
+        (self.item_ix.get(id)).filter(|&item| self.item_id(item) == id)
     }
     pub fn course_ix(&self, id: &str) -> Option<CourseIx> {
         match self.item(id) {
@@ -480,7 +624,7 @@ impl CatalogGraph {
         }
     }
     pub fn occupation_ix(&self, soc: &str) -> Option<OccupationIx> {
-        self.occupation_ix.get(soc).copied()
+        (self.occupation_ix.get(soc)).filter(|&o| self.occupation(o).soc.as_str() == soc)
     }
 
     pub fn competency(&self, c: CompetencyIx) -> &Competency {
@@ -567,31 +711,31 @@ impl CatalogGraph {
 
     /// Competencies a course teaches (sorted, deduplicated).
     pub fn course_competencies(&self, c: CourseIx) -> &[CompetencyIx] {
-        &self.course_competencies[c.ix()]
+        self.course_competencies.get(c.ix())
     }
     /// Competencies a credential certifies (sorted, deduplicated).
     pub fn credential_competencies(&self, c: CredentialIx) -> &[CompetencyIx] {
-        &self.credential_competencies[c.ix()]
+        self.credential_competencies.get(c.ix())
     }
     /// Competencies an assessment demonstrates (sorted, deduplicated).
     pub fn assessment_competencies(&self, a: AssessmentIx) -> &[CompetencyIx] {
-        &self.assessment_competencies[a.ix()]
+        self.assessment_competencies.get(a.ix())
     }
     /// An assessment's prerequisite groups, compiled.
     pub fn assessment_prerequisites(&self, a: AssessmentIx) -> &[Group] {
-        &self.assessment_prerequisites[a.ix()]
+        self.assessment_prerequisites.get(a.ix())
     }
     /// Competencies an occupation requires (sorted, deduplicated).
     pub fn occupation_competencies(&self, o: OccupationIx) -> &[CompetencyIx] {
-        &self.occupation_competencies[o.ix()]
+        self.occupation_competencies.get(o.ix())
     }
     /// A course's prerequisite groups, compiled.
     pub fn prerequisites(&self, c: CourseIx) -> &[Group] {
-        &self.prerequisites[c.ix()]
+        self.prerequisites.get(c.ix())
     }
     /// A credential's requirement groups, compiled.
     pub fn requirements(&self, c: CredentialIx) -> &[Group] {
-        &self.requirements[c.ix()]
+        self.requirements.get(c.ix())
     }
     /// The groups an item needs: prerequisites of a course or assessment, requirements of a
     /// credential.
@@ -604,7 +748,7 @@ impl CatalogGraph {
     }
     /// Articulations granting credit toward a course.
     pub fn articulations_to(&self, c: CourseIx) -> &[ArticulationIx] {
-        &self.articulations_to[c.ix()]
+        self.articulations_to.get(c.ix())
     }
     /// The item an articulation grants credit for.
     pub fn articulation_from(&self, a: ArticulationIx) -> Item {
@@ -627,15 +771,15 @@ impl CatalogGraph {
     }
     /// Occupations a credential is an entry credential for.
     pub fn qualifies_for(&self, c: CredentialIx) -> &[OccupationIx] {
-        &self.qualifies_for[c.ix()]
+        self.qualifies_for.get(c.ix())
     }
     /// Credentials a credential stacks into.
     pub fn stacks_into(&self, c: CredentialIx) -> &[CredentialIx] {
-        &self.stacks_into[c.ix()]
+        self.stacks_into.get(c.ix())
     }
     /// Credentials that stack into this one.
     pub fn stacked_from(&self, c: CredentialIx) -> &[CredentialIx] {
-        &self.stacked_from[c.ix()]
+        self.stacked_from.get(c.ix())
     }
 
     /// Items whose requirement or prerequisite groups list `item` (courses, assessments and
@@ -795,5 +939,234 @@ mod tests {
         assert_eq!(serde_json::to_value(p.evidence).unwrap(), "cip_soc");
         let e: Evidence = serde_json::from_value(serde_json::json!("explicit")).unwrap();
         assert_eq!(e, Evidence::Stated);
+    }
+
+    /// Every derived relation of the graph against a brute-force reading of the bundle: id
+    /// lookups (and absent ids), competency lists, compiled groups, stacking both ways,
+    /// articulations by target, qualifying credentials as the inverse of entry credentials,
+    /// and the petgraph edges analyses walk (and no others).
+    fn check_against_bundle(b: &Bundle) {
+        let g = CatalogGraph::build(1, b.clone());
+        let b = g.bundle();
+        let comp = |id: &CompetencyId| {
+            b.competencies
+                .iter()
+                .position(|c| &c.id == id)
+                .map(|i| CompetencyIx(i as u32))
+        };
+        let item = |id: &str| {
+            (b.courses.iter().position(|c| c.id.as_str() == id))
+                .map(|i| Item::Course(CourseIx(i as u32)))
+                .or_else(|| {
+                    (b.credentials.iter().position(|c| c.id.as_str() == id))
+                        .map(|i| Item::Credential(CredentialIx(i as u32)))
+                })
+                .or_else(|| {
+                    (b.assessments.iter().position(|c| c.id.as_str() == id))
+                        .map(|i| Item::Assessment(AssessmentIx(i as u32)))
+                })
+        };
+        let comps = |ids: &[CompetencyId]| {
+            let mut v: Vec<CompetencyIx> = ids.iter().filter_map(comp).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let groups = |gs: &[RequirementGroup]| -> Vec<Group> {
+            gs.iter()
+                .map(|gr| {
+                    let from = gr.from().iter().filter_map(|i| item(i.as_str())).collect();
+                    match gr {
+                        RequirementGroup::Choose { choose, .. } => Group::Choose { n: *choose, from },
+                        RequirementGroup::MinCredits { min_credits, .. } => Group::MinCredits {
+                            credits: *min_credits,
+                            from,
+                        },
+                    }
+                })
+                .collect()
+        };
+        for (i, c) in b.competencies.iter().enumerate() {
+            assert_eq!(g.competency_ix(c.id.as_str()), Some(CompetencyIx(i as u32)));
+        }
+        for (i, o) in b.occupations.iter().enumerate() {
+            assert_eq!(g.occupation_ix(o.soc.as_str()), Some(OccupationIx(i as u32)));
+            assert_eq!(
+                g.occupation_competencies(OccupationIx(i as u32)),
+                comps(&o.competencies)
+            );
+        }
+        for absent in ["", "absent", "c-none", "99-9999.99"] {
+            assert_eq!(
+                (g.item(absent), g.competency_ix(absent), g.occupation_ix(absent)),
+                (None, None, None)
+            );
+        }
+        for (i, c) in b.courses.iter().enumerate() {
+            let ix = CourseIx(i as u32);
+            assert_eq!(g.item(c.id.as_str()), Some(Item::Course(ix)));
+            assert_eq!(g.course_competencies(ix), comps(&c.competencies));
+            assert_eq!(g.prerequisites(ix), groups(&c.prerequisites));
+            let arts: Vec<ArticulationIx> = (b.articulations.iter().enumerate())
+                .filter(|(_, a)| a.to.as_str() == c.id.as_str())
+                .map(|(a, _)| ArticulationIx(a as u32))
+                .collect();
+            assert_eq!(g.articulations_to(ix), arts);
+        }
+        for (i, a) in b.assessments.iter().enumerate() {
+            let ix = AssessmentIx(i as u32);
+            assert_eq!(g.item(a.id.as_str()), Some(Item::Assessment(ix)));
+            assert_eq!(g.assessment_competencies(ix), comps(&a.competencies));
+            assert_eq!(g.assessment_prerequisites(ix), groups(&a.prerequisites));
+        }
+        for (i, c) in b.credentials.iter().enumerate() {
+            let ix = CredentialIx(i as u32);
+            assert_eq!(g.item(c.id.as_str()), Some(Item::Credential(ix)));
+            assert_eq!(g.credential_competencies(ix), comps(&c.competencies));
+            assert_eq!(g.requirements(ix), groups(&c.requires));
+            let up: Vec<CredentialIx> = c
+                .stacks_into
+                .iter()
+                .filter_map(|u| match item(u.as_str()) {
+                    Some(Item::Credential(u)) => Some(u),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(g.stacks_into(ix), up);
+            let down: Vec<CredentialIx> = (b.credentials.iter().enumerate())
+                .flat_map(|(j, d)| {
+                    d.stacks_into
+                        .iter()
+                        .filter(|u| u.as_str() == c.id.as_str())
+                        .map(move |_| CredentialIx(j as u32))
+                })
+                .collect();
+            assert_eq!(g.stacked_from(ix), down);
+            let mut qualifies: Vec<OccupationIx> = (0..b.occupations.len() as u32)
+                .map(OccupationIx)
+                .filter(|&o| g.entry_credentials(o).contains(&ix))
+                .collect();
+            let mut listed = g.qualifies_for(ix).to_vec();
+            qualifies.sort();
+            listed.sort();
+            assert_eq!(listed, qualifies);
+        }
+        // The edges: each listed item -> the course, assessment or credential whose group lists
+        // it, each articulation, each entry credential -> its occupation; nothing else.
+        let mut expected = Vec::new();
+        let node = |n: Node| g.node(n);
+        let items_of = |gs: &[Group], to: NodeIndex, requirement: bool, out: &mut Vec<_>| {
+            for (k, gr) in gs.iter().enumerate() {
+                for &it in gr.items() {
+                    let e = if requirement {
+                        Edge::Requirement { group: k as u32 }
+                    } else {
+                        Edge::Prerequisite { group: k as u32 }
+                    };
+                    out.push((g.item_node(it), to, format!("{e:?}")));
+                }
+            }
+        };
+        for i in 0..b.courses.len() {
+            let ix = CourseIx(i as u32);
+            items_of(g.prerequisites(ix), node(Node::Course(ix)), false, &mut expected);
+        }
+        for i in 0..b.assessments.len() {
+            let ix = AssessmentIx(i as u32);
+            items_of(
+                g.assessment_prerequisites(ix),
+                node(Node::Assessment(ix)),
+                false,
+                &mut expected,
+            );
+        }
+        for i in 0..b.credentials.len() {
+            let ix = CredentialIx(i as u32);
+            items_of(g.requirements(ix), node(Node::Credential(ix)), true, &mut expected);
+        }
+        for (a, art) in b.articulations.iter().enumerate() {
+            let to = match item(art.to.as_str()) {
+                Some(Item::Course(c)) => c,
+                _ => continue,
+            };
+            let from = item(art.from.as_str()).unwrap();
+            expected.push((
+                g.item_node(from),
+                node(Node::Course(to)),
+                format!("{:?}", Edge::Articulation(ArticulationIx(a as u32))),
+            ));
+        }
+        for o in 0..b.occupations.len() {
+            let o = OccupationIx(o as u32);
+            for (&c, &e) in g.entry_credentials(o).iter().zip(g.entry_evidence(o)) {
+                expected.push((
+                    node(Node::Credential(c)),
+                    node(Node::Occupation(o)),
+                    format!("{:?}", Edge::QualifiesFor(e)),
+                ));
+            }
+        }
+        let mut edges: Vec<_> = (g.petgraph().edge_references())
+            .map(|e| (e.source(), e.target(), format!("{:?}", e.weight())))
+            .collect();
+        expected.sort();
+        edges.sort();
+        assert_eq!(edges, expected);
+        for i in 0..b.courses.len() {
+            let it = Item::Course(CourseIx(i as u32));
+            let mut toward: Vec<Item> = (0..b.courses.len() as u32)
+                .map(|c| Item::Course(CourseIx(c)))
+                .chain((0..b.assessments.len() as u32).map(|a| Item::Assessment(AssessmentIx(a))))
+                .chain((0..b.credentials.len() as u32).map(|c| Item::Credential(CredentialIx(c))))
+                .filter(|&t| g.groups(t).iter().any(|gr| gr.items().contains(&it)))
+                .collect();
+            toward.sort();
+            assert_eq!(g.counts_toward(it), toward);
+        }
+    }
+
+    #[test]
+    fn the_seed_graph_matches_a_brute_force_reading() {
+        check_against_bundle(&Bundle::from_json(crate::service::SEED.as_bytes()).unwrap());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(24))]
+
+        #[test]
+        fn synthetic_graphs_match_a_brute_force_reading(seed in 0u64..10_000, courses in 1usize..160) {
+            let b = crate::synth::generate(&crate::synth::SynthParams {
+                courses,
+                credentials: courses * 2 / 5,
+                occupations: courses / 5 + 1,
+                competencies: courses.min(60) + 1,
+                seed,
+            });
+            check_against_bundle(&b);
+        }
+
+        /// Rows built from pairs hold, in order, the pairs' items of that row.
+        #[test]
+        fn lists_from_pairs_keep_each_rows_order(rows in 1usize..30, pairs in proptest::collection::vec((0u32..30, 0u32..1000), 0..200)) {
+            let pairs: Vec<(u32, u32)> = pairs.into_iter().map(|(r, v)| (r % rows as u32, v)).collect();
+            let lists = Lists::from_pairs(rows, &pairs);
+            for r in 0..rows {
+                let oracle: Vec<u32> = pairs.iter().filter(|p| p.0 as usize == r).map(|p| p.1).collect();
+                proptest::prop_assert_eq!(lists.get(r), &oracle[..]);
+            }
+        }
+    }
+
+    /// Ids whose 128-bit keys clash still map exactly (forced here by a map built with equal
+    /// ids, which clash by construction; a later one wins).
+    #[test]
+    fn id_map_clashes_fall_back_to_exact_ids() {
+        let ids = [("a", 1), ("b", 2), ("a", 3), ("c", 4)];
+        let m = IdMap::build(ids.iter().copied());
+        assert_eq!(
+            ["a", "b", "c", "d"].map(|id| m.get(id)),
+            [Some(3), Some(2), Some(4), None]
+        );
+        assert_eq!(m.exact.len(), 1, "only the clashing id is kept exactly");
     }
 }

@@ -3,10 +3,14 @@
 //! Layout (tree `catalog`): records in content-addressed, content-defined chunks.
 //! A chunk ends after a record whose id hashes to 0 mod [`CHUNK`], so chunks hold about that
 //! many records and an upsert or delete changes only its own chunk.
-//! `0x07 [16-byte SHA-256 prefix of the chunk]` -> `[kind byte]` + JSON array of the chunk's
+//! `0x07 [16-byte SHA-256 prefix of the chunk]` -> `[kind byte]` + the array of the chunk's
 //! records (in id order). Kinds 1-8: competency, course, credential, occupation, articulation,
-//! pathway, assessment, funding. A chunk is shared by every version that holds exactly those records
-//! (copy-on-write): a commit writes only chunks no kept version has yet.
+//! pathway, assessment, funding. The kind byte's high bit tells the encoding: set (`0x81`..)
+//! for MessagePack with named fields (what commits write: about twice as fast to decode at a
+//! restart), clear (`0x01`..) for JSON, which stores written before keep and still decode.
+//! Both are the records' own serde shape, so both read the same records. A chunk is shared by
+//! every version that holds exactly those bytes (copy-on-write): a commit writes only chunks
+//! no kept version has yet (so the first commit after an upgrade rewrites JSON chunks once).
 //! Metadata keys live under the `0x00` prefix:
 //! `0x00 "current"` -> the current [`VersionInfo`],
 //! `0x00 'v' [u64 big-endian]` -> the info of each committed version (the whole history),
@@ -50,6 +54,8 @@ const PENDING: &[u8] = b"\x00pending";
 /// Bytes of new chunks a commit writes per early batch.
 const BATCH_BYTES: usize = 8 << 20;
 const KINDS: [u8; 6] = [1, 2, 3, 4, 5, 6];
+/// High bit of a chunk's kind byte: the records are MessagePack (else JSON).
+const MSGPACK: u8 = 0x80;
 /// sled's page cache. Its default (1 GiB) would dominate the memory of a service whose
 /// reads are all served from the in-memory snapshot; the store is read once at start.
 const CACHE_BYTES: u64 = 64 << 20;
@@ -65,6 +71,8 @@ pub enum StoreError {
     Locked { path: String },
     #[error("stored record {key} cannot be read: {source}")]
     Corrupt { key: String, source: serde_json::Error },
+    #[error("stored {key} cannot be read: {reason}")]
+    CorruptChunk { key: String, reason: String },
     #[error("`{0}` is not a job id")]
     BadKey(String),
     #[error("the store is missing {0}")]
@@ -144,26 +152,51 @@ impl Store {
     }
 
     /// The dataset of `version`, if its data is kept (see `keep` of [`Store::commit`]).
-    /// The chunks are read and decoded on one thread per core (in manifest order, so the
-    /// parts join in canonical order).
+    ///
+    /// The chunks are read in key order (sled then reads each of its pages once: about four
+    /// times faster than in manifest order through its small cache), then decoded on one
+    /// thread per core in manifest order, so the parts join in canonical order; each chunk's
+    /// bytes are dropped once decoded.
     pub fn load_version(&self, version: u64) -> Result<Option<Bundle>, StoreError> {
         let Some(manifest) = self.catalog.get(manifest_key(version))? else {
             return Ok(None);
         };
-        let mut phase = Phase::start("load.read_decode");
+        let mut phase = Phase::start("load.read");
         let hashes: Vec<&[u8]> = manifest.chunks_exact(HASH).collect();
+        let mut by_key: Vec<usize> = (0..hashes.len()).collect();
+        by_key.sort_unstable_by_key(|&i| hashes[i]);
+        let mut chunks: Vec<Option<sled::IVec>> = vec![None; hashes.len()];
+        for i in by_key {
+            let v = self
+                .catalog
+                .get(chunk_key(hashes[i]))?
+                .ok_or_else(|| StoreError::Missing(format!("chunk {} of version {version}", hex(hashes[i]))))?;
+            chunks[i] = Some(v);
+        }
+        phase.next("load.decode");
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-        let per = hashes.len().div_ceil(threads).max(1);
+        let per = chunks.len().div_ceil(threads).max(1);
         let parts: Vec<Result<Bundle, StoreError>> = std::thread::scope(|s| {
-            let workers: Vec<_> = hashes
-                .chunks(per)
-                .map(|part| s.spawn(move || self.decode_chunks(version, part)))
+            let workers: Vec<_> = chunks
+                .chunks_mut(per)
+                .zip(hashes.chunks(per))
+                .map(|(part, hashes)| {
+                    s.spawn(move || {
+                        let mut b = Bundle::default();
+                        for (chunk, hash) in part.iter_mut().zip(hashes) {
+                            let bytes = chunk.take().expect("every chunk was read");
+                            decode_chunk(&format!("chunk {}", hex(hash)), &bytes, &mut b)?;
+                        }
+                        Ok(b)
+                    })
+                })
                 .collect();
             workers
                 .into_iter()
                 .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
                 .collect()
         });
+        drop(chunks);
         phase.next("load.join");
         // Each list is taken whole from the first part that has records of its kind and the
         // later parts are appended (growing a list of many MB remaps it, no copy): parts
@@ -186,34 +219,6 @@ impl Store {
         Ok(Some(b))
     }
 
-    /// Reads and decodes the chunks `hashes` of `version`, in order.
-    fn decode_chunks(&self, version: u64, hashes: &[&[u8]]) -> Result<Bundle, StoreError> {
-        let mut b = Bundle::default();
-        for hash in hashes {
-            let key = chunk_key(hash);
-            let v = self
-                .catalog
-                .get(&key)?
-                .ok_or_else(|| StoreError::Missing(format!("chunk {} of version {version}", hex(hash))))?;
-            let name = format!("chunk {}", hex(hash));
-            let Some((&kind, json)) = v.split_first() else {
-                return Err(StoreError::Missing(name));
-            };
-            match kind {
-                1 => b.competencies.extend(decode::<Vec<_>>(&name, json)?),
-                2 => b.courses.extend(decode::<Vec<_>>(&name, json)?),
-                3 => b.credentials.extend(decode::<Vec<_>>(&name, json)?),
-                4 => b.occupations.extend(decode::<Vec<_>>(&name, json)?),
-                5 => b.articulations.extend(decode::<Vec<_>>(&name, json)?),
-                6 => b.pathways.extend(decode::<Vec<_>>(&name, json)?),
-                7 => b.assessments.extend(decode::<Vec<_>>(&name, json)?),
-                8 => b.funding.extend(decode::<Vec<_>>(&name, json)?),
-                _ => return Err(StoreError::Missing(format!("{name}: unknown record kind {kind}"))),
-            }
-        }
-        Ok(b)
-    }
-
     /// Whether the data of `version` is kept (restorable).
     pub fn is_kept(&self, version: u64) -> Result<bool, StoreError> {
         Ok(self.catalog.contains_key(manifest_key(version))?)
@@ -230,7 +235,7 @@ impl Store {
     /// `pending` marker written with the first early batch makes the next open delete them
     /// ([`Store::collect_interrupted`]).
     pub fn commit(&self, next: &Bundle, info: &VersionInfo, keep: usize) -> Result<(), StoreError> {
-        self.commit_in_batches(next, info, keep, BATCH_BYTES, true)
+        self.commit_in_batches(next, info, keep, BATCH_BYTES, true, Encoding::MessagePack)
     }
 
     /// [`Store::commit`] with early batches of `batch_bytes`; with `finish` false it stops
@@ -242,6 +247,7 @@ impl Store {
         keep: usize,
         batch_bytes: usize,
         finish: bool,
+        encoding: Encoding,
     ) -> Result<(), StoreError> {
         let mut phase = Phase::start("commit.chunks");
         let mut batch = sled::Batch::default();
@@ -249,7 +255,7 @@ impl Store {
         let mut marked = false;
         let mut manifest = Vec::new();
         let mut fresh = HashSet::new();
-        for_each_chunk(next, |bytes| {
+        for_each_chunk(next, encoding, |bytes| {
             let hash = chunk_hash(&bytes);
             manifest.extend_from_slice(&hash);
             let key = chunk_key(&hash);
@@ -384,7 +390,7 @@ impl Store {
         b.canonicalize();
         let mut batch = sled::Batch::default();
         let mut manifest = Vec::new();
-        for_each_chunk(&b, |bytes| {
+        for_each_chunk(&b, Encoding::MessagePack, |bytes| {
             let hash = chunk_hash(&bytes);
             manifest.extend_from_slice(&hash);
             batch.insert(chunk_key(&hash), bytes);
@@ -438,11 +444,21 @@ fn decode<T: for<'de> Deserialize<'de>>(key: &str, bytes: &[u8]) -> Result<T, St
     })
 }
 
-/// Calls `f` with each chunk of a canonical bundle (`[kind]` + JSON array), one at a time, so
-/// a commit never holds the whole dataset serialised.
-fn for_each_chunk<E>(b: &Bundle, mut f: impl FnMut(Vec<u8>) -> Result<(), E>) -> Result<(), E> {
+/// How a chunk's records are encoded (the high bit of its kind byte, [`MSGPACK`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    /// What stores written before MessagePack hold; still read (and written by tests).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Json,
+    MessagePack,
+}
+
+/// Calls `f` with each chunk of a canonical bundle (`[kind]` + the encoded array), one at a
+/// time, so a commit never holds the whole dataset serialised.
+fn for_each_chunk<E>(b: &Bundle, encoding: Encoding, mut f: impl FnMut(Vec<u8>) -> Result<(), E>) -> Result<(), E> {
     fn put<T: Serialize, E>(
         f: &mut impl FnMut(Vec<u8>) -> Result<(), E>,
+        encoding: Encoding,
         kind: u8,
         records: &[T],
         id: impl Fn(&T) -> &str,
@@ -451,23 +467,105 @@ fn for_each_chunk<E>(b: &Bundle, mut f: impl FnMut(Vec<u8>) -> Result<(), E>) ->
         for (i, r) in records.iter().enumerate() {
             let last = i + 1 == records.len();
             if last || chunk_ends_after(id(r)) {
-                let mut bytes = vec![kind];
-                serde_json::to_writer(&mut bytes, &records[start..=i]).expect("records serialise");
+                let part = &records[start..=i];
+                let bytes = match encoding {
+                    Encoding::Json => {
+                        let mut bytes = vec![kind];
+                        serde_json::to_writer(&mut bytes, part).expect("records serialise");
+                        bytes
+                    }
+                    Encoding::MessagePack => {
+                        let mut bytes = vec![kind | MSGPACK];
+                        // Named fields: the records skip absent optional fields, which a
+                        // positional encoding could not read back.
+                        rmp_serde::encode::write_named(&mut bytes, part).expect("records serialise");
+                        bytes
+                    }
+                };
                 f(bytes)?;
                 start = i + 1;
             }
         }
         Ok(())
     }
-    put(&mut f, 1, &b.competencies, |r| r.id.as_str())?;
-    put(&mut f, 2, &b.courses, |r| r.id.as_str())?;
-    put(&mut f, 3, &b.credentials, |r| r.id.as_str())?;
-    put(&mut f, 4, &b.occupations, |r| r.soc.as_str())?;
-    put(&mut f, 5, &b.articulations, |r| r.id.as_str())?;
-    put(&mut f, 6, &b.pathways, |r| r.id.as_str())?;
-    put(&mut f, 7, &b.assessments, |r| r.id.as_str())?;
-    put(&mut f, 8, &b.funding, |r| r.id.as_str())?;
+    put(&mut f, encoding, 1, &b.competencies, |r| r.id.as_str())?;
+    put(&mut f, encoding, 2, &b.courses, |r| r.id.as_str())?;
+    put(&mut f, encoding, 3, &b.credentials, |r| r.id.as_str())?;
+    put(&mut f, encoding, 4, &b.occupations, |r| r.soc.as_str())?;
+    put(&mut f, encoding, 5, &b.articulations, |r| r.id.as_str())?;
+    put(&mut f, encoding, 6, &b.pathways, |r| r.id.as_str())?;
+    put(&mut f, encoding, 7, &b.assessments, |r| r.id.as_str())?;
+    put(&mut f, encoding, 8, &b.funding, |r| r.id.as_str())?;
     Ok(())
+}
+
+/// Appends the records of one stored chunk (`[kind]` + JSON or MessagePack array) to their
+/// list in `b`, decoding them in place (no intermediate list).
+fn decode_chunk(name: &str, chunk: &[u8], b: &mut Bundle) -> Result<(), StoreError> {
+    let Some((&kind, bytes)) = chunk.split_first() else {
+        return Err(StoreError::Missing(name.to_owned()));
+    };
+    let msgpack = kind & MSGPACK != 0;
+    fn into<T: for<'de> Deserialize<'de>>(
+        name: &str,
+        msgpack: bool,
+        bytes: &[u8],
+        list: &mut Vec<T>,
+    ) -> Result<(), StoreError> {
+        use serde::de::DeserializeSeed;
+        let corrupt = |reason: String| StoreError::CorruptChunk {
+            key: name.to_owned(),
+            reason,
+        };
+        if msgpack {
+            let mut de = rmp_serde::Deserializer::from_read_ref(bytes);
+            AppendTo(list).deserialize(&mut de).map_err(|e| corrupt(e.to_string()))
+        } else {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            AppendTo(list)
+                .deserialize(&mut de)
+                .map_err(|e| corrupt(e.to_string()))?;
+            de.end().map_err(|e| corrupt(e.to_string()))
+        }
+    }
+    match kind & !MSGPACK {
+        1 => into(name, msgpack, bytes, &mut b.competencies),
+        2 => into(name, msgpack, bytes, &mut b.courses),
+        3 => into(name, msgpack, bytes, &mut b.credentials),
+        4 => into(name, msgpack, bytes, &mut b.occupations),
+        5 => into(name, msgpack, bytes, &mut b.articulations),
+        6 => into(name, msgpack, bytes, &mut b.pathways),
+        7 => into(name, msgpack, bytes, &mut b.assessments),
+        8 => into(name, msgpack, bytes, &mut b.funding),
+        _ => Err(StoreError::Missing(format!("{name}: unknown record kind {kind}"))),
+    }
+}
+
+/// Deserialises an array by pushing its elements onto a list.
+struct AppendTo<'a, T>(&'a mut Vec<T>);
+
+impl<'de, T: Deserialize<'de>> serde::de::DeserializeSeed<'de> for AppendTo<'_, T> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for AppendTo<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of records")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.0.reserve(seq.size_hint().unwrap_or(0));
+        while let Some(r) = seq.next_element()? {
+            self.0.push(r);
+        }
+        Ok(())
+    }
 }
 
 fn chunk_hash(bytes: &[u8]) -> [u8; HASH] {
@@ -609,7 +707,7 @@ mod tests {
         }
         let mut expected = HashSet::new();
         for b in &datasets[8 - keep..] {
-            for_each_chunk(b, |bytes| {
+            for_each_chunk(b, Encoding::MessagePack, |bytes| {
                 expected.insert(chunk_hash(&bytes));
                 Ok::<_, ()>(())
             })
@@ -630,7 +728,7 @@ mod tests {
             let db = sled::open(dir.path()).unwrap();
             let t = db.open_tree("catalog").unwrap();
             let mut batch = sled::Batch::default();
-            for_each_chunk(&b, |bytes| {
+            for_each_chunk(&b, Encoding::Json, |bytes| {
                 let records: Vec<Competency> = serde_json::from_slice(&bytes[1..]).unwrap();
                 let mut k = vec![bytes[0]];
                 k.extend_from_slice(records[0].id.as_str().as_bytes());
@@ -659,7 +757,7 @@ mod tests {
         let new = comps((0..3000).map(|i| format!("n{i:05}")));
         let chunks_of = |b: &Bundle| {
             let mut h = HashSet::new();
-            for_each_chunk(b, |bytes| {
+            for_each_chunk(b, Encoding::MessagePack, |bytes| {
                 h.insert(chunk_hash(&bytes));
                 Ok::<_, ()>(())
             })
@@ -675,7 +773,9 @@ mod tests {
                 "a finished commit leaves nothing"
             );
             // Early batches of ~1 KB: many batches, then stop before the manifest.
-            store.commit_in_batches(&new, &info(2), 5, 1024, false).unwrap();
+            store
+                .commit_in_batches(&new, &info(2), 5, 1024, false, Encoding::MessagePack)
+                .unwrap();
             let stored = store.catalog.scan_prefix([CHUNKS]).count();
             assert!(stored > chunks_of(&old).len(), "the cut commit wrote chunks");
             store.flush().unwrap();
@@ -690,11 +790,238 @@ mod tests {
         assert_eq!(store.collect_interrupted().unwrap(), 0, "the marker is gone");
         assert_eq!(store.load_version(1).unwrap().as_ref(), Some(&old));
         // Small batches in a finished commit store the same dataset as one batch would.
-        store.commit_in_batches(&new, &info(2), 5, 1024, true).unwrap();
+        store
+            .commit_in_batches(&new, &info(2), 5, 1024, true, Encoding::MessagePack)
+            .unwrap();
         assert_eq!(store.load().unwrap().unwrap().1, new);
         assert!(!store.catalog.contains_key(PENDING).unwrap());
         let expected: HashSet<_> = chunks_of(&old).union(&chunks_of(&new)).copied().collect();
         assert_eq!(store.catalog.scan_prefix([CHUNKS]).count(), expected.len());
         assert_eq!(store.collect_garbage().unwrap(), 0);
+    }
+
+    /// One record of every kind with every field given (and every nested type with every
+    /// field), as the import format writes it.
+    fn every_field() -> Bundle {
+        let prov = serde_json::json!({"source": "bls_projections", "url": "https://www.bls.gov/emp/",
+            "release": "2024-34", "retrieved_at": "2026-01-02T03:04:05Z"});
+        let b = serde_json::json!({
+            "competencies": [{"id": "k.1", "name": "Infection control", "tier": 5, "framework": "hs",
+                "parent": "k.0", "description": "Hand hygiene \"and\" PPE — ünïcode", "provenance": prov,
+                "element_id": "2.A.1.a"},
+                {"id": "k.0", "name": "Safety", "tier": 4}],
+            "courses": [{"id": "c.1", "title": "Nurse Aide", "system": "work_based", "provider": "ACC",
+                "hours": 75.5, "credits": 0.1, "competencies": ["k.1", "k.0"],
+                "prerequisites": [{"choose": 1, "from": ["c.0"]}, {"min_credits": 2.5, "from": ["c.0", "r.0"]}],
+                "codes": {"sced": "14001", "cip": "51.3902", "local": "NUR 101"}, "cost": 1234.56,
+                "provenance": prov, "sced_title": "Health Science", "parts": ["c.0"],
+                "eligible_entries": ["adult", "postsecondary"], "prior_learning_credit": true,
+                "description": "Theory and clinicals", "annual_completers": 1e-7},
+                {"id": "c.0", "title": "Intro", "system": "secondary", "hours": 0.0}],
+            "credentials": [{"id": "r.1", "title": "CNA", "kind": "license", "level": "intermediate",
+                "requires": [{"choose": 2, "from": ["c.1", "c.0"]}], "competencies": ["k.1"],
+                "stacks_into": ["r.0"], "codes": {"cip": "51.3902"}, "ctid": "ce-123", "provider": "TX HHSC",
+                "provenance": prov, "annual_completers": 17.0},
+                {"id": "r.0", "title": "LPN", "kind": "associate", "level": 4}],
+            "occupations": [{"soc": "31-1131", "title": "Nursing Assistants", "job_zone": 2,
+                "competencies": ["k.1"], "entry_credentials": ["r.1"],
+                "demand": [{"region": "US", "employment": 1390000.0, "projected_employment": 1400000.0,
+                    "growth_pct": -4.1, "annual_openings": 210000.0, "median_wage": 239200.0,
+                    "typical_entry_education": "Postsecondary nondegree award", "provenance": prov,
+                    "change": 10000.0, "experience": "None", "training": "None", "period": "2024-34",
+                    "flags": ["median_wage_top_coded", "change_suppressed"]}],
+                "cluster": "Health Science", "provenance": prov, "subcluster": "Therapeutic",
+                "clusters": [{"cluster": "Healthcare", "subcluster": "Patient Care", "provenance": prov}],
+                "programs": [{"cip": "51.3902", "title": "Nursing Assistant", "evidence": "cip_soc",
+                    "credentials": ["r.1"], "provenance": prov}, {"evidence": "ctdl"}],
+                "wages": [{"region": "TX", "employment": 5.0,
+                    "hourly": {"mean": 1.0, "p10": 2.0, "p25": 3.0, "median": 4.0, "p75": 5.0, "p90": 6.0},
+                    "annual": {"median": 93600.0}, "top_coded": ["annual.p90"],
+                    "not_available": ["hourly.p90"], "provenance": prov}],
+                "onet_codes": ["31-1131.00"], "covers": ["31-1132"]},
+                {"soc": "31-1132", "title": "Orderlies"}],
+            "articulations": [{"id": "a.1", "from": "c.0", "to": "c.1", "credits": 3.0,
+                "kind": "credit_by_exam", "source": "https://example.org/a", "start_date": "2025-01-01",
+                "end_date": "2027-12-31", "provenance": prov, "min_score": 3.0},
+                {"id": "a.0", "from": "r.0", "to": "c.0", "credits": 1.0, "kind": "dual_enrollment"}],
+            "pathways": [{"id": "p.1", "name": "Nursing", "description": "d", "ctid": "ce-p", "uri": "u",
+                "destination": ["x"], "components": [{"id": "x", "kind": "CredentialComponent", "name": "n",
+                    "description": "d", "ctid": "ce-x", "code": "c", "target": "r.1", "target_uri": "t",
+                    "has_child": ["y"], "is_child_of": ["z"], "precedes": ["w"], "preceded_by": ["v"],
+                    "conditions": [{"name": "n", "description": "d", "required_number": 1,
+                        "target_components": ["y"], "logical_operator": "And",
+                        "conditions": [{"required_number": 2}]}],
+                    "credit_value": 12.5, "progression_level": "1"}],
+                "progression_model": "m", "provenance": prov}],
+            "assessments": [{"id": "e.1", "title": "NCLEX-PN", "hours": 5.0, "cost": 200.0,
+                "competencies": ["k.1"], "provider": "NCSBN", "max_score": 80.0,
+                "prerequisites": [{"choose": 1, "from": ["r.0"]}], "source": "https://ncsbn.org",
+                "provenance": prov}, {"id": "e.0", "title": "Skills"}],
+            "funding": [{"id": "f.1", "name": "Pell", "eligibility": ["low_income"],
+                "covers": {"systems": ["postsecondary"], "kinds": ["course", "assessment"],
+                    "credit_bearing_only": true, "providers": ["ACC"]},
+                "share": 0.5, "cap": 7395.0, "source": "https://studentaid.gov", "provenance": prov},
+                {"id": "f.0", "name": "Employer"}]
+        });
+        let mut b: Bundle = serde_json::from_value(b).expect("every-field bundle parses");
+        b.canonicalize();
+        b
+    }
+
+    /// The property names a record type's schema lists.
+    fn schema_fields<T: utoipa::PartialSchema>() -> Vec<String> {
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        schema["properties"]
+            .as_object()
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Every property of `T`'s schema occurs under some object of `json` that has the rest.
+    fn assert_all_fields<T: utoipa::PartialSchema>(json: &serde_json::Value, what: &str) {
+        let fields = schema_fields::<T>();
+        assert!(!fields.is_empty(), "{what} has a schema");
+        fn objects(v: &serde_json::Value, out: &mut Vec<serde_json::Map<String, serde_json::Value>>) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    out.push(m.clone());
+                    m.values().for_each(|v| objects(v, out));
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|v| objects(v, out)),
+                _ => {}
+            }
+        }
+        let mut all = Vec::new();
+        objects(json, &mut all);
+        assert!(
+            all.iter().any(|o| fields.iter().all(|f| o.contains_key(f))),
+            "the every-field bundle has a {what} with all of {fields:?}"
+        );
+    }
+
+    /// The every-field bundle really gives every field of every record kind and nested type
+    /// (so a field added later must be added here, and the round trip below covers it).
+    #[test]
+    fn every_field_bundle_gives_every_field() {
+        let json = serde_json::to_value(every_field()).unwrap();
+        assert_all_fields::<Competency>(&json, "Competency");
+        assert_all_fields::<Course>(&json, "Course");
+        assert_all_fields::<Codes>(&json, "Codes");
+        assert_all_fields::<Provenance>(&json, "Provenance");
+        assert_all_fields::<Credential>(&json, "Credential");
+        assert_all_fields::<Occupation>(&json, "Occupation");
+        assert_all_fields::<Demand>(&json, "Demand");
+        assert_all_fields::<Wages>(&json, "Wages");
+        assert_all_fields::<WagePercentiles>(&json, "WagePercentiles");
+        assert_all_fields::<ProgramLink>(&json, "ProgramLink");
+        assert_all_fields::<ClusterLink>(&json, "ClusterLink");
+        assert_all_fields::<Articulation>(&json, "Articulation");
+        assert_all_fields::<Pathway>(&json, "Pathway");
+        assert_all_fields::<PathwayComponent>(&json, "PathwayComponent");
+        assert_all_fields::<ComponentCondition>(&json, "ComponentCondition");
+        assert_all_fields::<Assessment>(&json, "Assessment");
+        assert_all_fields::<Funding>(&json, "Funding");
+        assert_all_fields::<FundingCovers>(&json, "FundingCovers");
+    }
+
+    /// Each record's JSON view, byte for byte, kind by kind.
+    fn json_views(b: &Bundle) -> Vec<Vec<u8>> {
+        fn each<T: Serialize>(out: &mut Vec<Vec<u8>>, records: &[T]) {
+            out.extend(records.iter().map(|r| serde_json::to_vec(r).unwrap()));
+        }
+        let mut out = Vec::new();
+        each(&mut out, &b.competencies);
+        each(&mut out, &b.courses);
+        each(&mut out, &b.credentials);
+        each(&mut out, &b.occupations);
+        each(&mut out, &b.articulations);
+        each(&mut out, &b.pathways);
+        each(&mut out, &b.assessments);
+        each(&mut out, &b.funding);
+        out
+    }
+
+    /// MessagePack chunks give back every record of every kind exactly: the JSON view of
+    /// each decoded record equals the original's byte for byte (every field set, every
+    /// optional field absent, the seed and a synthetic state catalog); JSON chunks too.
+    #[test]
+    fn chunk_encodings_round_trip_every_record_kind() {
+        let seed = Bundle::from_json(crate::service::SEED.as_bytes()).unwrap();
+        let synth = crate::synth::generate(&crate::synth::SynthParams {
+            courses: 3000,
+            credentials: 1200,
+            occupations: 300,
+            competencies: 500,
+            seed: 7,
+        });
+        for (name, b) in [("every field", every_field()), ("seed", seed), ("synth", synth)] {
+            for encoding in [Encoding::MessagePack, Encoding::Json] {
+                let mut back = Bundle::default();
+                let mut chunks = 0;
+                for_each_chunk(&b, encoding, |bytes| {
+                    assert_eq!(bytes[0] & MSGPACK != 0, encoding == Encoding::MessagePack);
+                    chunks += 1;
+                    decode_chunk("test", &bytes, &mut back)
+                })
+                .unwrap();
+                assert!(chunks > 0);
+                assert_eq!(json_views(&back), json_views(&b), "{name}, {encoding:?}");
+                assert_eq!(back, b, "{name}, {encoding:?}");
+            }
+        }
+    }
+
+    /// A store whose chunks are JSON (written before MessagePack) opens and loads; the next
+    /// commit writes MessagePack chunks, and both versions load the same records as before.
+    #[test]
+    fn json_chunks_of_earlier_stores_still_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = every_field();
+        let mut new = old.clone();
+        new.courses[0].title = "Renamed".into();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store
+                .commit_in_batches(&old, &info(1), 5, BATCH_BYTES, true, Encoding::Json)
+                .unwrap();
+            let kinds: Vec<u8> = store
+                .catalog
+                .scan_prefix([CHUNKS])
+                .values()
+                .map(|v| v.unwrap()[0])
+                .collect();
+            assert!(!kinds.is_empty() && kinds.iter().all(|k| k & MSGPACK == 0), "{kinds:?}");
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.load().unwrap().unwrap().1, old);
+        store.commit(&new, &info(2), 5).unwrap();
+        let kinds: Vec<u8> = store
+            .catalog
+            .scan_prefix([CHUNKS])
+            .values()
+            .map(|v| v.unwrap()[0])
+            .collect();
+        assert!(
+            kinds.iter().any(|k| k & MSGPACK != 0),
+            "the new commit writes MessagePack"
+        );
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.load().unwrap().unwrap().1, new);
+        assert_eq!(
+            store.load_version(1).unwrap(),
+            Some(old),
+            "the JSON version still restores"
+        );
+    }
+
+    /// A chunk that does not decode is reported with its name, in either encoding.
+    #[test]
+    fn a_corrupt_chunk_names_itself() {
+        let mut b = Bundle::default();
+        for chunk in [&[2u8, b'[', b'{'][..], &[2 | MSGPACK, 0x91, 0xc1][..], &[9u8, b'['][..]] {
+            let e = decode_chunk("chunk 00ff", chunk, &mut b).unwrap_err().to_string();
+            assert!(e.contains("chunk 00ff"), "{e}");
+        }
     }
 }
