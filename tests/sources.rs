@@ -2447,6 +2447,36 @@ async fn every_projections_row_is_an_occupation_with_demand() {
         map["high_demand_basis"]["occupations_in_distribution"],
         rows.len() as u64
     );
+    // A covered occupation has no figures of its own: its map shows the aggregate's, named.
+    let detailed: Value = career_map(
+        &app,
+        json!({"target": {"occupation": "31-1121"}, "entry": "adult", "k": 1}),
+    )
+    .await
+    .1;
+    let dest = &detailed["target"]["occupations"][0];
+    assert_eq!(dest["soc"], "31-1121", "{detailed:#}");
+    assert_eq!(dest["figures_of"], "31-1120");
+    assert_eq!(dest["annual_openings"], 765_800.0);
+    assert_eq!(dest["median_wage"], 34_900.0);
+    assert_eq!(detailed["paths"][0]["reaches"], json!(["st.hha"]));
+    // Its page says whose figures they are.
+    let page = app
+        .client
+        .get(format!("{}/occupations/31-1121", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("figures of 31-1120, which BLS projects together with this occupation")
+            && page.contains(r#"No figures of its own: BLS projects it together with the occupations of <a href="/occupations/31-1120">"#),
+        "{page}"
+    );
+    // An occupation with figures of its own names no aggregate.
+    assert!(map["target"]["occupations"][0].get("figures_of").is_none(), "{map:#}");
 }
 
 async fn import_json(app: &TestApp, mode: &str, body: &Value) {

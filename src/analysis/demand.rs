@@ -28,7 +28,10 @@
 //! **Aggregated occupations** (`covers`, e.g. BLS's 31-1120 for 31-1121 and 31-1122) enter a
 //! region's distribution once: an aggregate's figures count unless an occupation it covers has
 //! figures of its own in that region (then the finer figures count and the aggregate's do not),
-//! so no job is counted twice.
+//! so no job is counted twice. A covered occupation with no figures of its own (31-1121 once
+//! O*NET is pulled) is shown with its aggregate's figures, named in
+//! [`OccupationDemand::figures_of`]: BLS projects the two together, and those figures stand for
+//! each of them.
 
 use crate::domain::Figure;
 use crate::graph::{CatalogGraph, OccupationIx};
@@ -87,6 +90,8 @@ struct RegionFigures {
 #[derive(Debug, Default)]
 pub struct DemandIndex {
     regions: HashMap<String, RegionFigures>,
+    /// Each covered occupation's aggregate (the first that lists it in `covers`).
+    aggregate_of: HashMap<String, OccupationIx>,
 }
 
 /// The demand of one occupation as a career map reports it.
@@ -103,6 +108,9 @@ pub struct OccupationDemand {
     pub high_demand: bool,
     /// The demand record's flags (`median_wage_top_coded`, `openings_suppressed`...).
     pub flags: Vec<String>,
+    /// The aggregate whose figures these are, when `occupation` has none of its own (31-1120
+    /// for 31-1121); None for the occupation's own figures.
+    pub figures_of: Option<OccupationIx>,
 }
 
 /// What the high-demand flags of a region were judged against: the distribution's region
@@ -174,7 +182,15 @@ impl DemandIndex {
             r.openings.sort_by(f64::total_cmp);
             r.wages.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         }
-        DemandIndex { regions }
+        let mut aggregate_of = HashMap::new();
+        for (i, occ) in b.occupations.iter().enumerate() {
+            for c in &occ.covers {
+                aggregate_of
+                    .entry(c.as_str().to_owned())
+                    .or_insert(OccupationIx(i as u32));
+            }
+        }
+        DemandIndex { regions, aggregate_of }
     }
 
     /// The thresholds of `policy` in `region`: (openings, wage; the wage may be a bound).
@@ -201,7 +217,8 @@ impl DemandIndex {
         })
     }
 
-    /// The demand of `o` in `region` (national fallback) and whether it is high demand.
+    /// The demand of `o` in `region` (national fallback) and whether it is high demand; for a
+    /// covered occupation with no figures of its own, its aggregate's (see the module docs).
     pub fn occupation(
         &self,
         graph: &CatalogGraph,
@@ -209,6 +226,23 @@ impl DemandIndex {
         region: &str,
         policy: &HighDemandPolicy,
     ) -> OccupationDemand {
+        let occ = graph.occupation(o);
+        if occ.demand_in(region).is_none()
+            && let Some(&a) = self.aggregate_of.get(occ.soc.as_str())
+            && a != o
+            && graph.occupation(a).demand_in(region).is_some()
+        {
+            return OccupationDemand {
+                occupation: o,
+                figures_of: Some(a),
+                ..self.own(graph, a, region, policy)
+            };
+        }
+        self.own(graph, o, region, policy)
+    }
+
+    /// The demand of `o` from its own records.
+    fn own(&self, graph: &CatalogGraph, o: OccupationIx, region: &str, policy: &HighDemandPolicy) -> OccupationDemand {
         let occ = graph.occupation(o);
         match occ.demand_in(region) {
             None => OccupationDemand {
@@ -220,6 +254,7 @@ impl DemandIndex {
                 growth_pct: None,
                 high_demand: false,
                 flags: Vec::new(),
+                figures_of: None,
             },
             Some((d, fallback)) => {
                 let wage = occ.wage_in(d);
@@ -250,6 +285,7 @@ impl DemandIndex {
                         }
                         f
                     },
+                    figures_of: None,
                 }
             }
         }
@@ -377,6 +413,39 @@ mod tests {
         };
         assert_eq!(agg(false), 3, "the aggregate stands for the detailed occupations");
         assert_eq!(agg(true), 4, "the detailed figures count, the aggregate's do not");
+    }
+
+    #[test]
+    fn a_covered_occupation_without_figures_shows_its_aggregates() {
+        let g = graph(serde_json::json!([
+            occ("31-0001", 100.0, 30_000.0, &[]),
+            {"soc": "31-1120", "title": "Home health and personal care aides", "covers": ["31-1121", "31-1122"],
+                "demand": [{"region": "US", "annual_openings": 765_800.0, "median_wage": 34_900.0}]},
+            {"soc": "31-1121", "title": "Home health aides"},
+            occ("31-1122", 500.0, 33_000.0, &[]),
+            {"soc": "31-9999", "title": "Uncovered, no figures"},
+        ]));
+        let idx = DemandIndex::build(&g);
+        let policy = HighDemandPolicy::default();
+        let at = |soc: &str, region: &str| idx.occupation(&g, g.occupation_ix(soc).unwrap(), region, &policy);
+        let aggregate = at("31-1120", "US");
+        let hha = at("31-1121", "US");
+        assert_eq!(hha.occupation, g.occupation_ix("31-1121").unwrap());
+        assert_eq!(hha.figures_of, g.occupation_ix("31-1120"));
+        assert_eq!(hha.annual_openings, Some(765_800.0));
+        assert_eq!(
+            (hha.median_wage, hha.high_demand),
+            (aggregate.median_wage, aggregate.high_demand)
+        );
+        // With a state asked for, the national fallback of the aggregate is said as such.
+        let tx = at("31-1121", "TX");
+        assert!(tx.fallback && tx.figures_of.is_some() && tx.region == "US");
+        // Figures of its own win; an uncovered occupation has none; an aggregate names none.
+        assert_eq!(at("31-1122", "US").figures_of, None);
+        assert_eq!(at("31-1122", "US").annual_openings, Some(500.0));
+        let none = at("31-9999", "US");
+        assert_eq!((none.figures_of, none.annual_openings), (None, None));
+        assert_eq!(aggregate.figures_of, None);
     }
 
     #[test]

@@ -157,6 +157,11 @@ pub struct OccupationOut {
     /// For an aggregated occupation (BLS's 31-1120...): the detailed occupations it covers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub covers: Vec<String>,
+    /// For a detailed occupation with no figures of its own that an aggregate covers (31-1121,
+    /// covered by 31-1120): the SOC code of that aggregate, whose figures are shown here (BLS
+    /// projects them together).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figures_of: Option<String>,
     /// Where the occupation is reached from a credential (exits, ladder rungs, a credential
     /// target): how that credential is known to qualify for it, `stated` (the occupation's
     /// `entry_credentials`), `ctdl` (a CTDL `occupationType`) or `cip_soc` (the CIP-SOC
@@ -355,6 +360,7 @@ pub(crate) fn occupation_out(g: &CatalogGraph, d: &OccupationDemand, via: Option
         region_fallback: d.fallback,
         flags: d.flags.clone(),
         covers: occ.covers.iter().map(|c| c.0.clone()).collect(),
+        figures_of: d.figures_of.map(|a| g.occupation(a).soc.0.clone()),
         evidence: via.and_then(|c| g.link_evidence(c, d.occupation)),
     }
 }

@@ -126,7 +126,8 @@ pub async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse 
         .filter_map(|o| {
             let ix = g.occupation_ix(o.soc.as_str())?;
             let d = snap.demand().occupation(g, ix, &region, &state.settings.high_demand);
-            d.high_demand.then(|| {
+            // A covered occupation shown with its aggregate's figures is listed once, as the aggregate.
+            (d.high_demand && d.figures_of.is_none()).then(|| {
                 (
                     d.annual_openings.unwrap_or(0.0),
                     occupation_row(&state, g, &snap, o.soc.as_str(), &region),
