@@ -170,7 +170,7 @@ impl Catalog {
         Ok(catalog)
     }
 
-    fn open_unloaded(dir: &Path) -> anyhow::Result<Catalog> {
+    pub(crate) fn open_unloaded(dir: &Path) -> anyhow::Result<Catalog> {
         std::fs::create_dir_all(dir)?;
         let store = Store::open(dir)?;
         Ok(Catalog {

@@ -294,11 +294,12 @@ where
         };
         return answer(req, e.error_response(), &path);
     }
-    // A start that is still loading the dataset answers everything but health and the docs
-    // with 503 `loading` (Retry-After) instead of an empty catalog.
+    // A start that is still loading the dataset answers the API with 503 `loading`
+    // (Retry-After) instead of an empty catalog; health and the docs answer, and the pages
+    // say so in their own words (`web`).
     if let Some(state) = &state
         && !state.catalog.is_ready()
-        && !(path == "/health" || path.starts_with("/health/") || path.starts_with("/docs") || path == "/openapi.json")
+        && path.starts_with("/v1/")
     {
         return answer(req, ApiError::Loading.error_response(), &path);
     }

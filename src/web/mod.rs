@@ -36,15 +36,15 @@ const SCRIPT: &str = include_str!("assets/app.js");
 
 /// Registers the pages and their assets.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(pages::home))
-        .route("/occupations/{soc}", web::get().to(pages::occupation))
-        .route("/map", web::get().to(pages::map))
-        .route("/plans", web::post().to(pages::save_plan))
-        .route("/plans/{id}", web::get().to(pages::plan))
-        .route("/plans/{id}/delete", web::post().to(pages::delete_plan))
-        .route("/planner/duplicates", web::get().to(pages::duplicates))
-        .route("/planner/gaps", web::get().to(pages::gaps))
-        .route("/planner/report", web::get().to(pages::report))
+    cfg.service(page("/", web::get().to(pages::home)))
+        .service(page("/occupations/{soc}", web::get().to(pages::occupation)))
+        .service(page("/map", web::get().to(pages::map)))
+        .service(page("/plans", web::post().to(pages::save_plan)))
+        .service(page("/plans/{id}", web::get().to(pages::plan)))
+        .service(page("/plans/{id}/delete", web::post().to(pages::delete_plan)))
+        .service(page("/planner/duplicates", web::get().to(pages::duplicates)))
+        .service(page("/planner/gaps", web::get().to(pages::gaps)))
+        .service(page("/planner/report", web::get().to(pages::report)))
         .route(
             "/assets/style.css",
             web::get().to(|| asset("text/css; charset=utf-8", STYLE)),
@@ -53,6 +53,38 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/assets/app.js",
             web::get().to(|| asset("text/javascript; charset=utf-8", SCRIPT)),
         );
+}
+
+/// A page at `path`: while a start is still loading the dataset it answers [`loading_page`].
+fn page(path: &str, route: actix_web::Route) -> impl actix_web::dev::HttpServiceFactory + use<> {
+    web::resource(path)
+        .wrap(actix_web::middleware::from_fn(loading_page))
+        .route(route)
+}
+
+/// While a start is still loading the dataset, a page answers 503 with a page in the reader's
+/// language that says so and reloads itself (the API answers its `loading` problem; the
+/// assets are served, so that page is styled).
+async fn loading_page(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<actix_web::body::BoxBody>,
+) -> Result<actix_web::dev::ServiceResponse, actix_web::Error> {
+    let loading = req
+        .app_data::<web::Data<crate::api::AppState>>()
+        .is_some_and(|s| !s.catalog.is_ready());
+    if loading {
+        let mut resp = PageCtx::from_request(req.request()).render(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "loading.html",
+            minijinja::context! {},
+        );
+        resp.headers_mut().insert(
+            actix_web::http::header::RETRY_AFTER,
+            actix_web::http::header::HeaderValue::from_static("2"),
+        );
+        return Ok(req.into_response(resp));
+    }
+    next.call(req).await
 }
 
 async fn asset(ctype: &'static str, body: &'static str) -> HttpResponse {
@@ -79,6 +111,7 @@ fn env() -> &'static Environment<'static> {
             ("gaps.html", include_str!("templates/gaps.html")),
             ("report.html", include_str!("templates/report.html")),
             ("error.html", include_str!("templates/error.html")),
+            ("loading.html", include_str!("templates/loading.html")),
         ] {
             env.add_template(name, src)
                 .unwrap_or_else(|e| panic!("template {name} does not parse: {e}"));
@@ -228,4 +261,48 @@ fn page_response(status: StatusCode, html: String) -> HttpResponse {
         .insert_header(("X-Frame-Options", "DENY"))
         .insert_header(("Cache-Control", "no-store"))
         .body(html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::{App, test};
+
+    /// While the dataset loads, a page answers 503 in the reader's language and reloads
+    /// itself; the assets it uses are served.
+    #[actix_web::test]
+    async fn a_page_asked_for_while_loading_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = std::sync::Arc::new(crate::service::Catalog::open_unloaded(dir.path()).unwrap());
+        assert!(!catalog.is_ready());
+        let settings = crate::settings::Settings::for_tests(dir.path().to_owned());
+        let state = web::Data::new(crate::api::AppState::new(catalog, settings));
+        let app = test::init_service(App::new().app_data(state).configure(configure)).await;
+        for (uri, method, title) in [
+            ("/occupations/29-1141?lang=es", "GET", "El catálogo se está cargando"),
+            ("/", "GET", "The catalog is loading"),
+            ("/plans", "POST", "The catalog is loading"),
+        ] {
+            let req = test::TestRequest::default()
+                .method(method.parse().unwrap())
+                .uri(uri)
+                .to_request();
+            let resp = test::call_service(&app, req).await;
+            assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE, "{uri}");
+            assert_eq!(resp.headers().get("retry-after").unwrap(), "2");
+            assert!(
+                resp.headers()
+                    .get("content-type")
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .starts_with("text/html")
+            );
+            let html = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
+            assert!(html.contains(&format!("<h1>{title}</h1>")), "{uri}: {html}");
+            assert!(html.contains(r#"<meta http-equiv="refresh" content="2">"#), "{html}");
+        }
+        let css = test::call_service(&app, test::TestRequest::get().uri("/assets/style.css").to_request()).await;
+        assert_eq!(css.status(), StatusCode::OK);
+    }
 }

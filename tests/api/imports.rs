@@ -425,8 +425,8 @@ async fn data_survives_a_restart_and_the_seed_is_not_reapplied() {
 }
 
 /// A restart the way `serve` starts (listening before the dataset is loaded): `/health`
-/// answers at once, the API answers 503 `loading` with `Retry-After` until `/health/ready`
-/// does, and then the same version and the same records are served as before the restart.
+/// answers at once, the API answers 503 `loading` with `Retry-After` and the pages a 503 page
+/// that says so until `/health/ready` does, and then the same version and the same records are served as before the restart.
 #[tokio::test]
 async fn a_restart_that_loads_in_the_background_serves_the_same_catalog() {
     let tmp = tempfile::tempdir().unwrap();
@@ -455,10 +455,28 @@ async fn a_restart_that_loads_in_the_background_serves_the_same_catalog() {
     assert_eq!(health["status"] == "ok", health["ready"] == true, "{health}");
     let mut waited = 0;
     loop {
+        // A page asked for before the catalog is ready says so in HTML and reloads itself.
+        let page = app.get("/occupations/29-1141").await;
+        let page_status = page.status().as_u16();
+        if page_status == 503 {
+            assert_eq!(page.headers()["retry-after"], "2");
+            assert!(
+                page.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("text/html")
+            );
+            let html = page.text().await.unwrap();
+            assert!(
+                html.contains("<h1>The catalog is loading</h1>") && html.contains(r#"http-equiv="refresh""#),
+                "{html}"
+            );
+        }
         let r = app.get("/health/ready").await;
         if r.status().as_u16() == 200 {
             break;
         }
+        assert_eq!(page_status, 503, "a page was served from a catalog still loading");
         assert_eq!(r.status().as_u16(), 503);
         assert_eq!(r.headers()["retry-after"], "1");
         let r = app.get("/v1/courses").await;
