@@ -1074,6 +1074,8 @@ impl<'a> Validator<'a> {
 
     fn check_occupations(&mut self) {
         let b = self.b;
+        // Which aggregate covers each detailed code: one, so no job is counted twice.
+        let mut covered_by: HashMap<&str, &str> = HashMap::new();
         for (i, o) in b.occupations.iter().enumerate() {
             let id = o.soc.as_str();
             let k = RecordKind::Occupation;
@@ -1092,6 +1094,28 @@ impl<'a> Validator<'a> {
                         ProblemCode::UnknownReference,
                         format!("unknown credential `{c}`"),
                     );
+                }
+            }
+            for (j, c) in o.covers.iter().enumerate() {
+                let field = format!("covers[{j}]");
+                let problem = if let Err(msg) = SocCode::parse(c.as_str()) {
+                    Some((ProblemCode::InvalidSocCode, msg))
+                } else if c.as_str() == id {
+                    Some((ProblemCode::Cycle, "an occupation cannot cover itself".to_owned()))
+                } else {
+                    match covered_by.insert(c.as_str(), id) {
+                        Some(other) if other == id => {
+                            Some((ProblemCode::DuplicateId, format!("`{c}` is listed more than once")))
+                        }
+                        Some(other) => Some((
+                            ProblemCode::DuplicateId,
+                            format!("`{c}` is already covered by `{other}`: a detailed occupation has one aggregate"),
+                        )),
+                        None => None,
+                    }
+                };
+                if let Some((code, message)) = problem {
+                    self.push(k, i, id, field, code, message);
                 }
             }
             let mut regions = HashSet::new();
@@ -1331,6 +1355,44 @@ mod tests {
         assert_eq!(again, b);
         assert_eq!(b.counts().assessments, 2);
         assert_eq!(b.counts().funding, 1);
+    }
+
+    #[test]
+    fn an_aggregates_covers_are_checked() {
+        let occs = |covers_a: serde_json::Value, covers_b: serde_json::Value| {
+            problems(&serde_json::json!({"occupations": [
+                {"soc": "31-1120", "title": "Home health and personal care aides", "covers": covers_a},
+                {"soc": "31-9090", "title": "Other aides", "covers": covers_b}
+            ]}))
+            .into_iter()
+            .map(|p| (p.index, p.field, p.code, p.message))
+            .collect::<Vec<_>>()
+        };
+        // Detailed codes need not be in the catalog (the seed has no 31-1121).
+        assert_eq!(
+            occs(
+                serde_json::json!(["31-1121", "31-1122"]),
+                serde_json::json!(["31-9091"])
+            ),
+            []
+        );
+        let found = occs(
+            serde_json::json!(["31-1121", "31-1120", "nurse", "31-1121"]),
+            serde_json::json!(["31-9091", "31-1122", "31-1121"]),
+        );
+        let fields: Vec<(Option<usize>, &str, ProblemCode)> =
+            found.iter().map(|(i, f, c, _)| (*i, f.as_str(), *c)).collect();
+        assert_eq!(
+            fields,
+            [
+                (Some(0), "covers[1]", ProblemCode::Cycle),
+                (Some(0), "covers[2]", ProblemCode::InvalidSocCode),
+                (Some(0), "covers[3]", ProblemCode::DuplicateId),
+                (Some(1), "covers[2]", ProblemCode::DuplicateId),
+            ],
+            "{found:?}"
+        );
+        assert!(found[3].3.contains("already covered by `31-1120`"), "{found:?}");
     }
 
     #[test]
