@@ -545,6 +545,13 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The HTML of a page.
+    async fn page(&self, path: &str) -> String {
+        let resp = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        resp.text().await.unwrap()
+    }
+
     async fn version(&self) -> u64 {
         self.get("/health").await["dataset_version"].as_u64().unwrap()
     }
@@ -2461,15 +2468,7 @@ async fn every_projections_row_is_an_occupation_with_demand() {
     assert_eq!(dest["median_wage"], 34_900.0);
     assert_eq!(detailed["paths"][0]["reaches"], json!(["st.hha"]));
     // Its page says whose figures they are.
-    let page = app
-        .client
-        .get(format!("{}/occupations/31-1121", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page("/occupations/31-1121").await;
     assert!(
         page.contains("figures of 31-1120, which BLS projects together with this occupation")
             && page.contains(r#"No figures of its own: BLS projects it together with the occupations of <a href="/occupations/31-1120">"#),

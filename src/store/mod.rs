@@ -971,6 +971,16 @@ mod tests {
         }
     }
 
+    /// The kind byte of every stored chunk (its high bit: MessagePack).
+    fn chunk_kinds(store: &Store) -> Vec<u8> {
+        store
+            .catalog
+            .scan_prefix([CHUNKS])
+            .values()
+            .map(|v| v.unwrap()[0])
+            .collect()
+    }
+
     /// A store whose chunks are JSON (written before MessagePack) opens and loads; the next
     /// commit writes MessagePack chunks, and both versions load the same records as before.
     #[test]
@@ -984,23 +994,13 @@ mod tests {
             store
                 .commit_in_batches(&old, &info(1), 5, BATCH_BYTES, true, Encoding::Json)
                 .unwrap();
-            let kinds: Vec<u8> = store
-                .catalog
-                .scan_prefix([CHUNKS])
-                .values()
-                .map(|v| v.unwrap()[0])
-                .collect();
+            let kinds = chunk_kinds(&store);
             assert!(!kinds.is_empty() && kinds.iter().all(|k| k & MSGPACK == 0), "{kinds:?}");
         }
         let store = Store::open(dir.path()).unwrap();
         assert_eq!(store.load().unwrap().unwrap().1, old);
         store.commit(&new, &info(2), 5).unwrap();
-        let kinds: Vec<u8> = store
-            .catalog
-            .scan_prefix([CHUNKS])
-            .values()
-            .map(|v| v.unwrap()[0])
-            .collect();
+        let kinds = chunk_kinds(&store);
         assert!(
             kinds.iter().any(|k| k & MSGPACK != 0),
             "the new commit writes MessagePack"
