@@ -184,8 +184,13 @@ impl HighDemand {
     /// Time O(n log n) for n occupations.
     pub fn new(g: &CatalogGraph, region: &str, policy: &HighDemandPolicy) -> HighDemand {
         let index = DemandIndex::build(g);
+        // An occupation shown with its aggregate's figures (`figures_of`) is not flagged here:
+        // the aggregate stands for it in gaps and reports, so its openings count once.
         let flags = (0..g.n_occupations())
-            .map(|o| index.occupation(g, OccupationIx(o as u32), region, policy).high_demand)
+            .map(|o| {
+                let d = index.occupation(g, OccupationIx(o as u32), region, policy);
+                d.high_demand && d.figures_of.is_none()
+            })
             .collect();
         let thresholds = index
             .basis(region, policy)
@@ -696,11 +701,18 @@ pub fn uncovered(g: &CatalogGraph, reach: &Reachability) -> Vec<Gap> {
         .collect()
 }
 
-/// Whether the catalog describes occupation `o` (it lists competencies or entry credentials),
-/// as opposed to carrying only its demand figures. Only described occupations can be
-/// `no_pathway` gaps or count in the report's pathway share.
+/// Whether the catalog describes occupation `o` (it lists competencies or entry credentials,
+/// or, for an aggregate, an occupation it covers does), as opposed to carrying only its demand
+/// figures. Only described occupations can be `no_pathway` gaps or count in the report's
+/// pathway share.
 pub fn described(g: &CatalogGraph, o: OccupationIx) -> bool {
-    !g.occupation_competencies(o).is_empty() || !g.entry_credentials(o).is_empty()
+    let own = |o: OccupationIx| !g.occupation_competencies(o).is_empty() || !g.entry_credentials(o).is_empty();
+    own(o)
+        || g.occupation(o)
+            .covers
+            .iter()
+            .filter_map(|c| g.occupation_ix(c.as_str()))
+            .any(|c| c != o && own(c))
 }
 
 /// `no_pathway` and `missing_entry_point` gaps.
@@ -801,6 +813,46 @@ mod tests {
     use super::*;
     use crate::domain::Demand;
     use crate::synth::{SynthParams, generate};
+
+    /// An aggregate stands for the occupations it covers that have no figures of their own:
+    /// with no pathway to them it is the one `no_pathway` gap (its openings counted once),
+    /// and they are not gaps of their own.
+    #[test]
+    fn an_aggregate_is_the_gap_of_the_occupations_it_covers() {
+        let b = crate::domain::Bundle::from_json(
+            serde_json::json!({
+                "competencies": [{"id": "k1", "name": "Appraising", "tier": 5}],
+                "occupations": [
+                    {"soc": "13-2020", "title": "Property appraisers and assessors", "covers": ["13-2021", "13-2023"],
+                     "demand": [{"region": "US", "annual_openings": 30000.0, "median_wage": 70000.0}]},
+                    {"soc": "13-2021", "title": "Assessors", "competencies": ["k1"]},
+                    {"soc": "13-2023", "title": "Appraisers", "competencies": ["k1"]},
+                    {"soc": "11-0001", "title": "Low", "competencies": ["k1"],
+                     "demand": [{"region": "US", "annual_openings": 10.0, "median_wage": 20000.0}]},
+                    {"soc": "11-0002", "title": "Lower", "competencies": ["k1"],
+                     "demand": [{"region": "US", "annual_openings": 5.0, "median_wage": 10000.0}]}
+                ]
+            })
+            .to_string()
+            .as_bytes(),
+        )
+        .unwrap();
+        let g = CatalogGraph::build(1, b);
+        let ix = |soc: &str| g.occupation_ix(soc).unwrap();
+        let hd = HighDemand::new(&g, "US", &HighDemandPolicy::default());
+        assert!(hd.is(ix("13-2020")));
+        assert!(
+            !hd.is(ix("13-2021")) && !hd.is(ix("13-2023")),
+            "no figures of their own"
+        );
+        assert!(described(&g, ix("13-2020")), "through the occupations it covers");
+        let no_pathway: Vec<(Vec<String>, f64)> = find_gaps(&g, &GapParams::default())
+            .into_iter()
+            .filter(|gap| gap.kind == GapKind::NoPathway && gap.subjects[0].starts_with("13-"))
+            .map(|gap| (gap.subjects, gap.severity))
+            .collect();
+        assert_eq!(no_pathway, [(vec!["13-2020".to_owned()], 30000.0)]);
+    }
 
     /// Gaps and career maps agree on what is high demand, in a region with its own figures
     /// and in one that falls back to national figures.
