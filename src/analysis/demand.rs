@@ -31,7 +31,9 @@
 //! so no job is counted twice. A covered occupation with no figures of its own (31-1121 once
 //! O*NET is pulled) is shown with its aggregate's figures, named in
 //! [`OccupationDemand::figures_of`]: BLS projects the two together, and those figures stand for
-//! each of them.
+//! each of them. Where an occupation it covers has figures of its own in the region, the
+//! aggregate is superseded there: not high demand, and no one's fallback (its figures would hold
+//! that occupation's jobs a second time).
 
 use crate::domain::Figure;
 use crate::graph::{CatalogGraph, OccupationIx};
@@ -92,6 +94,9 @@ pub struct DemandIndex {
     regions: HashMap<String, RegionFigures>,
     /// Each covered occupation's aggregate (the first that lists it in `covers`).
     aggregate_of: HashMap<String, OccupationIx>,
+    /// (aggregate, region) where an occupation it covers has figures of its own: there the
+    /// finer figures count, so the aggregate is neither high demand nor anyone's fallback.
+    superseded: HashSet<(OccupationIx, String)>,
 }
 
 /// The demand of one occupation as a career map reports it.
@@ -157,13 +162,15 @@ impl DemandIndex {
             .flat_map(|o| o.demand.iter().map(move |d| (o.soc.as_str(), d.region.as_str())))
             .collect();
         let mut regions: HashMap<String, RegionFigures> = HashMap::new();
-        for occ in &b.occupations {
+        let mut superseded = HashSet::new();
+        for (i, occ) in b.occupations.iter().enumerate() {
             for d in &occ.demand {
                 if occ
                     .covers
                     .iter()
                     .any(|c| has.contains(&(c.as_str(), d.region.as_str())))
                 {
+                    superseded.insert((OccupationIx(i as u32), d.region.clone()));
                     continue;
                 }
                 let r = regions.entry(d.region.clone()).or_default();
@@ -190,7 +197,11 @@ impl DemandIndex {
                     .or_insert(OccupationIx(i as u32));
             }
         }
-        DemandIndex { regions, aggregate_of }
+        DemandIndex {
+            regions,
+            aggregate_of,
+            superseded,
+        }
     }
 
     /// The thresholds of `policy` in `region`: (openings, wage; the wage may be a bound).
@@ -230,7 +241,8 @@ impl DemandIndex {
         if occ.demand_in(region).is_none()
             && let Some(&a) = self.aggregate_of.get(occ.soc.as_str())
             && a != o
-            && graph.occupation(a).demand_in(region).is_some()
+            && let Some((d, _)) = graph.occupation(a).demand_in(region)
+            && !self.superseded.contains(&(a, d.region.clone()))
         {
             return OccupationDemand {
                 occupation: o,
@@ -258,16 +270,18 @@ impl DemandIndex {
             },
             Some((d, fallback)) => {
                 let wage = occ.wage_in(d);
-                let high_demand = match (d.openings_figure(), self.thresholds(&d.region, policy)) {
-                    (Figure::Exact(open), Some((t_open, t_wage))) => {
-                        open >= t_open
-                            && wage.at_least(t_wage) == Some(true)
-                            && policy
-                                .min_growth_pct
-                                .is_none_or(|g| d.growth_figure().at_least(Figure::Exact(g)) == Some(true))
-                    }
-                    _ => false,
-                };
+                let superseded = self.superseded.contains(&(o, d.region.clone()));
+                let high_demand = !superseded
+                    && match (d.openings_figure(), self.thresholds(&d.region, policy)) {
+                        (Figure::Exact(open), Some((t_open, t_wage))) => {
+                            open >= t_open
+                                && wage.at_least(t_wage) == Some(true)
+                                && policy
+                                    .min_growth_pct
+                                    .is_none_or(|g| d.growth_figure().at_least(Figure::Exact(g)) == Some(true))
+                        }
+                        _ => false,
+                    };
                 OccupationDemand {
                     occupation: o,
                     region: d.region.clone(),
@@ -417,35 +431,51 @@ mod tests {
 
     #[test]
     fn a_covered_occupation_without_figures_shows_its_aggregates() {
-        let g = graph(serde_json::json!([
-            occ("31-0001", 100.0, 30_000.0, &[]),
-            {"soc": "31-1120", "title": "Home health and personal care aides", "covers": ["31-1121", "31-1122"],
-                "demand": [{"region": "US", "annual_openings": 765_800.0, "median_wage": 34_900.0}]},
-            {"soc": "31-1121", "title": "Home health aides"},
-            occ("31-1122", 500.0, 33_000.0, &[]),
-            {"soc": "31-9999", "title": "Uncovered, no figures"},
-        ]));
-        let idx = DemandIndex::build(&g);
+        // `sibling`: the demand of 31-1122, the other occupation the aggregate covers.
+        let catalog = |sibling: serde_json::Value| {
+            graph(serde_json::json!([
+                occ("31-0001", 100.0, 30_000.0, &[]),
+                occ("31-0002", 50.0, 20_000.0, &[]),
+                {"soc": "31-1120", "title": "Home health and personal care aides", "covers": ["31-1121", "31-1122"],
+                    "demand": [{"region": "US", "annual_openings": 765_800.0, "median_wage": 34_900.0}]},
+                {"soc": "31-1121", "title": "Home health aides"},
+                {"soc": "31-1122", "title": "Personal care aides", "demand": sibling},
+                {"soc": "31-9999", "title": "Uncovered, no figures"},
+            ]))
+        };
         let policy = HighDemandPolicy::default();
+        let g = catalog(serde_json::json!([]));
+        let idx = DemandIndex::build(&g);
         let at = |soc: &str, region: &str| idx.occupation(&g, g.occupation_ix(soc).unwrap(), region, &policy);
         let aggregate = at("31-1120", "US");
-        let hha = at("31-1121", "US");
-        assert_eq!(hha.occupation, g.occupation_ix("31-1121").unwrap());
-        assert_eq!(hha.figures_of, g.occupation_ix("31-1120"));
-        assert_eq!(hha.annual_openings, Some(765_800.0));
-        assert_eq!(
-            (hha.median_wage, hha.high_demand),
-            (aggregate.median_wage, aggregate.high_demand)
-        );
+        assert!(aggregate.high_demand && aggregate.figures_of.is_none());
+        for soc in ["31-1121", "31-1122"] {
+            let d = at(soc, "US");
+            assert_eq!(d.occupation, g.occupation_ix(soc).unwrap());
+            assert_eq!(d.figures_of, g.occupation_ix("31-1120"), "{soc}");
+            assert_eq!(
+                (d.annual_openings, d.median_wage, d.high_demand),
+                (Some(765_800.0), aggregate.median_wage, true)
+            );
+        }
         // With a state asked for, the national fallback of the aggregate is said as such.
         let tx = at("31-1121", "TX");
         assert!(tx.fallback && tx.figures_of.is_some() && tx.region == "US");
-        // Figures of its own win; an uncovered occupation has none; an aggregate names none.
-        assert_eq!(at("31-1122", "US").figures_of, None);
-        assert_eq!(at("31-1122", "US").annual_openings, Some(500.0));
         let none = at("31-9999", "US");
         assert_eq!((none.figures_of, none.annual_openings), (None, None));
-        assert_eq!(aggregate.figures_of, None);
+
+        // Once a covered occupation has figures of its own, they count and the aggregate's do
+        // not: it is not high demand and stands for nobody (its figures hold the sibling's jobs).
+        let g = catalog(serde_json::json!([{"region": "US", "annual_openings": 500.0, "median_wage": 33_000.0}]));
+        let idx = DemandIndex::build(&g);
+        let at = |soc: &str| idx.occupation(&g, g.occupation_ix(soc).unwrap(), "US", &policy);
+        assert!(!at("31-1120").high_demand);
+        assert_eq!(at("31-1120").annual_openings, Some(765_800.0), "still shown");
+        assert_eq!(
+            (at("31-1122").figures_of, at("31-1122").annual_openings),
+            (None, Some(500.0))
+        );
+        assert_eq!((at("31-1121").figures_of, at("31-1121").annual_openings), (None, None));
     }
 
     #[test]

@@ -172,7 +172,9 @@ pub fn keeps_tier(gap: &Gap, tier_min: u8) -> bool {
 
 /// The high-demand flags of one region under the one high-demand rule
 /// ([`crate::analysis::demand::HighDemandPolicy`], the same the career maps use): percentiles
-/// over every occupation with demand figures in the region, national (`US`) fallback.
+/// over every occupation with demand figures in the region, national (`US`) fallback. One
+/// difference: an occupation a career map shows with its aggregate's figures (`figures_of`)
+/// is not flagged here, where its aggregate stands for it once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HighDemand {
     pub flags: Vec<bool>,

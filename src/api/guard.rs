@@ -296,10 +296,11 @@ where
     }
     // A start that is still loading the dataset answers the API with 503 `loading`
     // (Retry-After) instead of an empty catalog; health and the docs answer, and the pages
-    // say so in their own words (`web`).
+    // say so in their own words (`web`). The path is the one routing sees (percent-decoded:
+    // `/%761/courses` is `/v1/courses`).
     if let Some(state) = &state
         && !state.catalog.is_ready()
-        && path.starts_with("/v1/")
+        && req.match_info().as_str().starts_with("/v1/")
     {
         return answer(req, ApiError::Loading.error_response(), &path);
     }
@@ -367,4 +368,33 @@ fn finish(mut res: ServiceResponse<BoxBody>, path: &str, etag: Option<String>) -
     };
     h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static(cache));
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::{App, test};
+
+    /// While the dataset loads, the API answers 503 `loading` however its path is spelled
+    /// (routing decodes `%76` to `v`); health does not wait.
+    #[actix_web::test]
+    async fn the_api_waits_for_the_load_under_any_spelling_of_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = std::sync::Arc::new(crate::service::Catalog::open_unloaded(dir.path()).unwrap());
+        let settings = crate::settings::Settings::for_tests(dir.path().to_owned());
+        let app = test::init_service(
+            App::new()
+                .app_data(web::Data::new(AppState::new(catalog, settings)))
+                .wrap_fn(guard)
+                .route("/v1/courses", web::get().to(HttpResponse::Ok))
+                .route("/health", web::get().to(HttpResponse::Ok)),
+        )
+        .await;
+        for uri in ["/v1/courses", "/%761/courses", "/%76%31/courses"] {
+            let resp = test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
+            assert_eq!(resp.status(), 503, "{uri}");
+        }
+        let resp = test::call_service(&app, test::TestRequest::get().uri("/health").to_request()).await;
+        assert_eq!(resp.status(), 200);
+    }
 }

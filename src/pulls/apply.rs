@@ -408,7 +408,9 @@ pub fn relink_crosswalk(b: &mut Bundle) {
 /// Sets `covers` of every occupation a projections pull kept for a code matching no catalog
 /// occupation (an aggregated code, `31-1120`): the occupations of the same SOC broad group
 /// (the code's first five digits, `31-112x`) that have no projections figures of their own,
-/// i.e. the detailed codes the table replaced with the aggregate. Time O(occupations).
+/// i.e. the detailed codes the table replaced with the aggregate. Each code is covered once:
+/// by the group's lowest kept code, so a detailed code kept beside its aggregate (O*NET pulled
+/// only in part) covers nothing. Time O(occupations log occupations).
 pub fn link_aggregates(b: &mut Bundle) {
     let projections = SourceKind::BlsProjections.as_str();
     let kept = |o: &Occupation| o.provenance.as_ref().is_some_and(|p| p.source == projections);
@@ -424,10 +426,11 @@ pub fn link_aggregates(b: &mut Bundle) {
             uncovered.entry(g).or_default().push(o.soc.clone());
         }
     }
+    // In SOC order, so a group's aggregate (its lowest code, `31-1120`) comes before any
+    // detailed code of the group that was kept too; each code goes to one aggregate only.
+    b.occupations.sort_by(|a, b| a.soc.cmp(&b.soc));
     for o in b.occupations.iter_mut().filter(|o| kept(o)) {
-        let mut covers = group(&o.soc)
-            .and_then(|g| uncovered.get(&g).cloned())
-            .unwrap_or_default();
+        let mut covers = group(&o.soc).and_then(|g| uncovered.remove(&g)).unwrap_or_default();
         covers.sort();
         o.covers = covers;
     }
@@ -611,5 +614,44 @@ mod tests {
         assert_eq!(o.provenance.as_ref().unwrap().source, "onet_db");
         assert_eq!(o.demand.len(), 1);
         assert!(o.covers.is_empty(), "an O*NET occupation is detailed");
+    }
+
+    /// A kept row for a detailed code (O*NET pulled only in part) covers nothing: only the
+    /// broad code does, so no code is covered twice and the pull stays valid.
+    #[test]
+    fn a_kept_detailed_code_covers_nothing() {
+        let current = Bundle {
+            occupations: vec![occ("13-2021", "onet_db")],
+            ..Default::default()
+        };
+        let rows = [
+            ("13-2020", "Property appraisers and assessors"),
+            ("13-2022", "Appraisers of personal property"),
+        ];
+        let pulled = Pulled {
+            enrich: Enrichment {
+                demand: rows
+                    .iter()
+                    .map(|(soc, _)| ((*soc).into(), demand("US", 1_000.0, "bls_projections")))
+                    .collect(),
+                occupations: rows.iter().map(|(soc, t)| ((*soc).into(), (*t).into())).collect(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let next = apply(
+            &current,
+            SourceKind::BlsProjections,
+            "http://x/",
+            pulled,
+            &mut Warnings::default(),
+        );
+        let covers = |soc: &str| -> Vec<String> {
+            let o = next.occupations.iter().find(|o| o.soc.as_str() == soc).unwrap();
+            o.covers.iter().map(|c| c.as_str().to_owned()).collect()
+        };
+        assert_eq!(covers("13-2020"), ["13-2021"]);
+        assert!(covers("13-2022").is_empty());
+        assert!(next.validate().is_ok(), "{:?}", next.validate());
     }
 }

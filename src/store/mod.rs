@@ -560,7 +560,8 @@ impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for AppendTo<'_, T> {
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.0.reserve(seq.size_hint().unwrap_or(0));
+        // The length a chunk claims is not trusted beyond what its bytes could hold.
+        self.0.reserve(seq.size_hint().unwrap_or(0).min(1 << 16));
         while let Some(r) = seq.next_element()? {
             self.0.push(r);
         }
