@@ -110,6 +110,10 @@ impl Fetcher {
             .redirect(policy)
             .dns_resolver(std::sync::Arc::new(GuardedResolver { allow }))
             .user_agent(concat!("careermap/", env!("CARGO_PKG_VERSION")))
+            // Pulls are minutes apart: a connection kept idle between them is one the server
+            // may close while it is reused, and the client then re-sends the request on its
+            // own, uncounted in `attempts`. A new connection per request costs nothing here.
+            .pool_max_idle_per_host(0)
             .build()
             .map_err(|e| PullError::new(format!("cannot build the HTTP client: {e}")))?;
         Ok(Fetcher {

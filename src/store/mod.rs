@@ -972,6 +972,17 @@ mod tests {
         }
     }
 
+    /// A chunk claiming billions of records in a few bytes is corrupt, not a reason to
+    /// reserve terabytes (which would abort the process).
+    #[test]
+    fn a_chunk_that_claims_a_huge_array_is_corrupt() {
+        let mut b = Bundle::default();
+        let chunk = [2 | MSGPACK, 0xdd, 0xff, 0xff, 0xff, 0xff, 0xc0];
+        let e = decode_chunk("chunk x", &chunk, &mut b).unwrap_err();
+        assert!(matches!(e, StoreError::CorruptChunk { .. }), "{e}");
+        assert!(b.courses.is_empty());
+    }
+
     /// The kind byte of every stored chunk (its high bit: MessagePack).
     fn chunk_kinds(store: &Store) -> Vec<u8> {
         store
