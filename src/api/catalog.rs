@@ -274,7 +274,7 @@ pub async fn list_occupations(
     f: super::Query<OccupationFilter>,
 ) -> PageResult<Occupation> {
     if let Some(r) = &f.region
-        && r.len() > 32
+        && r.chars().count() > 32
     {
         return Err(ApiError::InvalidParameter {
             name: "region".into(),

@@ -380,11 +380,9 @@ mod tests {
     #[actix_web::test]
     async fn the_api_waits_for_the_load_under_any_spelling_of_its_path() {
         let dir = tempfile::tempdir().unwrap();
-        let catalog = std::sync::Arc::new(crate::service::Catalog::open_unloaded(dir.path()).unwrap());
-        let settings = crate::settings::Settings::for_tests(dir.path().to_owned());
         let app = test::init_service(
             App::new()
-                .app_data(web::Data::new(AppState::new(catalog, settings)))
+                .app_data(AppState::unloaded(dir.path()))
                 .wrap_fn(guard)
                 .route("/v1/courses", web::get().to(HttpResponse::Ok))
                 .route("/health", web::get().to(HttpResponse::Ok)),

@@ -39,6 +39,18 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The state of a service whose catalog in `dir` has not been loaded (as while a restart
+    /// loads it), for tests of what answers before it is ready.
+    #[cfg(test)]
+    pub(crate) fn unloaded(dir: &std::path::Path) -> web::Data<AppState> {
+        let catalog = Arc::new(Catalog::open_unloaded(dir).unwrap());
+        assert!(!catalog.is_ready());
+        web::Data::new(AppState::new(
+            catalog,
+            crate::settings::Settings::for_tests(dir.to_owned()),
+        ))
+    }
+
     pub fn new(catalog: Arc<Catalog>, settings: Settings) -> Self {
         let searches = Arc::new(Semaphore::new(settings.max_searches));
         let guards = Arc::new(guard::Guards::new(&settings.http));

@@ -273,10 +273,7 @@ mod tests {
     #[actix_web::test]
     async fn a_page_asked_for_while_loading_says_so() {
         let dir = tempfile::tempdir().unwrap();
-        let catalog = std::sync::Arc::new(crate::service::Catalog::open_unloaded(dir.path()).unwrap());
-        assert!(!catalog.is_ready());
-        let settings = crate::settings::Settings::for_tests(dir.path().to_owned());
-        let state = web::Data::new(crate::api::AppState::new(catalog, settings));
+        let state = crate::api::AppState::unloaded(dir.path());
         let app = test::init_service(App::new().app_data(state).configure(configure)).await;
         for (uri, method, title) in [
             ("/occupations/29-1141?lang=es", "GET", "El catálogo se está cargando"),

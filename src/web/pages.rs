@@ -70,7 +70,7 @@ fn clusters_of(o: &crate::domain::Occupation) -> BTreeSet<String> {
 
 fn region_of(q: &Query) -> Result<String, ApiError> {
     let r = opt(q, "region").unwrap_or_else(|| "US".into());
-    if r.len() > 32 {
+    if r.chars().count() > 32 {
         return Err(bad("region must be 1-32 characters, e.g. `US` or `TX`"));
     }
     Ok(r)

@@ -263,8 +263,9 @@ async fn saved_plan_bodies_are_documented_as_checked() {
     app.stop().await;
 }
 
-/// A ladder's `region` is documented as at most 32 characters (JSON Schema counts characters)
-/// and was refused past 32 bytes: 20 two-byte characters were schema-valid and answered 422.
+/// A ladder's and the occupation list's `region` are documented as at most 32 characters
+/// (JSON Schema counts characters) and were refused past 32 bytes: 20 two-byte characters were
+/// schema-valid and answered 422.
 #[tokio::test]
 async fn region_lengths_count_characters() {
     let app = seeded().await;
@@ -279,5 +280,11 @@ async fn region_lengths_count_characters() {
     let (status, body) = app.get_json(&ladder("%C3%A9".repeat(32))).await;
     assert_eq!(status, 200, "32 characters fit: {body}");
     assert_eq!(app.get_json(&ladder("e".repeat(33))).await.0, 422);
+    // The occupation list's filter too (found by the fuzzer: 30 characters, 70 bytes).
+    let list = |region: String| format!("/v1/occupations?region={region}");
+    assert_eq!(param(&doc, "/v1/occupations", "region")["maxLength"], 32);
+    let (status, body) = app.get_json(&list("%C3%A9".repeat(32))).await;
+    assert_eq!(status, 200, "32 characters fit: {body}");
+    assert_eq!(app.get_json(&list("e".repeat(33))).await.0, 422);
     app.stop().await;
 }
