@@ -94,9 +94,9 @@ pub struct DemandIndex {
     regions: HashMap<String, RegionFigures>,
     /// Each covered occupation's aggregate (the first that lists it in `covers`).
     aggregate_of: HashMap<String, OccupationIx>,
-    /// (aggregate, region) where an occupation it covers has figures of its own: there the
-    /// finer figures count, so the aggregate is neither high demand nor anyone's fallback.
-    superseded: HashSet<(OccupationIx, String)>,
+    /// Per aggregate, the regions where an occupation it covers has figures of its own: there
+    /// the finer figures count, so the aggregate is neither high demand nor anyone's fallback.
+    superseded: HashMap<OccupationIx, Vec<String>>,
 }
 
 /// The demand of one occupation as a career map reports it.
@@ -116,6 +116,14 @@ pub struct OccupationDemand {
     /// The aggregate whose figures these are, when `occupation` has none of its own (31-1120
     /// for 31-1121); None for the occupation's own figures.
     pub figures_of: Option<OccupationIx>,
+}
+
+impl OccupationDemand {
+    /// High demand on figures of its own: what lists and sums (the home page's list, gaps, the
+    /// alignment report) go by, so an aggregate's openings count once, as the aggregate.
+    pub fn high_demand_on_its_own(&self) -> bool {
+        self.high_demand && self.figures_of.is_none()
+    }
 }
 
 /// What the high-demand flags of a region were judged against: the distribution's region
@@ -162,15 +170,24 @@ impl DemandIndex {
             .flat_map(|o| o.demand.iter().map(move |d| (o.soc.as_str(), d.region.as_str())))
             .collect();
         let mut regions: HashMap<String, RegionFigures> = HashMap::new();
-        let mut superseded = HashSet::new();
+        let mut superseded: HashMap<OccupationIx, Vec<String>> = HashMap::new();
+        let mut aggregate_of = HashMap::new();
         for (i, occ) in b.occupations.iter().enumerate() {
+            for c in &occ.covers {
+                aggregate_of
+                    .entry(c.as_str().to_owned())
+                    .or_insert(OccupationIx(i as u32));
+            }
             for d in &occ.demand {
                 if occ
                     .covers
                     .iter()
                     .any(|c| has.contains(&(c.as_str(), d.region.as_str())))
                 {
-                    superseded.insert((OccupationIx(i as u32), d.region.clone()));
+                    superseded
+                        .entry(OccupationIx(i as u32))
+                        .or_default()
+                        .push(d.region.clone());
                     continue;
                 }
                 let r = regions.entry(d.region.clone()).or_default();
@@ -188,14 +205,6 @@ impl DemandIndex {
         for r in regions.values_mut() {
             r.openings.sort_by(f64::total_cmp);
             r.wages.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        }
-        let mut aggregate_of = HashMap::new();
-        for (i, occ) in b.occupations.iter().enumerate() {
-            for c in &occ.covers {
-                aggregate_of
-                    .entry(c.as_str().to_owned())
-                    .or_insert(OccupationIx(i as u32));
-            }
         }
         DemandIndex {
             regions,
@@ -242,7 +251,7 @@ impl DemandIndex {
             && let Some(&a) = self.aggregate_of.get(occ.soc.as_str())
             && a != o
             && let Some((d, _)) = graph.occupation(a).demand_in(region)
-            && !self.superseded.contains(&(a, d.region.clone()))
+            && !self.is_superseded(a, &d.region)
         {
             return OccupationDemand {
                 occupation: o,
@@ -251,6 +260,13 @@ impl DemandIndex {
             };
         }
         self.own(graph, o, region, policy)
+    }
+
+    /// Whether occupations `aggregate` covers have figures of their own in `region`.
+    fn is_superseded(&self, aggregate: OccupationIx, region: &str) -> bool {
+        self.superseded
+            .get(&aggregate)
+            .is_some_and(|r| r.iter().any(|r| r == region))
     }
 
     /// The demand of `o` from its own records.
@@ -270,8 +286,7 @@ impl DemandIndex {
             },
             Some((d, fallback)) => {
                 let wage = occ.wage_in(d);
-                let superseded = self.superseded.contains(&(o, d.region.clone()));
-                let high_demand = !superseded
+                let high_demand = !self.is_superseded(o, &d.region)
                     && match (d.openings_figure(), self.thresholds(&d.region, policy)) {
                         (Figure::Exact(open), Some((t_open, t_wage))) => {
                             open >= t_open

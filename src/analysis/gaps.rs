@@ -186,12 +186,11 @@ impl HighDemand {
     /// Time O(n log n) for n occupations.
     pub fn new(g: &CatalogGraph, region: &str, policy: &HighDemandPolicy) -> HighDemand {
         let index = DemandIndex::build(g);
-        // An occupation shown with its aggregate's figures (`figures_of`) is not flagged here:
-        // the aggregate stands for it in gaps and reports, so its openings count once.
         let flags = (0..g.n_occupations())
             .map(|o| {
-                let d = index.occupation(g, OccupationIx(o as u32), region, policy);
-                d.high_demand && d.figures_of.is_none()
+                index
+                    .occupation(g, OccupationIx(o as u32), region, policy)
+                    .high_demand_on_its_own()
             })
             .collect();
         let thresholds = index

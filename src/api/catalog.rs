@@ -274,7 +274,7 @@ pub async fn list_occupations(
     f: super::Query<OccupationFilter>,
 ) -> PageResult<Occupation> {
     if let Some(r) = &f.region
-        && r.chars().count() > 32
+        && super::region_too_long(r)
     {
         return Err(ApiError::InvalidParameter {
             name: "region".into(),

@@ -528,7 +528,7 @@ fn parse(g: &CatalogGraph, req: &CareerMapRequest) -> Result<engine::MapRequest,
         )));
     }
     let region = req.region.trim();
-    if region.is_empty() || region.chars().count() > 32 {
+    if region.is_empty() || super::region_too_long(region) {
         return Err(ApiError::BadRequest(
             "region must be 1-32 characters, e.g. `US` or `TX`".into(),
         ));
@@ -883,7 +883,7 @@ pub fn ladder_answer(state: &AppState, soc: &str, region: Option<&str>) -> Resul
         id: soc.to_string(),
     })?;
     let region = region.map(str::trim).unwrap_or("US");
-    if region.is_empty() || region.chars().count() > 32 {
+    if region.is_empty() || super::region_too_long(region) {
         return Err(ApiError::BadRequest("region must be 1-32 characters".into()));
     }
     let policy = &state.settings.high_demand;

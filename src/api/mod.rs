@@ -28,6 +28,12 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+/// Whether a region code is longer than the 32 characters every endpoint documents
+/// (`maxLength` counts characters, as JSON Schema does, not bytes).
+pub(crate) fn region_too_long(region: &str) -> bool {
+    region.chars().count() > 32
+}
+
 /// Shared state of every handler.
 pub struct AppState {
     pub catalog: Arc<Catalog>,

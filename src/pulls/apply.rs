@@ -284,10 +284,9 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
     // 6. Re-resolve crosswalk program links to the credentials carrying their CIP code.
     relink_crosswalk(&mut next);
 
-    // 7. Re-derive what the aggregated occupations kept from projections cover.
-    link_aggregates(&mut next);
-
+    // 7. Re-derive what the aggregated occupations kept from projections cover (in SOC order).
     next.canonicalize();
+    link_aggregates(&mut next);
     next
 }
 
@@ -410,7 +409,7 @@ pub fn relink_crosswalk(b: &mut Bundle) {
 /// (the code's first five digits, `31-112x`) that have no projections figures of their own,
 /// i.e. the detailed codes the table replaced with the aggregate. Each code is covered once:
 /// by the group's lowest kept code, so a detailed code kept beside its aggregate (O*NET pulled
-/// only in part) covers nothing. Time O(occupations log occupations).
+/// only in part) covers nothing. `b` must be canonical. Time O(occupations).
 pub fn link_aggregates(b: &mut Bundle) {
     let projections = SourceKind::BlsProjections.as_str();
     let kept = |o: &Occupation| o.provenance.as_ref().is_some_and(|p| p.source == projections);
@@ -426,9 +425,9 @@ pub fn link_aggregates(b: &mut Bundle) {
             uncovered.entry(g).or_default().push(o.soc.clone());
         }
     }
-    // In SOC order, so a group's aggregate (its lowest code, `31-1120`) comes before any
-    // detailed code of the group that was kept too; each code goes to one aggregate only.
-    b.occupations.sort_by(|a, b| a.soc.cmp(&b.soc));
+    // `b` is canonical (occupations in SOC order), so a group's aggregate (its lowest code,
+    // `31-1120`) comes before any detailed code of the group kept too; each code goes to one
+    // aggregate only.
     for o in b.occupations.iter_mut().filter(|o| kept(o)) {
         let mut covers = group(&o.soc).and_then(|g| uncovered.remove(&g)).unwrap_or_default();
         covers.sort();

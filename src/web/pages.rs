@@ -70,7 +70,7 @@ fn clusters_of(o: &crate::domain::Occupation) -> BTreeSet<String> {
 
 fn region_of(q: &Query) -> Result<String, ApiError> {
     let r = opt(q, "region").unwrap_or_else(|| "US".into());
-    if r.chars().count() > 32 {
+    if crate::api::region_too_long(&r) {
         return Err(bad("region must be 1-32 characters, e.g. `US` or `TX`"));
     }
     Ok(r)
@@ -126,8 +126,7 @@ pub async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse 
         .filter_map(|o| {
             let ix = g.occupation_ix(o.soc.as_str())?;
             let d = snap.demand().occupation(g, ix, &region, &state.settings.high_demand);
-            // A covered occupation shown with its aggregate's figures is listed once, as the aggregate.
-            (d.high_demand && d.figures_of.is_none()).then(|| {
+            d.high_demand_on_its_own().then(|| {
                 (
                     d.annual_openings.unwrap_or(0.0),
                     occupation_row(&state, g, &snap, o.soc.as_str(), &region),
