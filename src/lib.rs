@@ -26,6 +26,7 @@
 
 pub mod analysis;
 pub mod api;
+pub mod app;
 pub mod cli_progress;
 pub mod domain;
 pub mod graph;

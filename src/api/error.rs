@@ -4,6 +4,7 @@
 //! (`/problems/<code>`), a status and a title, in one table ([`ApiError::parts`]). Unexpected
 //! errors are logged once here, with their cause chain, and answered with a generic 500.
 
+use crate::app::AppError;
 use crate::domain::{Problem, cap_problems, clip, problems_total};
 use crate::service::WriteError;
 use actix_web::http::StatusCode;
@@ -310,14 +311,26 @@ impl ResponseError for ApiError {
 
 impl From<WriteError> for ApiError {
     fn from(e: WriteError) -> Self {
+        AppError::from(e).into()
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
         match e {
-            WriteError::Invalid(p) => ApiError::Invalid(p),
-            WriteError::Refused(why) => ApiError::Conflict(why),
-            WriteError::NotKept(v) => ApiError::NotFound {
-                what: "kept dataset version",
-                id: v.to_string(),
-            },
-            WriteError::Store(s) => ApiError::Unexpected(s.into()),
+            AppError::BadRequest(m) => ApiError::BadRequest(m),
+            AppError::InvalidParameter { name, message } => ApiError::InvalidParameter { name, message },
+            AppError::Conflict(m) => ApiError::Conflict(m),
+            AppError::Invalid(p) => ApiError::Invalid(p),
+            AppError::NotFound { what, id } => ApiError::NotFound { what, id },
+            AppError::TooComplex(m) => ApiError::TooComplex(m),
+            AppError::Busy => ApiError::Busy,
+            AppError::Loading => ApiError::Loading,
+            AppError::VersionNotRetained(v) => ApiError::VersionNotRetained(v),
+            AppError::PullQueueFull(m) => ApiError::PullQueueFull(m),
+            AppError::Forbidden(m) => ApiError::Forbidden(m),
+            AppError::WritesDisabled => ApiError::WritesDisabled,
+            AppError::Unexpected(e) => ApiError::Unexpected(e),
         }
     }
 }

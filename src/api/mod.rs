@@ -4,25 +4,28 @@
 //! [`crate::service`] or [`crate::analysis`], and map the result to a wire type. Only this
 //! module speaks HTTP.
 
-pub mod analysis;
 pub mod auth;
 pub mod catalog;
+pub mod duplicates;
 pub mod error;
+pub mod gaps;
 pub mod guard;
 pub mod health;
 pub mod imports;
 pub mod maps;
+pub mod params;
 pub mod planner;
 pub mod plans;
 pub mod pulls;
+pub mod reports;
 pub mod table;
 
+use crate::app::App;
 use crate::service::Catalog;
 use crate::settings::Settings;
 use actix_web::{HttpRequest, HttpResponse, web};
 use error::{ApiError, extractor_error};
 use std::sync::Arc;
-use tokio::sync::Semaphore;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
@@ -34,14 +37,18 @@ pub(crate) fn region_too_long(region: &str) -> bool {
     region.chars().count() > 32
 }
 
-/// Shared state of every handler.
+/// Shared state of every handler: the use cases' [`App`] and the HTTP limits.
 pub struct AppState {
-    pub catalog: Arc<Catalog>,
-    pub settings: Settings,
-    /// Bounds how many heavy searches run at once on the blocking pool.
-    pub searches: Arc<Semaphore>,
+    pub app: App,
     /// Per-client rate limiters (failed authentication, writes, the optional general limit).
     pub guards: Arc<guard::Guards>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
 }
 
 impl AppState {
@@ -58,12 +65,9 @@ impl AppState {
     }
 
     pub fn new(catalog: Arc<Catalog>, settings: Settings) -> Self {
-        let searches = Arc::new(Semaphore::new(settings.max_searches));
         let guards = Arc::new(guard::Guards::new(&settings.http));
         AppState {
-            catalog,
-            settings,
-            searches,
+            app: App::new(catalog, settings),
             guards,
         }
     }
@@ -128,7 +132,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(imports::template);
     maps::configure(cfg);
     catalog::configure(cfg);
-    analysis::configure(cfg);
+    cfg.service(duplicates::list_duplicates)
+        .service(gaps::list_gaps)
+        .service(reports::alignment_report);
     planner::configure(cfg);
     pulls::configure(cfg);
     plans::configure(cfg);

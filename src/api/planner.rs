@@ -6,8 +6,8 @@
 //! are cached per dataset version ([`crate::analysis::cache`]).
 
 use super::AppState;
-use super::analysis::nz;
 use super::error::{ApiError, ProblemDetails};
+use super::params::nz;
 use super::table::{csv_response, number as num};
 use crate::analysis::duplicates::course_text_model;
 use crate::analysis::suggest::{self, Evidence, Suggester, Suggestion};

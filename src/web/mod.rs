@@ -2,7 +2,7 @@
 //! functions (never HTTP to itself), served by the same binary.
 //!
 //! Layer: `web` sits beside `api` and calls the functions its handlers call
-//! ([`crate::api::maps::answer`], [`crate::api::analysis::gaps_answer`],
+//! ([`crate::api::maps::answer`], [`crate::api::gaps::gaps_answer`],
 //! [`crate::api::plans::read`]...), renders the JSON answers they produce with minijinja
 //! templates (HTML auto-escaping on: every value from the catalog or the query is escaped) and
 //! speaks English or Spanish through Fluent catalogs ([`i18n`]). Pages keep their state in the

@@ -1,26 +1,13 @@
-//! Career maps: `POST /v1/career-maps` and `GET /v1/occupations/{soc}/ladder`.
-//!
-//! The handler parses the request into the engine's types (unknown ids are 404 for the target
-//! and 422 for the learner), runs [`crate::analysis::career_map::career_map`] on the blocking
-//! pool (bounded by `CAREERMAP_MAX_SEARCHES`), and answers JSON or a rendering chosen by
-//! `?format=` or `Accept`.
+//! The career-map wire types: the request a client sends and the answer it gets, and the
+//! conversion of the engine's plans into that answer.
 
-use super::AppState;
-use super::error::{ApiError, ProblemDetails};
-use crate::analysis::career_map::{self as engine, CareerMap, Exit, MapError, Plan, Source};
+use crate::analysis::career_map::{self as engine, CareerMap, Exit, Plan, Source};
 use crate::analysis::demand::{DemandIndex, HighDemandPolicy, OccupationDemand};
 use crate::domain::EntryPoint;
 use crate::graph::{CatalogGraph, CredentialIx, Item};
-use crate::i18n::Lang;
-use crate::render::{self, Format};
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use crate::render::{self};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
-
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(career_map).service(ladder);
-}
 
 // ---- request -------------------------------------------------------------------------------
 
@@ -53,7 +40,7 @@ pub enum Optimize {
 /// Most ids in each learner list.
 pub const MAX_LEARNER_IDS: usize = 1000;
 /// Most unknown learner ids named in one 422 (the rest are counted).
-const MAX_UNKNOWN_NAMED: usize = 5;
+pub(crate) const MAX_UNKNOWN_NAMED: usize = 5;
 
 /// Where the learner stands. Each list holds at most 1000 ids.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -93,10 +80,10 @@ pub struct HeldAssessment {
     pub score: Option<f64>,
 }
 
-fn default_region() -> String {
+pub(crate) fn default_region() -> String {
     "US".into()
 }
-fn default_k() -> u32 {
+pub(crate) fn default_k() -> u32 {
     3
 }
 
@@ -127,7 +114,7 @@ pub struct CareerMapRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct MapQuery {
     /// `json` (default), `svg`, `dot`, `mermaid` or `ctdl` (JSON-LD); overrides `Accept`.
-    #[param(value_type = Option<super::MapFormat>)]
+    #[param(value_type = Option<crate::api::MapFormat>)]
     pub format: Option<String>,
     /// The plan (rank) a picture shows (default 1); a rank the map does not have is a 422 problem.
     pub path: Option<usize>,
@@ -333,7 +320,7 @@ pub struct CareerMapResponse {
     pub high_demand_basis: Option<HighDemandBasisOut>,
 }
 
-fn basis_out(demand: &DemandIndex, region: &str, policy: &HighDemandPolicy) -> Option<HighDemandBasisOut> {
+pub(crate) fn basis_out(demand: &DemandIndex, region: &str, policy: &HighDemandPolicy) -> Option<HighDemandBasisOut> {
     demand.basis(region, policy).map(|b| HighDemandBasisOut {
         region: b.region,
         occupations_in_distribution: b.occupations_in_distribution,
@@ -365,11 +352,11 @@ pub(crate) fn occupation_out(g: &CatalogGraph, d: &OccupationDemand, via: Option
     }
 }
 
-fn kind(item: Item) -> &'static str {
+pub(crate) fn kind(item: Item) -> &'static str {
     item.step_kind().as_str()
 }
 
-fn exit_out(g: &CatalogGraph, e: &Exit) -> ExitOut {
+pub(crate) fn exit_out(g: &CatalogGraph, e: &Exit) -> ExitOut {
     let c = g.credential(e.credential);
     ExitOut {
         credential: c.id.0.clone(),
@@ -383,7 +370,7 @@ fn exit_out(g: &CatalogGraph, e: &Exit) -> ExitOut {
     }
 }
 
-fn path_out(g: &CatalogGraph, p: &Plan, high_demand: bool) -> PathOut {
+pub(crate) fn path_out(g: &CatalogGraph, p: &Plan, high_demand: bool) -> PathOut {
     let cid = |c: &crate::graph::CredentialIx| g.credential(*c).id.0.clone();
     PathOut {
         rank: p.rank,
@@ -454,7 +441,7 @@ fn path_out(g: &CatalogGraph, p: &Plan, high_demand: bool) -> PathOut {
     }
 }
 
-fn response(
+pub(crate) fn response(
     g: &CatalogGraph,
     map: &CareerMap,
     req: &CareerMapRequest,
@@ -501,320 +488,6 @@ fn response(
     }
 }
 
-/// Parses the request against the snapshot's graph.
-fn parse(g: &CatalogGraph, req: &CareerMapRequest) -> Result<engine::MapRequest, ApiError> {
-    let target = match (&req.target.occupation, &req.target.credential) {
-        (Some(soc), None) => {
-            crate::domain::SocCode::parse(soc).map_err(|e| ApiError::BadRequest(format!("target.occupation: {e}")))?;
-            engine::Target::Occupation(g.occupation_ix(soc).ok_or_else(|| ApiError::NotFound {
-                what: "occupation",
-                id: soc.clone(),
-            })?)
-        }
-        (None, Some(id)) => engine::Target::Credential(g.credential_ix(id).ok_or_else(|| ApiError::NotFound {
-            what: "credential",
-            id: id.clone(),
-        })?),
-        _ => {
-            return Err(ApiError::BadRequest(
-                "target: give exactly one of `occupation` (a SOC code) or `credential` (an id)".into(),
-            ));
-        }
-    };
-    if !(1..=10).contains(&req.k) {
-        return Err(ApiError::BadRequest(format!(
-            "k must be between 1 and 10, got {}",
-            req.k
-        )));
-    }
-    let region = req.region.trim();
-    if region.is_empty() || super::region_too_long(region) {
-        return Err(ApiError::BadRequest(
-            "region must be 1-32 characters, e.g. `US` or `TX`".into(),
-        ));
-    }
-    for (name, list) in [
-        ("learner.completed_courses", &req.learner.completed_courses),
-        ("learner.credentials", &req.learner.credentials),
-        ("learner.competencies", &req.learner.competencies),
-    ] {
-        if list.len() > MAX_LEARNER_IDS {
-            return Err(ApiError::InvalidParameter {
-                name: name.into(),
-                message: format!("at most {MAX_LEARNER_IDS} ids, got {}", list.len()),
-            });
-        }
-    }
-    let mut errors = Vec::new();
-    let completed = req
-        .learner
-        .completed_courses
-        .iter()
-        .enumerate()
-        .filter_map(|(i, id)| {
-            g.course_ix(id).or_else(|| {
-                errors.push(format!("learner.completed_courses[{i}]: unknown course `{id}`"));
-                None
-            })
-        })
-        .collect();
-    let credentials = req
-        .learner
-        .credentials
-        .iter()
-        .enumerate()
-        .filter_map(|(i, id)| {
-            g.credential_ix(id).or_else(|| {
-                errors.push(format!("learner.credentials[{i}]: unknown credential `{id}`"));
-                None
-            })
-        })
-        .collect();
-    let competencies = req
-        .learner
-        .competencies
-        .iter()
-        .enumerate()
-        .filter_map(|(i, id)| {
-            g.competency_ix(id).or_else(|| {
-                errors.push(format!("learner.competencies[{i}]: unknown competency `{id}`"));
-                None
-            })
-        })
-        .collect();
-    let assessments = req
-        .learner
-        .assessments
-        .iter()
-        .enumerate()
-        .filter_map(|(i, held)| {
-            let Some(a) = g.assessment_ix(&held.id) else {
-                errors.push(format!("learner.assessments[{i}].id: unknown assessment `{}`", held.id));
-                return None;
-            };
-            if let Some(score) = held.score {
-                let max = g.assessment(a).max_score;
-                if !score.is_finite() || score < 0.0 || max.is_some_and(|m| score > m) {
-                    errors.push(format!(
-                        "learner.assessments[{i}].score: {score} is outside 0..={} for `{}`",
-                        max.map_or("any".to_string(), |m| m.to_string()),
-                        held.id
-                    ));
-                    return None;
-                }
-            }
-            Some((a, held.score))
-        })
-        .collect();
-    if let Some(h) = req.learner.hours_per_term
-        && (!h.is_finite() || h <= 0.0 || h > 5000.0)
-    {
-        errors.push(format!(
-            "learner.hours_per_term: must be a positive number of hours up to 5000, got {h}"
-        ));
-    }
-    for (i, flag) in req.learner.eligibility.iter().enumerate() {
-        if flag.trim().is_empty() || flag.len() > 64 {
-            errors.push(format!(
-                "learner.eligibility[{i}]: a flag is a non-empty word of at most 64 characters"
-            ));
-        }
-    }
-    if !errors.is_empty() {
-        let total = errors.len();
-        let named: Vec<String> = errors
-            .into_iter()
-            .take(MAX_UNKNOWN_NAMED)
-            .map(|e| crate::domain::clip(&e))
-            .collect();
-        let more = total - named.len();
-        return Err(ApiError::BadRequest(format!(
-            "{}{}",
-            if more > 0 {
-                format!("{total} unknown learner ids in all; the first {}: ", named.len())
-            } else {
-                String::new()
-            },
-            named.join("; "),
-        )));
-    }
-    Ok(engine::MapRequest {
-        target,
-        entry: req.entry,
-        region: region.to_owned(),
-        k: req.k as usize,
-        optimize: match req.optimize {
-            Optimize::Hours => engine::Objective::Hours,
-            Optimize::PostsecondaryHours => engine::Objective::PostsecondaryHours,
-            Optimize::Cost => engine::Objective::Cost,
-            Optimize::Weeks => engine::Objective::Weeks,
-        },
-        learner: engine::Learner {
-            completed,
-            credentials,
-            competencies,
-            assessments,
-            hours_per_term: req.learner.hours_per_term,
-            eligibility: req.learner.eligibility.clone(),
-            term_defaults: None,
-        },
-    })
-}
-
-fn format_of(query: &MapQuery, http: &HttpRequest) -> Result<Format, ApiError> {
-    if let Some(f) = &query.format {
-        return Format::parse(f)
-            .ok_or_else(|| ApiError::BadRequest(format!("format must be json, svg, dot, mermaid or ctdl, got `{f}`")));
-    }
-    Ok(http
-        .headers()
-        .get(actix_web::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Format::from_accept)
-        .unwrap_or(Format::Json))
-}
-
-/// The k best distinct minimal stackable-credential plans from where the learner stands to a
-/// target occupation or credential.
-///
-/// Plans are ranked by duplicative hours, then the objective (`hours` or
-/// `postsecondary_hours`), then number of courses, then the labor-market value of the exits.
-/// Every credential earned is an exit with the occupations it opens and their demand in the
-/// region (national figures, flagged, when the region has none). A target the learner already
-/// qualifies for answers one path with no steps; an unreachable one `paths: []` and a
-/// `reason`. `?format=svg|dot|mermaid|ctdl` (or `Accept: image/svg+xml`,
-/// `text/vnd.graphviz`, `text/vnd.mermaid`, `application/ld+json`) returns plan `?path=`
-/// (default 1) as a picture or a CTDL pathway.
-#[utoipa::path(tag = "career maps", params(MapQuery),
-    request_body(content = CareerMapRequest, description = "Target, entry point, region, k, objective and learner",
-        example = json!({"target": {"occupation": "29-1141"}, "entry": "adult", "region": "US", "k": 3,
-            "learner": {"credentials": ["cna"]}})),
-    responses(
-        (status = 200, description = "The career map (JSON, or the requested rendering)", content(
-            (CareerMapResponse = "application/json", example = json!({
-                "target": {"kind": "occupation", "id": "29-1141", "title": "Registered Nurses", "high_demand": true,
-                    "occupations": [{"soc": "29-1141", "title": "Registered Nurses", "median_wage": 93600.0,
-                        "annual_openings": 189100.0, "growth_pct": 5.0, "high_demand": true, "region": "US", "region_fallback": false}]},
-                "entry": "adult", "region": "US", "optimize": "hours",
-                "paths": [{"rank": 1, "total_hours": 1430.0, "duplicative_hours": 0.0, "postsecondary_hours": 1170.0,
-                    "courses": 14, "exit_value": 93600.0, "high_demand": true,
-                    "steps": [{"id": "adult.hse-rla", "kind": "course", "title": "HSE Reasoning Through Language Arts",
-                        "system": "adult", "hours": 90.0, "duplicative": false, "covered_by": []},
-                        {"id": "adn-rn", "kind": "credential", "title": "Associate Degree in Nursing (RN)",
-                        "system": "postsecondary", "hours": 0.0, "duplicative": false, "covered_by": []}],
-                    "credentials_earned": ["hse", "adn-rn"], "reaches": ["adn-rn"],
-                    "skipped": [{"id": "cna", "kind": "credential", "title": "Certified Nursing Assistant", "reason": "completed"}],
-                    "exits": [{"credential": "adn-rn", "title": "Associate Degree in Nursing (RN)", "level": 4,
-                        "occupations": [{"soc": "29-1141", "title": "Registered Nurses", "median_wage": 93600.0,
-                        "annual_openings": 189100.0, "growth_pct": 5.0, "high_demand": true, "region": "US", "region_fallback": false}]}]}],
-                "search": {"universe": 64, "expanded": 498}})),
-            (String = "image/svg+xml"),
-            (String = "text/vnd.graphviz"),
-            (String = "text/vnd.mermaid"),
-            (Object = "application/ld+json"),
-        )),
-        (status = 404, description = "Unknown target", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MiB", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 415, description = "Body not sent as application/json", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Malformed request (unknown entry, k out of 1..=10, more than 1000 ids in a learner list, unknown learner ids), or a search over budget (`/problems/too-complex`)",
-            body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "Over the per-client rate limit (CAREERMAP_RATE_LIMIT)", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 503, description = "Too many searches running", body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
-#[post("/v1/career-maps")]
-pub async fn career_map(
-    state: web::Data<AppState>,
-    query: super::Query<MapQuery>,
-    http: HttpRequest,
-    body: web::Json<CareerMapRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let format = format_of(&query, &http)?;
-    let rank = query.path.unwrap_or(1);
-    if !(1..=10).contains(&rank) {
-        return Err(ApiError::InvalidParameter {
-            name: "path".into(),
-            message: format!("must be a plan rank from 1 to 10, got {rank}"),
-        });
-    }
-    let mut out = answer(&state, body.into_inner(), vec![(format, rank)], Ranks::Exact, Lang::En).await?;
-    let text = out.pop().unwrap_or_default();
-    Ok(HttpResponse::Ok().content_type(format.content_type()).body(text))
-}
-
-/// How [`answer`] treats a picture rank past the map's last plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ranks {
-    /// The caller named the rank: past the last plan is a 400.
-    Exact,
-    /// Ranks 1..=k were asked for whatever the map holds: past the last plan is empty.
-    UpToK,
-}
-
-/// Answers one career-map request in each of `outputs` (a format and, for pictures, the plan
-/// rank), from one search on the current snapshot. The handler above and the web pages
-/// ([`crate::web`]) both call this; the search runs on the blocking pool, bounded by
-/// `CAREERMAP_MAX_SEARCHES`. A picture's rank past the map's last plan is a 400 under
-/// [`Ranks::Exact`] (the API caller named it) and an empty string under [`Ranks::UpToK`] (the
-/// pages ask for a picture of every plan up to `k`). Pictures speak `lang` (the API's are
-/// English; the pages' follow the page).
-pub async fn answer(
-    state: &AppState,
-    req: CareerMapRequest,
-    outputs: Vec<(Format, usize)>,
-    ranks: Ranks,
-    lang: Lang,
-) -> Result<Vec<String>, ApiError> {
-    let snap = state.catalog.snapshot();
-    let mut parsed = parse(&snap.graph, &req)?;
-    parsed.learner.term_defaults = Some(state.settings.term_defaults(parsed.entry));
-    let limits = engine::Limits {
-        max_expansions: state.settings.map_max_expansions,
-    };
-    let policy = state.settings.high_demand;
-    state
-        .run_blocking(move || {
-            let g = &snap.graph;
-            let ctx = engine::MapContext {
-                graph: g,
-                demand: snap.demand(),
-                policy: &policy,
-            };
-            let map = engine::career_map(&ctx, &parsed, &limits).map_err(|e| match e {
-                MapError::TooComplex { .. } => ApiError::TooComplex(e.to_string()),
-            })?;
-            tracing::debug!(
-                universe = map.stats.universe,
-                expanded = map.stats.expanded,
-                "career map"
-            );
-            outputs
-                .into_iter()
-                .map(|(format, rank)| {
-                    if format != Format::Json && ranks == Ranks::UpToK && rank > map.paths.len() {
-                        return Ok(String::new());
-                    }
-                    if rank == 0 || rank > map.paths.len().max(1) {
-                        return Err(ApiError::BadRequest(format!(
-                            "`path={rank}` names no plan: this map has {} plan(s), numbered from 1",
-                            map.paths.len()
-                        )));
-                    }
-                    Ok(match format {
-                        Format::Json => serde_json::to_string(&response(
-                            g,
-                            &map,
-                            &req,
-                            basis_out(ctx.demand, &map.region, ctx.policy),
-                        ))
-                        .map_err(|e| ApiError::Unexpected(e.into()))?,
-                        f => render::render(f, g, &map, rank, lang),
-                    })
-                })
-                .collect()
-        })
-        .await
-}
-
 /// Region of the demand figures.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct RegionQuery {
@@ -845,71 +518,4 @@ pub struct LadderOut {
     pub region: String,
     /// Lowest level first.
     pub rungs: Vec<RungOut>,
-}
-
-/// The credential ladder that leads to an occupation: its entry credentials and every
-/// credential below them, by level, with the demand of what each rung qualifies for.
-#[utoipa::path(tag = "career maps",
-    params(("soc" = String, Path, description = "SOC code, e.g. 29-1141"), RegionQuery),
-    responses(
-        (status = 200, body = LadderOut, example = json!({"occupation": {"soc": "29-1141", "title": "Registered Nurses",
-            "median_wage": 93600.0, "annual_openings": 189100.0, "growth_pct": 5.0, "high_demand": true, "region": "US", "region_fallback": false},
-            "region": "US", "rungs": [{"credential": "cna", "title": "Certified Nursing Assistant", "kind": "license", "level": 1,
-            "entry": false, "leads_to": ["lpn"], "occupations": [{"soc": "31-1131", "title": "Nursing Assistants", "median_wage": 39530.0,
-            "annual_openings": 204100.0, "growth_pct": 2.4, "high_demand": false, "region": "US", "region_fallback": false}]}]})),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
-#[get("/v1/occupations/{soc}/ladder")]
-pub async fn ladder(
-    state: web::Data<AppState>,
-    soc: web::Path<String>,
-    q: super::Query<RegionQuery>,
-) -> Result<web::Json<LadderOut>, ApiError> {
-    Ok(web::Json(ladder_answer(
-        &state,
-        &soc,
-        q.into_inner().region.as_deref(),
-    )?))
-}
-
-/// The credential ladder `ladder` answers: the one function the handler and the occupation
-/// page call.
-pub fn ladder_answer(state: &AppState, soc: &str, region: Option<&str>) -> Result<LadderOut, ApiError> {
-    let snap = state.catalog.snapshot();
-    let g = &snap.graph;
-    let o = g.occupation_ix(soc).ok_or_else(|| ApiError::NotFound {
-        what: "occupation",
-        id: soc.to_string(),
-    })?;
-    let region = region.map(str::trim).unwrap_or("US");
-    if region.is_empty() || super::region_too_long(region) {
-        return Err(ApiError::BadRequest("region must be 1-32 characters".into()));
-    }
-    let policy = &state.settings.high_demand;
-    let demand = snap.demand();
-    let rungs = engine::ladder::ladder(g, demand, policy, o, region);
-    Ok(LadderOut {
-        occupation: occupation_out(g, &demand.occupation(g, o, region, policy), None),
-        region: region.to_owned(),
-        rungs: rungs
-            .iter()
-            .map(|r| {
-                let c = g.credential(r.credential);
-                RungOut {
-                    credential: c.id.0.clone(),
-                    title: c.title.clone(),
-                    kind: c.kind,
-                    level: c.level,
-                    entry: r.entry,
-                    leads_to: r.leads_to.iter().map(|k| g.credential(*k).id.0.clone()).collect(),
-                    occupations: r
-                        .occupations
-                        .iter()
-                        .map(|d| occupation_out(g, d, Some(r.credential)))
-                        .collect(),
-                }
-            })
-            .collect(),
-    })
 }

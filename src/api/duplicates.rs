@@ -1,0 +1,319 @@
+//! Cross-system duplicate courses (`GET /v1/duplicates`), as JSON or CSV.
+//!
+//! Results are computed on the blocking pool and cached per dataset version and parameters
+//! ([`crate::analysis::cache`]); filters and paging are applied to the cached answer.
+
+use super::AppState;
+use super::error::{ApiError, ProblemDetails};
+use super::params::{Format, fraction, nz, paging, parse_format};
+use super::table::{csv_response, number as num};
+use crate::analysis::duplicates::{
+    self, Basis, DEFAULT_MIN_OVERLAP, DEFAULT_MIN_TEXT_SIMILARITY, DuplicateParams, Duplicates, Measure,
+};
+use crate::domain::System;
+use crate::service::Snapshot;
+use actix_web::{HttpResponse, get, web};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use utoipa::{IntoParams, ToSchema};
+
+// ---- duplicates --------------------------------------------------------------------------
+
+/// What `min_overlap` applies to (documentation of the `measure` parameter).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+#[schema(rename_all = "lowercase")]
+enum MeasureDoc {
+    Jaccard,
+    Containment,
+}
+
+#[derive(Default, Deserialize, IntoParams)]
+pub struct DuplicatesQuery {
+    /// Minimum similarity of two courses' competency sets, on `measure`, 0.01-1, rounded to two decimals (default 0.5).
+    #[param(minimum = 0.01, maximum = 1.0)]
+    pub min_overlap: Option<f64>,
+    /// `jaccard` (default: shared over union) or `containment` (shared over the smaller set):
+    /// what `min_overlap` applies to.
+    #[param(value_type = Option<MeasureDoc>, inline)]
+    pub measure: Option<String>,
+    /// Minimum cosine of two courses' title-and-description TF-IDF vectors for `text` pairs,
+    /// 0.01-1, rounded to two decimals (default 0.6).
+    #[param(minimum = 0.01, maximum = 1.0)]
+    pub min_similarity: Option<f64>,
+    /// Comma-separated bases: `competencies`, `text`, `codes` (same SCED or CIP code in
+    /// different systems). Default all; spaces around the commas are ignored.
+    #[param(pattern = "^ *(competencies|text|codes)? *(, *(competencies|text|codes)? *)*$")]
+    pub basis: Option<String>,
+    /// Comma-separated systems (`secondary`, `adult`, `postsecondary`, `work_based`): only pairs
+    /// whose two courses are both in these systems.
+    #[param(pattern = "^(secondary|adult|postsecondary|work_based)(,(secondary|adult|postsecondary|work_based))*$")]
+    pub systems: Option<String>,
+    /// Only pairs of courses in different systems.
+    pub cross_system: Option<bool>,
+    /// Only pairs that no articulation links fully (`articulation` `partial` or `none`).
+    pub unarticulated: Option<bool>,
+    #[param(value_type = Option<super::TableFormat>)]
+    /// `json` (default) or `csv` (one row per pair, with its cluster number).
+    pub format: Option<String>,
+    /// Pairs per page, 0-100000 (default 1000; 0 answers only the total). Clusters are over all
+    /// matching pairs.
+    #[param(minimum = 0, maximum = 100000)]
+    pub limit: Option<usize>,
+    /// Pairs to skip (default 0).
+    pub offset: Option<usize>,
+}
+
+/// A pair of courses teaching largely the same thing.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"a": "cc.hit-105", "b": "hs.medical-terminology", "basis": "competencies", "jaccard": 1.0,
+    "containment": 1.0, "shared": ["hc.t5.anatomy-physiology", "hc.t5.medical-terminology"], "articulated": false,
+    "articulation": "none", "system_a": "postsecondary", "system_b": "secondary", "cluster": 0}))]
+pub struct DuplicatePairOut {
+    /// The course with the smaller id.
+    pub a: String,
+    pub b: String,
+    /// What found the pair: `competencies`, `text` or `codes`. A pair found on several bases is
+    /// listed once per basis.
+    pub basis: String,
+    /// |shared| / |union| of the two competency sets (0 when either has none).
+    pub jaccard: f64,
+    /// |shared| / size of the smaller competency set (0 when either has none).
+    pub containment: f64,
+    /// Competency ids both teach.
+    pub shared: Vec<String>,
+    /// Cosine of the two courses' title-and-description vectors (`text` pairs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_similarity: Option<f64>,
+    /// Shared words contributing most to the cosine, as evidence (`text` pairs).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<String>,
+    /// Shared codes, `sced:CODE` or `cip:CODE` (`codes` pairs).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<String>,
+    /// True only when `articulation` is `full`.
+    pub articulated: bool,
+    /// `full` (an articulation, either way, directly or through a credential whose requirements
+    /// list one course, grants all the target's credits), `partial` (one links them with fewer
+    /// credits) or `none`.
+    pub articulation: String,
+    pub system_a: System,
+    pub system_b: System,
+    /// Index of the pair's cluster in `clusters`.
+    pub cluster: usize,
+}
+
+/// Duplicate courses.
+#[derive(Serialize, ToSchema)]
+pub struct DuplicatesOut {
+    pub dataset_version: u64,
+    pub min_overlap: f64,
+    /// `jaccard` or `containment`.
+    pub measure: String,
+    pub min_similarity: f64,
+    /// Sorted by `jaccard` descending, then the basis's own score (the measure, the cosine, 1
+    /// for codes) descending, then `a`, `b` and `basis`.
+    pub pairs: Vec<DuplicatePairOut>,
+    /// Connected components of all matching pairs (not only this page), largest first.
+    #[schema(example = json!([["cc.hit-105", "hs.medical-terminology"]]))]
+    pub clusters: Vec<Vec<String>>,
+    /// Matching pairs over all pages.
+    pub total: usize,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+fn text_model(snap: &Snapshot) -> Arc<crate::analysis::text::TextModel> {
+    snap.cache
+        .get_or_compute("text_model".into(), || duplicates::course_text_model(&snap.graph))
+}
+
+fn duplicates_of(snap: &Snapshot, p: &DuplicateParams) -> Arc<Duplicates> {
+    let key = format!(
+        "duplicates:{}:{}:{}",
+        p.min_overlap.to_bits(),
+        p.measure.as_str(),
+        p.min_text_similarity.to_bits()
+    );
+    snap.cache.get_or_compute(key, || {
+        let model = text_model(snap);
+        duplicates::find_duplicates_with(&snap.graph, p, &Basis::ALL, Some(&model))
+    })
+}
+
+/// Cross-system duplicate courses.
+///
+/// Pairs of distinct courses found on three bases: `competencies` (Jaccard or containment of
+/// their competency sets at least `min_overlap`, by an exact prefix-filtered similarity join),
+/// `text` (cosine of their title-and-description TF-IDF vectors at least `min_similarity`, by
+/// an exact prefix-filtered cosine join, with the matching words as evidence) and `codes`
+/// (the same SCED or CIP code in different systems); each with the competencies they share and
+/// how an articulation links them; `clusters` are the connected components of the pairs.
+/// Cached per dataset version. `?format=csv` gives the pairs as CSV
+/// (`a,b,jaccard,shared,articulated,system_a,system_b,cluster,basis,containment,text_similarity,terms,codes,articulation`,
+/// lists joined by `;`).
+#[utoipa::path(tag = "analysis", params(DuplicatesQuery),
+    responses(
+        (status = 200, description = "The duplicate pairs and their clusters",
+         content((DuplicatesOut = "application/json"), (String = "text/csv", example = json!("a,b,jaccard,shared,articulated,system_a,system_b,cluster,basis,containment,text_similarity,terms,codes,articulation\ncc.hit-105,hs.medical-terminology,1,hc.t5.anatomy-physiology;hc.t5.medical-terminology,false,postsecondary,secondary,0,competencies,1,,,,none\n")))),
+        (status = 422, description = "`min_overlap` or `min_similarity` outside (0, 1], unknown measure, basis, system or format, bad paging",
+         body = ProblemDetails, content_type = "application/problem+json")))]
+#[get("/v1/duplicates")]
+pub async fn list_duplicates(
+    state: web::Data<AppState>,
+    q: super::Query<DuplicatesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let format = parse_format(&q.format)?;
+    let out = duplicates_answer(&state, q).await?;
+    match format {
+        Format::Json => Ok(HttpResponse::Ok().json(out)),
+        Format::Csv => {
+            let mut rows = vec![
+                [
+                    "a",
+                    "b",
+                    "jaccard",
+                    "shared",
+                    "articulated",
+                    "system_a",
+                    "system_b",
+                    "cluster",
+                    "basis",
+                    "containment",
+                    "text_similarity",
+                    "terms",
+                    "codes",
+                    "articulation",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ];
+            rows.extend(out.pairs.into_iter().map(|p| {
+                vec![
+                    p.a,
+                    p.b,
+                    num(p.jaccard),
+                    p.shared.join(";"),
+                    p.articulated.to_string(),
+                    p.system_a.as_str().into(),
+                    p.system_b.as_str().into(),
+                    p.cluster.to_string(),
+                    p.basis,
+                    num(p.containment),
+                    p.text_similarity.map(num).unwrap_or_default(),
+                    p.terms.join(";"),
+                    p.codes.join(";"),
+                    p.articulation,
+                ]
+            }));
+            csv_response(rows)
+        }
+    }
+}
+
+/// The duplicate pairs `list_duplicates` answers (filters and paging applied): the one
+/// function the handler and the planner pages call.
+pub async fn duplicates_answer(state: &AppState, q: DuplicatesQuery) -> Result<DuplicatesOut, ApiError> {
+    let measure = match q.measure.as_deref() {
+        None => Measure::Jaccard,
+        Some(m) => Measure::parse(m).ok_or_else(|| ApiError::InvalidParameter {
+            name: "measure".into(),
+            message: format!("must be `jaccard` or `containment`, got `{m}`"),
+        })?,
+    };
+    let params = DuplicateParams {
+        min_overlap: fraction("min_overlap", q.min_overlap, DEFAULT_MIN_OVERLAP, false)?,
+        measure,
+        min_text_similarity: fraction("min_similarity", q.min_similarity, DEFAULT_MIN_TEXT_SIMILARITY, false)?,
+    };
+    let bases: Vec<Basis> = match q.basis.as_deref() {
+        None => Basis::ALL.to_vec(),
+        Some(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(|x| {
+                Basis::parse(x).ok_or_else(|| ApiError::InvalidParameter {
+                    name: "basis".into(),
+                    message: format!("unknown basis `{x}` (use competencies, text, codes)"),
+                })
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    parse_format(&q.format)?;
+    let (limit, offset) = paging(q.limit, q.offset, 1000)?;
+    let systems: Option<Vec<System>> = q
+        .systems
+        .as_deref()
+        .map(|s| {
+            s.split(',')
+                .map(|x| {
+                    System::parse(x).ok_or_else(|| ApiError::InvalidParameter {
+                        name: "systems".into(),
+                        message: format!("unknown system `{x}` (use secondary, adult, postsecondary, work_based)"),
+                    })
+                })
+                .collect()
+        })
+        .transpose()?;
+    let snap = state.catalog.snapshot();
+    state
+        .run_blocking(move || {
+            let d = duplicates_of(&snap, &params);
+            let g = &snap.graph;
+            let keep = |p: &&duplicates::DuplicatePair| {
+                let (sa, sb) = (g.course(p.a).system, g.course(p.b).system);
+                bases.contains(&p.basis)
+                    && systems.as_ref().is_none_or(|s| s.contains(&sa) && s.contains(&sb))
+                    && (q.cross_system != Some(true) || sa != sb)
+                    && (q.unarticulated != Some(true) || !p.articulated)
+            };
+            let filtered: Vec<&duplicates::DuplicatePair> = d.pairs.iter().filter(keep).collect();
+            let clusters = if filtered.len() == d.pairs.len() {
+                d.clusters.clone()
+            } else {
+                duplicates::components(filtered.iter().map(|p| (p.a, p.b)))
+            };
+            let mut cluster_of = std::collections::HashMap::new();
+            for (i, c) in clusters.iter().enumerate() {
+                for &course in c {
+                    cluster_of.insert(course, i);
+                }
+            }
+            let id = |c| g.course(c).id.to_string();
+            let pairs = filtered
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|p| DuplicatePairOut {
+                    a: id(p.a),
+                    b: id(p.b),
+                    basis: p.basis.as_str().into(),
+                    jaccard: nz(p.jaccard),
+                    containment: nz(p.containment),
+                    shared: p.shared.iter().map(|&k| g.competency(k).id.to_string()).collect(),
+                    text_similarity: p.text_similarity.map(nz),
+                    terms: p.terms.clone(),
+                    codes: p.codes.clone(),
+                    articulated: p.articulated,
+                    articulation: p.articulation.as_str().into(),
+                    system_a: g.course(p.a).system,
+                    system_b: g.course(p.b).system,
+                    cluster: cluster_of[&p.a],
+                })
+                .collect();
+            Ok(DuplicatesOut {
+                dataset_version: g.version(),
+                min_overlap: params.min_overlap,
+                measure: params.measure.as_str().into(),
+                min_similarity: params.min_text_similarity,
+                pairs,
+                clusters: clusters.iter().map(|c| c.iter().map(|&x| id(x)).collect()).collect(),
+                total: filtered.len(),
+                limit,
+                offset,
+            })
+        })
+        .await
+}

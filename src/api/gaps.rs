@@ -1,0 +1,347 @@
+//! Gaps in the pathway system (`GET /v1/gaps`), as JSON or CSV.
+
+use super::AppState;
+use super::error::{ApiError, ProblemDetails};
+use super::params::{Format, fraction, nz, paging, parse_format};
+use super::table::{csv_response, number as num};
+use crate::analysis::demand::HighDemandPolicy;
+use crate::analysis::gaps::{self, Gap, GapKind, GapParams, Reachability};
+use crate::analysis::reach::EntryPoint;
+use crate::graph::CatalogGraph;
+use crate::service::Snapshot;
+use actix_web::{HttpResponse, get, web};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use utoipa::{IntoParams, ToSchema};
+
+// ---- gaps --------------------------------------------------------------------------------
+
+#[derive(Default, Deserialize, IntoParams)]
+pub struct GapsQuery {
+    /// Comma-separated kinds: `missing_articulation`, `partial_credit`, `dead_end_credential`,
+    /// `uncovered_competency`, `no_pathway`, `missing_entry_point` (default all).
+    #[param(
+        pattern = "^(missing_articulation|partial_credit|dead_end_credential|uncovered_competency|no_pathway|missing_entry_point)(,(missing_articulation|partial_credit|dead_end_credential|uncovered_competency|no_pathway|missing_entry_point))*$"
+    )]
+    pub kind: Option<String>,
+    /// Region for demand figures (default `US`; occupations without figures for the region
+    /// use their `US` figures).
+    #[param(max_length = 32)]
+    pub region: Option<String>,
+    /// `secondary`, `adult` or `postsecondary`: `no_pathway` then lists high-demand occupations
+    /// with no pathway from this entry point, and `missing_entry_point` only this entry point.
+    /// Other kinds are not entry-specific.
+    #[param(value_type = Option<crate::domain::EntryPoint>)]
+    pub entry: Option<String>,
+    /// Share of a postsecondary course's competencies a secondary or adult course must teach
+    /// for a `missing_articulation`, in (0, 1] (default 1: all).
+    #[param(minimum = 0.01, maximum = 1.0)]
+    pub containment: Option<f64>,
+    /// High-demand policy: minimum percentile of annual openings in the region, in [0, 1]
+    /// (default: the server's CAREERMAP_HIGH_DEMAND_OPENINGS_PERCENTILE / 100, 0.5 unless
+    /// configured; 0: every occupation with the figure passes). The rule is the career maps' one.
+    #[param(minimum = 0.0, maximum = 1.0)]
+    pub min_openings_percentile: Option<f64>,
+    /// High-demand policy: minimum percentile of median wage in the region, in [0, 1]
+    /// (default: the server's CAREERMAP_HIGH_DEMAND_WAGE_PERCENTILE / 100, 0.5 unless
+    /// configured; 0: every occupation with the figure passes). The rule is the career maps' one.
+    #[param(minimum = 0.0, maximum = 1.0)]
+    pub min_wage_percentile: Option<f64>,
+    /// Lowest DOL pyramid tier of `uncovered_competency` gaps listed, 1-9 (default 4: tiers 1-3,
+    /// personal effectiveness, academic and workplace competencies, are left out; give 1 to
+    /// see them).
+    #[param(minimum = 1, maximum = 9)]
+    pub tier_min: Option<u8>,
+    #[param(value_type = Option<super::TableFormat>)]
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+    /// Gaps per page, 1-100000 (default 100).
+    #[param(minimum = 0, maximum = 100000)]
+    pub limit: Option<usize>,
+    /// Gaps to skip (default 0).
+    pub offset: Option<usize>,
+}
+
+/// One place where the pathway system breaks.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"kind": "missing_articulation", "severity": 45.0, "severity_unit": "hours repeated",
+    "relative_severity": 1.0, "element": "POS 7: credit transfer agreements",
+    "subjects": ["hs.medical-terminology", "cc.hit-105"],
+    "detail": "secondary course `hs.medical-terminology` teaches 2 of the 2 competencies of postsecondary course `cc.hit-105` (45 hours, 3 credits), and no articulation links them: a learner who completed `hs.medical-terminology` must repeat what they already know.",
+    "suggestion": "Add an articulation agreement (dual enrollment or statewide agreement) from `hs.medical-terminology` to `cc.hit-105` granting its 3 credits."}))]
+pub struct GapOut {
+    /// `missing_articulation`, `partial_credit`, `dead_end_credential`,
+    /// `uncovered_competency`, `no_pathway` or `missing_entry_point`.
+    pub kind: String,
+    /// By kind: hours repeated (`missing_articulation`), credits lost (`partial_credit`),
+    /// levels left unreachable (`dead_end_credential`), occupations affected
+    /// (`uncovered_competency`), annual openings in the region (`no_pathway`,
+    /// `missing_entry_point`).
+    pub severity: f64,
+    /// The unit of `severity`.
+    pub severity_unit: String,
+    /// The one severity scale across kinds: annual openings in the region of the occupations
+    /// whose pathways the gap blocks or lengthens (see `impact_unit`); `top_gaps` ranks on it.
+    pub impact: f64,
+    /// `annual openings behind the gap`.
+    pub impact_unit: String,
+    /// SOC codes of the occupations behind `impact`.
+    pub occupations: Vec<String>,
+    /// DOL pyramid tier of the competency (`uncovered_competency`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<u8>,
+    /// `severity` over the largest severity of the same kind (0-1), to rank across kinds.
+    pub relative_severity: f64,
+    /// The Perkins Programs of Study component (POS) or Career Pathways element (CP) it bears on.
+    pub element: String,
+    /// Ids involved: courses, credentials, articulations, competencies, SOC codes.
+    pub subjects: Vec<String>,
+    pub detail: String,
+    pub suggestion: String,
+    /// The entry point concerned (`no_pathway` asked per entry point, `missing_entry_point`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
+}
+
+impl GapOut {
+    pub(crate) fn new(graph: &CatalogGraph, g: &Gap) -> Self {
+        GapOut {
+            kind: g.kind.as_str().into(),
+            severity: nz(g.severity),
+            severity_unit: g.kind.severity_unit().into(),
+            impact: nz(g.impact),
+            impact_unit: gaps::IMPACT_UNIT.into(),
+            occupations: g
+                .occupations
+                .iter()
+                .map(|&o| graph.occupation(o).soc.to_string())
+                .collect(),
+            tier: g.tier,
+            relative_severity: nz(g.relative_severity),
+            element: g.kind.element().into(),
+            subjects: g.subjects.clone(),
+            detail: g.detail.clone(),
+            suggestion: g.suggestion.clone(),
+            entry: g.entry.map(|e| e.as_str().into()),
+        }
+    }
+}
+
+/// Gaps, sorted by kind, then severity descending, then subjects.
+#[derive(Serialize, ToSchema)]
+pub struct GapsOut {
+    pub dataset_version: u64,
+    pub region: String,
+    pub gaps: Vec<GapOut>,
+    /// Matching gaps per kind, over all pages.
+    pub counts: BTreeMap<String, usize>,
+    /// Matching gaps over all pages.
+    pub total: usize,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+pub(crate) fn gap_params(
+    configured: &crate::analysis::demand::HighDemandPolicy,
+    region: Option<String>,
+    containment: Option<f64>,
+    openings: Option<f64>,
+    wage: Option<f64>,
+    entry: Option<&str>,
+) -> Result<GapParams, ApiError> {
+    let entry = entry
+        .map(|e| {
+            EntryPoint::parse(e).ok_or_else(|| {
+                ApiError::BadRequest(format!("entry must be secondary, adult or postsecondary, got `{e}`"))
+            })
+        })
+        .transpose()?;
+    Ok(GapParams {
+        region: region
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| "US".into()),
+        policy: HighDemandPolicy {
+            // Defaults: the server's high-demand rule (CAREERMAP_HIGH_DEMAND_*), as career maps use.
+            openings_percentile: 100.0
+                * fraction(
+                    "min_openings_percentile",
+                    openings,
+                    configured.openings_percentile / 100.0,
+                    true,
+                )?,
+            wage_percentile: 100.0 * fraction("min_wage_percentile", wage, configured.wage_percentile / 100.0, true)?,
+            min_growth_pct: configured.min_growth_pct,
+        },
+        containment: fraction("containment", containment, 1.0, false)?,
+        entry,
+    })
+}
+
+pub(crate) fn tier_min(v: Option<u8>) -> Result<u8, ApiError> {
+    match v.unwrap_or(gaps::DEFAULT_TIER_MIN) {
+        t @ 1..=9 => Ok(t),
+        t => Err(ApiError::BadRequest(format!("tier_min must be 1-9, got {t}"))),
+    }
+}
+
+pub(crate) fn check_region(g: &CatalogGraph, region: &str) -> Result<(), ApiError> {
+    let known = region == "US"
+        || g.bundle()
+            .occupations
+            .iter()
+            .any(|o| o.demand.iter().any(|d| d.region == region));
+    if known {
+        Ok(())
+    } else {
+        Err(ApiError::InvalidParameter {
+            name: "region".into(),
+            message: format!("no occupation has demand figures for `{region}`"),
+        })
+    }
+}
+
+pub(crate) fn params_key(p: &GapParams) -> String {
+    format!(
+        "{}|{}|{}|{}|{}|{}",
+        p.region,
+        p.policy.openings_percentile.to_bits(),
+        p.policy.wage_percentile.to_bits(),
+        p.policy.min_growth_pct.map(f64::to_bits).unwrap_or(u64::MAX),
+        p.containment.to_bits(),
+        p.entry.map_or("", |e| e.as_str())
+    )
+}
+
+pub(crate) fn reachability(snap: &Snapshot) -> Arc<Reachability> {
+    snap.cache
+        .get_or_compute("reach".into(), || Reachability::new(&snap.graph))
+}
+
+fn gaps_of(snap: &Snapshot, p: &GapParams) -> Arc<Vec<Gap>> {
+    snap.cache.get_or_compute(format!("gaps:{}", params_key(p)), || {
+        gaps::find_gaps_with(&snap.graph, p, &reachability(snap))
+    })
+}
+
+/// Gaps in the pathway system.
+///
+/// Missing articulations (a secondary or adult course teaching a postsecondary course's
+/// competencies with no articulation), partial credit, dead-end credentials, competencies no
+/// pathway teaches, high-demand occupations with no pathway, and occupations missing an entry
+/// point. Each gap has a severity whose unit depends on its kind (`severity_unit`), the ids
+/// involved, a sentence, a suggestion and the Programs of Study component or Career Pathways
+/// element it bears on, and `impact`, the one severity scale across kinds (annual openings in
+/// the region of the occupations whose pathways the gap blocks or lengthens). Tiers 1-3 of
+/// `uncovered_competency` are left out unless `tier_min` asks for them. `?format=csv` gives
+/// `kind,severity,severity_unit,relative_severity,element,entry,subjects,detail,suggestion,impact,tier`.
+#[utoipa::path(tag = "analysis", params(GapsQuery),
+    responses(
+        (status = 200, description = "The gaps",
+         content((GapsOut = "application/json"), (String = "text/csv", example = json!("kind,severity,severity_unit,relative_severity,element,entry,subjects,detail,suggestion,impact,tier\npartial_credit,2,credits lost,1,POS 7: credit transfer agreements,,art.hs-welding-wld101;hs.welding;cc.wld-101,...,...,45700,\n")))),
+        (status = 422, description = "Unknown kind, entry, region or format; a fraction out of range; bad paging",
+         body = ProblemDetails, content_type = "application/problem+json")))]
+#[get("/v1/gaps")]
+pub async fn list_gaps(state: web::Data<AppState>, q: super::Query<GapsQuery>) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let format = parse_format(&q.format)?;
+    let out = gaps_answer(&state, q).await?;
+    match format {
+        Format::Json => Ok(HttpResponse::Ok().json(out)),
+        Format::Csv => {
+            let mut rows = vec![
+                [
+                    "kind",
+                    "severity",
+                    "severity_unit",
+                    "relative_severity",
+                    "element",
+                    "entry",
+                    "subjects",
+                    "detail",
+                    "suggestion",
+                    "impact",
+                    "tier",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ];
+            rows.extend(out.gaps.into_iter().map(|g| {
+                vec![
+                    g.kind,
+                    num(g.severity),
+                    g.severity_unit,
+                    num(g.relative_severity),
+                    g.element,
+                    g.entry.unwrap_or_default(),
+                    g.subjects.join(";"),
+                    g.detail,
+                    g.suggestion,
+                    num(g.impact),
+                    g.tier.map(|t| t.to_string()).unwrap_or_default(),
+                ]
+            }));
+            csv_response(rows)
+        }
+    }
+}
+
+/// The gaps `list_gaps` answers (filters and paging applied): the one function the handler
+/// and the planner pages call.
+pub async fn gaps_answer(state: &AppState, q: GapsQuery) -> Result<GapsOut, ApiError> {
+    parse_format(&q.format)?;
+    let (limit, offset) = paging(q.limit, q.offset, 100)?;
+    let kinds: Option<Vec<GapKind>> = q
+        .kind
+        .as_deref()
+        .map(|s| {
+            s.split(',')
+                .map(|x| {
+                    GapKind::parse(x).ok_or_else(|| {
+                        let all: Vec<&str> = GapKind::ALL.iter().map(|k| k.as_str()).collect();
+                        ApiError::BadRequest(format!("kind: unknown gap kind `{x}` (use {})", all.join(", ")))
+                    })
+                })
+                .collect()
+        })
+        .transpose()?;
+    let tier_min = tier_min(q.tier_min)?;
+    let params = gap_params(
+        &state.settings.high_demand,
+        q.region,
+        q.containment,
+        q.min_openings_percentile,
+        q.min_wage_percentile,
+        q.entry.as_deref(),
+    )?;
+    let snap = state.catalog.snapshot();
+    check_region(&snap.graph, &params.region)?;
+    state
+        .run_blocking(move || {
+            let all = gaps_of(&snap, &params);
+            let matching: Vec<&Gap> = all
+                .iter()
+                .filter(|g| kinds.as_ref().is_none_or(|k| k.contains(&g.kind)) && gaps::keeps_tier(g, tier_min))
+                .collect();
+            let mut counts = BTreeMap::new();
+            for g in &matching {
+                *counts.entry(g.kind.as_str().to_string()).or_insert(0) += 1;
+            }
+            Ok(GapsOut {
+                dataset_version: snap.graph.version(),
+                region: params.region.clone(),
+                total: matching.len(),
+                gaps: matching
+                    .into_iter()
+                    .skip(offset)
+                    .take(limit)
+                    .map(|x| GapOut::new(&snap.graph, x))
+                    .collect(),
+                counts,
+                limit,
+                offset,
+            })
+        })
+        .await
+}

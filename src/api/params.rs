@@ -1,0 +1,48 @@
+//! Query parsing shared by the analysis endpoints (duplicates, gaps, reports, supply,
+//! suggestions): the `json`/`csv` format, paging and fraction parameters.
+
+use super::error::ApiError;
+
+const MAX_LIMIT: usize = 100_000;
+
+/// `json` (default) or `csv`.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Format {
+    Json,
+    Csv,
+}
+
+pub(crate) fn parse_format(f: &Option<String>) -> Result<Format, ApiError> {
+    match f.as_deref() {
+        None | Some("json") => Ok(Format::Json),
+        Some("csv") => Ok(Format::Csv),
+        Some(other) => Err(ApiError::InvalidParameter {
+            name: "format".into(),
+            message: format!("must be `json` or `csv`, got `{other}`"),
+        }),
+    }
+}
+
+pub(crate) fn paging(limit: Option<usize>, offset: Option<usize>, default: usize) -> Result<(usize, usize), ApiError> {
+    super::paging(limit, offset, default, MAX_LIMIT)
+}
+
+/// A fraction parameter: in [0, 1] (`zero_ok`) or [0.01, 1], rounded to two decimals so that
+/// the analysis cache sees at most 101 values of it.
+pub(crate) fn fraction(name: &str, v: Option<f64>, default: f64, zero_ok: bool) -> Result<f64, ApiError> {
+    let v = v.unwrap_or(default);
+    let low = if zero_ok { 0.0 } else { 0.01 };
+    if v.is_finite() && (low..=1.0).contains(&v) {
+        Ok((v * 100.0).round() / 100.0)
+    } else {
+        Err(ApiError::InvalidParameter {
+            name: name.into(),
+            message: format!("must be a number from {low} to 1 (two decimals are used), got {v}"),
+        })
+    }
+}
+
+/// `x` with a negative zero turned into zero (JSON and CSV never show `-0`).
+pub(crate) fn nz(x: f64) -> f64 {
+    x + 0.0
+}

@@ -1,0 +1,78 @@
+//! `/planner/report`: the alignment report and its comparison.
+
+use super::*;
+
+/// `/planner/report`: the alignment report with SVG charts.
+pub async fn report(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let page = PageCtx::from_request(&req);
+    let q = query_of(&req);
+    let aq = AlignmentQuery {
+        region: opt(&q, "region"),
+        limit: Some(20),
+        ..Default::default()
+    };
+    let out = match reports_api::alignment_answer(&state, aq).await {
+        Ok(o) => o,
+        Err(e) => return page.error(&e),
+    };
+    let lang = page.lang;
+    let tr = |k: &str| crate::i18n::tr(lang, k, &[]);
+    let share_chart = charts::bars(
+        &tr("report-chart-pathways"),
+        &out.pathway_share
+            .iter()
+            .map(|s| {
+                (
+                    tr(&format!("entry-{}", s.entry)),
+                    s.share,
+                    format!("{:.0}% ({}/{})", s.share * 100.0, s.reachable, s.high_demand),
+                )
+            })
+            .collect::<Vec<_>>(),
+        1.0,
+    );
+    let transitions_chart = charts::bars(
+        &tr("report-chart-transitions"),
+        &out.transitions
+            .iter()
+            .map(|t| {
+                (
+                    tr(&format!("entry-{}", t.from)),
+                    t.share,
+                    format!("{:.0}% ({}/{})", t.share * 100.0, t.articulated, t.transitions),
+                )
+            })
+            .collect::<Vec<_>>(),
+        1.0,
+    );
+    let max_gaps = out.gaps_by_kind.values().copied().max().unwrap_or(1).max(1) as f64;
+    let gaps_chart = charts::bars(
+        &tr("report-chart-gaps"),
+        &out.gaps_by_kind
+            .iter()
+            .map(|(k, n)| {
+                (
+                    tr(&format!("gap-kind-{}", k.replace('_', "-"))),
+                    *n as f64,
+                    n.to_string(),
+                )
+            })
+            .collect::<Vec<_>>(),
+        max_gaps,
+    );
+    let v = serde_json::to_value(&out).unwrap_or_default();
+    let g = &state.catalog.snapshot().graph;
+    page.render(
+        StatusCode::OK,
+        "report.html",
+        context! {
+            out => Value::from_serialize(&v),
+            names => names(g, &v),
+            region => out.region.clone(),
+            // Our own SVG (charts::bars escapes every text).
+            share_chart => Value::from_safe_string(share_chart),
+            transitions_chart => Value::from_safe_string(transitions_chart),
+            gaps_chart => Value::from_safe_string(gaps_chart),
+        },
+    )
+}
