@@ -36,6 +36,7 @@
 //! Courses without competencies have no defined similarity and never pair.
 
 use super::text::{TextModel, cosine_join};
+use crate::graph::algo::UnionFind;
 use crate::graph::{CatalogGraph, CompetencyIx, CourseIx, Item};
 use std::cmp::Ordering;
 
@@ -481,46 +482,29 @@ pub fn brute_force_join_by<S: AsRef<[u32]>>(sets: &[S], t: f64, measure: Measure
     out
 }
 
-/// Connected components (of size 2 or more) of the graph the pairs form, by union-find with
-/// path halving and union by size. Each component is sorted; components are sorted largest
-/// first, then by their smallest element.
+/// Connected components (of size 2 or more) of the graph the pairs form, by union-find
+/// ([`UnionFind`]: union by rank, path compression). Each component is sorted; components are
+/// sorted largest first, then by their smallest element.
 ///
 /// Time O(p α(n) + n log n) for p pairs over n distinct elements.
 pub fn components<T: Copy + Ord + std::hash::Hash>(pairs: impl IntoIterator<Item = (T, T)>) -> Vec<Vec<T>> {
     use std::collections::HashMap;
     let mut id: HashMap<T, usize> = HashMap::new();
     let mut elems: Vec<T> = Vec::new();
-    let mut parent: Vec<usize> = Vec::new();
-    let mut size: Vec<usize> = Vec::new();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    let mut intern = |v: T, elems: &mut Vec<T>, parent: &mut Vec<usize>, size: &mut Vec<usize>| -> usize {
+    let mut intern = |v: T| -> usize {
         *id.entry(v).or_insert_with(|| {
             elems.push(v);
-            parent.push(parent.len());
-            size.push(1);
-            parent.len() - 1
+            elems.len() - 1
         })
     };
-    for (a, b) in pairs {
-        let a = intern(a, &mut elems, &mut parent, &mut size);
-        let b = intern(b, &mut elems, &mut parent, &mut size);
-        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-        if ra != rb {
-            let (big, small) = if size[ra] >= size[rb] { (ra, rb) } else { (rb, ra) };
-            parent[small] = big;
-            size[big] += size[small];
-        }
+    let edges: Vec<(usize, usize)> = pairs.into_iter().map(|(a, b)| (intern(a), intern(b))).collect();
+    let mut sets: UnionFind<usize> = UnionFind::new(elems.len());
+    for (a, b) in edges {
+        sets.union(a, b);
     }
     let mut groups: HashMap<usize, Vec<T>> = HashMap::new();
-    for (i, &e) in elems.iter().enumerate() {
-        let r = find(&mut parent, i);
-        groups.entry(r).or_default().push(e);
+    for (root, &e) in sets.into_labeling().into_iter().zip(&elems) {
+        groups.entry(root).or_default().push(e);
     }
     let mut out: Vec<Vec<T>> = groups.into_values().filter(|g| g.len() >= 2).collect();
     for g in &mut out {

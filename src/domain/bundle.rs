@@ -5,6 +5,7 @@ use super::ids::*;
 use super::pathway::Pathway;
 use super::records::*;
 use super::requirement::RequirementGroup;
+use crate::graph::algo::Digraph;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -1221,10 +1222,10 @@ impl<'a> Validator<'a> {
     /// Prerequisite and requirement cycles (a course that, through its prerequisites, needs
     /// itself) and stacking cycles, each reported once with the ids on the cycle.
     fn check_cycles(&mut self) {
-        use petgraph::graph::DiGraph;
         let b = self.b;
-        let mut g: DiGraph<&str, ()> = DiGraph::new();
-        let mut idx = HashMap::new();
+        let mut g = Digraph::new();
+        let mut ids: Vec<&str> = Vec::new();
+        let mut idx: HashMap<&str, u32> = HashMap::new();
         for id in b
             .courses
             .iter()
@@ -1232,7 +1233,10 @@ impl<'a> Validator<'a> {
             .chain(b.credentials.iter().map(|c| c.id.as_str()))
             .chain(b.assessments.iter().map(|a| a.id.as_str()))
         {
-            idx.entry(id).or_insert_with(|| g.add_node(id));
+            idx.entry(id).or_insert_with(|| {
+                ids.push(id);
+                g.add_node()
+            });
         }
         let reqs = b
             .courses
@@ -1243,41 +1247,41 @@ impl<'a> Validator<'a> {
         for (id, groups) in reqs {
             for item in groups.iter().flat_map(|g| g.from()) {
                 if let Some(&to) = idx.get(item.as_str()) {
-                    g.add_edge(idx[id], to, ());
+                    g.add_edge(idx[id], to);
                 }
             }
         }
         self.report_cycles(
             &g,
+            &ids,
             "requirement",
             "needs itself through its prerequisites or requirements",
         );
 
-        let mut s: DiGraph<&str, ()> = DiGraph::new();
-        let sidx: HashMap<&str, _> = b
-            .credentials
-            .iter()
-            .map(|c| (c.id.as_str(), s.add_node(c.id.as_str())))
-            .collect();
+        let mut s = Digraph::new();
+        let sids: Vec<&str> = b.credentials.iter().map(|c| c.id.as_str()).collect();
+        let sidx: HashMap<&str, u32> = sids.iter().map(|&id| (id, s.add_node())).collect();
         for c in &b.credentials {
             for up in &c.stacks_into {
                 if let Some(&to) = sidx.get(up.as_str())
                     && up.as_str() != c.id.as_str()
                 {
-                    s.add_edge(sidx[c.id.as_str()], to, ());
+                    s.add_edge(sidx[c.id.as_str()], to);
                 }
             }
         }
-        self.report_cycles(&s, "stacks_into", "stacks into itself through higher credentials");
+        self.report_cycles(
+            &s,
+            &sids,
+            "stacks_into",
+            "stacks into itself through higher credentials",
+        );
     }
 
-    fn report_cycles(&mut self, g: &petgraph::graph::DiGraph<&str, ()>, field: &str, what: &str) {
-        for scc in petgraph::algo::tarjan_scc(g) {
-            let self_loop = scc.len() == 1 && g.contains_edge(scc[0], scc[0]);
-            if scc.len() < 2 && !self_loop {
-                continue;
-            }
-            let mut ids: Vec<&str> = scc.iter().map(|n| g[*n]).collect();
+    /// One `cycle` problem per cycle of `g`, whose node `i` is the record `ids[i]`.
+    fn report_cycles(&mut self, g: &Digraph, ids: &[&str], field: &str, what: &str) {
+        for cycle in g.cycles() {
+            let mut ids: Vec<&str> = cycle.iter().map(|&n| ids[n as usize]).collect();
             ids.sort_unstable();
             let first = ids[0];
             let kind = if self.courses.contains_key(first) {

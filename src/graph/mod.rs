@@ -16,6 +16,8 @@
 //! up in one pass per kind, lists are filled in place, and the two big compilations (courses,
 //! credentials) run on two threads.
 
+pub mod algo;
+
 use crate::domain::*;
 use foldhash::{HashMap, HashMapExt};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -785,11 +787,9 @@ impl CatalogGraph {
     /// Items whose requirement or prerequisite groups list `item` (courses, assessments and
     /// credentials it counts toward), from the graph's outgoing edges.
     pub fn counts_toward(&self, item: Item) -> Vec<Item> {
-        let node = self.item_node(item);
         let mut out: Vec<Item> = self
-            .graph
-            .edges(node)
-            .filter_map(|e| match (e.weight(), self.graph[e.target()]) {
+            .edges_from(item)
+            .filter_map(|(edge, to)| match (edge, to) {
                 (Edge::Prerequisite { .. }, Node::Course(c)) => Some(Item::Course(c)),
                 (Edge::Prerequisite { .. }, Node::Assessment(a)) => Some(Item::Assessment(a)),
                 (Edge::Requirement { .. }, Node::Credential(c)) => Some(Item::Credential(c)),
@@ -801,19 +801,23 @@ impl CatalogGraph {
         out
     }
 
+    /// The edges leaving an item (see [`Edge`]), each with the node it leads to, newest edge
+    /// first.
+    ///
+    /// Time O(1) per edge.
+    pub fn edges_from(&self, item: Item) -> impl Iterator<Item = (Edge, Node)> + '_ {
+        self.graph
+            .edges(self.item_node(item))
+            .map(|e| (*e.weight(), self.graph[e.target()]))
+    }
+
     /// Number of nodes and edges of the petgraph model.
     pub fn size(&self) -> (usize, usize) {
         (self.graph.node_count(), self.graph.edge_count())
     }
 
-    /// The underlying petgraph graph, for algorithms in `analysis/` that want petgraph's
-    /// visitors (read-only).
-    pub fn petgraph(&self) -> &DiGraph<Node, Edge, u32> {
-        &self.graph
-    }
-
     /// The petgraph node of a record.
-    pub fn node(&self, n: Node) -> NodeIndex {
+    fn node(&self, n: Node) -> NodeIndex {
         match n {
             Node::Competency(c) => self.competency_node[c.ix()],
             Node::Course(c) => self.course_node[c.ix()],
@@ -824,7 +828,7 @@ impl CatalogGraph {
     }
 
     /// The petgraph node of an item.
-    pub fn item_node(&self, item: Item) -> NodeIndex {
+    fn item_node(&self, item: Item) -> NodeIndex {
         self.node(match item {
             Item::Course(c) => Node::Course(c),
             Item::Credential(c) => Node::Credential(c),
@@ -878,7 +882,7 @@ mod tests {
         assert_eq!(g.qualifies_for(ix("a")), [o]);
         assert!(g.qualifies_for(ix("c")).is_empty());
         let edges = g
-            .petgraph()
+            .graph
             .edges(g.node(Node::Credential(ix("a"))))
             .filter(|e| *e.weight() == Edge::QualifiesFor(Evidence::CipSoc))
             .count();
@@ -1106,7 +1110,7 @@ mod tests {
                 ));
             }
         }
-        let mut edges: Vec<_> = (g.petgraph().edge_references())
+        let mut edges: Vec<_> = (g.graph.edge_references())
             .map(|e| (e.source(), e.target(), format!("{:?}", e.weight())))
             .collect();
         expected.sort();

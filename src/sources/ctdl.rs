@@ -67,6 +67,7 @@
 
 use super::{Context, Fetched, PullError, Pulled, Warnings};
 use crate::domain::*;
+use crate::graph::algo::Digraph;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -654,16 +655,15 @@ fn materialise(pulled: &mut Pulled, system: System, prov: &Provenance, counts: &
 /// catalog accepts none), each with a `requirement_cycle` warning. Groups are taken in record
 /// order, so the first of a cycle's groups stays.
 fn break_cycles(b: &mut Bundle, warnings: &mut Warnings) {
-    use petgraph::graph::{DiGraph, NodeIndex};
-    let mut g: DiGraph<(), ()> = DiGraph::new();
-    let mut ix: HashMap<String, NodeIndex> = HashMap::new();
+    let mut g = Digraph::new();
+    let mut ix: HashMap<String, u32> = HashMap::new();
     for id in b
         .courses
         .iter()
         .map(|c| c.id.0.clone())
         .chain(b.credentials.iter().map(|c| c.id.0.clone()))
     {
-        ix.entry(id).or_insert_with(|| g.add_node(()));
+        ix.entry(id).or_insert_with(|| g.add_node());
     }
     let lists = b
         .courses
@@ -673,11 +673,8 @@ fn break_cycles(b: &mut Bundle, warnings: &mut Warnings) {
     for (id, groups) in lists {
         let me = ix[&id];
         groups.retain(|grp| {
-            let to: Vec<NodeIndex> = grp.from().iter().filter_map(|i| ix.get(i.as_str()).copied()).collect();
-            if to
-                .iter()
-                .any(|&t| t == me || petgraph::algo::has_path_connecting(&g, t, me, None))
-            {
+            let to: Vec<u32> = grp.from().iter().filter_map(|i| ix.get(i.as_str()).copied()).collect();
+            if to.iter().any(|&t| g.has_path(t, me)) {
                 warnings.add(
                     "requirement_cycle",
                     "requirement groups that would make a record need itself (dropped)",
@@ -686,7 +683,7 @@ fn break_cycles(b: &mut Bundle, warnings: &mut Warnings) {
                 return false;
             }
             for t in to {
-                g.add_edge(me, t, ());
+                g.add_edge(me, t);
             }
             true
         });

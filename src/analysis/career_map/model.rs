@@ -17,7 +17,6 @@
 use super::{EntryPoint, Learner};
 use crate::domain::System;
 use crate::graph::{CatalogGraph, CompetencyIx, Edge, Group, Item, Node};
-use petgraph::visit::EdgeRef;
 use std::collections::HashMap;
 
 /// A fixed-size bit set over local indices.
@@ -254,9 +253,8 @@ impl<'g> Model<'g> {
             while next < items.len() {
                 let it = items[next].unwrap();
                 next += 1;
-                let node = graph.item_node(it);
-                for e in graph.petgraph().edges(node) {
-                    match (e.weight(), graph.petgraph()[e.target()]) {
+                for (edge, to) in graph.edges_from(it) {
+                    match (edge, to) {
                         (Edge::Requirement { .. }, Node::Credential(c)) => add(Item::Credential(c), &mut items),
                         (Edge::Articulation(_), Node::Course(c)) => add(Item::Course(c), &mut items),
                         _ => {}
