@@ -458,7 +458,7 @@ pub fn search(
 #[derive(Default)]
 struct Seen {
     /// Nodes (taken, committed, waived, expanded), so each is admitted once.
-    nodes: HashSet<Vec<u64>>,
+    nodes: HashSet<Vec<usize>>,
     /// Complete course sets, so each is evaluated once.
     sets: HashSet<Bits>,
     generated: usize,
@@ -487,11 +487,12 @@ fn admit(
     kth: Option<Cost>,
     seen: &mut Seen,
 ) -> Admitted {
-    let mut key = Vec::with_capacity(taken.0.len() * 3 + expanded.0.len());
-    key.extend_from_slice(&taken.0);
-    key.extend_from_slice(&committed.0);
-    key.extend_from_slice(&waived.0);
-    key.extend_from_slice(&expanded.0);
+    let (t, c, w, e) = (taken.blocks(), committed.blocks(), waived.blocks(), expanded.blocks());
+    let mut key = Vec::with_capacity(t.len() + c.len() + w.len() + e.len());
+    key.extend_from_slice(t);
+    key.extend_from_slice(c);
+    key.extend_from_slice(w);
+    key.extend_from_slice(e);
     if !seen.nodes.insert(key) {
         return Admitted::Dropped;
     }
@@ -828,9 +829,7 @@ fn necessary(m: &Model<'_>, ev: &Evaluator<'_, '_>, possible: &Bits) -> (Vec<Bit
             let mut it = routes.into_iter();
             let mut acc = it.next().unwrap_or_else(|| Bits::new(n));
             for r in it {
-                for (a, b) in acc.0.iter_mut().zip(&r.0) {
-                    *a &= b;
-                }
+                acc.intersect_with(&r);
             }
             acc
         } else {
@@ -845,7 +844,7 @@ fn necessary(m: &Model<'_>, ev: &Evaluator<'_, '_>, possible: &Bits) -> (Vec<Bit
 impl DupFacts {
     fn new(m: &Model<'_>, ev: &Evaluator<'_, '_>, possible: &Bits, pre_items: &[Bits]) -> DupFacts {
         let n = m.len();
-        let width = ev.held0.0.len() * 64;
+        let width = ev.held0.len();
         let comps: Vec<Bits> = m
             .comps
             .iter()
@@ -919,7 +918,7 @@ impl DupFacts {
     /// of its members already taken, those of all of it).
     fn bound(&self, m: &Model<'_>, fset: &Bits, taken: &Bits) -> (u64, u64) {
         const SYSTEMS: usize = 4;
-        let width = self.comps.first().map_or(0, |b| b.0.len() * 64);
+        let width = self.comps.first().map_or(0, Bits::len);
         let mut by_system: Vec<Bits> = vec![Bits::new(width); SYSTEMS];
         for x in fset.ones() {
             if self.early.get(x)
@@ -979,11 +978,10 @@ fn group_value(
     fp: &[Bits],
     val: impl Fn(u32) -> [u64; DIMS],
 ) -> ([u64; DIMS], Bits) {
-    let width = fp.first().map_or(0, |b| b.0.len());
-    let mut union = Bits(vec![0; width]);
+    let mut union = Bits::new(fp.first().map_or(0, Bits::len));
     let mut disjoint = true;
     for (c, _) in cands {
-        if disjoint && union.0.iter().zip(&fp[*c as usize].0).any(|(a, b)| a & b != 0) {
+        if disjoint && !union.is_disjoint(&fp[*c as usize]) {
             disjoint = false;
         }
         union.union_with(&fp[*c as usize]);
@@ -1191,9 +1189,7 @@ fn combine(mut parts: Vec<([u64; DIMS], Bits)>) -> [u64; DIMS] {
     let mut rest = [0u64; DIMS];
     let mut union: Option<Bits> = None;
     for (v, fp) in parts {
-        let free = union
-            .as_ref()
-            .is_none_or(|u| u.0.iter().zip(&fp.0).all(|(a, b)| a & b == 0));
+        let free = union.as_ref().is_none_or(|u| u.is_disjoint(&fp));
         if free {
             for d in 0..DIMS {
                 sum[d] = sum[d].saturating_add(v[d]);
@@ -1243,7 +1239,7 @@ fn bound(m: &Model<'_>, ev: &Evaluator<'_, '_>, facts: &Facts<'_>, node: &Node) 
     let (dup_taken, dup_all) = facts.dup.bound(m, &fset, &node.taken);
     acc[0] = acc[0].max(dup_taken);
     let h = &facts.heur;
-    let fresh = |b: &Bits| b.0.iter().zip(&node.taken.0).all(|(a, t)| a & t == 0);
+    let fresh = |b: &Bits| b.is_disjoint(&node.taken);
     let mut parts: Vec<([u64; DIMS], Bits)> = Vec::new();
     for i in node.committed.ones() {
         if node.sat.get(i) {
