@@ -2,9 +2,9 @@
 //! catalog graph (`domain` reports requirement cycles, `sources` breaks them in pulled records).
 //!
 //! This module depends on nothing of ours: nodes are `u32` ids handed out in order by
-//! [`Digraph::add_node`], and petgraph stays an implementation detail behind these functions
-//! (the one place outside the catalog graph where the crate's petgraph is used). The disjoint-set
-//! forest of petgraph is re-exported as [`UnionFind`] for the analyses that group pairs.
+//! [`Digraph::add_node`], and petgraph is an implementation detail behind these functions, so
+//! the layers above it never name petgraph. petgraph's disjoint-set forest is re-exported as
+//! [`UnionFind`] for the analyses that group pairs.
 
 use petgraph::graph::{DiGraph, NodeIndex};
 

@@ -1,6 +1,6 @@
 //! Cross-system duplicate courses: pairs of courses whose competency sets have a Jaccard
 //! similarity (or containment) of at least a threshold, found by the exact set-similarity join
-//! of [`join`](self::join), plus pairs by text similarity and by code, each labelled by how an
+//! ([`similarity_join`], in `join.rs`), plus pairs by text similarity and by code, each labelled by how an
 //! articulation links the two courses; and the grouping of pairs into clusters.
 //!
 //! Courses without competencies have no defined similarity and never pair.
