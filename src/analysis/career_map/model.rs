@@ -17,52 +17,59 @@
 use super::{EntryPoint, Learner};
 use crate::domain::System;
 use crate::graph::{CatalogGraph, CompetencyIx, Edge, Group, Item, Node};
-use petgraph::visit::EdgeRef;
+use fixedbitset::FixedBitSet;
 use std::collections::HashMap;
 
-/// A fixed-size bit set over local indices.
+/// A fixed-size bit set over local indices: a [`FixedBitSet`] addressed by the model's `u32`
+/// indices, with the few set operations the search needs.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
-pub struct Bits(pub Vec<u64>);
+pub struct Bits(FixedBitSet);
 
 impl Bits {
+    /// `n` clear bits.
     pub fn new(n: usize) -> Bits {
-        Bits(vec![0; n.div_ceil(64)])
+        Bits(FixedBitSet::with_capacity(n))
+    }
+    /// Number of bits (set or not).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
     #[inline]
     pub fn get(&self, i: u32) -> bool {
-        self.0[i as usize >> 6] >> (i & 63) & 1 == 1
+        self.0.contains(i as usize)
     }
     #[inline]
     pub fn set(&mut self, i: u32) {
-        self.0[i as usize >> 6] |= 1 << (i & 63);
+        self.0.insert(i as usize);
     }
     #[inline]
     pub fn clear(&mut self, i: u32) {
-        self.0[i as usize >> 6] &= !(1 << (i & 63));
+        self.0.remove(i as usize);
     }
     pub fn count(&self) -> usize {
-        self.0.iter().map(|w| w.count_ones() as usize).sum()
+        self.0.count_ones(..)
     }
     pub fn is_subset(&self, other: &Bits) -> bool {
-        self.0.iter().zip(&other.0).all(|(a, b)| a & !b == 0)
+        self.0.is_subset(&other.0)
+    }
+    pub fn is_disjoint(&self, other: &Bits) -> bool {
+        self.0.is_disjoint(&other.0)
     }
     pub fn union_with(&mut self, other: &Bits) {
-        for (a, b) in self.0.iter_mut().zip(&other.0) {
-            *a |= b;
-        }
+        self.0.union_with(&other.0);
     }
+    pub fn intersect_with(&mut self, other: &Bits) {
+        self.0.intersect_with(&other.0);
+    }
+    /// The set bits, in increasing order.
     pub fn ones(&self) -> impl Iterator<Item = u32> + '_ {
-        self.0.iter().enumerate().flat_map(|(w, &word)| {
-            let mut x = word;
-            std::iter::from_fn(move || {
-                if x == 0 {
-                    return None;
-                }
-                let b = x.trailing_zeros();
-                x &= x - 1;
-                Some((w as u32) * 64 + b)
-            })
-        })
+        self.0.ones().map(|i| i as u32)
+    }
+    /// The bits as machine words, for building keys.
+    #[inline]
+    pub fn blocks(&self) -> &[usize] {
+        self.0.as_slice()
     }
 }
 
@@ -254,9 +261,8 @@ impl<'g> Model<'g> {
             while next < items.len() {
                 let it = items[next].unwrap();
                 next += 1;
-                let node = graph.item_node(it);
-                for e in graph.petgraph().edges(node) {
-                    match (e.weight(), graph.petgraph()[e.target()]) {
+                for (edge, to) in graph.edges_from(it) {
+                    match (edge, to) {
                         (Edge::Requirement { .. }, Node::Credential(c)) => add(Item::Credential(c), &mut items),
                         (Edge::Articulation(_), Node::Course(c)) => add(Item::Course(c), &mut items),
                         _ => {}

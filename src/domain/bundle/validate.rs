@@ -1,611 +1,12 @@
-//! The import [`Bundle`]: parsing with per-record error reporting, merging, and validation that
-//! collects every problem instead of stopping at the first.
+//! Validation of a whole catalog: every problem (unknown references, duplicate ids, cycles,
+//! choose ranges, reachable credits, numbers, codes...) is collected, not only the first.
 
-use super::ids::*;
-use super::pathway::Pathway;
-use super::records::*;
-use super::requirement::RequirementGroup;
+use super::super::requirement::RequirementGroup;
+use super::*;
+use crate::graph::algo::Digraph;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
-use std::fmt;
-
-/// A whole catalog, or a part of one to merge into the current catalog (the import format of
-/// `POST /v1/imports`). Omitted lists are empty.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Bundle {
-    #[serde(default)]
-    pub competencies: Vec<Competency>,
-    #[serde(default)]
-    pub courses: Vec<Course>,
-    #[serde(default)]
-    pub credentials: Vec<Credential>,
-    #[serde(default)]
-    pub occupations: Vec<Occupation>,
-    #[serde(default)]
-    pub articulations: Vec<Articulation>,
-    /// Published pathways (CTDL), kept as published.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub pathways: Vec<Pathway>,
-    /// Exams and other assessments a plan may include.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub assessments: Vec<Assessment>,
-    /// Funding sources braided into plans.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub funding: Vec<Funding>,
-}
-
-/// The kinds of record in a bundle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RecordKind {
-    Bundle,
-    Competency,
-    Course,
-    Credential,
-    Occupation,
-    Articulation,
-    Pathway,
-    Assessment,
-    Funding,
-}
-
-impl RecordKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RecordKind::Bundle => "bundle",
-            RecordKind::Competency => "competency",
-            RecordKind::Course => "course",
-            RecordKind::Credential => "credential",
-            RecordKind::Occupation => "occupation",
-            RecordKind::Articulation => "articulation",
-            RecordKind::Pathway => "pathway",
-            RecordKind::Assessment => "assessment",
-            RecordKind::Funding => "funding",
-        }
-    }
-
-    /// The kind whose list in the bundle is called `list`.
-    pub fn of_list(list: &str) -> Option<RecordKind> {
-        [
-            RecordKind::Competency,
-            RecordKind::Course,
-            RecordKind::Credential,
-            RecordKind::Occupation,
-            RecordKind::Articulation,
-            RecordKind::Pathway,
-        ]
-        .into_iter()
-        .find(|k| k.list() == list)
-    }
-
-    pub fn list(self) -> &'static str {
-        match self {
-            RecordKind::Bundle => "",
-            RecordKind::Competency => "competencies",
-            RecordKind::Course => "courses",
-            RecordKind::Credential => "credentials",
-            RecordKind::Occupation => "occupations",
-            RecordKind::Articulation => "articulations",
-            RecordKind::Pathway => "pathways",
-            RecordKind::Assessment => "assessments",
-            RecordKind::Funding => "funding",
-        }
-    }
-}
-
-/// What is wrong with a record, as a stable machine-readable code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProblemCode {
-    Malformed,
-    DuplicateId,
-    UnknownReference,
-    Cycle,
-    ChooseOutOfRange,
-    UnreachableCredits,
-    InvalidNumber,
-    InvalidSocCode,
-    SelfArticulation,
-    InvalidTier,
-    EmptyField,
-    /// The summary that ends a list cut at [`MAX_PROBLEMS`]; its `index` is how many more.
-    TooManyProblems,
-}
-
-/// One problem found in a bundle, naming the record and the field.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Problem {
-    /// The kind of record (`bundle` for the document as a whole).
-    pub record_kind: RecordKind,
-    /// The record's position in its list, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub index: Option<usize>,
-    /// The record's id (SOC code for occupations), when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The offending field, e.g. `prerequisites[0].from[1]`.
-    pub field: String,
-    pub code: ProblemCode,
-    pub message: String,
-    /// For spreadsheet imports: the sheet (or CSV file), row and column the problem is in.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub place: Option<Place>,
-}
-
-/// A place in a spreadsheet: sheet (or CSV file name), 1-based row as a spreadsheet shows
-/// it, and the column header.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Place {
-    pub sheet: String,
-    pub row: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<String>,
-}
-
-impl Problem {
-    /// A problem with the document as a whole.
-    pub fn bundle(message: String) -> Problem {
-        bundle_problem(message)
-    }
-
-    /// A problem with one record.
-    pub fn at(
-        kind: RecordKind,
-        index: usize,
-        id: Option<&str>,
-        field: String,
-        code: ProblemCode,
-        message: String,
-    ) -> Problem {
-        Problem {
-            record_kind: kind,
-            index: Some(index),
-            id: id.map(str::to_owned),
-            field,
-            code,
-            message,
-            place: None,
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(p) = &self.place {
-            write!(f, "sheet `{}` row {}", p.sheet, p.row)?;
-            if let Some(c) = &p.column {
-                write!(f, " column `{c}`")?;
-            }
-            write!(f, ": ")?;
-        }
-        write!(f, "{}", self.record_kind.as_str())?;
-        if let Some(id) = &self.id {
-            write!(f, " `{id}`")?;
-        } else if let Some(i) = self.index {
-            write!(f, " #{i}")?;
-        }
-        write!(f, ", {}: {}", self.field, self.message)
-    }
-}
-
-/// At most this many problems are listed for one request; past it they are only counted
-/// (the last listed problem is a `too_many_problems` summary whose `index` is the number of
-/// problems left out). Keeps a hostile body from turning into a huge answer.
-pub const MAX_PROBLEMS: usize = 100;
-
-/// A problem list bounded to [`MAX_PROBLEMS`] (plus the summary), every echoed text clipped.
-/// Idempotent: a list that already ends with the summary keeps its total.
-pub fn cap_problems(problems: &[Problem]) -> Vec<Problem> {
-    let total = problems_total(problems);
-    let mut out: Vec<Problem> = problems
-        .iter()
-        .filter(|p| p.code != ProblemCode::TooManyProblems)
-        .take(MAX_PROBLEMS)
-        .cloned()
-        .collect();
-    if total > out.len() {
-        out.push(summary_problem(total));
-    }
-    for p in &mut out {
-        clip_problem(p);
-    }
-    out
-}
-
-/// Longest id, field or message text echoed back in a problem, in characters.
-pub const MAX_ECHO: usize = 200;
-
-/// `s` cut to [`MAX_ECHO`] characters (with an ellipsis when cut).
-pub fn clip(s: &str) -> String {
-    match s.char_indices().nth(MAX_ECHO) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
-    }
-}
-
-fn clip_problem(p: &mut Problem) {
-    if let Some(id) = &p.id
-        && id.chars().count() > MAX_ECHO
-    {
-        p.id = Some(clip(id));
-    }
-    if p.field.chars().count() > MAX_ECHO {
-        p.field = clip(&p.field);
-    }
-    // Messages quote values; allow a little more than one echoed value.
-    if p.message.chars().count() > 2 * MAX_ECHO {
-        p.message = match p.message.char_indices().nth(2 * MAX_ECHO) {
-            Some((i, _)) => format!("{}…", &p.message[..i]),
-            None => p.message.clone(),
-        };
-    }
-}
-
-fn summary_problem(total: usize) -> Problem {
-    Problem {
-        record_kind: RecordKind::Bundle,
-        index: Some(total - MAX_PROBLEMS),
-        id: None,
-        field: String::new(),
-        code: ProblemCode::TooManyProblems,
-        message: format!("{total} problems in all; only the first {MAX_PROBLEMS} are listed"),
-        place: None,
-    }
-}
-
-/// The number of problems a capped list stands for.
-pub fn problems_total(problems: &[Problem]) -> usize {
-    match problems.last() {
-        Some(p) if p.code == ProblemCode::TooManyProblems => problems.len() - 1 + p.index.unwrap_or(0),
-        _ => problems.len(),
-    }
-}
-
-/// Collects at most [`MAX_PROBLEMS`] problems and counts the rest.
-struct Sink {
-    problems: Vec<Problem>,
-    total: usize,
-}
-
-impl Sink {
-    fn push(&mut self, p: Problem) {
-        self.total += 1;
-        if self.problems.len() < MAX_PROBLEMS {
-            self.problems.push(p);
-        }
-    }
-
-    fn finish(mut self) -> Vec<Problem> {
-        if self.total > self.problems.len() {
-            self.problems.push(summary_problem(self.total));
-        }
-        for p in &mut self.problems {
-            clip_problem(p);
-        }
-        self.problems
-    }
-}
-
-#[derive(Deserialize)]
-struct IdProbe {
-    id: Option<serde_json::Value>,
-    soc: Option<serde_json::Value>,
-}
-
-fn parse_record<T: for<'de> Deserialize<'de> + Serialize>(
-    kind: RecordKind,
-    index: usize,
-    raw: &RawValue,
-    sink: &mut Sink,
-) -> Option<T> {
-    match serde_json::from_str::<T>(raw.get()) {
-        Ok(v) => match list_for_object(raw, &v) {
-            None => Some(v),
-            Some(path) => {
-                sink.push(Problem {
-                    record_kind: kind,
-                    index: Some(index),
-                    id: None,
-                    field: format!("{}[{index}]{}", kind.list(), clip(&path)),
-                    code: ProblemCode::Malformed,
-                    message: "a list where the format has an object".into(),
-                    place: None,
-                });
-                None
-            }
-        },
-        Err(e) => {
-            let id = serde_json::from_str::<IdProbe>(raw.get())
-                .ok()
-                .and_then(|p| p.id.or(p.soc))
-                .map(|v| match v {
-                    serde_json::Value::String(s) => s,
-                    other => other.to_string(),
-                });
-            sink.push(Problem {
-                record_kind: kind,
-                index: Some(index),
-                id,
-                field: format!("{}[{index}]", kind.list()),
-                code: ProblemCode::Malformed,
-                message: strip_position(&e.to_string()),
-                place: None,
-            });
-            None
-        }
-    }
-}
-
-/// serde reads a struct from a JSON list of its fields in order; the import format has
-/// objects only. Finds where the record gave a list that was read as an object (by comparing
-/// the input with the record written back), as a path such as `.conditions[0]`.
-fn list_for_object<T: Serialize>(raw: &RawValue, parsed: &T) -> Option<String> {
-    // Only a record with a list that is not plainly of strings or numbers can hide one.
-    let text = raw.get();
-    let suspicious = text
-        .as_bytes()
-        .windows(2)
-        .any(|w| w[0] == b'[' && !matches!(w[1], b'"' | b']' | b'{' | b'0'..=b'9' | b'-' | b' ' | b'\n'))
-        || text.contains("[ [")
-        || text.contains("[\n");
-    if !suspicious {
-        return None;
-    }
-    let input: serde_json::Value = serde_json::from_str(text).ok()?;
-    let output = serde_json::to_value(parsed).ok()?;
-    fn walk(a: &serde_json::Value, b: &serde_json::Value, path: &mut String) -> bool {
-        use serde_json::Value as V;
-        match (a, b) {
-            (V::Array(_), V::Object(_)) => true,
-            (V::Array(x), V::Array(y)) => x.iter().zip(y).enumerate().any(|(i, (x, y))| {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                let found = walk(x, y, path);
-                if !found {
-                    path.truncate(len);
-                }
-                found
-            }),
-            (V::Object(x), V::Object(y)) => x.iter().any(|(k, x)| {
-                y.get(k).is_some_and(|y| {
-                    let len = path.len();
-                    path.push('.');
-                    path.push_str(k);
-                    let found = walk(x, y, path);
-                    if !found {
-                        path.truncate(len);
-                    }
-                    found
-                })
-            }),
-            _ => false,
-        }
-    }
-    let mut path = String::new();
-    walk(&input, &output, &mut path).then_some(path)
-}
-
-/// One list of the document, parsed record by record as the parser reaches it: no list of
-/// raw records is ever held, so memory follows the good records (and at most
-/// [`MAX_PROBLEMS`] problems), not the length of the body.
-struct ListSeed<'s, T> {
-    kind: RecordKind,
-    sink: &'s mut Sink,
-    _t: std::marker::PhantomData<T>,
-}
-
-impl<'de, T: for<'a> Deserialize<'a> + Serialize> serde::de::DeserializeSeed<'de> for ListSeed<'_, T> {
-    type Value = Vec<T>;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de, T: for<'a> Deserialize<'a> + Serialize> serde::de::Visitor<'de> for ListSeed<'_, T> {
-    type Value = Vec<T>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "a list of {} records", self.kind.as_str())
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-        let mut out = Vec::new();
-        let mut index = 0;
-        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-            if let Some(v) = parse_record(self.kind, index, raw, self.sink) {
-                out.push(v);
-            }
-            index += 1;
-        }
-        Ok(out)
-    }
-}
-
-/// The top level of the wire document: the six lists, each parsed by [`ListSeed`].
-struct DocVisitor<'s> {
-    sink: &'s mut Sink,
-}
-
-impl<'de> serde::de::Visitor<'de> for DocVisitor<'_> {
-    type Value = Bundle;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an import document")
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Bundle, A::Error> {
-        use serde::de::Error;
-        fn list<'de, 's, A: serde::de::MapAccess<'de>, T: for<'a> Deserialize<'a> + Serialize>(
-            map: &mut A,
-            kind: RecordKind,
-            slot: &mut Option<Vec<T>>,
-            sink: &'s mut Sink,
-        ) -> Result<(), A::Error> {
-            if slot.is_some() {
-                return Err(A::Error::duplicate_field(kind.list()));
-            }
-            *slot = Some(map.next_value_seed(ListSeed {
-                kind,
-                sink,
-                _t: std::marker::PhantomData,
-            })?);
-            Ok(())
-        }
-        let (mut comp, mut courses, mut creds, mut occs, mut arts, mut paths) = (None, None, None, None, None, None);
-        let (mut assessments, mut funding) = (None, None);
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match key.as_ref() {
-                "competencies" => list(&mut map, RecordKind::Competency, &mut comp, self.sink)?,
-                "courses" => list(&mut map, RecordKind::Course, &mut courses, self.sink)?,
-                "credentials" => list(&mut map, RecordKind::Credential, &mut creds, self.sink)?,
-                "occupations" => list(&mut map, RecordKind::Occupation, &mut occs, self.sink)?,
-                "articulations" => list(&mut map, RecordKind::Articulation, &mut arts, self.sink)?,
-                "pathways" => list(&mut map, RecordKind::Pathway, &mut paths, self.sink)?,
-                "assessments" => list(&mut map, RecordKind::Assessment, &mut assessments, self.sink)?,
-                "funding" => list(&mut map, RecordKind::Funding, &mut funding, self.sink)?,
-                other => return Err(A::Error::unknown_field(&clip(other), DOC_FIELDS)),
-            }
-        }
-        Ok(Bundle {
-            competencies: comp.unwrap_or_default(),
-            courses: courses.unwrap_or_default(),
-            credentials: creds.unwrap_or_default(),
-            occupations: occs.unwrap_or_default(),
-            articulations: arts.unwrap_or_default(),
-            pathways: paths.unwrap_or_default(),
-            assessments: assessments.unwrap_or_default(),
-            funding: funding.unwrap_or_default(),
-        })
-    }
-}
-
-const DOC_FIELDS: &[&str] = &[
-    "competencies",
-    "courses",
-    "credentials",
-    "occupations",
-    "articulations",
-    "pathways",
-    "assessments",
-    "funding",
-];
-
-/// serde_json appends "at line L column C" relative to the record; the record is already named.
-fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_owned(),
-        None => msg.to_owned(),
-    }
-}
 
 impl Bundle {
-    /// Parses the import document. Every malformed record is reported (with its id when it
-    /// has one), not only the first.
-    pub fn from_json(bytes: &[u8]) -> Result<Bundle, Vec<Problem>> {
-        use serde::Deserializer;
-        let text =
-            std::str::from_utf8(bytes).map_err(|e| vec![bundle_problem(format!("the body is not UTF-8: {e}"))])?;
-        if !text.trim_start().starts_with('{') {
-            return Err(vec![bundle_problem("the body must be a JSON object with the lists `competencies`, `courses`, `credentials`, `occupations`, `articulations`".into())]);
-        }
-        let mut sink = Sink {
-            problems: Vec::new(),
-            total: 0,
-        };
-        let mut de = serde_json::Deserializer::from_str(text);
-        let parsed = de
-            .deserialize_map(DocVisitor { sink: &mut sink })
-            .and_then(|b| de.end().map(|()| b));
-        let bundle = match parsed {
-            Ok(b) => b,
-            Err(e) => {
-                return Err(vec![bundle_problem(clip(&format!(
-                    "the body is not a valid import document: {e}"
-                )))]);
-            }
-        };
-        if sink.total == 0 {
-            Ok(bundle)
-        } else {
-            Err(sink.finish())
-        }
-    }
-
-    /// Moves every record of `other` to the end of this bundle's lists.
-    pub fn append(&mut self, mut other: Bundle) {
-        self.competencies.append(&mut other.competencies);
-        self.courses.append(&mut other.courses);
-        self.credentials.append(&mut other.credentials);
-        self.occupations.append(&mut other.occupations);
-        self.articulations.append(&mut other.articulations);
-        self.pathways.append(&mut other.pathways);
-        self.assessments.append(&mut other.assessments);
-        self.funding.append(&mut other.funding);
-    }
-
-    /// Number of records per kind.
-    pub fn counts(&self) -> Counts {
-        Counts {
-            competencies: self.competencies.len(),
-            courses: self.courses.len(),
-            credentials: self.credentials.len(),
-            occupations: self.occupations.len(),
-            articulations: self.articulations.len(),
-            pathways: self.pathways.len(),
-            assessments: self.assessments.len(),
-            funding: self.funding.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.counts().total() == 0
-    }
-
-    /// Sorts every list by id: the canonical order the store and the API use.
-    pub fn canonicalize(&mut self) {
-        self.competencies.sort_by(|a, b| a.id.cmp(&b.id));
-        self.courses.sort_by(|a, b| a.id.cmp(&b.id));
-        self.credentials.sort_by(|a, b| a.id.cmp(&b.id));
-        self.occupations.sort_by(|a, b| a.soc.cmp(&b.soc));
-        self.articulations.sort_by(|a, b| a.id.cmp(&b.id));
-        self.pathways.sort_by(|a, b| a.id.cmp(&b.id));
-        self.assessments.sort_by(|a, b| a.id.cmp(&b.id));
-        self.funding.sort_by(|a, b| a.id.cmp(&b.id));
-    }
-
-    /// Upserts `incoming` into `self` by id: records with a known id replace the old record,
-    /// new ids are added, nothing is removed. The result is canonical.
-    pub fn merge(&self, incoming: Bundle) -> Bundle {
-        /// Keys are borrowed, never cloned: a national import merges millions of records.
-        fn upsert<T: Clone>(base: &[T], new: Vec<T>, key: impl Fn(&T) -> &str) -> Vec<T> {
-            let mut out: Vec<T> = if base.is_empty() {
-                Vec::with_capacity(new.len())
-            } else {
-                let replaced: HashSet<&str> = new.iter().map(&key).collect();
-                base.iter().filter(|r| !replaced.contains(key(r))).cloned().collect()
-            };
-            // Last one wins within `new` too; duplicates in `new` are reported by validation
-            // of the incoming bundle before merging.
-            let keep: Vec<bool> = {
-                let mut seen = HashSet::with_capacity(new.len());
-                let mut keep: Vec<bool> = new.iter().rev().map(|r| seen.insert(key(r))).collect();
-                keep.reverse();
-                keep
-            };
-            out.extend(new.into_iter().zip(keep).filter_map(|(r, k)| k.then_some(r)));
-            out
-        }
-        let mut merged = Bundle {
-            competencies: upsert(&self.competencies, incoming.competencies, |r| r.id.as_str()),
-            courses: upsert(&self.courses, incoming.courses, |r| r.id.as_str()),
-            credentials: upsert(&self.credentials, incoming.credentials, |r| r.id.as_str()),
-            occupations: upsert(&self.occupations, incoming.occupations, |r| r.soc.as_str()),
-            articulations: upsert(&self.articulations, incoming.articulations, |r| r.id.as_str()),
-            pathways: upsert(&self.pathways, incoming.pathways, |r| r.id.as_str()),
-            assessments: upsert(&self.assessments, incoming.assessments, |r| r.id.as_str()),
-            funding: upsert(&self.funding, incoming.funding, |r| r.id.as_str()),
-        };
-        merged.canonicalize();
-        merged
-    }
-
     /// Checks the bundle as a whole catalog and returns every problem found.
     ///
     /// Time O(records + references), plus Tarjan's algorithm over the requirement graph.
@@ -621,54 +22,6 @@ impl Bundle {
         let mut v = Validator::new(self);
         v.check_duplicates();
         v.problems
-    }
-}
-
-/// Per-kind record counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Counts {
-    pub competencies: usize,
-    pub courses: usize,
-    pub credentials: usize,
-    pub occupations: usize,
-    pub articulations: usize,
-    /// Published pathways (omitted when none).
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub pathways: usize,
-    /// Assessments (omitted when none).
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub assessments: usize,
-    /// Funding sources (omitted when none).
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub funding: usize,
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
-}
-
-impl Counts {
-    pub fn total(&self) -> usize {
-        self.competencies
-            + self.courses
-            + self.credentials
-            + self.occupations
-            + self.articulations
-            + self.pathways
-            + self.assessments
-            + self.funding
-    }
-}
-
-fn bundle_problem(message: String) -> Problem {
-    Problem {
-        record_kind: RecordKind::Bundle,
-        index: None,
-        id: None,
-        field: "body".into(),
-        code: ProblemCode::Malformed,
-        message,
-        place: None,
     }
 }
 
@@ -1221,10 +574,10 @@ impl<'a> Validator<'a> {
     /// Prerequisite and requirement cycles (a course that, through its prerequisites, needs
     /// itself) and stacking cycles, each reported once with the ids on the cycle.
     fn check_cycles(&mut self) {
-        use petgraph::graph::DiGraph;
         let b = self.b;
-        let mut g: DiGraph<&str, ()> = DiGraph::new();
-        let mut idx = HashMap::new();
+        let mut g = Digraph::new();
+        let mut ids: Vec<&str> = Vec::new();
+        let mut idx: HashMap<&str, u32> = HashMap::new();
         for id in b
             .courses
             .iter()
@@ -1232,7 +585,10 @@ impl<'a> Validator<'a> {
             .chain(b.credentials.iter().map(|c| c.id.as_str()))
             .chain(b.assessments.iter().map(|a| a.id.as_str()))
         {
-            idx.entry(id).or_insert_with(|| g.add_node(id));
+            idx.entry(id).or_insert_with(|| {
+                ids.push(id);
+                g.add_node()
+            });
         }
         let reqs = b
             .courses
@@ -1243,41 +599,41 @@ impl<'a> Validator<'a> {
         for (id, groups) in reqs {
             for item in groups.iter().flat_map(|g| g.from()) {
                 if let Some(&to) = idx.get(item.as_str()) {
-                    g.add_edge(idx[id], to, ());
+                    g.add_edge(idx[id], to);
                 }
             }
         }
         self.report_cycles(
             &g,
+            &ids,
             "requirement",
             "needs itself through its prerequisites or requirements",
         );
 
-        let mut s: DiGraph<&str, ()> = DiGraph::new();
-        let sidx: HashMap<&str, _> = b
-            .credentials
-            .iter()
-            .map(|c| (c.id.as_str(), s.add_node(c.id.as_str())))
-            .collect();
+        let mut s = Digraph::new();
+        let sids: Vec<&str> = b.credentials.iter().map(|c| c.id.as_str()).collect();
+        let sidx: HashMap<&str, u32> = sids.iter().map(|&id| (id, s.add_node())).collect();
         for c in &b.credentials {
             for up in &c.stacks_into {
                 if let Some(&to) = sidx.get(up.as_str())
                     && up.as_str() != c.id.as_str()
                 {
-                    s.add_edge(sidx[c.id.as_str()], to, ());
+                    s.add_edge(sidx[c.id.as_str()], to);
                 }
             }
         }
-        self.report_cycles(&s, "stacks_into", "stacks into itself through higher credentials");
+        self.report_cycles(
+            &s,
+            &sids,
+            "stacks_into",
+            "stacks into itself through higher credentials",
+        );
     }
 
-    fn report_cycles(&mut self, g: &petgraph::graph::DiGraph<&str, ()>, field: &str, what: &str) {
-        for scc in petgraph::algo::tarjan_scc(g) {
-            let self_loop = scc.len() == 1 && g.contains_edge(scc[0], scc[0]);
-            if scc.len() < 2 && !self_loop {
-                continue;
-            }
-            let mut ids: Vec<&str> = scc.iter().map(|n| g[*n]).collect();
+    /// One `cycle` problem per cycle of `g`, whose node `i` is the record `ids[i]`.
+    fn report_cycles(&mut self, g: &Digraph, ids: &[&str], field: &str, what: &str) {
+        for cycle in g.cycles() {
+            let mut ids: Vec<&str> = cycle.iter().map(|&n| ids[n as usize]).collect();
             ids.sort_unstable();
             let first = ids[0];
             let kind = if self.courses.contains_key(first) {
