@@ -1,7 +1,7 @@
 //! Issue 11: one test per defect found by trying the service as an attacker and as a careless
 //! client would. Each fails on the code before the fix.
 
-use crate::helpers::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

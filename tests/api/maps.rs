@@ -1,7 +1,7 @@
 //! `POST /v1/career-maps` and `GET /v1/occupations/{soc}/ladder` over HTTP, on a small
 //! hand-made catalog where every answer can be worked out by hand.
 
-use crate::helpers::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 /// - `cert` needs an intro (secondary `hs.intro` or adult `adult.intro`), `cc.b`, `cc.c`, `cc.d`.

@@ -3,7 +3,7 @@
 //! against demand; the alignment report compared across dataset versions; and no negative
 //! zero in any number of any answer.
 
-use crate::helpers::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 /// Known facts:

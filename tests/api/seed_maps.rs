@@ -5,7 +5,7 @@
 //! server loaded, and walks each plan's steps: every prerequisite or requirement group of a
 //! step must hold with what the learner held, skipped, or did in an earlier step.
 
-use crate::helpers::{Options, TestApp, spawn_with};
+use crate::common::{Options, TestApp, spawn_with};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 

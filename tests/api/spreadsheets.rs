@@ -1,7 +1,7 @@
 //! Spreadsheet imports (xlsx workbooks and zips of CSV files), `mode=patch`, `dry_run` and
 //! merge warnings, and the template download, over real HTTP.
 
-use crate::helpers::*;
+use crate::common::*;
 use calamine::Reader;
 use serde_json::{Value, json};
 use std::io::Write;
