@@ -24,6 +24,8 @@
 //! | `telemetry` | tracing set-up, phase timings (wall, CPU, resident memory) of long work | nothing of ours |
 //! | `i18n` | Fluent message catalogs (English, Spanish) for pages and pictures, and the choice of language | nothing of ours |
 //!
+//! A row may name a sub-module (`graph::algo`), which is then a layer of its own. Every use
+//! case is one function in the `app` layer, which the API, the pages and the CLI call.
 //! [`sources`] are pure connectors; [`pulls`] runs them as jobs against the [`service`].
 
 pub mod analysis;
