@@ -13,6 +13,7 @@ mod hardening;
 mod imports;
 mod maps;
 mod openapi;
+mod pictures;
 mod planner;
 mod plans;
 mod seed_maps;
