@@ -88,14 +88,11 @@ fn code_only(text: &str) -> String {
                     i += 1;
                 }
             }
-        } else if (ch == 'r' || (ch == 'b' && next == Some('r')))
-            && (i == 0 || !ident(c[i - 1]))
-            && {
-                let j = i + if ch == 'b' { 2 } else { 1 };
-                let hashes = c[j..].iter().take_while(|&&h| h == '#').count();
-                c.get(j + hashes) == Some(&'"')
-            }
-        {
+        } else if (ch == 'r' || (ch == 'b' && next == Some('r'))) && (i == 0 || !ident(c[i - 1])) && {
+            let j = i + if ch == 'b' { 2 } else { 1 };
+            let hashes = c[j..].iter().take_while(|&&h| h == '#').count();
+            c.get(j + hashes) == Some(&'"')
+        } {
             // A raw string: r"..", r#".."#, br"..".
             let j = i + if ch == 'b' { 2 } else { 1 };
             let hashes = c[j..].iter().take_while(|&&h| h == '#').count();
@@ -267,7 +264,11 @@ fn named_paths(code: &str, module: &[String]) -> Vec<(usize, Vec<String>)> {
         while let Some(k) = code[from..].find(key) {
             let at = from + k;
             from = at + key.len();
-            if code[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            if code[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
+            {
                 continue;
             }
             let mut base: Vec<String> = Vec::new();
@@ -401,8 +402,14 @@ fn the_checker_skips_test_items_only() {
     .unwrap();
     let bad = violations(dir.path(), &the_table());
     assert_eq!(bad.len(), 2, "{bad:#?}");
-    assert!(bad[0].starts_with("sources/y.rs:3:") && bad[0].contains("crate::service"), "{bad:?}");
-    assert!(bad[1].starts_with("sources/y.rs:13:") && bad[1].contains("crate::pulls"), "{bad:?}");
+    assert!(
+        bad[0].starts_with("sources/y.rs:3:") && bad[0].contains("crate::service"),
+        "{bad:?}"
+    );
+    assert!(
+        bad[1].starts_with("sources/y.rs:13:") && bad[1].contains("crate::pulls"),
+        "{bad:?}"
+    );
 }
 
 /// A sub-module with a row of its own (`graph::algo`) is its own layer: its files belong to
@@ -420,15 +427,33 @@ fn sub_module_layers_are_their_own() {
     }
     let files = [
         // graph::algo uses nothing of ours.
-        ("graph/algo/mod.rs", "use crate::graph::CatalogGraph;\nuse super::Item;\npub mod scc;\n"),
-        ("graph/algo/scc.rs", "use super::super::algo::Ids;\nuse crate::domain::Bundle;\n"),
+        (
+            "graph/algo/mod.rs",
+            "use crate::graph::CatalogGraph;\nuse super::Item;\npub mod scc;\n",
+        ),
+        (
+            "graph/algo/scc.rs",
+            "use super::super::algo::Ids;\nuse crate::domain::Bundle;\n",
+        ),
         // graph may use its own sub-layer.
-        ("graph/mod.rs", "pub mod algo;\nuse crate::graph::algo::scc;\nuse self::algo::Ids;\n"),
+        (
+            "graph/mod.rs",
+            "pub mod algo;\nuse crate::graph::algo::scc;\nuse self::algo::Ids;\n",
+        ),
         // domain and sources may use graph::algo, but not graph.
-        ("domain/mod.rs", "use crate::graph::algo::scc::tarjan;\nuse crate::graph::{algo, CatalogGraph};\n"),
-        ("sources/z.rs", "use crate::{domain::Bundle, graph::algo::{scc::tarjan, Ids}};\n"),
+        (
+            "domain/mod.rs",
+            "use crate::graph::algo::scc::tarjan;\nuse crate::graph::{algo, CatalogGraph};\n",
+        ),
+        (
+            "sources/z.rs",
+            "use crate::{domain::Bundle, graph::algo::{scc::tarjan, Ids}};\n",
+        ),
         // app is a layer: it may not use api.
-        ("app/mod.rs", "use crate::service::Catalog;\nuse crate::api::error::ApiError;\n"),
+        (
+            "app/mod.rs",
+            "use crate::service::Catalog;\nuse crate::api::error::ApiError;\n",
+        ),
     ];
     for (path, text) in files {
         std::fs::write(dir.path().join(path), text).unwrap();
@@ -443,7 +468,10 @@ fn sub_module_layers_are_their_own() {
     ];
     assert_eq!(bad.len(), expected.len(), "{bad:#?}");
     for ((at, what), b) in expected.iter().zip(&bad) {
-        assert!(b.starts_with(at) && b.contains(what), "{b} is {at} {what}; all: {bad:#?}");
+        assert!(
+            b.starts_with(at) && b.contains(what),
+            "{b} is {at} {what}; all: {bad:#?}"
+        );
     }
 }
 
