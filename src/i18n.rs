@@ -93,7 +93,8 @@ fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
 }
 
 /// The message `key` in `lang` with `args`; English when `lang` lacks it; the key itself when
-/// neither has it (a test checks every key the templates use exists in both catalogs).
+/// neither has it (a test checks that every key the templates, the pages and the pictures name
+/// literally is in both catalogs, and that every key they build from a prefix has one there).
 pub fn tr(lang: Lang, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
     let mut fargs = FluentArgs::new();
     for (k, v) in args {
@@ -144,6 +145,102 @@ mod tests {
         assert!(en.len() > 50, "the English catalog has the pages' messages");
         let missing: Vec<_> = en.symmetric_difference(&es).collect();
         assert!(missing.is_empty(), "messages in one catalog only: {missing:?}");
+    }
+
+    /// The keys named in `text` after each of `calls` (`t(`, `tr(lang, `...): literal ones
+    /// (`t("home-title")`), and prefixes of built ones (`t("entry-" ~ e)`, `format!("svg-who-{}")`).
+    fn keys_named(text: &str, calls: &[&str]) -> (Vec<String>, Vec<String>) {
+        let (mut literal, mut prefixes) = (Vec::new(), Vec::new());
+        for call in calls {
+            for (at, _) in text.match_indices(call) {
+                if text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let rest = text[at + call.len()..].trim_start();
+                let rest = rest.strip_prefix("&format!(").unwrap_or(rest);
+                let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                    continue;
+                };
+                let Some(end) = rest[1..].find(quote) else {
+                    continue;
+                };
+                let key = &rest[1..1 + end];
+                if let Some((prefix, _)) = key.split_once('{') {
+                    prefixes.push(prefix.to_owned());
+                } else if rest[1 + end + 1..].trim_start().starts_with('~') {
+                    prefixes.push(key.to_owned());
+                } else if !key.is_empty() {
+                    literal.push(key.to_owned());
+                }
+            }
+        }
+        (literal, prefixes)
+    }
+
+    #[test]
+    fn every_key_the_templates_and_pages_use_is_in_both_catalogs() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut sources = Vec::new();
+        for (dir, ext, calls) in [
+            ("web/templates", "html", &["t("][..]),
+            ("web", "rs", &["tr(lang, ", "tr("][..]),
+            ("render", "rs", &["tr(lang, ", "tr("][..]),
+        ] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let p = entry.unwrap().path();
+                if p.extension().is_some_and(|e| e == ext) {
+                    sources.push((p.clone(), std::fs::read_to_string(&p).unwrap(), calls));
+                }
+            }
+        }
+        let mut literal_count = 0;
+        let mut problems = Vec::new();
+        for (path, text, calls) in &sources {
+            let (literal, prefixes) = keys_named(text, calls);
+            literal_count += literal.len();
+            for lang in Lang::ALL {
+                for key in &literal {
+                    if !has_message(lang, key) {
+                        problems.push(format!("{}: `{key}` is not in {}.ftl", path.display(), lang.code()));
+                    }
+                }
+                let keys: Vec<&str> = lang
+                    .source()
+                    .lines()
+                    .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim()))
+                    .collect();
+                for prefix in &prefixes {
+                    if !keys.iter().any(|k| k.starts_with(prefix.as_str())) {
+                        problems.push(format!(
+                            "{}: no key of {}.ftl starts with `{prefix}`",
+                            path.display(),
+                            lang.code()
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(
+            literal_count > 100,
+            "the templates name their messages: {literal_count}"
+        );
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn keys_are_read_from_templates_and_code() {
+        let (literal, prefixes) = keys_named(
+            "{{ t(\"home-title\") }} {{ t('search-label') }} {{ t(\"entry-\" ~ e) }} at(\"no\")",
+            &["t("],
+        );
+        assert_eq!(literal, ["home-title", "search-label"]);
+        assert_eq!(prefixes, ["entry-"]);
+        let (literal, prefixes) = keys_named(
+            "tr(lang, \"svg-skip-done\", &[]); tr(lang, &format!(\"svg-who-{}\", e), &[])",
+            &["tr(lang, "],
+        );
+        assert_eq!(literal, ["svg-skip-done"]);
+        assert_eq!(prefixes, ["svg-who-"]);
     }
 
     #[test]

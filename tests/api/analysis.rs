@@ -2,7 +2,7 @@
 //! of every kind and known duplicates across three systems, and the seed's deliberate
 //! imperfections.
 
-use crate::helpers::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 

@@ -8,32 +8,13 @@
 //! fails. With `CAREERMAP_SCREENSHOTS=1` it also writes the screenshots and PDFs under
 //! `docs/screenshots/`.
 
-use crate::helpers::{Options, spawn_with};
+use crate::common::{Options, find_on_path, require, spawn_with};
 use fantoccini::wd::{PrintConfiguration, PrintSize};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-
-fn find_on_path(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    names
-        .iter()
-        .flat_map(|n| std::env::split_paths(&path).map(move |d| d.join(n)))
-        .find(|p| p.is_file())
-}
-
-/// Skips (locally) or fails (CI) when something the browser test needs is missing.
-fn require<T>(what: Option<T>, why: &str) -> Option<T> {
-    if what.is_none() {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("{why} (CI must have it: see .ci/run)");
-        }
-        eprintln!("skipping the browser test: {why}");
-    }
-    what
-}
 
 struct Driver {
     child: Child,

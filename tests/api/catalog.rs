@@ -1,4 +1,4 @@
-use crate::helpers::*;
+use crate::common::*;
 
 #[tokio::test]
 async fn lists_are_paged_and_filtered() {

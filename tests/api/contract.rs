@@ -2,7 +2,7 @@
 //! schemathesis found (a schema-valid request refused, or a status the document did not
 //! list), checked against the document the server serves, so it fails if either side drifts.
 
-use crate::helpers::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 async fn seeded() -> TestApp {

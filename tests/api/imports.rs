@@ -1,4 +1,4 @@
-use crate::helpers::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 fn ids(page: &Value) -> Vec<String> {

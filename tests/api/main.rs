@@ -1,8 +1,9 @@
 //! The integration tests: one binary, each module a capability, all over real HTTP against
 //! the real server on a random loopback port.
 
-#[allow(dead_code)] // each capability uses part of the helpers
-mod helpers;
+#[allow(dead_code)] // each capability uses part of the harness
+#[path = "../common/mod.rs"]
+mod common;
 
 mod analysis;
 mod browser;
@@ -12,6 +13,7 @@ mod hardening;
 mod imports;
 mod maps;
 mod openapi;
+mod pictures;
 mod planner;
 mod plans;
 mod seed_maps;

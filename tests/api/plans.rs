@@ -1,7 +1,7 @@
 //! Saved plans over HTTP: create, read (re-answered on today's data), delete with and without
 //! the key, unknown ids, bounded labels, the optional token and the write rate limit.
 
-use crate::helpers::{Options, TOKEN, spawn_with};
+use crate::common::{Options, TOKEN, spawn_with};
 use serde_json::{Value, json};
 
 fn cna_to_rn() -> Value {
@@ -9,7 +9,7 @@ fn cna_to_rn() -> Value {
            "learner": {"credentials": ["cna"]}})
 }
 
-async fn seeded() -> crate::helpers::TestApp {
+async fn seeded() -> crate::common::TestApp {
     spawn_with(Options {
         seed: true,
         ..Default::default()
@@ -17,7 +17,7 @@ async fn seeded() -> crate::helpers::TestApp {
     .await
 }
 
-async fn create(app: &crate::helpers::TestApp, label: &str, request: Value) -> reqwest::Response {
+async fn create(app: &crate::common::TestApp, label: &str, request: Value) -> reqwest::Response {
     app.client
         .post(app.url("/v1/plans"))
         .json(&json!({"label": label, "request": request}))

@@ -5,7 +5,7 @@
 //! server loaded, and walks each plan's steps: every prerequisite or requirement group of a
 //! step must hold with what the learner held, skipped, or did in an earlier step.
 
-use crate::helpers::{Options, TestApp, spawn_with};
+use crate::common::{Options, TestApp, spawn_with};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -485,4 +485,32 @@ async fn ap_scores_earn_credit_only_from_the_minimum() {
     assert!(!skipped(&low).contains(&"cc.psy-101".to_owned()), "{low}");
     assert!(skipped(&high).contains(&"cc.psy-101".to_owned()), "{high}");
     assert!(!step_ids(&high["paths"][0]).contains(&"cc.psy-101".to_owned()));
+}
+
+/// The seed's nursing ladder drawn as DOT and as Mermaid, both read back as graphs: every step
+/// of the plan is a node, and every prerequisite and requirement between two steps an edge.
+#[tokio::test]
+async fn dot_and_mermaid_draw_every_step_and_prerequisite_of_a_seed_plan() {
+    let app = seeded().await;
+    let req = json!({"target": {"occupation": "29-1141"}, "entry": "adult",
+                     "learner": {"completed_courses": [], "credentials": [], "competencies": []}});
+    let answer = map(&app, req.clone()).await;
+    for format in ["dot", "mermaid"] {
+        let r = app
+            .client
+            .post(app.url(&format!("/v1/career-maps?format={format}")))
+            .json(&req)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{format}");
+        let text = r.text().await.unwrap();
+        let drawing = if format == "dot" {
+            crate::pictures::parse_dot(&text)
+        } else {
+            crate::pictures::parse_mermaid(&text)
+        };
+        let prerequisites = crate::pictures::check_drawing(&app, format, &drawing, &answer["paths"][0]).await;
+        assert!(prerequisites > 0, "{format}: the nursing plan has course prerequisites");
+    }
 }

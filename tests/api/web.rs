@@ -1,10 +1,10 @@
 //! The web pages over HTTP: every page answers HTML with a strict CSP, in English or Spanish,
 //! escapes what it shows, works from plain GET forms (no JavaScript) and saves plans.
 
-use crate::helpers::{Options, small_bundle, spawn_app, spawn_with};
+use crate::common::{Options, small_bundle, spawn_app, spawn_with};
 use serde_json::json;
 
-async fn page(app: &crate::helpers::TestApp, path: &str) -> (u16, String) {
+async fn page(app: &crate::common::TestApp, path: &str) -> (u16, String) {
     let r = app.get(path).await;
     let status = r.status().as_u16();
     let csp = r

@@ -1,9 +1,13 @@
-//! Starting the real server on a random loopback port with a temporary data dir.
+//! The one test harness of the integration binaries (`tests/api/`, `tests/sources/`): the real
+//! server on a random loopback port with a temporary data dir, the admin token, requests with
+//! their status, and what a test may skip locally but never under `CI=true` (the shared data,
+//! a browser).
 
 use careermap::settings::{Secret, Settings};
 use careermap::startup::Application;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub const TOKEN: &str = "test-admin-token-0123456789";
 
@@ -11,6 +15,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub dir: PathBuf,
+    /// The server's catalog, for tests that compare answers with the snapshot.
+    pub catalog: Arc<careermap::service::Catalog>,
     /// Keeps the temporary data dir alive (None when the caller owns the dir).
     _tmp: Option<tempfile::TempDir>,
     handle: actix_web::dev::ServerHandle,
@@ -66,16 +72,38 @@ pub async fn spawn_loading(dir: &Path, options: Options) -> TestApp {
     start_in(dir, options, true).await
 }
 
-async fn start_in(dir: &Path, options: Options, loading: bool) -> TestApp {
+/// Starts a server with an empty store, the admin token and loopback pulls allowed, after
+/// `tweak` changed the settings (the pull tests set timeouts, caps and allow lists this way).
+pub async fn spawn_tweaked(tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut settings = test_settings(tmp.path());
+    tweak(&mut settings);
+    let mut app = start(tmp.path(), settings, false).await;
+    app._tmp = Some(tmp);
+    app
+}
+
+/// The settings every test server starts from: `Settings::for_tests` on `dir`, the admin token,
+/// and pulls allowed to reach the stand-in upstreams on loopback (refused unless allowed).
+pub fn test_settings(dir: &Path) -> Settings {
     let mut settings = Settings::for_tests(dir.to_path_buf());
+    settings.admin_token = Some(Secret::new(TOKEN));
+    settings.pull.allow = careermap::sources::AllowList::parse("127.0.0.1").unwrap();
+    settings
+}
+
+async fn start_in(dir: &Path, options: Options, loading: bool) -> TestApp {
+    let mut settings = test_settings(dir);
     settings.seed = options.seed;
     settings.admin_token = options.token.map(Secret::new);
     settings.body_limit = options.body_limit;
     settings.http = options.http;
-    // Pulls in tests reach stand-in servers on loopback, which is refused unless allowed.
-    settings.pull.allow = careermap::sources::AllowList::parse("127.0.0.1").unwrap();
     settings.plans_per_minute = options.plans_per_minute;
     settings.plans_token = options.plans_token.map(Secret::new);
+    start(dir, settings, loading).await
+}
+
+async fn start(dir: &Path, settings: Settings, loading: bool) -> TestApp {
     let app = if loading {
         Application::build_loading(settings)
     } else {
@@ -83,6 +111,7 @@ async fn start_in(dir: &Path, options: Options, loading: bool) -> TestApp {
     }
     .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let catalog = app.catalog();
     let server = app.into_server();
     let handle = server.handle();
     tokio::spawn(server);
@@ -90,6 +119,7 @@ async fn start_in(dir: &Path, options: Options, loading: bool) -> TestApp {
         address,
         client: reqwest::Client::new(),
         dir: dir.to_path_buf(),
+        catalog,
         _tmp: None,
         handle,
     }
@@ -108,6 +138,27 @@ impl TestApp {
         let r = self.get(path).await;
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// `GET` with the admin token, answered with JSON (the status is not looked at: the pull
+    /// tests read jobs, records and problems alike).
+    pub async fn get_value(&self, path: &str) -> Value {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path} answers JSON: {e}"))
+    }
+
+    /// The HTML of a page that must answer 200.
+    pub async fn page_ok(&self, path: &str) -> String {
+        let r = self.get(path).await;
+        assert_eq!(r.status(), 200, "{path}");
+        r.text().await.unwrap()
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> (u16, Value) {
@@ -194,9 +245,52 @@ pub fn small_bundle() -> Value {
     })
 }
 
-#[allow(dead_code)]
+/// Whether this run is CI's (`CI=true`), where nothing a test needs may be missing.
+pub fn in_ci() -> bool {
+    std::env::var("CI").as_deref() == Ok("true")
+}
+
 /// The checked-in shared data, if this checkout has it (CI does; a user's clone may not).
 pub fn shared_data() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if p.is_dir() { Some(p) } else { None }
+    p.is_dir().then_some(p)
+}
+
+/// The shared data directory when every file in `files` (paths under it) is there. A missing
+/// one fails the test under `CI=true`, naming it; elsewhere the test skips, saying which.
+pub fn shared_files(files: &[&str]) -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    let missing: Vec<String> = files
+        .iter()
+        .map(|f| root.join(f))
+        .filter(|p| !p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if missing.is_empty() {
+        return Some(root);
+    }
+    let why = format!("shared data missing: {}", missing.join(", "));
+    require(None::<()>, &why);
+    None
+}
+
+/// The first of `names` on `PATH`.
+pub fn find_on_path(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names
+        .iter()
+        .flat_map(|n| std::env::split_paths(&path).map(move |d| d.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// `what`, or when it is absent: a failure under `CI=true` (CI installs everything a test
+/// needs, see `.ci/run`), a skip with a printed note elsewhere.
+pub fn require<T>(what: Option<T>, why: &str) -> Option<T> {
+    if what.is_none() {
+        if in_ci() {
+            panic!("{why} (CI must have it: see .ci/run)");
+        }
+        eprintln!("skipping: {why}");
+    }
+    what
 }
