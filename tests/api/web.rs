@@ -308,10 +308,11 @@ async fn a_top_coded_wage_reads_as_at_least() {
 /// does not give fails the render (a 500 page) instead of printing nothing. Every template is
 /// rendered here with its page's real context on the seed catalog, with and without the
 /// optional parameters, in both languages: `home.html` (with and without a search and its
-/// filters), `occupation.html`, `map.html` (form, occupation and credential targets, no path),
-/// `plan.html`, `duplicates.html`, `gaps.html`, `report.html`, `error.html` (unknown
-/// occupation, unknown region, bad number); `base.html` and `macros.html` through them;
-/// `loading.html` in the unit test of `web` (a catalog still loading).
+/// filters), `occupation.html`, `map.html` (form, occupation and credential targets, a
+/// refused request), `plan.html`, `duplicates.html`, `gaps.html`, `report.html`,
+/// `error.html` (unknown occupation, unknown region, bad number); `base.html` and
+/// `macros.html` through them; `loading.html` in the unit test of `web` (a catalog still
+/// loading).
 #[tokio::test]
 async fn every_template_renders_with_its_pages_real_context() {
     // A failed render is logged with the template's error (line and variable): show it.
