@@ -4,7 +4,10 @@
 //! graph and swap it in with one atomic pointer store. Readers `load()` the current snapshot
 //! and never wait on a writer; writers are serialised by a mutex.
 
-use crate::analysis::cache::AnalysisCache;
+use crate::analysis::cache::{DEFAULT_BUDGET, ResultCache};
+use crate::analysis::gaps::Reachability;
+use crate::analysis::suggest::Suggester;
+use crate::analysis::text::TextModel;
 use crate::domain::changes::diff;
 use crate::domain::{Bundle, ChangeWarning as Warning, Counts, Diff, Incoming, Origins, Problem};
 use crate::graph::CatalogGraph;
@@ -14,7 +17,7 @@ use crate::telemetry::Phase;
 use arc_swap::ArcSwap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 /// The seed dataset, embedded in the binary.
 pub const SEED: &str = include_str!("../seed/catalog.json");
@@ -23,24 +26,37 @@ pub const SEED: &str = include_str!("../seed/catalog.json");
 pub struct Snapshot {
     pub info: VersionInfo,
     pub graph: CatalogGraph,
-    /// Analysis results computed on first use for this version (duplicates, gaps, reports).
-    pub cache: AnalysisCache,
     /// Per-region demand distributions, computed on first use.
-    demand: std::sync::OnceLock<crate::analysis::demand::DemandIndex>,
+    demand: OnceLock<crate::analysis::demand::DemandIndex>,
+    /// The courses' TF-IDF text model, computed on first use.
+    text_model: OnceLock<TextModel>,
+    /// Reachability from each entry point, computed on first use.
+    reachability: OnceLock<Reachability>,
+    /// The competency suggester, computed on first use.
+    suggester: OnceLock<Suggester>,
+    /// Parameter-dependent results (duplicates, gaps, reports, supply), created on first use
+    /// with the catalog's byte budget at that time.
+    results: OnceLock<ResultCache>,
+    /// The byte budget of `results`, shared with the catalog (`CAREERMAP_ANALYSIS_CACHE_BYTES`).
+    budget: Arc<AtomicUsize>,
 }
 
 impl Snapshot {
-    fn new(info: VersionInfo, bundle: Bundle) -> Snapshot {
+    fn new(info: VersionInfo, bundle: Bundle, budget: Arc<AtomicUsize>) -> Snapshot {
         Snapshot {
             graph: CatalogGraph::build(info.version, bundle),
             info,
-            cache: AnalysisCache::default(),
-            demand: std::sync::OnceLock::new(),
+            demand: OnceLock::new(),
+            text_model: OnceLock::new(),
+            reachability: OnceLock::new(),
+            suggester: OnceLock::new(),
+            results: OnceLock::new(),
+            budget,
         }
     }
 
     /// The empty dataset of a store nothing was committed to.
-    fn empty() -> Snapshot {
+    fn empty(budget: Arc<AtomicUsize>) -> Snapshot {
         Snapshot::new(
             VersionInfo {
                 version: 0,
@@ -50,6 +66,7 @@ impl Snapshot {
                 author: None,
             },
             Bundle::default(),
+            budget,
         )
     }
 
@@ -61,6 +78,29 @@ impl Snapshot {
     pub fn demand(&self) -> &crate::analysis::demand::DemandIndex {
         self.demand
             .get_or_init(|| crate::analysis::demand::DemandIndex::build(&self.graph))
+    }
+
+    /// The courses' text model (built once, on first use).
+    pub fn text_model(&self) -> &TextModel {
+        self.text_model
+            .get_or_init(|| crate::analysis::duplicates::course_text_model(&self.graph))
+    }
+
+    /// Reachability from each entry point (built once, on first use).
+    pub fn reachability(&self) -> &Reachability {
+        self.reachability.get_or_init(|| Reachability::new(&self.graph))
+    }
+
+    /// The competency suggester (built once, on first use, on the text model).
+    pub fn suggester(&self) -> &Suggester {
+        self.suggester
+            .get_or_init(|| Suggester::new(&self.graph, self.text_model()))
+    }
+
+    /// The cache of this snapshot's parameter-dependent results.
+    pub fn results(&self) -> &ResultCache {
+        self.results
+            .get_or_init(|| ResultCache::new(self.budget.load(Ordering::Relaxed)))
     }
 }
 
@@ -112,6 +152,8 @@ pub struct Catalog {
     writer: Mutex<()>,
     /// Versions whose data is kept for restore (`CAREERMAP_KEEP_VERSIONS`).
     keep: AtomicUsize,
+    /// Byte budget of each snapshot's result cache (`CAREERMAP_ANALYSIS_CACHE_BYTES`).
+    cache_budget: Arc<AtomicUsize>,
     /// False while [`Catalog::open_in_background`] is still loading the dataset; writes wait
     /// for it (`loaded`), readers are answered 503 by the API guard.
     ready: AtomicBool,
@@ -173,9 +215,11 @@ impl Catalog {
     pub(crate) fn open_unloaded(dir: &Path) -> anyhow::Result<Catalog> {
         std::fs::create_dir_all(dir)?;
         let store = Store::open(dir)?;
+        let cache_budget = Arc::new(AtomicUsize::new(DEFAULT_BUDGET));
         Ok(Catalog {
             store,
-            current: ArcSwap::from_pointee(Snapshot::empty()),
+            current: ArcSwap::from_pointee(Snapshot::empty(cache_budget.clone())),
+            cache_budget,
             writer: Mutex::new(()),
             keep: AtomicUsize::new(DEFAULT_KEEP_VERSIONS),
             ready: AtomicBool::new(false),
@@ -203,7 +247,7 @@ impl Catalog {
             }
             if let Some((info, bundle)) = self.store.load()? {
                 let phase = Phase::start("load.snapshot");
-                let snapshot = Snapshot::new(info, bundle);
+                let snapshot = Snapshot::new(info, bundle, self.cache_budget.clone());
                 phase.end();
                 self.current.store(Arc::new(snapshot));
             }
@@ -280,7 +324,7 @@ impl Catalog {
             return Ok(DatasetAt::Unknown);
         };
         Ok(match self.store.load_version(version)? {
-            Some(bundle) => DatasetAt::Retained(Arc::new(Snapshot::new(info, bundle))),
+            Some(bundle) => DatasetAt::Retained(Arc::new(Snapshot::new(info, bundle, self.cache_budget.clone()))),
             None => DatasetAt::NotRetained,
         })
     }
@@ -288,6 +332,13 @@ impl Catalog {
     /// The current snapshot. Cheap; never blocks on a writer.
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.current.load_full()
+    }
+
+    /// The byte budget of each snapshot's cache of analysis results
+    /// (`CAREERMAP_ANALYSIS_CACHE_BYTES`); a snapshot's cache takes the budget in force when it
+    /// is first used.
+    pub fn set_analysis_cache_bytes(&self, bytes: usize) {
+        self.cache_budget.store(bytes.max(1), Ordering::Relaxed);
     }
 
     /// How many versions keep their data (at least 1).
@@ -470,7 +521,8 @@ impl Catalog {
             return Ok(Some(WriteOutcome { info, changed: true }));
         }
         let phase = Phase::start("write.snapshot");
-        self.current.store(Arc::new(Snapshot::new(info.clone(), next)));
+        self.current
+            .store(Arc::new(Snapshot::new(info.clone(), next, self.cache_budget.clone())));
         phase.end();
         Ok(Some(WriteOutcome { info, changed: true }))
     }

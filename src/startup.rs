@@ -32,7 +32,7 @@ impl Application {
     pub fn build_loading(settings: Settings) -> anyhow::Result<Application> {
         let catalog = Catalog::open_in_background(&settings.data_dir, settings.seed)?;
         catalog.set_keep_versions(settings.http.keep_versions);
-        crate::analysis::cache::set_budget(settings.http.analysis_cache_bytes);
+        catalog.set_analysis_cache_bytes(settings.http.analysis_cache_bytes);
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {} (CAREERMAP_BIND): {e}", settings.bind))?;
         let port = listener.local_addr()?.port();

@@ -1,130 +1,231 @@
-//! A per-snapshot cache of analysis results (duplicates, gaps, reports), keyed by the
-//! analysis and its parameters. A snapshot is immutable, so entries never go stale; they go
-//! away with the snapshot when a new dataset version is swapped in.
+//! The cache of parameter-dependent analysis results of one snapshot (duplicates, gaps,
+//! alignment reports, supply), keyed by typed parameters. A snapshot is immutable, so entries
+//! never go stale; they go away with the snapshot when a new dataset version is swapped in.
+//! Results that depend on the snapshot alone (the text model, reachability, the suggester)
+//! are not here: they are computed once in `OnceLock` fields of the snapshot.
 //!
-//! The cache is bounded in bytes, not entries: every value says roughly how much memory it
-//! holds ([`Weigh`]), and the least recently used entries are dropped while the total is over
-//! the budget (`CAREERMAP_ANALYSIS_CACHE_BYTES`). A value heavier than the whole budget is
-//! answered but not kept.
+//! The cache is a [`moka::sync::Cache`] bounded in bytes, not entries: every value says
+//! roughly how much memory it holds ([`Weigh`]) and the cache keeps the total under the budget
+//! (`CAREERMAP_ANALYSIS_CACHE_BYTES`), dropping what is least likely to be asked again.
+//! Callers that miss on the same key at the same time wait for one computation.
 
-use super::duplicates::Duplicates;
-use super::gaps::{Gap, Reachability};
+use super::demand::HighDemandPolicy;
+use super::duplicates::{DuplicateParams, Duplicates, Measure};
+use super::gaps::{Gap, GapParams, Reachability};
 use super::report::AlignmentReport;
 use super::suggest::Suggester;
 use super::supply::SupplyRow;
 use super::text::TextModel;
-use std::any::Any;
-use std::collections::HashMap;
+use crate::domain::EntryPoint;
 use std::mem::size_of;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Default budget of one snapshot's cache, in bytes.
 pub const DEFAULT_BUDGET: usize = 256 << 20;
 
-static BUDGET: AtomicUsize = AtomicUsize::new(DEFAULT_BUDGET);
-
-/// Sets the byte budget of every analysis cache (`CAREERMAP_ANALYSIS_CACHE_BYTES`).
-pub fn set_budget(bytes: usize) {
-    BUDGET.store(bytes.max(1), Ordering::Relaxed);
+/// The parameters a duplicates result depends on (filters are applied to the cached result).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DuplicatesKey {
+    min_overlap: u64,
+    measure: Measure,
+    min_text_similarity: u64,
 }
 
-/// Roughly how many bytes a cached value holds (heap included).
-pub trait Weigh {
-    fn weight(&self) -> usize;
-}
-
-struct Entry {
-    value: Arc<dyn Any + Send + Sync>,
-    weight: usize,
-    used: u64,
-}
-
-#[derive(Default)]
-struct Inner {
-    entries: HashMap<String, Entry>,
-    bytes: usize,
-    tick: u64,
-}
-
-/// Results computed once per snapshot and parameter set, bounded in bytes (LRU).
-#[derive(Default)]
-pub struct AnalysisCache {
-    inner: Mutex<Inner>,
-    budget: Option<usize>,
-}
-
-impl AnalysisCache {
-    /// A cache with its own budget (tests); [`Default`] follows [`set_budget`].
-    pub fn with_budget(bytes: usize) -> AnalysisCache {
-        AnalysisCache {
-            inner: Mutex::default(),
-            budget: Some(bytes),
+impl From<&DuplicateParams> for DuplicatesKey {
+    fn from(p: &DuplicateParams) -> Self {
+        DuplicatesKey {
+            min_overlap: p.min_overlap.to_bits(),
+            measure: p.measure,
+            min_text_similarity: p.min_text_similarity.to_bits(),
         }
     }
+}
 
-    /// The cached value under `key`, or `compute()`'s, cached. Two callers that miss at the
-    /// same time may both compute; the answers are equal, and the later one is kept.
-    pub fn get_or_compute<T: Any + Send + Sync + Weigh>(&self, key: String, compute: impl FnOnce() -> T) -> Arc<T> {
-        {
-            let mut inner = self.lock();
-            inner.tick += 1;
-            let tick = inner.tick;
-            if let Some(e) = inner.entries.get_mut(&key) {
-                e.used = tick;
-                if let Ok(v) = e.value.clone().downcast::<T>() {
-                    return v;
-                }
+/// The parameters a gap analysis depends on (kind and tier filters are applied to the
+/// cached result). Fractions are keyed by their bits: the API rounds them to two decimals.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct GapsKey {
+    region: String,
+    openings_percentile: u64,
+    wage_percentile: u64,
+    min_growth_pct: Option<u64>,
+    containment: u64,
+    entry: Option<EntryPoint>,
+}
+
+impl From<&GapParams> for GapsKey {
+    fn from(p: &GapParams) -> Self {
+        let HighDemandPolicy {
+            openings_percentile,
+            wage_percentile,
+            min_growth_pct,
+        } = p.policy;
+        GapsKey {
+            region: p.region.clone(),
+            openings_percentile: openings_percentile.to_bits(),
+            wage_percentile: wage_percentile.to_bits(),
+            min_growth_pct: min_growth_pct.map(f64::to_bits),
+            containment: p.containment.to_bits(),
+            entry: p.entry,
+        }
+    }
+}
+
+/// The parameters an alignment report depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReportKey {
+    gaps: GapsKey,
+    tier_min: u8,
+}
+
+impl ReportKey {
+    pub fn new(p: &GapParams, tier_min: u8) -> Self {
+        ReportKey {
+            gaps: p.into(),
+            tier_min,
+        }
+    }
+}
+
+/// The parameters a supply report depends on (status filters are applied to the cached rows).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SupplyKey {
+    region: String,
+    under: u64,
+    over: u64,
+}
+
+impl SupplyKey {
+    pub fn new(region: &str, under: f64, over: f64) -> Self {
+        SupplyKey {
+            region: region.to_owned(),
+            under: under.to_bits(),
+            over: over.to_bits(),
+        }
+    }
+}
+
+/// Which result, for which parameters. Each variant's value is the same-named [`Value`]
+/// variant: [`ResultCache`]'s methods are the only writers and readers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Duplicates(DuplicatesKey),
+    Gaps(GapsKey),
+    Report(ReportKey),
+    Supply(SupplyKey),
+}
+
+#[derive(Clone)]
+enum Value {
+    Duplicates(Arc<Duplicates>),
+    Gaps(Arc<Vec<Gap>>),
+    Report(Arc<AlignmentReport>),
+    Supply(Arc<Vec<SupplyRow>>),
+}
+
+impl Value {
+    fn weight(&self) -> usize {
+        match self {
+            Value::Duplicates(d) => d.weight(),
+            Value::Gaps(g) => g.weight(),
+            Value::Report(r) => r.weight(),
+            Value::Supply(s) => s.weight(),
+        }
+    }
+}
+
+impl Key {
+    fn weight(&self) -> usize {
+        size_of::<Key>()
+            + match self {
+                Key::Gaps(k) => k.region.len(),
+                Key::Report(k) => k.gaps.region.len(),
+                Key::Supply(k) => k.region.len(),
+                Key::Duplicates(_) => 0,
             }
+    }
+}
+
+/// One snapshot's parameter-dependent results, bounded in bytes.
+pub struct ResultCache {
+    cache: moka::sync::Cache<Key, Value>,
+}
+
+impl ResultCache {
+    /// A cache holding at most about `budget` bytes of results.
+    pub fn new(budget: usize) -> ResultCache {
+        ResultCache {
+            cache: moka::sync::Cache::builder()
+                .max_capacity(budget.max(1) as u64)
+                .weigher(|k: &Key, v: &Value| u32::try_from(k.weight() + v.weight()).unwrap_or(u32::MAX))
+                .build(),
         }
-        let v = Arc::new(compute());
-        let weight = v.weight() + key.len() + size_of::<Entry>();
-        let budget = self.budget.unwrap_or_else(|| BUDGET.load(Ordering::Relaxed));
-        if weight > budget {
-            return v;
-        }
-        let mut inner = self.lock();
-        inner.tick += 1;
-        let tick = inner.tick;
-        if let Some(old) = inner.entries.remove(&key) {
-            inner.bytes -= old.weight;
-        }
-        while inner.bytes + weight > budget {
-            let Some(lru) = inner.entries.iter().min_by_key(|(_, e)| e.used).map(|(k, _)| k.clone()) else {
-                break;
-            };
-            let e = inner.entries.remove(&lru).expect("present");
-            inner.bytes -= e.weight;
-        }
-        inner.bytes += weight;
-        inner.entries.insert(
-            key,
-            Entry {
-                value: v.clone(),
-                weight,
-                used: tick,
-            },
-        );
-        v
     }
 
-    /// Bytes held, by the values' own estimates.
-    pub fn bytes(&self) -> usize {
-        self.lock().bytes
+    /// The duplicates for `p`, computed by `compute` on a miss (once, however many ask).
+    pub fn duplicates(&self, p: &DuplicateParams, compute: impl FnOnce() -> Duplicates) -> Arc<Duplicates> {
+        match self
+            .cache
+            .get_with(Key::Duplicates(p.into()), || Value::Duplicates(Arc::new(compute())))
+        {
+            Value::Duplicates(v) => v,
+            _ => unreachable!("a duplicates key holds duplicates"),
+        }
     }
 
-    /// Entries held.
-    pub fn len(&self) -> usize {
-        self.lock().entries.len()
+    /// The gaps for `p`, computed by `compute` on a miss.
+    pub fn gaps(&self, p: &GapParams, compute: impl FnOnce() -> Vec<Gap>) -> Arc<Vec<Gap>> {
+        match self
+            .cache
+            .get_with(Key::Gaps(p.into()), || Value::Gaps(Arc::new(compute())))
+        {
+            Value::Gaps(v) => v,
+            _ => unreachable!("a gaps key holds gaps"),
+        }
+    }
+
+    /// The alignment report for `key`, computed by `compute` on a miss.
+    pub fn report(&self, key: ReportKey, compute: impl FnOnce() -> AlignmentReport) -> Arc<AlignmentReport> {
+        match self
+            .cache
+            .get_with(Key::Report(key), || Value::Report(Arc::new(compute())))
+        {
+            Value::Report(v) => v,
+            _ => unreachable!("a report key holds a report"),
+        }
+    }
+
+    /// The supply rows for `key`, computed by `compute` on a miss.
+    pub fn supply(&self, key: SupplyKey, compute: impl FnOnce() -> Vec<SupplyRow>) -> Arc<Vec<SupplyRow>> {
+        match self
+            .cache
+            .get_with(Key::Supply(key), || Value::Supply(Arc::new(compute())))
+        {
+            Value::Supply(v) => v,
+            _ => unreachable!("a supply key holds supply rows"),
+        }
+    }
+
+    /// Bytes held, by the values' own estimates (after pending maintenance).
+    pub fn bytes(&self) -> u64 {
+        self.cache.run_pending_tasks();
+        self.cache.weighted_size()
+    }
+
+    /// Entries held (after pending maintenance).
+    pub fn len(&self) -> u64 {
+        self.cache.run_pending_tasks();
+        self.cache.entry_count()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
+/// Roughly how many bytes a cached value holds (heap included).
+pub trait Weigh {
+    fn weight(&self) -> usize;
 }
 
 fn vec_bytes<T>(v: &Vec<T>) -> usize {
@@ -226,69 +327,68 @@ impl Weigh for u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    struct Blob(usize);
-    impl Weigh for Blob {
-        fn weight(&self) -> usize {
-            self.0
+    fn params(min_overlap: f64) -> DuplicateParams {
+        DuplicateParams {
+            min_overlap,
+            ..DuplicateParams::default()
+        }
+    }
+
+    fn empty() -> Duplicates {
+        Duplicates {
+            min_overlap: 0.5,
+            pairs: Vec::new(),
+            clusters: Vec::new(),
         }
     }
 
     #[test]
-    fn computes_once_per_key() {
-        let cache = AnalysisCache::default();
-        let mut calls = 0;
-        let a = cache.get_or_compute("k".into(), || {
-            calls += 1;
-            7u32
-        });
-        let b = cache.get_or_compute("k".into(), || 8u32);
-        assert_eq!((*a, *b, calls), (7, 7, 1));
+    fn computes_once_per_key_and_keys_are_the_parameters() {
+        let cache = ResultCache::new(DEFAULT_BUDGET);
+        let calls = AtomicUsize::new(0);
+        let compute = || {
+            calls.fetch_add(1, Ordering::SeqCst);
+            empty()
+        };
+        let a = cache.duplicates(&params(0.5), compute);
+        let b = cache.duplicates(&params(0.5), compute);
+        assert!(Arc::ptr_eq(&a, &b));
+        cache.duplicates(&params(0.6), compute);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert_eq!(cache.len(), 2);
     }
 
-    /// Against a brute-force model of an LRU bounded in bytes: after each access the kept keys
-    /// are exactly the most recently used ones that fit, newest first.
+    /// Callers missing the same key at once wait for one computation.
     #[test]
-    fn lru_in_bytes_matches_a_model() {
-        let overhead = |k: &str| k.len() + size_of::<Entry>();
-        let budget = 10_000;
-        let cache = AnalysisCache::with_budget(budget);
-        let mut rng = fastrand::Rng::with_seed(3);
-        let mut order: Vec<(String, usize)> = Vec::new(); // most recent last
-        for _ in 0..2_000 {
-            let k = format!("k{}", rng.usize(0..30));
-            let w = 100 + (k.len() * 397) % 2_500;
-            let mut computed = false;
-            cache.get_or_compute(k.clone(), || {
-                computed = true;
-                Blob(w)
-            });
-            let was_kept = order.iter().any(|(x, _)| *x == k);
-            assert_eq!(computed, !was_kept, "hit iff kept: {k}");
-            order.retain(|(x, _)| *x != k);
-            order.push((k.clone(), w + overhead(&k)));
-            // Model: keep from the newest back while they fit.
-            let mut total = 0;
-            let mut kept = Vec::new();
-            for (x, wt) in order.iter().rev() {
-                if total + wt > budget {
-                    break;
-                }
-                total += wt;
-                kept.push((x.clone(), *wt));
+    fn concurrent_misses_compute_once() {
+        let cache = ResultCache::new(DEFAULT_BUDGET);
+        let calls = AtomicUsize::new(0);
+        let barrier = std::sync::Barrier::new(8);
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    barrier.wait();
+                    cache.gaps(&GapParams::default(), || {
+                        calls.fetch_add(1, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                        Vec::new()
+                    });
+                });
             }
-            kept.reverse();
-            order = kept;
-            assert_eq!(cache.bytes(), total);
-            assert_eq!(cache.len(), order.len());
-            assert!(cache.bytes() <= budget);
-        }
+        });
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 
     #[test]
-    fn a_value_over_the_budget_is_not_kept() {
-        let cache = AnalysisCache::with_budget(1_000);
-        cache.get_or_compute("big".into(), || Blob(5_000));
-        assert_eq!((cache.len(), cache.bytes()), (0, 0));
+    fn the_budget_bounds_the_bytes_held() {
+        let budget = 4_000;
+        let cache = ResultCache::new(budget);
+        for i in 0..200 {
+            cache.supply(SupplyKey::new("US", i as f64, 1000.0), Vec::new);
+        }
+        assert!(cache.bytes() <= budget as u64, "{}", cache.bytes());
+        assert!(!cache.is_empty());
     }
 }

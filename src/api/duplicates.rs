@@ -1,31 +1,38 @@
 //! Cross-system duplicate courses (`GET /v1/duplicates`), as JSON or CSV.
 //!
-//! Results are computed on the blocking pool and cached per dataset version and parameters
-//! ([`crate::analysis::cache`]); filters and paging are applied to the cached answer.
+//! The handler parses the query into a [`DuplicatesRequest`], calls
+//! [`crate::app::duplicates::duplicates`] (cached per dataset version and parameters, filtered
+//! and paged there) and writes the page as JSON or CSV rows.
 
 use super::AppState;
 use super::error::{ApiError, ProblemDetails};
-use super::params::{Format, fraction, nz, paging, parse_format};
+use super::params::{Format, fraction, nz, paging};
 use super::table::{csv_response, number as num};
-use crate::analysis::duplicates::{
-    self, Basis, DEFAULT_MIN_OVERLAP, DEFAULT_MIN_TEXT_SIMILARITY, DuplicateParams, Duplicates, Measure,
-};
+use crate::analysis::duplicate_filter::{DuplicateFilter, PairOrder};
+use crate::analysis::duplicates::{Basis, DEFAULT_MIN_OVERLAP, DEFAULT_MIN_TEXT_SIMILARITY, DuplicateParams, Measure};
+use crate::app::duplicates::{DuplicatesPage, DuplicatesRequest};
 use crate::domain::System;
-use crate::service::Snapshot;
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
 // ---- duplicates --------------------------------------------------------------------------
 
 /// What `min_overlap` applies to (documentation of the `measure` parameter).
-#[derive(ToSchema)]
-#[allow(dead_code)]
-#[schema(rename_all = "lowercase")]
-enum MeasureDoc {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MeasureParam {
     Jaccard,
     Containment,
+}
+
+impl From<MeasureParam> for Measure {
+    fn from(m: MeasureParam) -> Measure {
+        match m {
+            MeasureParam::Jaccard => Measure::Jaccard,
+            MeasureParam::Containment => Measure::Containment,
+        }
+    }
 }
 
 #[derive(Default, Deserialize, IntoParams)]
@@ -35,8 +42,8 @@ pub struct DuplicatesQuery {
     pub min_overlap: Option<f64>,
     /// `jaccard` (default: shared over union) or `containment` (shared over the smaller set):
     /// what `min_overlap` applies to.
-    #[param(value_type = Option<MeasureDoc>, inline)]
-    pub measure: Option<String>,
+    #[param(inline)]
+    pub measure: Option<MeasureParam>,
     /// Minimum cosine of two courses' title-and-description TF-IDF vectors for `text` pairs,
     /// 0.01-1, rounded to two decimals (default 0.6).
     #[param(minimum = 0.01, maximum = 1.0)]
@@ -53,15 +60,72 @@ pub struct DuplicatesQuery {
     pub cross_system: Option<bool>,
     /// Only pairs that no articulation links fully (`articulation` `partial` or `none`).
     pub unarticulated: Option<bool>,
-    #[param(value_type = Option<super::TableFormat>)]
     /// `json` (default) or `csv` (one row per pair, with its cluster number).
-    pub format: Option<String>,
+    pub format: Option<Format>,
     /// Pairs per page, 0-100000 (default 1000; 0 answers only the total). Clusters are over all
     /// matching pairs.
     #[param(minimum = 0, maximum = 100000)]
     pub limit: Option<usize>,
     /// Pairs to skip (default 0).
     pub offset: Option<usize>,
+}
+
+impl DuplicatesQuery {
+    /// The use case's request: parameters checked and filters parsed, each error naming its
+    /// parameter; `order` sorts the pairs before paging (the planner page's sortable columns).
+    pub fn request(&self, order: Option<(PairOrder, bool)>) -> Result<DuplicatesRequest, ApiError> {
+        let params = DuplicateParams {
+            min_overlap: fraction("min_overlap", self.min_overlap, DEFAULT_MIN_OVERLAP, false)?,
+            measure: self.measure.map_or(Measure::Jaccard, Measure::from),
+            min_text_similarity: fraction(
+                "min_similarity",
+                self.min_similarity,
+                DEFAULT_MIN_TEXT_SIMILARITY,
+                false,
+            )?,
+        };
+        let bases: Vec<Basis> = match self.basis.as_deref() {
+            None => Basis::ALL.to_vec(),
+            Some(s) => s
+                .split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(|x| {
+                    Basis::parse(x).ok_or_else(|| ApiError::InvalidParameter {
+                        name: "basis".into(),
+                        message: format!("unknown basis `{x}` (use competencies, text, codes)"),
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        let (limit, offset) = paging(self.limit, self.offset, 1000)?;
+        let systems: Option<Vec<System>> = self
+            .systems
+            .as_deref()
+            .map(|s| {
+                s.split(',')
+                    .map(|x| {
+                        System::parse(x).ok_or_else(|| ApiError::InvalidParameter {
+                            name: "systems".into(),
+                            message: format!("unknown system `{x}` (use secondary, adult, postsecondary, work_based)"),
+                        })
+                    })
+                    .collect()
+            })
+            .transpose()?;
+        Ok(DuplicatesRequest {
+            params,
+            filter: DuplicateFilter {
+                bases,
+                systems,
+                cross_system: self.cross_system == Some(true),
+                unarticulated: self.unarticulated == Some(true),
+            },
+            order,
+            limit,
+            offset,
+        })
+    }
 }
 
 /// A pair of courses teaching largely the same thing.
@@ -123,22 +187,82 @@ pub struct DuplicatesOut {
     pub offset: usize,
 }
 
-fn text_model(snap: &Snapshot) -> Arc<crate::analysis::text::TextModel> {
-    snap.cache
-        .get_or_compute("text_model".into(), || duplicates::course_text_model(&snap.graph))
+impl DuplicatesOut {
+    /// The wire form of one page of duplicates.
+    pub fn new(page: &DuplicatesPage) -> DuplicatesOut {
+        let g = &page.snapshot.graph;
+        let id = |c| g.course(c).id.to_string();
+        let f = &page.filtered;
+        DuplicatesOut {
+            dataset_version: g.version(),
+            min_overlap: page.params.min_overlap,
+            measure: page.params.measure.as_str().into(),
+            min_similarity: page.params.min_text_similarity,
+            pairs: page
+                .page()
+                .map(|p| DuplicatePairOut {
+                    a: id(p.a),
+                    b: id(p.b),
+                    basis: p.basis.as_str().into(),
+                    jaccard: nz(p.jaccard),
+                    containment: nz(p.containment),
+                    shared: p.shared.iter().map(|&k| g.competency(k).id.to_string()).collect(),
+                    text_similarity: p.text_similarity.map(nz),
+                    terms: p.terms.clone(),
+                    codes: p.codes.clone(),
+                    articulated: p.articulated,
+                    articulation: p.articulation.as_str().into(),
+                    system_a: g.course(p.a).system,
+                    system_b: g.course(p.b).system,
+                    cluster: f.cluster_of(p.a),
+                })
+                .collect(),
+            clusters: f.clusters.iter().map(|c| c.iter().map(|&x| id(x)).collect()).collect(),
+            total: page.total(),
+            limit: page.limit,
+            offset: page.offset,
+        }
+    }
 }
 
-fn duplicates_of(snap: &Snapshot, p: &DuplicateParams) -> Arc<Duplicates> {
-    let key = format!(
-        "duplicates:{}:{}:{}",
-        p.min_overlap.to_bits(),
-        p.measure.as_str(),
-        p.min_text_similarity.to_bits()
-    );
-    snap.cache.get_or_compute(key, || {
-        let model = text_model(snap);
-        duplicates::find_duplicates_with(&snap.graph, p, &Basis::ALL, Some(&model))
-    })
+/// One pair as a CSV row.
+#[derive(Serialize, Default)]
+struct PairRow {
+    a: String,
+    b: String,
+    jaccard: String,
+    shared: String,
+    articulated: bool,
+    system_a: &'static str,
+    system_b: &'static str,
+    cluster: usize,
+    basis: String,
+    containment: String,
+    text_similarity: String,
+    terms: String,
+    codes: String,
+    articulation: String,
+}
+
+impl From<DuplicatePairOut> for PairRow {
+    fn from(p: DuplicatePairOut) -> Self {
+        PairRow {
+            jaccard: num(p.jaccard),
+            shared: p.shared.join(";"),
+            articulated: p.articulated,
+            system_a: p.system_a.as_str(),
+            system_b: p.system_b.as_str(),
+            cluster: p.cluster,
+            containment: num(p.containment),
+            text_similarity: p.text_similarity.map(num).unwrap_or_default(),
+            terms: p.terms.join(";"),
+            codes: p.codes.join(";"),
+            a: p.a,
+            b: p.b,
+            basis: p.basis,
+            articulation: p.articulation,
+        }
+    }
 }
 
 /// Cross-system duplicate courses.
@@ -164,156 +288,10 @@ pub async fn list_duplicates(
     q: super::Query<DuplicatesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
-    let format = parse_format(&q.format)?;
-    let out = duplicates_answer(&state, q).await?;
-    match format {
+    let page = crate::app::duplicates::duplicates(&state, q.request(None)?).await?;
+    let out = DuplicatesOut::new(&page);
+    match q.format.unwrap_or(Format::Json) {
         Format::Json => Ok(HttpResponse::Ok().json(out)),
-        Format::Csv => {
-            let mut rows = vec![
-                [
-                    "a",
-                    "b",
-                    "jaccard",
-                    "shared",
-                    "articulated",
-                    "system_a",
-                    "system_b",
-                    "cluster",
-                    "basis",
-                    "containment",
-                    "text_similarity",
-                    "terms",
-                    "codes",
-                    "articulation",
-                ]
-                .map(String::from)
-                .to_vec(),
-            ];
-            rows.extend(out.pairs.into_iter().map(|p| {
-                vec![
-                    p.a,
-                    p.b,
-                    num(p.jaccard),
-                    p.shared.join(";"),
-                    p.articulated.to_string(),
-                    p.system_a.as_str().into(),
-                    p.system_b.as_str().into(),
-                    p.cluster.to_string(),
-                    p.basis,
-                    num(p.containment),
-                    p.text_similarity.map(num).unwrap_or_default(),
-                    p.terms.join(";"),
-                    p.codes.join(";"),
-                    p.articulation,
-                ]
-            }));
-            csv_response(rows)
-        }
+        Format::Csv => csv_response(out.pairs.into_iter().map(PairRow::from)),
     }
-}
-
-/// The duplicate pairs `list_duplicates` answers (filters and paging applied): the one
-/// function the handler and the planner pages call.
-pub async fn duplicates_answer(state: &AppState, q: DuplicatesQuery) -> Result<DuplicatesOut, ApiError> {
-    let measure = match q.measure.as_deref() {
-        None => Measure::Jaccard,
-        Some(m) => Measure::parse(m).ok_or_else(|| ApiError::InvalidParameter {
-            name: "measure".into(),
-            message: format!("must be `jaccard` or `containment`, got `{m}`"),
-        })?,
-    };
-    let params = DuplicateParams {
-        min_overlap: fraction("min_overlap", q.min_overlap, DEFAULT_MIN_OVERLAP, false)?,
-        measure,
-        min_text_similarity: fraction("min_similarity", q.min_similarity, DEFAULT_MIN_TEXT_SIMILARITY, false)?,
-    };
-    let bases: Vec<Basis> = match q.basis.as_deref() {
-        None => Basis::ALL.to_vec(),
-        Some(s) => s
-            .split(',')
-            .map(str::trim)
-            .filter(|x| !x.is_empty())
-            .map(|x| {
-                Basis::parse(x).ok_or_else(|| ApiError::InvalidParameter {
-                    name: "basis".into(),
-                    message: format!("unknown basis `{x}` (use competencies, text, codes)"),
-                })
-            })
-            .collect::<Result<_, _>>()?,
-    };
-    parse_format(&q.format)?;
-    let (limit, offset) = paging(q.limit, q.offset, 1000)?;
-    let systems: Option<Vec<System>> = q
-        .systems
-        .as_deref()
-        .map(|s| {
-            s.split(',')
-                .map(|x| {
-                    System::parse(x).ok_or_else(|| ApiError::InvalidParameter {
-                        name: "systems".into(),
-                        message: format!("unknown system `{x}` (use secondary, adult, postsecondary, work_based)"),
-                    })
-                })
-                .collect()
-        })
-        .transpose()?;
-    let snap = state.catalog.snapshot();
-    state
-        .run_blocking(move || {
-            let d = duplicates_of(&snap, &params);
-            let g = &snap.graph;
-            let keep = |p: &&duplicates::DuplicatePair| {
-                let (sa, sb) = (g.course(p.a).system, g.course(p.b).system);
-                bases.contains(&p.basis)
-                    && systems.as_ref().is_none_or(|s| s.contains(&sa) && s.contains(&sb))
-                    && (q.cross_system != Some(true) || sa != sb)
-                    && (q.unarticulated != Some(true) || !p.articulated)
-            };
-            let filtered: Vec<&duplicates::DuplicatePair> = d.pairs.iter().filter(keep).collect();
-            let clusters = if filtered.len() == d.pairs.len() {
-                d.clusters.clone()
-            } else {
-                duplicates::components(filtered.iter().map(|p| (p.a, p.b)))
-            };
-            let mut cluster_of = std::collections::HashMap::new();
-            for (i, c) in clusters.iter().enumerate() {
-                for &course in c {
-                    cluster_of.insert(course, i);
-                }
-            }
-            let id = |c| g.course(c).id.to_string();
-            let pairs = filtered
-                .iter()
-                .skip(offset)
-                .take(limit)
-                .map(|p| DuplicatePairOut {
-                    a: id(p.a),
-                    b: id(p.b),
-                    basis: p.basis.as_str().into(),
-                    jaccard: nz(p.jaccard),
-                    containment: nz(p.containment),
-                    shared: p.shared.iter().map(|&k| g.competency(k).id.to_string()).collect(),
-                    text_similarity: p.text_similarity.map(nz),
-                    terms: p.terms.clone(),
-                    codes: p.codes.clone(),
-                    articulated: p.articulated,
-                    articulation: p.articulation.as_str().into(),
-                    system_a: g.course(p.a).system,
-                    system_b: g.course(p.b).system,
-                    cluster: cluster_of[&p.a],
-                })
-                .collect();
-            Ok(DuplicatesOut {
-                dataset_version: g.version(),
-                min_overlap: params.min_overlap,
-                measure: params.measure.as_str().into(),
-                min_similarity: params.min_text_similarity,
-                pairs,
-                clusters: clusters.iter().map(|c| c.iter().map(|&x| id(x)).collect()).collect(),
-                total: filtered.len(),
-                limit,
-                offset,
-            })
-        })
-        .await
 }

@@ -1,18 +1,19 @@
-//! Gaps in the pathway system (`GET /v1/gaps`), as JSON or CSV.
+//! Gaps in the pathway system (`GET /v1/gaps`), as JSON or CSV: the query parsed into a
+//! [`GapsRequest`], answered by [`crate::app::gaps::gaps`], written as JSON or CSV rows.
 
 use super::AppState;
 use super::error::{ApiError, ProblemDetails};
-use super::params::{Format, fraction, nz, paging, parse_format};
+use super::params::{Format, fraction, nz, paging};
 use super::table::{csv_response, number as num};
 use crate::analysis::demand::HighDemandPolicy;
-use crate::analysis::gaps::{self, Gap, GapKind, GapParams, Reachability};
+use crate::analysis::gaps::{self, Gap, GapKind, GapParams};
 use crate::analysis::reach::EntryPoint;
+use crate::app::gaps::{GapOrder, GapsPage, GapsRequest, policy_from_fractions};
+use crate::domain::region;
 use crate::graph::CatalogGraph;
-use crate::service::Snapshot;
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
 // ---- gaps --------------------------------------------------------------------------------
@@ -53,9 +54,8 @@ pub struct GapsQuery {
     /// see them).
     #[param(minimum = 1, maximum = 9)]
     pub tier_min: Option<u8>,
-    #[param(value_type = Option<super::TableFormat>)]
     /// `json` (default) or `csv`.
-    pub format: Option<String>,
+    pub format: Option<Format>,
     /// Gaps per page, 1-100000 (default 100).
     #[param(minimum = 0, maximum = 100000)]
     pub limit: Option<usize>,
@@ -142,9 +142,27 @@ pub struct GapsOut {
     pub offset: usize,
 }
 
+impl GapsOut {
+    /// The wire form of one page of gaps.
+    pub fn new(page: &GapsPage) -> GapsOut {
+        let g = &page.snapshot.graph;
+        GapsOut {
+            dataset_version: g.version(),
+            region: page.params.region.clone(),
+            total: page.matching.len(),
+            gaps: page.page().map(|x| GapOut::new(g, x)).collect(),
+            counts: page.counts.iter().map(|(k, n)| (k.as_str().to_owned(), *n)).collect(),
+            limit: page.limit,
+            offset: page.offset,
+        }
+    }
+}
+
+/// The gap analysis' parameters from a query: the region (default `US`), the high-demand
+/// thresholds as fractions (defaults: the server's policy), the containment and the entry point.
 pub(crate) fn gap_params(
-    configured: &crate::analysis::demand::HighDemandPolicy,
-    region: Option<String>,
+    configured: &HighDemandPolicy,
+    region: Option<&str>,
     containment: Option<f64>,
     openings: Option<f64>,
     wage: Option<f64>,
@@ -157,23 +175,17 @@ pub(crate) fn gap_params(
             })
         })
         .transpose()?;
+    // Defaults: the server's high-demand rule (CAREERMAP_HIGH_DEMAND_*), as career maps use.
+    let openings = fraction(
+        "min_openings_percentile",
+        openings,
+        configured.openings_percentile / 100.0,
+        true,
+    )?;
+    let wage = fraction("min_wage_percentile", wage, configured.wage_percentile / 100.0, true)?;
     Ok(GapParams {
-        region: region
-            .map(|r| r.trim().to_owned())
-            .filter(|r| !r.is_empty())
-            .unwrap_or_else(|| "US".into()),
-        policy: HighDemandPolicy {
-            // Defaults: the server's high-demand rule (CAREERMAP_HIGH_DEMAND_*), as career maps use.
-            openings_percentile: 100.0
-                * fraction(
-                    "min_openings_percentile",
-                    openings,
-                    configured.openings_percentile / 100.0,
-                    true,
-                )?,
-            wage_percentile: 100.0 * fraction("min_wage_percentile", wage, configured.wage_percentile / 100.0, true)?,
-            min_growth_pct: configured.min_growth_pct,
-        },
+        region: region::or_national(region),
+        policy: policy_from_fractions(configured, openings, wage),
         containment: fraction("containment", containment, 1.0, false)?,
         entry,
     })
@@ -186,43 +198,78 @@ pub(crate) fn tier_min(v: Option<u8>) -> Result<u8, ApiError> {
     }
 }
 
-pub(crate) fn check_region(g: &CatalogGraph, region: &str) -> Result<(), ApiError> {
-    let known = region == "US"
-        || g.bundle()
-            .occupations
-            .iter()
-            .any(|o| o.demand.iter().any(|d| d.region == region));
-    if known {
-        Ok(())
-    } else {
-        Err(ApiError::InvalidParameter {
-            name: "region".into(),
-            message: format!("no occupation has demand figures for `{region}`"),
+/// `kind`: comma-separated gap kinds, all when absent.
+pub(crate) fn gap_kinds(kind: Option<&str>) -> Result<Option<Vec<GapKind>>, ApiError> {
+    kind.map(|s| {
+        s.split(',')
+            .map(|x| {
+                GapKind::parse(x).ok_or_else(|| {
+                    let all: Vec<&str> = GapKind::ALL.iter().map(|k| k.as_str()).collect();
+                    ApiError::BadRequest(format!("kind: unknown gap kind `{x}` (use {})", all.join(", ")))
+                })
+            })
+            .collect()
+    })
+    .transpose()
+}
+
+impl GapsQuery {
+    /// The use case's request, each error naming its parameter.
+    pub fn request(&self, configured: &HighDemandPolicy, order: GapOrder) -> Result<GapsRequest, ApiError> {
+        let (limit, offset) = paging(self.limit, self.offset, 100)?;
+        let kinds = gap_kinds(self.kind.as_deref())?;
+        let tier_min = tier_min(self.tier_min)?;
+        let params = gap_params(
+            configured,
+            self.region.as_deref(),
+            self.containment,
+            self.min_openings_percentile,
+            self.min_wage_percentile,
+            self.entry.as_deref(),
+        )?;
+        Ok(GapsRequest {
+            params,
+            kinds,
+            tier_min,
+            order,
+            limit,
+            offset,
         })
     }
 }
 
-pub(crate) fn params_key(p: &GapParams) -> String {
-    format!(
-        "{}|{}|{}|{}|{}|{}",
-        p.region,
-        p.policy.openings_percentile.to_bits(),
-        p.policy.wage_percentile.to_bits(),
-        p.policy.min_growth_pct.map(f64::to_bits).unwrap_or(u64::MAX),
-        p.containment.to_bits(),
-        p.entry.map_or("", |e| e.as_str())
-    )
+/// One gap as a CSV row.
+#[derive(Serialize, Default)]
+struct GapRow {
+    kind: String,
+    severity: String,
+    severity_unit: String,
+    relative_severity: String,
+    element: String,
+    entry: String,
+    subjects: String,
+    detail: String,
+    suggestion: String,
+    impact: String,
+    tier: Option<u8>,
 }
 
-pub(crate) fn reachability(snap: &Snapshot) -> Arc<Reachability> {
-    snap.cache
-        .get_or_compute("reach".into(), || Reachability::new(&snap.graph))
-}
-
-fn gaps_of(snap: &Snapshot, p: &GapParams) -> Arc<Vec<Gap>> {
-    snap.cache.get_or_compute(format!("gaps:{}", params_key(p)), || {
-        gaps::find_gaps_with(&snap.graph, p, &reachability(snap))
-    })
+impl From<GapOut> for GapRow {
+    fn from(g: GapOut) -> Self {
+        GapRow {
+            kind: g.kind,
+            severity: num(g.severity),
+            severity_unit: g.severity_unit,
+            relative_severity: num(g.relative_severity),
+            element: g.element,
+            entry: g.entry.unwrap_or_default(),
+            subjects: g.subjects.join(";"),
+            detail: g.detail,
+            suggestion: g.suggestion,
+            impact: num(g.impact),
+            tier: g.tier,
+        }
+    }
 }
 
 /// Gaps in the pathway system.
@@ -245,103 +292,10 @@ fn gaps_of(snap: &Snapshot, p: &GapParams) -> Arc<Vec<Gap>> {
 #[get("/v1/gaps")]
 pub async fn list_gaps(state: web::Data<AppState>, q: super::Query<GapsQuery>) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
-    let format = parse_format(&q.format)?;
-    let out = gaps_answer(&state, q).await?;
-    match format {
+    let req = q.request(&state.settings.high_demand, GapOrder::Kind)?;
+    let out = GapsOut::new(&crate::app::gaps::gaps(&state, req).await?);
+    match q.format.unwrap_or(Format::Json) {
         Format::Json => Ok(HttpResponse::Ok().json(out)),
-        Format::Csv => {
-            let mut rows = vec![
-                [
-                    "kind",
-                    "severity",
-                    "severity_unit",
-                    "relative_severity",
-                    "element",
-                    "entry",
-                    "subjects",
-                    "detail",
-                    "suggestion",
-                    "impact",
-                    "tier",
-                ]
-                .map(String::from)
-                .to_vec(),
-            ];
-            rows.extend(out.gaps.into_iter().map(|g| {
-                vec![
-                    g.kind,
-                    num(g.severity),
-                    g.severity_unit,
-                    num(g.relative_severity),
-                    g.element,
-                    g.entry.unwrap_or_default(),
-                    g.subjects.join(";"),
-                    g.detail,
-                    g.suggestion,
-                    num(g.impact),
-                    g.tier.map(|t| t.to_string()).unwrap_or_default(),
-                ]
-            }));
-            csv_response(rows)
-        }
+        Format::Csv => csv_response(out.gaps.into_iter().map(GapRow::from)),
     }
-}
-
-/// The gaps `list_gaps` answers (filters and paging applied): the one function the handler
-/// and the planner pages call.
-pub async fn gaps_answer(state: &AppState, q: GapsQuery) -> Result<GapsOut, ApiError> {
-    parse_format(&q.format)?;
-    let (limit, offset) = paging(q.limit, q.offset, 100)?;
-    let kinds: Option<Vec<GapKind>> = q
-        .kind
-        .as_deref()
-        .map(|s| {
-            s.split(',')
-                .map(|x| {
-                    GapKind::parse(x).ok_or_else(|| {
-                        let all: Vec<&str> = GapKind::ALL.iter().map(|k| k.as_str()).collect();
-                        ApiError::BadRequest(format!("kind: unknown gap kind `{x}` (use {})", all.join(", ")))
-                    })
-                })
-                .collect()
-        })
-        .transpose()?;
-    let tier_min = tier_min(q.tier_min)?;
-    let params = gap_params(
-        &state.settings.high_demand,
-        q.region,
-        q.containment,
-        q.min_openings_percentile,
-        q.min_wage_percentile,
-        q.entry.as_deref(),
-    )?;
-    let snap = state.catalog.snapshot();
-    check_region(&snap.graph, &params.region)?;
-    state
-        .run_blocking(move || {
-            let all = gaps_of(&snap, &params);
-            let matching: Vec<&Gap> = all
-                .iter()
-                .filter(|g| kinds.as_ref().is_none_or(|k| k.contains(&g.kind)) && gaps::keeps_tier(g, tier_min))
-                .collect();
-            let mut counts = BTreeMap::new();
-            for g in &matching {
-                *counts.entry(g.kind.as_str().to_string()).or_insert(0) += 1;
-            }
-            Ok(GapsOut {
-                dataset_version: snap.graph.version(),
-                region: params.region.clone(),
-                total: matching.len(),
-                gaps: matching
-                    .into_iter()
-                    .skip(offset)
-                    .take(limit)
-                    .map(|x| GapOut::new(&snap.graph, x))
-                    .collect(),
-                counts,
-                limit,
-                offset,
-            })
-        })
-        .await
 }

@@ -18,6 +18,7 @@ pub mod planner;
 pub mod plans;
 pub mod pulls;
 pub mod reports;
+pub mod supply;
 pub mod table;
 
 use crate::app::App;
@@ -31,10 +32,10 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-/// Whether a region code is longer than the 32 characters every endpoint documents
-/// (`maxLength` counts characters, as JSON Schema does, not bytes).
+/// Whether a region code is longer than the 32 characters every endpoint documents: the
+/// length half of the one region rule ([`crate::domain::region`]).
 pub(crate) fn region_too_long(region: &str) -> bool {
-    region.chars().count() > 32
+    crate::domain::region::too_long(region)
 }
 
 /// Shared state of every handler: the use cases' [`App`] and the HTTP limits.
@@ -100,7 +101,7 @@ competency models. Errors are RFC 9457 problem+json documents. Write endpoints n
         (name = "career maps", description = "Optimal, minimal, non-duplicative stackable-credential plans and credential ladders"),
         (name = "plans", description = "Saved career-map requests with a counselor's label, re-answered on today's dataset"),
     ),
-    components(schemas(error::ProblemDetails, error::ValidationError, TableFormat, MapFormat)),
+    components(schemas(error::ProblemDetails, error::ValidationError, params::Format, MapFormat)),
     modifiers(&BearerAuth)
 )]
 struct BaseDoc;
@@ -187,15 +188,6 @@ pub fn finish_doc(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     let mut v = serde_json::to_value(&doc).expect("the OpenAPI document serialises");
     walk(&mut v);
     serde_json::from_value(v).expect("the OpenAPI document reads back")
-}
-
-/// `json` or `csv` (documentation of `format` parameters of tables).
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-#[schema(rename_all = "lowercase")]
-pub enum TableFormat {
-    Json,
-    Csv,
 }
 
 /// The renderings of a career map (documentation of its `format` parameter).

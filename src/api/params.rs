@@ -2,25 +2,18 @@
 //! suggestions): the `json`/`csv` format, paging and fraction parameters.
 
 use super::error::ApiError;
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 const MAX_LIMIT: usize = 100_000;
 
-/// `json` (default) or `csv`.
-#[derive(Clone, Copy, PartialEq)]
-pub(crate) enum Format {
+/// `json` or `csv` (documentation of `format` parameters of tables).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[schema(as = TableFormat)]
+pub enum Format {
     Json,
     Csv,
-}
-
-pub(crate) fn parse_format(f: &Option<String>) -> Result<Format, ApiError> {
-    match f.as_deref() {
-        None | Some("json") => Ok(Format::Json),
-        Some("csv") => Ok(Format::Csv),
-        Some(other) => Err(ApiError::InvalidParameter {
-            name: "format".into(),
-            message: format!("must be `json` or `csv`, got `{other}`"),
-        }),
-    }
 }
 
 pub(crate) fn paging(limit: Option<usize>, offset: Option<usize>, default: usize) -> Result<(usize, usize), ApiError> {

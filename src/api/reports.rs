@@ -1,20 +1,19 @@
 //! The state alignment report (`GET /v1/reports/alignment`) and its comparison with an
-//! earlier version, as JSON or CSV.
+//! earlier version, as JSON or CSV: the query parsed into an [`AlignmentRequest`], answered
+//! by [`crate::app::reports::alignment`], written as JSON or long-format CSV rows.
 
 use super::AppState;
 use super::error::{ApiError, ProblemDetails};
 use super::gaps::GapOut;
-use super::gaps::{check_region, gap_params, params_key, tier_min};
-use super::params::{Format, nz, paging, parse_format};
+use super::gaps::{gap_params, tier_min};
+use super::params::{Format, nz, paging};
 use super::table::{csv_response, number as num};
-use crate::analysis::gaps::GapParams;
-use crate::analysis::report::{self, AlignmentReport};
+use crate::analysis::report_compare::Comparison;
+use crate::app::reports::{Alignment, AlignmentRequest};
 use crate::graph::CatalogGraph;
-use crate::service::{DatasetAt, Snapshot};
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
 // ---- alignment report --------------------------------------------------------------------
@@ -24,9 +23,8 @@ pub struct AlignmentQuery {
     /// Region for demand figures (default `US`).
     #[param(max_length = 32)]
     pub region: Option<String>,
-    #[param(value_type = Option<super::TableFormat>)]
     /// `json` (default) or `csv` (long format: `section,subject,metric,value`).
-    pub format: Option<String>,
+    pub format: Option<Format>,
     /// Lowest tier of `uncovered_competency` gaps counted with the others, 1-9 (default 4);
     /// lower tiers are counted apart in `foundational_uncovered`.
     pub tier_min: Option<u8>,
@@ -150,88 +148,194 @@ pub struct ComparisonOut {
     pub dead_ends_resolved: Vec<String>,
 }
 
-/// The indicators of a report as `(indicator, subject, value)`, in a fixed order.
-fn indicators(g: &CatalogGraph, r: &AlignmentReport) -> Vec<(String, String, f64)> {
-    let mut out: Vec<(String, String, f64)> = Vec::new();
-    let mut push = |a: &str, b: &str, v: f64| out.push((a.into(), b.into(), v));
-    push("high_demand_occupations", "all", r.high_demand_occupations.len() as f64);
-    for s in &r.pathway_share {
-        push("pathway_share", s.entry.as_str(), s.share);
-        push("pathway_reachable", s.entry.as_str(), s.reachable as f64);
+impl ComparisonOut {
+    fn new(c: &Comparison) -> ComparisonOut {
+        ComparisonOut {
+            dataset_version: c.version,
+            indicators: c
+                .indicators
+                .iter()
+                .map(|i| IndicatorChangeOut {
+                    indicator: i.name.into(),
+                    subject: i.subject.into(),
+                    value: nz(i.value),
+                    compared: nz(i.compared),
+                    change: nz(i.change),
+                })
+                .collect(),
+            high_demand_added: c.high_demand_added.clone(),
+            high_demand_removed: c.high_demand_removed.clone(),
+            dead_ends_added: c.dead_ends_added.clone(),
+            dead_ends_resolved: c.dead_ends_resolved.clone(),
+        }
     }
-    for t in &r.transitions {
-        push("transitions", t.from.as_str(), t.transitions as f64);
-        push("transitions_articulated", t.from.as_str(), t.articulated as f64);
-        push("transitions_share", t.from.as_str(), t.share);
-    }
-    push(
-        "hours_duplicated_without_articulation",
-        "all",
-        r.hours_duplicated_without_articulation,
-    );
-    push("dead_ends", "all", r.dead_ends.len() as f64);
-    for (k, n) in &r.gaps_by_kind {
-        push("gaps", k.as_str(), *n as f64);
-    }
-    push("foundational_uncovered", "all", r.foundational_uncovered as f64);
-    let impact: f64 = r.top_gaps.iter().map(|x| x.impact).fold(0.0, |a, b| a + b);
-    push("top_gaps_impact", "all", impact);
-    push("credentials", "all", g.n_credentials() as f64);
-    let total: u64 = r.complexity.iter().map(|c| c.structural_complexity).sum();
-    push(
-        "mean_structural_complexity",
-        "all",
-        if r.complexity.is_empty() {
-            0.0
-        } else {
-            total as f64 / r.complexity.len() as f64
-        },
-    );
-    out
 }
 
-/// Compares two reports indicator by indicator (an indicator missing on one side is 0 there).
-fn comparison(g: &CatalogGraph, r: &AlignmentReport, og: &CatalogGraph, or: &AlignmentReport) -> ComparisonOut {
-    let now = indicators(g, r);
-    let then: BTreeMap<(String, String), f64> = indicators(og, or).into_iter().map(|(a, b, v)| ((a, b), v)).collect();
-    let socs = |g: &CatalogGraph, r: &AlignmentReport| -> std::collections::BTreeSet<String> {
-        r.high_demand_occupations
-            .iter()
-            .map(|&o| g.occupation(o).soc.to_string())
-            .collect()
-    };
-    let ends = |g: &CatalogGraph, r: &AlignmentReport| -> std::collections::BTreeSet<String> {
-        r.dead_ends.iter().map(|&c| g.credential(c).id.to_string()).collect()
-    };
-    let (hn, ho) = (socs(g, r), socs(og, or));
-    let (dn, d_old) = (ends(g, r), ends(og, or));
-    ComparisonOut {
-        dataset_version: og.version(),
-        indicators: now
-            .into_iter()
-            .map(|(indicator, subject, value)| {
-                let compared = then.get(&(indicator.clone(), subject.clone())).copied().unwrap_or(0.0);
-                IndicatorChangeOut {
-                    indicator,
-                    subject,
-                    value: nz(value),
-                    compared: nz(compared),
-                    change: nz(value - compared),
-                }
+impl AlignmentOut {
+    /// The wire form of a report (one page of its credentials).
+    pub fn new(a: &Alignment) -> AlignmentOut {
+        let g: &CatalogGraph = &a.snapshot.graph;
+        let r = &a.report;
+        let n_hd = r.high_demand_occupations.len();
+        AlignmentOut {
+            dataset_version: g.version(),
+            region: r.region.clone(),
+            high_demand_occupations: r
+                .high_demand_occupations
+                .iter()
+                .map(|&o| g.occupation(o).soc.to_string())
+                .collect(),
+            pathway_share: r
+                .pathway_share
+                .iter()
+                .map(|s| EntryShareOut {
+                    entry: s.entry.as_str().into(),
+                    reachable: s.reachable,
+                    high_demand: n_hd,
+                    share: nz(s.share),
+                })
+                .collect(),
+            transitions: r
+                .transitions
+                .iter()
+                .map(|t| TransitionOut {
+                    from: t.from.as_str().into(),
+                    to: "postsecondary".into(),
+                    transitions: t.transitions,
+                    articulated: t.articulated,
+                    share: nz(t.share),
+                })
+                .collect(),
+            hours_duplicated_without_articulation: nz(r.hours_duplicated_without_articulation),
+            dead_ends: r.dead_ends.iter().map(|&c| g.credential(c).id.to_string()).collect(),
+            gaps_by_kind: r
+                .gaps_by_kind
+                .iter()
+                .map(|(k, n)| (k.as_str().to_string(), *n))
+                .collect(),
+            top_gaps: r.top_gaps.iter().map(|x| GapOut::new(g, x)).collect(),
+            foundational_uncovered: r.foundational_uncovered,
+            tier_min: r.tier_min,
+            credentials: r
+                .complexity
+                .iter()
+                .skip(a.offset)
+                .take(a.limit)
+                .map(|c| CredentialComplexityOut {
+                    credential: g.credential(c.credential).id.to_string(),
+                    structural_complexity: c.structural_complexity,
+                    courses: c
+                        .courses
+                        .iter()
+                        .map(|x| CourseComplexityOut {
+                            course: g.course(x.course).id.to_string(),
+                            delay: x.delay,
+                            blocking: x.blocking,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            credentials_total: r.complexity.len(),
+            limit: a.limit,
+            offset: a.offset,
+            comparison: a.comparison.as_ref().map(ComparisonOut::new),
+        }
+    }
+
+    /// The report in long format, one CSV row per figure.
+    fn rows(&self) -> Vec<ReportRow> {
+        let mut rows = Vec::new();
+        let mut row = |section: &'static str, subject: String, metric: &str, value: String| {
+            rows.push(ReportRow {
+                section,
+                subject,
+                metric: metric.to_owned(),
+                value,
             })
-            .collect(),
-        high_demand_added: hn.difference(&ho).cloned().collect(),
-        high_demand_removed: ho.difference(&hn).cloned().collect(),
-        dead_ends_added: dn.difference(&d_old).cloned().collect(),
-        dead_ends_resolved: d_old.difference(&dn).cloned().collect(),
+        };
+        for s in &self.pathway_share {
+            row("pathway_share", s.entry.clone(), "reachable", s.reachable.to_string());
+            row(
+                "pathway_share",
+                s.entry.clone(),
+                "high_demand",
+                s.high_demand.to_string(),
+            );
+            row("pathway_share", s.entry.clone(), "share", num(s.share));
+        }
+        for t in &self.transitions {
+            let subject = format!("{}->{}", t.from, t.to);
+            row("transitions", subject.clone(), "transitions", t.transitions.to_string());
+            row("transitions", subject.clone(), "articulated", t.articulated.to_string());
+            row("transitions", subject, "share", num(t.share));
+        }
+        row(
+            "duplication",
+            "all".into(),
+            "hours_duplicated_without_articulation",
+            num(self.hours_duplicated_without_articulation),
+        );
+        for d in &self.dead_ends {
+            row("dead_end", d.clone(), "dead_end", "1".into());
+        }
+        for (k, n) in &self.gaps_by_kind {
+            row("gaps_by_kind", k.clone(), "count", n.to_string());
+        }
+        for (i, gp) in self.top_gaps.iter().enumerate() {
+            let subject = format!("{}:{}", i + 1, gp.subjects.join(";"));
+            row("top_gap", subject, &gp.kind, num(gp.severity));
+        }
+        if let Some(cmp) = &self.comparison {
+            for i in &cmp.indicators {
+                let subject = format!("{}:{}", i.indicator, i.subject);
+                row("comparison", subject.clone(), "value", num(i.value));
+                row("comparison", subject.clone(), "compared", num(i.compared));
+                row("comparison", subject, "change", num(i.change));
+            }
+        }
+        for c in &self.credentials {
+            row(
+                "credential",
+                c.credential.clone(),
+                "structural_complexity",
+                c.structural_complexity.to_string(),
+            );
+            for x in &c.courses {
+                let subject = format!("{}/{}", c.credential, x.course);
+                row("course", subject.clone(), "delay", x.delay.to_string());
+                row("course", subject, "blocking", x.blocking.to_string());
+            }
+        }
+        rows
     }
 }
 
-fn report_of(snap: &Snapshot, p: &GapParams, tier_min: u8) -> Arc<AlignmentReport> {
-    snap.cache
-        .get_or_compute(format!("alignment:{}:{tier_min}", params_key(p)), || {
-            report::alignment_with(&snap.graph, p, tier_min)
+/// One figure of the report as a CSV row (long format).
+#[derive(Serialize, Default)]
+struct ReportRow {
+    section: &'static str,
+    subject: String,
+    metric: String,
+    value: String,
+}
+
+impl AlignmentQuery {
+    /// The use case's request, each error naming its parameter.
+    pub fn request(
+        &self,
+        configured: &crate::analysis::demand::HighDemandPolicy,
+    ) -> Result<AlignmentRequest, ApiError> {
+        let (limit, offset) = paging(self.limit, self.offset, 100)?;
+        let tier_min = tier_min(self.tier_min)?;
+        let params = gap_params(configured, self.region.as_deref(), None, None, None, None)?;
+        Ok(AlignmentRequest {
+            params,
+            tier_min,
+            compare: self.compare,
+            limit,
+            offset,
         })
+    }
 }
 
 /// The state alignment report.
@@ -258,169 +362,10 @@ pub async fn alignment_report(
     q: super::Query<AlignmentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
-    let format = parse_format(&q.format)?;
-    let out = alignment_answer(&state, q).await?;
-    match format {
+    let req = q.request(&state.settings.high_demand)?;
+    let out = AlignmentOut::new(&crate::app::reports::alignment(&state, req).await?);
+    match q.format.unwrap_or(Format::Json) {
         Format::Json => Ok(HttpResponse::Ok().json(out)),
-        Format::Csv => {
-            let mut rows: Vec<Vec<String>> = vec![vec![
-                "section".into(),
-                "subject".into(),
-                "metric".into(),
-                "value".into(),
-            ]];
-            let mut row = |a: &str, b: &str, c: &str, d: String| rows.push(vec![a.into(), b.into(), c.into(), d]);
-            for s in &out.pathway_share {
-                row("pathway_share", &s.entry, "reachable", s.reachable.to_string());
-                row("pathway_share", &s.entry, "high_demand", s.high_demand.to_string());
-                row("pathway_share", &s.entry, "share", num(s.share));
-            }
-            for t in &out.transitions {
-                let subject = format!("{}->{}", t.from, t.to);
-                row("transitions", &subject, "transitions", t.transitions.to_string());
-                row("transitions", &subject, "articulated", t.articulated.to_string());
-                row("transitions", &subject, "share", num(t.share));
-            }
-            row(
-                "duplication",
-                "all",
-                "hours_duplicated_without_articulation",
-                num(out.hours_duplicated_without_articulation),
-            );
-            for d in &out.dead_ends {
-                row("dead_end", d, "dead_end", "1".into());
-            }
-            for (k, n) in &out.gaps_by_kind {
-                row("gaps_by_kind", k, "count", n.to_string());
-            }
-            for (i, gp) in out.top_gaps.iter().enumerate() {
-                let subject = format!("{}:{}", i + 1, gp.subjects.join(";"));
-                row("top_gap", &subject, &gp.kind, num(gp.severity));
-            }
-            if let Some(cmp) = &out.comparison {
-                for i in &cmp.indicators {
-                    let subject = format!("{}:{}", i.indicator, i.subject);
-                    row("comparison", &subject, "value", num(i.value));
-                    row("comparison", &subject, "compared", num(i.compared));
-                    row("comparison", &subject, "change", num(i.change));
-                }
-            }
-            for c in &out.credentials {
-                row(
-                    "credential",
-                    &c.credential,
-                    "structural_complexity",
-                    c.structural_complexity.to_string(),
-                );
-                for x in &c.courses {
-                    let subject = format!("{}/{}", c.credential, x.course);
-                    row("course", &subject, "delay", x.delay.to_string());
-                    row("course", &subject, "blocking", x.blocking.to_string());
-                }
-            }
-            csv_response(rows)
-        }
+        Format::Csv => csv_response(out.rows()),
     }
-}
-
-/// The alignment report `alignment_report` answers: the one function the handler and the
-/// planner pages call.
-pub async fn alignment_answer(state: &AppState, q: AlignmentQuery) -> Result<AlignmentOut, ApiError> {
-    parse_format(&q.format)?;
-    let (limit, offset) = paging(q.limit, q.offset, 100)?;
-    let tier_min = tier_min(q.tier_min)?;
-    let params = gap_params(&state.settings.high_demand, q.region, None, None, None, None)?;
-    let snap = state.catalog.snapshot();
-    check_region(&snap.graph, &params.region)?;
-    let other = match q.compare {
-        None => None,
-        Some(v) => match state
-            .catalog
-            .dataset_at(v)
-            .map_err(|e| ApiError::Unexpected(e.into()))?
-        {
-            DatasetAt::Retained(s) => Some(s),
-            DatasetAt::NotRetained => return Err(ApiError::VersionNotRetained(v)),
-            DatasetAt::Unknown => {
-                return Err(ApiError::NotFound {
-                    what: "dataset version",
-                    id: v.to_string(),
-                });
-            }
-        },
-    };
-    state
-        .run_blocking(move || {
-            let r = report_of(&snap, &params, tier_min);
-            let comparison = other.map(|o| {
-                let or = report_of(&o, &params, tier_min);
-                comparison(&snap.graph, &r, &o.graph, &or)
-            });
-            let g = &snap.graph;
-            let n_hd = r.high_demand_occupations.len();
-            Ok(AlignmentOut {
-                dataset_version: g.version(),
-                region: r.region.clone(),
-                high_demand_occupations: r
-                    .high_demand_occupations
-                    .iter()
-                    .map(|&o| g.occupation(o).soc.to_string())
-                    .collect(),
-                pathway_share: r
-                    .pathway_share
-                    .iter()
-                    .map(|s| EntryShareOut {
-                        entry: s.entry.as_str().into(),
-                        reachable: s.reachable,
-                        high_demand: n_hd,
-                        share: nz(s.share),
-                    })
-                    .collect(),
-                transitions: r
-                    .transitions
-                    .iter()
-                    .map(|t| TransitionOut {
-                        from: t.from.as_str().into(),
-                        to: "postsecondary".into(),
-                        transitions: t.transitions,
-                        articulated: t.articulated,
-                        share: nz(t.share),
-                    })
-                    .collect(),
-                hours_duplicated_without_articulation: nz(r.hours_duplicated_without_articulation),
-                dead_ends: r.dead_ends.iter().map(|&c| g.credential(c).id.to_string()).collect(),
-                gaps_by_kind: r
-                    .gaps_by_kind
-                    .iter()
-                    .map(|(k, n)| (k.as_str().to_string(), *n))
-                    .collect(),
-                top_gaps: r.top_gaps.iter().map(|x| GapOut::new(g, x)).collect(),
-                foundational_uncovered: r.foundational_uncovered,
-                tier_min: r.tier_min,
-                credentials: r
-                    .complexity
-                    .iter()
-                    .skip(offset)
-                    .take(limit)
-                    .map(|c| CredentialComplexityOut {
-                        credential: g.credential(c.credential).id.to_string(),
-                        structural_complexity: c.structural_complexity,
-                        courses: c
-                            .courses
-                            .iter()
-                            .map(|x| CourseComplexityOut {
-                                course: g.course(x.course).id.to_string(),
-                                delay: x.delay,
-                                blocking: x.blocking,
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-                credentials_total: r.complexity.len(),
-                limit,
-                offset,
-                comparison,
-            })
-        })
-        .await
 }

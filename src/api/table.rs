@@ -1,56 +1,60 @@
-//! CSV answers of the table endpoints (analysis and planner reports): one writer and one way
-//! of printing numbers, so every spreadsheet the API gives reads the same.
+//! CSV answers of the table endpoints (analysis and planner reports): one writer for rows
+//! that are `#[derive(Serialize)]` structs, whose field names are the header, and one way of
+//! printing numbers ([`crate::render::number`]), so every spreadsheet the API gives reads the
+//! same.
 
 use super::error::ApiError;
 use actix_web::HttpResponse;
+use serde::Serialize;
 
-/// A `text/csv` answer of `rows` (the first is the header).
-pub fn csv_response(rows: Vec<Vec<String>>) -> Result<HttpResponse, ApiError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in rows {
-        w.write_record(&r).map_err(|e| ApiError::Unexpected(e.into()))?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("{e}")))?;
-    Ok(HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(bytes))
+pub use crate::render::number;
+
+/// A `text/csv` answer of `rows`, headed by the row type's field names (also when there are
+/// no rows).
+pub fn csv_response<T: Serialize + Default>(rows: impl IntoIterator<Item = T>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .body(csv_bytes(rows)?))
 }
 
-/// A number for a CSV cell: rounded to four decimals, whole numbers without a decimal point,
-/// never `-0`.
-pub fn number(x: f64) -> String {
-    let r = (x * 1e4).round() / 1e4 + 0.0;
-    if !r.is_finite() {
-        // Rounding overflows only far past any figure the reports hold; print the value.
-        return format!("{}", x + 0.0);
+fn csv_bytes<T: Serialize + Default>(rows: impl IntoIterator<Item = T>) -> Result<Vec<u8>, ApiError> {
+    let fail = |e: &dyn std::fmt::Display| ApiError::Unexpected(anyhow::anyhow!("CSV: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut any = false;
+    for r in rows {
+        w.serialize(r).map_err(|e| fail(&e))?;
+        any = true;
     }
-    if r.fract() == 0.0 && r.abs() < 1e15 {
-        format!("{r:.0}")
-    } else {
-        format!("{r}")
+    let mut bytes = w.into_inner().map_err(|e| fail(&e))?;
+    if !any {
+        // The writer writes the header with the first row: write one and keep its header.
+        let mut h = csv::Writer::from_writer(Vec::new());
+        h.serialize(T::default()).map_err(|e| fail(&e))?;
+        let all = h.into_inner().map_err(|e| fail(&e))?;
+        let end = all.iter().position(|&b| b == b'\n').map_or(all.len(), |i| i + 1);
+        bytes = all[..end].to_vec();
     }
+    Ok(bytes)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::number;
+    use super::*;
+
+    #[derive(Serialize, Default)]
+    struct Row {
+        a: String,
+        b_c: Option<u32>,
+    }
 
     #[test]
-    fn numbers_are_rounded_to_four_decimals_without_negative_zero() {
-        for (x, s) in [
-            (0.0, "0"),
-            (-0.0, "0"),
-            (-0.00001, "0"),
-            (3.0, "3"),
-            (0.5, "0.5"),
-            (1.0 / 3.0, "0.3333"),
-            (0.45238095, "0.4524"),
-            (0.1 + 0.2, "0.3"),
-            (12345.678912, "12345.6789"),
-            (-2.5, "-2.5"),
-            (2e15, "2000000000000000"),
-        ] {
-            assert_eq!(number(x), s, "{x}");
-        }
+    fn the_header_is_the_field_names_with_or_without_rows() {
+        let none: Vec<Row> = Vec::new();
+        assert_eq!(csv_bytes(none).unwrap(), b"a,b_c\n");
+        let one = vec![Row {
+            a: "x,y".into(),
+            b_c: None,
+        }];
+        assert_eq!(csv_bytes(one).unwrap(), b"a,b_c\n\"x,y\",\n");
     }
 }

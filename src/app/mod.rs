@@ -7,7 +7,13 @@
 //! and the CLI (`main.rs`) are adapters over these functions: they parse, call one function
 //! here and render what it returns, so a page and its API twin cannot disagree.
 
+pub mod duplicates;
 pub mod error;
+pub mod gaps;
+pub mod home;
+pub mod reports;
+pub mod suggestions;
+pub mod supply;
 
 pub use error::AppError;
 

@@ -9,6 +9,7 @@ pub mod level;
 pub mod pathway;
 pub mod pull;
 pub mod records;
+pub mod region;
 pub mod requirement;
 
 pub use bundle::{

@@ -6,8 +6,11 @@
 
 pub mod ctdl;
 pub mod dot;
+pub mod format;
 pub mod mermaid;
 pub mod svg;
+
+pub use format::{count, dollars, number, xml_escape};
 
 use crate::analysis::career_map::{CareerMap, Plan, Target};
 use crate::domain::System;
@@ -150,23 +153,4 @@ pub fn node_id(g: &CatalogGraph, item: Item) -> String {
         .collect();
     s.insert_str(0, if matches!(item, Item::Course(_)) { "c_" } else { "k_" });
     s
-}
-
-/// Formats dollars as `$93,600`.
-pub fn dollars(v: f64) -> String {
-    let n = v.round() as i64;
-    let s = n.abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("${out}")
-}
-
-/// Formats a count with thousands separators.
-pub fn count(v: f64) -> String {
-    dollars(v)[1..].to_owned()
 }

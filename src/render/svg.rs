@@ -16,7 +16,7 @@
 //! from the Fluent catalogs ([`crate::i18n`]), so the picture speaks the page's language; the
 //! data's titles stay as the catalog gives them.
 
-use super::{count, dollars, target_name, title};
+use super::{count, dollars, target_name, title, xml_escape as esc};
 use crate::analysis::career_map::{CareerMap, LinkKind, Plan, SkipReason, Source, Step};
 use crate::domain::EntryPoint;
 use crate::graph::{CatalogGraph, Item};
@@ -35,13 +35,6 @@ const CARD_GAP: f64 = 14.0;
 const ROW_GAP: f64 = 26.0;
 /// Average glyph width of the 11 px bold title font, for wrapping.
 const GLYPH_11: f64 = 6.1;
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 /// Splits text into at most `lines` lines of at most `width` characters (a longer word is cut),
 /// the last one ending in `…` when something was left out.

@@ -2,14 +2,8 @@
 //! values, readable in print and by screen readers (`role="img"`, `<title>`; each chart sits
 //! beside a table of the same figures). Every text is escaped.
 
+use crate::render::xml_escape as esc;
 use std::fmt::Write;
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 /// A horizontal bar chart: one bar per `(label, value, value_text)`, scaled to `max`.
 pub fn bars(title: &str, rows: &[(String, f64, String)], max: f64) -> String {

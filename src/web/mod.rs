@@ -1,10 +1,11 @@
 //! The web app for counselors and planners: server-rendered pages on top of the API's own
 //! functions (never HTTP to itself), served by the same binary.
 //!
-//! Layer: `web` sits beside `api` and calls the functions its handlers call
-//! ([`crate::api::maps::answer`], [`crate::api::gaps::gaps_answer`],
-//! [`crate::api::plans::read`]...), renders the JSON answers they produce with minijinja
-//! templates (HTML auto-escaping on: every value from the catalog or the query is escaped) and
+//! Layer: `web` sits beside `api` and calls the use cases its handlers call
+//! ([`crate::app::gaps::gaps`], [`crate::app::duplicates::duplicates`],
+//! [`crate::api::maps::answer`]...), renders their typed results (through the API's wire
+//! types) with minijinja templates (HTML auto-escaping on: every value from the catalog or
+//! the query is escaped; strict undefined: a variable a page does not give fails the render) and
 //! speaks English or Spanish through Fluent catalogs ([`i18n`]). Pages keep their state in the
 //! query string, so every page is a bookmarkable URL; they work with JavaScript off (forms are
 //! GET, sorting has server-side links); `assets/app.js` only adds click-to-sort and copy-link.
@@ -116,7 +117,7 @@ fn env() -> &'static Environment<'static> {
             env.add_template(name, src)
                 .unwrap_or_else(|e| panic!("template {name} does not parse: {e}"));
         }
-        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.add_function("t", t);
         env.add_filter("money", |v: Value| fmt_num(&v, true));
         env.add_filter("num", |v: Value| fmt_num(&v, false));
@@ -145,13 +146,11 @@ impl AsF64 for Value {
     }
 }
 
-/// `1234.5` -> `1,235` (`$1,235` as money); missing -> `–`.
+/// `1234.5` -> `1,235` (`$1,235` as money, [`crate::render::format`]); missing -> `–`.
 fn fmt_num(v: &Value, money: bool) -> String {
     match v.as_f64() {
-        Some(x) if x.is_finite() => {
-            let s = crate::render::dollars(x);
-            if money { s } else { s.trim_start_matches('$').to_owned() }
-        }
+        Some(x) if x.is_finite() && money => crate::render::dollars(x),
+        Some(x) if x.is_finite() => crate::render::count(x),
         _ => "–".into(),
     }
 }

@@ -303,3 +303,89 @@ async fn a_top_coded_wage_reads_as_at_least() {
     let (_, html) = page(&app, "/occupations/29-1141").await;
     assert!(html.contains("$93,600") && !html.contains("≥ $93,600"), "{html}");
 }
+
+/// Templates render with strict undefined values: a variable a template reads and its page
+/// does not give fails the render (a 500 page) instead of printing nothing. Every template is
+/// rendered here with its page's real context on the seed catalog, with and without the
+/// optional parameters, in both languages: `home.html` (with and without a search and its
+/// filters), `occupation.html`, `map.html` (form, occupation and credential targets, a
+/// refused request), `plan.html`, `duplicates.html`, `gaps.html`, `report.html`,
+/// `error.html` (unknown occupation, unknown region, bad number); `base.html` and
+/// `macros.html` through them; `loading.html` in the unit test of `web` (a catalog still
+/// loading).
+#[tokio::test]
+async fn every_template_renders_with_its_pages_real_context() {
+    // A failed render is logged with the template's error (line and variable): show it.
+    let _ = tracing_subscriber::fmt().with_test_writer().try_init();
+    let app = spawn_with(Options {
+        seed: true,
+        ..Default::default()
+    })
+    .await;
+    let r = app
+        .client
+        .post(app.url("/plans"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(
+            serde_urlencoded::to_string([
+                ("label", "Strict"),
+                ("query", "occupation=29-1141&entry=adult&has=cna&k=2"),
+            ])
+            .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let html = r.text().await.unwrap();
+    let plan = html
+        .split("/plans/")
+        .nth(1)
+        .map(|s| s[..32].to_owned())
+        .expect("the page links the plan");
+    let plan = format!("/plans/{plan}");
+    let pages: Vec<(&str, u16)> = vec![
+        ("/", 200),
+        ("/?q=nurse", 200),
+        ("/?q=zzzz-nothing", 200),
+        ("/?q=nurse&region=TX&group=29", 200),
+        ("/?cluster=Health%20Science", 200),
+        ("/occupations/29-1141", 200),
+        ("/occupations/29-1141?region=TX", 200),
+        ("/occupations/00-0000", 404),
+        ("/map", 200),
+        ("/map?occupation=29-1141&entry=adult&has=cna", 200),
+        ("/map?occupation=29-1141&entry=secondary&k=1&plan=1", 200),
+        ("/map?credential=cna&entry=adult", 200),
+        ("/map?occupation=29-1141&entry=postsecondary&has=rn", 422),
+        (&plan, 200),
+        ("/planner/duplicates", 200),
+        (
+            "/planner/duplicates?sort=shared_count&dir=asc&cross_system=true&unarticulated=true",
+            200,
+        ),
+        (
+            "/planner/duplicates?systems=secondary,postsecondary&min_overlap=0.9",
+            200,
+        ),
+        ("/planner/duplicates?min_overlap=x", 422),
+        ("/planner/gaps", 200),
+        ("/planner/gaps?kind=no_pathway&entry=adult&region=US", 200),
+        ("/planner/gaps?region=ZZ", 422),
+        ("/planner/report", 200),
+        ("/planner/report?region=ZZ", 422),
+    ];
+    for (path, want) in pages {
+        for lang in ["en", "es"] {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            let url = format!("{path}{sep}lang={lang}");
+            let (status, html) = page(&app, &url).await;
+            assert!(
+                !html.contains("Internal error; it has been logged"),
+                "{url}: the template failed to render (an undefined variable?)"
+            );
+            assert_eq!(status, want, "{url}: {html}");
+        }
+    }
+    app.stop().await;
+}

@@ -1,12 +1,15 @@
 //! `/planner/duplicates`: the duplicate pairs with the API's filters.
 
 use super::*;
+use crate::analysis::duplicate_filter::PairOrder;
+use crate::api::duplicates::{DuplicatesOut, DuplicatesQuery};
 
-/// `/planner/duplicates`: the duplicate pairs with the API's filters, sortable, CSV link.
+/// `/planner/duplicates`: the duplicate pairs with the API's filters, sorted over all pages by
+/// a column (server-side links), CSV link.
 pub async fn duplicates(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let page = PageCtx::from_request(&req);
     let q = query_of(&req);
-    let sort = opt(&q, "sort").unwrap_or_else(|| "jaccard".into());
+    let sort = opt(&q, "sort").unwrap_or_else(|| PairOrder::Jaccard.as_str().into());
     let desc = opt(&q, "dir").as_deref() != Some("asc");
     let result = async {
         let dq = DuplicatesQuery {
@@ -14,36 +17,25 @@ pub async fn duplicates(state: web::Data<AppState>, req: HttpRequest) -> HttpRes
             systems: opt(&q, "systems"),
             cross_system: checked(&q, "cross_system"),
             unarticulated: checked(&q, "unarticulated"),
-            format: None,
             limit: Some(parse_num(&q, "limit")?.unwrap_or(200)),
             offset: parse_num(&q, "offset")?,
             ..Default::default()
         };
-        duplicates_api::duplicates_answer(&state, dq).await
+        let order = PairOrder::parse(&sort).map(|o| (o, desc));
+        Ok::<_, ApiError>(crate::app::duplicates::duplicates(&state, dq.request(order)?).await?)
     }
     .await;
-    let out = match result {
+    let found = match result {
         Ok(o) => o,
         Err(e) => return page.error(&e),
     };
-    let mut v = serde_json::to_value(&out).unwrap_or_default();
-    let g = &state.catalog.snapshot().graph;
-    if let Some(rows) = v["pairs"].as_array_mut() {
-        for r in rows.iter_mut() {
-            r["shared_count"] = r["shared"].as_array().map_or(0, Vec::len).into();
-        }
-        if [
-            "a",
-            "b",
-            "jaccard",
-            "shared_count",
-            "articulated",
-            "system_a",
-            "system_b",
-        ]
-        .contains(&sort.as_str())
-        {
-            sort_rows(rows, &sort, desc);
+    let g = &found.snapshot.graph;
+    let mut names = Names::default();
+    for p in found.page() {
+        names.course(g, p.a);
+        names.course(g, p.b);
+        for &k in &p.shared {
+            names.competency(g, k);
         }
     }
     let csv = {
@@ -73,12 +65,12 @@ pub async fn duplicates(state: web::Data<AppState>, req: HttpRequest) -> HttpRes
         StatusCode::OK,
         "duplicates.html",
         context! {
-            out => Value::from_serialize(&v),
-            names => names(g, &v),
+            out => Value::from_serialize(DuplicatesOut::new(&found)),
+            names => names.into_value(),
             q => Value::from_serialize(&q),
             sort, desc, csv,
             base => serde_urlencoded::to_string(base).unwrap_or_default(),
-            systems => ["secondary", "adult", "postsecondary", "work_based"],
+            systems => crate::domain::System::ALL.map(|s| s.as_str()),
         },
     )
 }

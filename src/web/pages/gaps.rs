@@ -1,8 +1,13 @@
 //! `/planner/gaps`: the gaps with the API's filters.
 
 use super::*;
+use crate::analysis::gaps::GapKind;
+use crate::api::gaps::{GapsOut, GapsQuery};
+use crate::app::gaps::GapOrder;
+use crate::domain::EntryPoint;
 
-/// `/planner/gaps`: gaps by kind, most severe first, with the suggestion and POS component.
+/// `/planner/gaps`: gaps by kind, most severe first (over all pages), with the suggestion and
+/// POS component.
 pub async fn gaps(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let page = PageCtx::from_request(&req);
     let q = query_of(&req);
@@ -15,18 +20,21 @@ pub async fn gaps(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse 
             offset: parse_num(&q, "offset")?,
             ..Default::default()
         };
-        gaps_api::gaps_answer(&state, gq).await
+        let request = gq.request(&state.settings.high_demand, GapOrder::RelativeSeverity)?;
+        Ok::<_, ApiError>(crate::app::gaps::gaps(&state, request).await?)
     }
     .await;
-    let out = match result {
+    let found = match result {
         Ok(o) => o,
         Err(e) => return page.error(&e),
     };
-    let mut v = serde_json::to_value(&out).unwrap_or_default();
-    if let Some(rows) = v["gaps"].as_array_mut() {
-        sort_rows(rows, "relative_severity", true);
+    let g = &found.snapshot.graph;
+    let mut names = Names::default();
+    for gap in found.page() {
+        for s in &gap.subjects {
+            names.subject(g, s);
+        }
     }
-    let g = &state.catalog.snapshot().graph;
     let csv = {
         let mut params: Vec<(&str, String)> = vec![("format", "csv".into())];
         for k in ["kind", "region", "entry"] {
@@ -41,11 +49,11 @@ pub async fn gaps(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse 
         StatusCode::OK,
         "gaps.html",
         context! {
-            out => Value::from_serialize(&v),
-            names => names(g, &v),
+            out => Value::from_serialize(GapsOut::new(&found)),
+            names => names.into_value(),
             q => Value::from_serialize(&q),
-            kinds => crate::analysis::gaps::GapKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
-            entries => ["secondary", "adult", "postsecondary"],
+            kinds => GapKind::ALL.map(GapKind::as_str),
+            entries => EntryPoint::ALL.map(EntryPoint::as_str),
             csv,
         },
     )

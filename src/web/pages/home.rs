@@ -1,6 +1,14 @@
 //! `/`: occupation search and the region's high-demand list.
 
 use super::*;
+use crate::analysis::demand::OccupationDemand;
+use crate::app::home::{self, OccupationFilter};
+
+/// One occupation of a list, as the template reads it.
+#[derive(serde::Serialize)]
+struct Row {
+    occ: maps::OccupationOut,
+}
 
 /// `/`: search occupations and the region's high-demand list.
 pub async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
@@ -11,60 +19,41 @@ pub async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse 
         Err(e) => return page.error(&e),
     };
     let text = opt(&q, "q");
-    let cluster = opt(&q, "cluster");
-    let group = opt(&q, "group");
-    let snap = state.catalog.snapshot();
-    let g = &snap.graph;
-    let occs = &snap.bundle().occupations;
-    let in_filters = |o: &crate::domain::Occupation| {
-        cluster.as_deref().is_none_or(|c| clusters_of(o).contains(c))
-            && group.as_deref().is_none_or(|gr| o.soc.as_str().starts_with(gr))
+    let filter = OccupationFilter {
+        cluster: opt(&q, "cluster"),
+        group: opt(&q, "group"),
     };
-    let needle = text.as_ref().map(|t| t.to_lowercase());
-    let results: Vec<Value> = if needle.is_some() {
-        occs.iter()
-            .filter(|o| in_filters(o) && crate::analysis::catalog::matches(&needle, &[o.soc.as_str(), &o.title]))
-            .take(100)
-            .map(|o| occupation_row(&state, g, &snap, o.soc.as_str(), &region))
-            .collect()
-    } else {
-        vec![]
-    };
-    let mut high: Vec<(f64, Value)> = occs
-        .iter()
-        .filter(|o| in_filters(o))
-        .filter_map(|o| {
-            let ix = g.occupation_ix(o.soc.as_str())?;
-            let d = snap.demand().occupation(g, ix, &region, &state.settings.high_demand);
-            d.high_demand_on_its_own().then(|| {
-                (
-                    d.annual_openings.unwrap_or(0.0),
-                    occupation_row(&state, g, &snap, o.soc.as_str(), &region),
-                )
+    let lists = home::home(
+        state.catalog.snapshot(),
+        &region,
+        &state.settings.high_demand,
+        text.as_deref(),
+        &filter,
+    );
+    let snap = &lists.snapshot;
+    let rows = |list: &[OccupationDemand]| -> Vec<Row> {
+        list.iter()
+            .map(|d| Row {
+                occ: maps::occupation_out(&snap.graph, d, None),
             })
-        })
-        .collect();
-    high.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let all_clusters: BTreeSet<String> = occs.iter().flat_map(clusters_of).collect();
+            .collect()
+    };
     let groups: Vec<(&str, &str)> = MAJOR_GROUPS
         .iter()
-        .filter(|(code, _)| occs.iter().any(|o| o.soc.as_str().starts_with(code)))
+        .filter(|(code, _)| lists.groups.contains(*code))
         .copied()
-        .collect();
-    let regions: BTreeSet<String> = occs
-        .iter()
-        .flat_map(|o| o.demand.iter().map(|d| d.region.clone()))
-        .chain(["US".to_owned()])
         .collect();
     page.render(
         StatusCode::OK,
         "home.html",
         context! {
-            q => text, region, cluster, group,
-            searched => needle.is_some(),
-            results,
-            high_demand => high.into_iter().map(|h| h.1).collect::<Vec<_>>(),
-            clusters => all_clusters, groups, regions,
+            q => text.clone(), region,
+            cluster => filter.cluster.clone(), group => filter.group.clone(),
+            searched => text.is_some(),
+            results => Value::from_serialize(rows(&lists.results)),
+            high_demand => Value::from_serialize(rows(&lists.high_demand)),
+            clusters => Value::from_serialize(&lists.clusters), groups,
+            regions => Value::from_serialize(&lists.regions),
             dataset_version => snap.info.version,
             data_date => snap.info.committed_at.get(..10).unwrap_or("").to_owned(),
         },

@@ -17,16 +17,13 @@ pub use occupation::occupation;
 pub use plan::{delete_plan, plan, save_plan};
 pub use report::report;
 
-use map::{credential_options, names};
+use map::credential_options;
 
 use crate::api::AppState;
-use crate::api::duplicates::{self as duplicates_api, DuplicatesQuery};
 use crate::api::error::ApiError;
-use crate::api::gaps::{self as gaps_api, GapsQuery};
 use crate::api::maps::{self, CareerMapRequest};
 use crate::api::plans::{self, NewPlan, Plans};
-use crate::api::reports::{self as reports_api, AlignmentQuery};
-use crate::graph::CatalogGraph;
+use crate::graph::{CatalogGraph, CompetencyIx, CourseIx, CredentialIx};
 use crate::i18n::Lang;
 use crate::render::Format;
 use crate::web::{PageCtx, charts};
@@ -81,36 +78,50 @@ const MAJOR_GROUPS: &[(&str, &str)] = &[
     ("55", "Military Specific"),
 ];
 
-fn clusters_of(o: &crate::domain::Occupation) -> BTreeSet<String> {
-    o.cluster
-        .iter()
-        .cloned()
-        .chain(o.clusters.iter().map(|c| c.cluster.clone()))
-        .collect()
-}
-
 fn region_of(q: &Query) -> Result<String, ApiError> {
-    let r = opt(q, "region").unwrap_or_else(|| "US".into());
-    if crate::api::region_too_long(&r) {
-        return Err(bad("region must be 1-32 characters, e.g. `US` or `TX`"));
+    let r = opt(q, "region").unwrap_or_else(|| crate::domain::region::NATIONAL.into());
+    if crate::domain::region::too_long(&r) {
+        return Err(bad(crate::domain::region::RegionError::TooLong.to_string()));
     }
     Ok(r)
 }
 
-fn occupation_row(
-    state: &AppState,
-    g: &CatalogGraph,
-    snap: &crate::service::Snapshot,
-    soc: &str,
-    region: &str,
-) -> Value {
-    let Some(ix) = g.occupation_ix(soc) else {
-        return Value::UNDEFINED;
-    };
-    let d = snap.demand().occupation(g, ix, region, &state.settings.high_demand);
-    let out = maps::occupation_out(g, &d, None);
-    let clusters: Vec<String> = clusters_of(g.occupation(ix)).into_iter().collect();
-    Value::from_serialize(json!({"occ": out, "clusters": clusters}))
+/// Display names of the records a page shows, looked up in the graph by typed index (the
+/// `name` macro of `macros.html` reads them by id).
+#[derive(Default)]
+struct Names(BTreeMap<String, String>);
+
+impl Names {
+    fn course(&mut self, g: &CatalogGraph, c: CourseIx) {
+        let c = g.course(c);
+        self.0.insert(c.id.to_string(), c.title.clone());
+    }
+
+    fn competency(&mut self, g: &CatalogGraph, k: CompetencyIx) {
+        let k = g.competency(k);
+        self.0.insert(k.id.to_string(), k.name.clone());
+    }
+
+    fn credential(&mut self, g: &CatalogGraph, c: CredentialIx) {
+        let c = g.credential(c);
+        self.0.insert(c.id.to_string(), c.title.clone());
+    }
+
+    /// A gap subject: documented as the id of a course, credential, articulation, competency
+    /// or occupation; the first three kinds with a name are named.
+    fn subject(&mut self, g: &CatalogGraph, id: &str) {
+        if let Some(c) = g.course_ix(id) {
+            self.course(g, c);
+        } else if let Some(c) = g.credential_ix(id) {
+            self.credential(g, c);
+        } else if let Some(k) = g.competency_ix(id) {
+            self.competency(g, k);
+        }
+    }
+
+    fn into_value(self) -> Value {
+        Value::from_serialize(self.0)
+    }
 }
 
 fn parse_num<T: std::str::FromStr>(q: &Query, k: &str) -> Result<Option<T>, ApiError> {
@@ -121,15 +132,4 @@ fn parse_num<T: std::str::FromStr>(q: &Query, k: &str) -> Result<Option<T>, ApiE
 
 fn checked(q: &Query, k: &str) -> Option<bool> {
     opt(q, k).map(|v| v == "true" || v == "on" || v == "1")
-}
-
-/// Sorts rows of a JSON list by `key` (numbers numerically, text by text).
-fn sort_rows(rows: &mut [serde_json::Value], key: &str, desc: bool) {
-    rows.sort_by(|a, b| {
-        let o = match (a[key].as_f64(), b[key].as_f64()) {
-            (Some(x), Some(y)) => x.total_cmp(&y),
-            _ => a[key].to_string().cmp(&b[key].to_string()),
-        };
-        if desc { o.reverse() } else { o }
-    });
 }

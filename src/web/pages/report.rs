@@ -1,6 +1,7 @@
 //! `/planner/report`: the alignment report and its comparison.
 
 use super::*;
+use crate::api::reports::{AlignmentOut, AlignmentQuery};
 
 /// `/planner/report`: the alignment report with SVG charts.
 pub async fn report(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
@@ -11,10 +12,16 @@ pub async fn report(state: web::Data<AppState>, req: HttpRequest) -> HttpRespons
         limit: Some(20),
         ..Default::default()
     };
-    let out = match reports_api::alignment_answer(&state, aq).await {
+    let result = async {
+        let request = aq.request(&state.settings.high_demand)?;
+        Ok::<_, ApiError>(crate::app::reports::alignment(&state, request).await?)
+    }
+    .await;
+    let found = match result {
         Ok(o) => o,
         Err(e) => return page.error(&e),
     };
+    let out = AlignmentOut::new(&found);
     let lang = page.lang;
     let tr = |k: &str| crate::i18n::tr(lang, k, &[]);
     let share_chart = charts::bars(
@@ -60,15 +67,21 @@ pub async fn report(state: web::Data<AppState>, req: HttpRequest) -> HttpRespons
             .collect::<Vec<_>>(),
         max_gaps,
     );
-    let v = serde_json::to_value(&out).unwrap_or_default();
-    let g = &state.catalog.snapshot().graph;
+    let g = &found.snapshot.graph;
+    let mut names = Names::default();
+    for &c in &found.report.dead_ends {
+        names.credential(g, c);
+    }
+    for c in found.report.complexity.iter().skip(found.offset).take(found.limit) {
+        names.credential(g, c.credential);
+    }
     page.render(
         StatusCode::OK,
         "report.html",
         context! {
-            out => Value::from_serialize(&v),
-            names => names(g, &v),
             region => out.region.clone(),
+            out => Value::from_serialize(out),
+            names => names.into_value(),
             // Our own SVG (charts::bars escapes every text).
             share_chart => Value::from_safe_string(share_chart),
             transitions_chart => Value::from_safe_string(transitions_chart),
