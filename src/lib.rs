@@ -13,7 +13,7 @@
 //! | `service` | the `Catalog`: store + current snapshot (`ArcSwap`), serialised writes | `store`, `analysis`, `graph`, `settings`, `domain`, `telemetry` |
 //! | `settings` | one typed struct from CLI flags and `CAREERMAP_*` variables | `analysis`, `sources`, `domain` |
 //! | `render` | SVG, Graphviz DOT, Mermaid, CTDL JSON-LD, CSV views of results | `analysis`, `graph`, `i18n`, `domain` |
-//! | `analysis` | career-map engine, gaps, duplicates (competencies, text, codes), text model, competency suggestions, supply vs demand, demand policy (pure functions over a graph) | `graph`, `domain` |
+//! | `analysis` | career-map engine, gaps, duplicates (competencies, text, codes), text model, competency suggestions, supply vs demand, demand policy (pure functions over a graph) | `graph`, `graph::algo`, `domain` |
 //! | `graph` | petgraph model built from one dataset version (immutable, shared by `Arc`) | `domain` |
 //! | `graph::algo` | generic graph algorithms over integer ids (petgraph inside) | nothing of ours |
 //! | `store` | sled persistence: content-addressed chunks, kept dataset versions, the typed pull-job and saved-plan stores | `domain`, `telemetry` |
