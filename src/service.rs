@@ -5,10 +5,10 @@
 //! and never wait on a writer; writers are serialised by a mutex.
 
 use crate::analysis::cache::AnalysisCache;
+use crate::domain::ImportMode;
 use crate::domain::changes::diff;
 use crate::domain::{Bundle, ChangeWarning as Warning, Counts, Diff, Incoming, Origins, Problem};
 use crate::graph::CatalogGraph;
-use crate::settings::ImportMode;
 use crate::store::{Store, StoreError, VersionInfo, now_rfc3339};
 use crate::telemetry::Phase;
 use arc_swap::ArcSwap;

@@ -18,6 +18,7 @@ pub mod planner;
 pub mod plans;
 pub mod pulls;
 pub mod reports;
+pub mod security;
 pub mod table;
 
 use crate::app::App;
@@ -199,8 +200,8 @@ pub enum TableFormat {
 }
 
 /// The renderings of a career map (documentation of its `format` parameter).
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(try_from = "String")]
 #[schema(rename_all = "lowercase")]
 pub enum MapFormat {
     Json,
@@ -208,6 +209,32 @@ pub enum MapFormat {
     Dot,
     Mermaid,
     Ctdl,
+}
+
+impl TryFrom<String> for MapFormat {
+    type Error = String;
+    fn try_from(s: String) -> Result<MapFormat, String> {
+        Ok(match crate::render::Format::parse(&s) {
+            Some(crate::render::Format::Json) => MapFormat::Json,
+            Some(crate::render::Format::Svg) => MapFormat::Svg,
+            Some(crate::render::Format::Dot) => MapFormat::Dot,
+            Some(crate::render::Format::Mermaid) => MapFormat::Mermaid,
+            Some(crate::render::Format::Ctdl) => MapFormat::Ctdl,
+            None => return Err(format!("format must be json, svg, dot, mermaid or ctdl, got `{s}`")),
+        })
+    }
+}
+
+impl From<MapFormat> for crate::render::Format {
+    fn from(f: MapFormat) -> Self {
+        match f {
+            MapFormat::Json => crate::render::Format::Json,
+            MapFormat::Svg => crate::render::Format::Svg,
+            MapFormat::Dot => crate::render::Format::Dot,
+            MapFormat::Mermaid => crate::render::Format::Mermaid,
+            MapFormat::Ctdl => crate::render::Format::Ctdl,
+        }
+    }
 }
 
 /// Query parameters, parsed so that an error names the parameter at fault (422 problem with

@@ -116,8 +116,7 @@ impl From<SourceState> for SourceStatus {
 pub struct PullRequest {
     /// `onet_db`, `bls_projections`, `bls_oews`, `bls_api`, `cip_soc`, `career_clusters`,
     /// `sced`, `case`, `ctdl`, `ipeds_completions` or `state_projections`.
-    #[schema(value_type = SourceKindDoc)]
-    pub source: String,
+    pub source: PullSource,
     /// Where to pull from. Optional for `bls_api` (CAREERMAP_BLS_API_URL); for `case` a bare
     /// package id resolves against CAREERMAP_CASE_BASE_URL.
     #[serde(default)]
@@ -126,21 +125,32 @@ pub struct PullRequest {
     pub options: Option<PullOptions>,
 }
 
-/// The source kinds a pull takes (documentation of `source`).
-#[derive(ToSchema)]
-#[allow(dead_code, non_camel_case_types)]
-pub enum SourceKindDoc {
-    onet_db,
-    bls_projections,
-    bls_oews,
-    bls_api,
-    cip_soc,
-    career_clusters,
-    sced,
-    case,
-    ctdl,
-    ipeds_completions,
-    state_projections,
+/// The `source` of a pull request: a [`SourceKind`], read with [`SourceKind::parse`]'s message
+/// for an unknown kind (which lists the known ones), documented as `SourceKindDoc`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PullSource(pub SourceKind);
+
+impl<'de> Deserialize<'de> for PullSource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        SourceKind::parse(&s).map(PullSource).map_err(serde::de::Error::custom)
+    }
+}
+
+impl utoipa::PartialSchema for PullSource {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("The source kinds a pull takes (documentation of `source`)."))
+            .enum_values(Some(SourceKind::ALL.map(SourceKind::as_str)))
+            .into()
+    }
+}
+
+impl ToSchema for PullSource {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "SourceKindDoc".into()
+    }
 }
 
 /// A pull was accepted and queued.
@@ -200,11 +210,18 @@ pub async fn start_pull(
             "invalid pull request: the body and its `options` must be JSON objects".into(),
         ));
     }
-    let request: PullRequest =
-        serde_json::from_value(value).map_err(|e| ApiError::BadRequest(format!("invalid pull request: {e}")))?;
+    let request: PullRequest = serde_path_to_error::deserialize(value).map_err(|e| {
+        // An unknown source kind says so in the words of `SourceKind::parse`.
+        if e.path().to_string() == "source" {
+            ApiError::BadRequest(e.into_inner().to_string())
+        } else {
+            ApiError::BadRequest(format!("invalid pull request: {}", e.into_inner()))
+        }
+    })?;
     let puller = puller(&req)?;
-    let (kind, url) = puller
-        .resolve(&request.source, request.url.as_deref())
+    let kind = request.source.0;
+    let url = puller
+        .resolve(kind, request.url.as_deref())
         .map_err(ApiError::BadRequest)?;
     let job = puller
         .into_inner()

@@ -8,6 +8,9 @@
 //! here and render what it returns, so a page and its API twin cannot disagree.
 
 pub mod error;
+pub mod imports;
+pub mod maps;
+pub mod plans;
 
 pub use error::AppError;
 
