@@ -5,8 +5,6 @@ use super::security;
 use crate::settings::Settings;
 use actix_web::HttpRequest;
 
-pub use security::fingerprint;
-
 /// Checks `Authorization: Bearer <token>` against the configured admin token.
 ///
 /// No token configured: 403 (writes disabled). Missing or wrong token: 401; past

@@ -73,20 +73,6 @@ fn not_found(what: &'static str, id: &str) -> ApiError {
     }
 }
 
-fn parse_enum<T: for<'de> Deserialize<'de>>(name: &str, value: &Option<String>) -> Result<Option<T>, ApiError> {
-    value
-        .as_deref()
-        .map(|v| {
-            serde_json::from_value::<T>(serde_json::Value::String(v.to_owned())).map_err(|e| {
-                ApiError::InvalidParameter {
-                    name: name.into(),
-                    message: crate::domain::clip(&e.to_string()),
-                }
-            })
-        })
-        .transpose()
-}
-
 // ---- competencies ------------------------------------------------------------------------
 
 #[derive(Deserialize, IntoParams)]
@@ -153,8 +139,7 @@ pub async fn get_competency(
 #[derive(Deserialize, IntoParams)]
 pub struct CourseFilter {
     /// Only this system: `secondary`, `adult`, `postsecondary`, `work_based`.
-    #[param(value_type = Option<System>)]
-    pub system: Option<String>,
+    pub system: Option<System>,
     /// Only courses that teach this competency.
     pub competency: Option<String>,
     /// Only courses from this provider.
@@ -170,7 +155,7 @@ pub async fn list_courses(
     paging: super::Query<Paging>,
     f: super::Query<CourseFilter>,
 ) -> PageResult<Course> {
-    let system: Option<System> = parse_enum("system", &f.system)?;
+    let system = f.system;
     let snap = state.catalog.snapshot();
     let text = paging.text();
     let items = snap
@@ -204,8 +189,7 @@ pub async fn get_course(state: web::Data<AppState>, id: web::Path<String>) -> Re
 #[derive(Deserialize, IntoParams)]
 pub struct CredentialFilter {
     /// Only this kind, e.g. `industry_certification`, `associate`.
-    #[param(value_type = Option<CredentialKind>)]
-    pub kind: Option<String>,
+    pub kind: Option<CredentialKind>,
     /// Only this level on the stack.
     #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)]
     pub level: Option<u32>,
@@ -220,7 +204,7 @@ pub async fn list_credentials(
     paging: super::Query<Paging>,
     f: super::Query<CredentialFilter>,
 ) -> PageResult<Credential> {
-    let kind: Option<CredentialKind> = parse_enum("kind", &f.kind)?;
+    let kind = f.kind;
     let snap = state.catalog.snapshot();
     let text = paging.text();
     let items = snap
@@ -326,8 +310,7 @@ pub async fn get_occupation(
 #[derive(Deserialize, IntoParams)]
 pub struct ArticulationFilter {
     /// Only this kind, e.g. `dual_enrollment`.
-    #[param(value_type = Option<ArticulationKind>)]
-    pub kind: Option<String>,
+    pub kind: Option<ArticulationKind>,
     /// Only articulations from this course or credential.
     pub from: Option<String>,
     /// Only articulations toward this course.
@@ -343,7 +326,7 @@ pub async fn list_articulations(
     paging: super::Query<Paging>,
     f: super::Query<ArticulationFilter>,
 ) -> PageResult<Articulation> {
-    let kind: Option<ArticulationKind> = parse_enum("kind", &f.kind)?;
+    let kind = f.kind;
     let snap = state.catalog.snapshot();
     let text = paging.text();
     let items = snap

@@ -179,7 +179,7 @@ pub async fn import(
     let mode = query.mode.unwrap_or(ImportMode::Merge);
     let opts = WriteOptions {
         confirm: query.confirm.unwrap_or(false),
-        author: super::auth::fingerprint(&req),
+        author: super::security::fingerprint(&req),
     };
     let dry_run = query.dry_run.unwrap_or(false);
     let catalog = state.catalog.clone();

@@ -1,11 +1,15 @@
 //! `POST /v1/pulls`, `GET /v1/jobs/{id}`, `GET /v1/sources`: pulling external sources.
+//!
+//! Adapters over [`crate::app::pulls`]: the wire types ([`Job`], [`SourceStatus`], the
+//! request with its [`PullSource`]) and the admin check.
 
 use super::AppState;
 use super::auth::require_admin;
 use super::error::{ApiError, ProblemDetails};
 use super::imports::read_body;
+use crate::app::pulls as use_case;
 use crate::domain::{JobState, Progress, PullOptions, SourceKind, Warning};
-use crate::pulls::{Puller, SourceState, SubmitError};
+use crate::pulls::{Puller, SourceState};
 use crate::store::JobRecord;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -218,19 +222,14 @@ pub async fn start_pull(
             ApiError::BadRequest(format!("invalid pull request: {}", e.into_inner()))
         }
     })?;
-    let puller = puller(&req)?;
-    let kind = request.source.0;
-    let url = puller
-        .resolve(kind, request.url.as_deref())
-        .map_err(ApiError::BadRequest)?;
-    let job = puller
-        .into_inner()
-        .submit(kind, url, request.options.unwrap_or_default(), "api")
-        .map_err(|e| match e {
-            SubmitError::QueueFull(_) => ApiError::PullQueueFull(e.to_string()),
-            SubmitError::Store(s) => ApiError::Unexpected(s.into()),
-        })?;
-    tracing::info!(job = %job.id, source = %job.source, "pull queued");
+    let puller = puller(&req)?.into_inner();
+    let job = use_case::start(
+        &puller,
+        request.source.0,
+        request.url.as_deref(),
+        request.options.unwrap_or_default(),
+        "api",
+    )?;
     Ok(HttpResponse::Accepted()
         .insert_header(("Location", format!("/v1/jobs/{}", job.id)))
         .json(PullAccepted {
@@ -260,12 +259,8 @@ pub async fn get_job(
 ) -> Result<web::Json<Job>, ApiError> {
     require_admin(&state.settings, &req)?;
     let puller = puller(&req)?;
-    let id = id.into_inner();
-    let (job, id) = web::block(move || (puller.job(&id), id)).await?;
-    match job.map_err(|e| ApiError::Unexpected(e.into()))? {
-        Some(job) => Ok(web::Json(Job::from(job))),
-        None => Err(ApiError::NotFound { what: "job", id }),
-    }
+    let job = web::block(move || use_case::job(&puller, &id)).await??;
+    Ok(web::Json(Job::from(job)))
 }
 
 /// The configured sources (CAREERMAP_SOURCES) and every source pulled, with the last pull
@@ -283,9 +278,7 @@ pub async fn get_job(
 pub async fn list_sources(state: web::Data<AppState>, req: HttpRequest) -> Result<web::Json<SourceList>, ApiError> {
     require_admin(&state.settings, &req)?;
     let puller = puller(&req)?;
-    let sources = web::block(move || puller.sources())
-        .await?
-        .map_err(|e| ApiError::Unexpected(e.into()))?;
+    let sources = web::block(move || use_case::sources(&puller)).await??;
     Ok(web::Json(SourceList {
         sources: sources.into_iter().map(SourceStatus::from).collect(),
     }))

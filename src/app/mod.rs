@@ -7,10 +7,12 @@
 //! and the CLI (`main.rs`) are adapters over these functions: they parse, call one function
 //! here and render what it returns, so a page and its API twin cannot disagree.
 
+pub mod datasets;
 pub mod error;
 pub mod imports;
 pub mod maps;
 pub mod plans;
+pub mod pulls;
 
 pub use error::AppError;
 
