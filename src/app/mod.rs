@@ -7,6 +7,7 @@
 //! and the CLI (`main.rs`) are adapters over these functions: they parse, call one function
 //! here and render what it returns, so a page and its API twin cannot disagree.
 
+pub mod catalog;
 pub mod datasets;
 pub mod error;
 pub mod imports;

@@ -169,3 +169,86 @@ fn summary(errors: Vec<String>) -> String {
     };
     format!("{head}{}", named.join("; "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Bundle;
+
+    fn seed() -> CatalogGraph {
+        CatalogGraph::build(1, Bundle::from_json(crate::service::SEED.as_bytes()).unwrap())
+    }
+
+    #[test]
+    fn known_ids_resolve_and_unknown_ones_are_named_by_field() {
+        let g = seed();
+        let held = vec!["cna".to_owned()];
+        let ok = resolve(
+            &g,
+            &LearnerIds {
+                credentials: &held,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(ok.credentials, vec![g.credential_ix("cna").unwrap()]);
+        let bad = vec!["nope".to_owned()];
+        let err = resolve(
+            &g,
+            &LearnerIds {
+                completed_courses: &bad,
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            LearnerError::Invalid("learner.completed_courses[0]: unknown course `nope`".into())
+        );
+    }
+
+    #[test]
+    fn long_lists_and_many_problems_are_cut() {
+        let g = seed();
+        let many: Vec<String> = (0..=MAX_LEARNER_IDS).map(|i| format!("x{i}")).collect();
+        let err = resolve(
+            &g,
+            &LearnerIds {
+                credentials: &many,
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            LearnerError::TooMany {
+                field: "learner.credentials",
+                ..
+            }
+        ));
+        let some = &many[..7];
+        let LearnerError::Invalid(msg) = resolve(
+            &g,
+            &LearnerIds {
+                competencies: some,
+                ..Default::default()
+            },
+        )
+        .unwrap_err() else {
+            panic!("a message");
+        };
+        assert!(msg.starts_with("7 unknown learner ids in all; the first 5: "), "{msg}");
+        let flags = vec![" ".to_owned()];
+        let err = resolve(
+            &g,
+            &LearnerIds {
+                hours_per_term: Some(0.0),
+                eligibility: &flags,
+                ..Default::default()
+            },
+        );
+        assert!(
+            matches!(err, Err(LearnerError::Invalid(m)) if m.contains("hours_per_term") && m.contains("eligibility[0]"))
+        );
+    }
+}
