@@ -1,8 +1,9 @@
 //! The HTTP API: actix-web handlers, OpenAPI documentation, problem+json errors, auth, limits.
 //!
-//! Handlers are adapters: they extract and check the request, call one function of
-//! [`crate::service`] or [`crate::analysis`], and map the result to a wire type. Only this
-//! module speaks HTTP.
+//! Handlers are adapters: they extract and check the request, call one use case of
+//! [`crate::app`], and map the result to a wire type. Only this module speaks HTTP; its
+//! security primitives (bearer token, constant-time compare, client address, rate limits)
+//! are in [`security`].
 
 pub mod auth;
 pub mod catalog;
