@@ -1,6 +1,6 @@
 //! Career maps: `POST /v1/career-maps` and `GET /v1/occupations/{soc}/ladder`.
 //!
-//! The handler parses the request against one snapshot ([`parse`]), calls the use case
+//! The handler parses the request against one snapshot ([`parse`](mod@parse)), calls the use case
 //! [`crate::app::maps::career_map`] on that snapshot, and answers JSON ([`wire`]) or a
 //! rendering ([`crate::render::render`]) chosen by `?format=` or `Accept`. The pages call the
 //! same use case and the same conversions ([`map_response`], [`ladder_out`]).
