@@ -1,5 +1,5 @@
 //! Languages of the pages: Fluent message catalogs (`src/locales/*.ftl`, embedded) and
-//! the choice of language from `?lang=` or `Accept-Language`.
+//! the choice of language from `?lang=` or `Accept-Language` (matched by fluent-langneg).
 //!
 //! Every label and plain-language sentence of the pages is a Fluent message; a message
 //! missing from a catalog falls back to English (and is logged once per key at debug level),
@@ -8,6 +8,7 @@
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_langneg::NegotiationStrategy;
 use std::sync::OnceLock;
 use unic_langid::{LanguageIdentifier, langid};
 
@@ -28,13 +29,11 @@ impl Lang {
         }
     }
 
+    /// The language we speak that best matches a language tag (`es-MX` is Spanish, `en-GB`
+    /// English), by fluent-langneg's matching.
     pub fn parse(code: &str) -> Option<Lang> {
-        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-        match primary.as_str() {
-            "en" => Some(Lang::En),
-            "es" => Some(Lang::Es),
-            _ => None,
-        }
+        let tag: LanguageIdentifier = code.trim().parse().ok()?;
+        Lang::best(&[tag])
     }
 
     /// `?lang=` wins; then the first language of `Accept-Language` (by q-value) that we speak;
@@ -43,22 +42,15 @@ impl Lang {
         if let Some(l) = query.and_then(Lang::parse) {
             return l;
         }
-        let mut offered: Vec<(f32, usize, Lang)> = accept_language
-            .unwrap_or("")
-            .split(',')
-            .enumerate()
-            .filter_map(|(i, part)| {
-                let mut it = part.split(';');
-                let lang = Lang::parse(it.next()?)?;
-                let q = it
-                    .find_map(|p| p.trim().strip_prefix("q="))
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .unwrap_or(1.0);
-                (q > 0.0).then_some((q, i, lang))
-            })
-            .collect();
-        offered.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        offered.first().map_or(Lang::En, |o| o.2)
+        Lang::best(&by_quality(accept_language.unwrap_or(""))).unwrap_or(Lang::En)
+    }
+
+    /// The first of `requested` (most preferred first) that one of our languages serves.
+    fn best(requested: &[LanguageIdentifier]) -> Option<Lang> {
+        let available = Lang::ALL.map(Lang::langid);
+        let found = fluent_langneg::negotiate_languages(requested, &available, None, NegotiationStrategy::Lookup);
+        let id = found.first()?;
+        Lang::ALL.into_iter().find(|l| l.langid() == **id)
     }
 
     fn langid(self) -> LanguageIdentifier {
@@ -74,6 +66,27 @@ impl Lang {
             Lang::Es => include_str!("locales/es.ftl"),
         }
     }
+}
+
+/// The language tags of an `Accept-Language` value, most preferred first: by q-value, then in
+/// the order given, without those refused (`q=0`) and those that do not parse.
+/// (`fluent_langneg::parse_accepted_languages` keeps the order given and ignores q-values.)
+fn by_quality(header: &str) -> Vec<LanguageIdentifier> {
+    let mut tags: Vec<(f32, usize, LanguageIdentifier)> = header
+        .split(',')
+        .enumerate()
+        .filter_map(|(i, part)| {
+            let mut fields = part.split(';');
+            let tag = fields.next()?.trim().parse().ok()?;
+            let q = fields
+                .find_map(|f| f.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (q > 0.0).then_some((q, i, tag))
+        })
+        .collect();
+    tags.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    tags.into_iter().map(|(_, _, tag)| tag).collect()
 }
 
 fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {

@@ -1,5 +1,6 @@
+use careermap::app::{AppError, imports};
 use careermap::cli_progress::CliProgress;
-use careermap::settings::{Cli, Command, ImportMode, Settings};
+use careermap::settings::{Cli, Command, Settings};
 use careermap::{service::Catalog, startup::Application};
 use clap::Parser;
 use std::process::ExitCode;
@@ -44,15 +45,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             catalog.one_shot();
             progress.phase("parsing", None);
             phase.next("import.parse");
-            let format = careermap::sources::workbook::Format::sniff(&bytes);
-            let (incoming, origins) =
-                careermap::api::imports::parse_body(format, &bytes, mode).map_err(|e| match e {
-                    careermap::api::error::ApiError::Invalid(p) => report(p),
-                    other => anyhow::anyhow!("{other}"),
-                })?;
+            let format = imports::ImportFormat::sniff(&bytes);
+            let records = imports::parse(format, &bytes, mode).map_err(cli_error)?;
             drop(bytes);
             phase.end();
-            let parsed = incoming.counts().total() as u64;
+            let parsed = records.0.counts().total() as u64;
             progress.note(&format!("parsed {}", CliProgress::records(parsed)));
             progress.phase(
                 if dry_run {
@@ -62,22 +59,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 },
                 None,
             );
-            let out = catalog
-                .import(
-                    incoming,
-                    &origins,
-                    mode == ImportMode::Replace,
-                    dry_run,
-                    &format!("import:{}", mode.as_str()),
-                    &careermap::service::WriteOptions {
-                        confirm: true,
-                        author: None,
-                    },
-                )
-                .map_err(|e| match e {
-                    careermap::service::WriteError::Invalid(p) => report(p),
-                    other => other.into(),
-                })?;
+            let opts = careermap::service::WriteOptions {
+                confirm: true,
+                author: None,
+            };
+            let out = imports::commit(&catalog, records, mode, dry_run, &opts)
+                .map_err(cli_error)?
+                .outcome;
             progress.finish(&match dry_run {
                 true => "dry run done, nothing written".to_owned(),
                 false => format!(
@@ -112,7 +100,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 progress.phase("opening the store", None);
                 let catalog = std::sync::Arc::new(Catalog::open(&settings.data_dir, false)?);
                 let puller = std::sync::Arc::new(careermap::pulls::Puller::new(catalog, &settings.pull)?);
-                let (kind, url) = puller.resolve(&kind, Some(&url)).map_err(anyhow::Error::msg)?;
+                let url = puller.resolve(kind, Some(&url)).map_err(anyhow::Error::msg)?;
                 let job = puller.create(kind, &url, options, "cli")?;
                 progress.note(&format!("pulling {kind} from {}", job.url));
                 let id = job.id.clone();
@@ -136,6 +124,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", careermap::api::openapi().to_pretty_json()?);
             Ok(())
         }
+    }
+}
+
+/// A use case's error in the CLI's words: problems listed one a line.
+fn cli_error(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid(p) => report(p),
+        AppError::Unexpected(e) => e,
+        other => anyhow::anyhow!("{other}"),
     }
 }
 

@@ -1,10 +1,12 @@
 //! Settings: one typed struct from CLI flags and `CAREERMAP_*` variables, checked at start.
 
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
-use std::fmt;
+use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 use crate::domain::{EntryPoint, TermDefaults};
+use crate::sources::FetchSettings;
+
+pub use crate::domain::ImportMode;
 
 /// careermap: stackable-credential career maps from CTE courses to high-demand occupations.
 #[derive(Debug, Parser)]
@@ -46,7 +48,8 @@ pub enum Command {
     Pull {
         /// Source kind: onet_db, bls_projections, bls_oews, bls_api, cip_soc, career_clusters,
         /// sced, case, ctdl, ipeds_completions or state_projections.
-        kind: String,
+        #[arg(value_parser = crate::domain::SourceKind::parse)]
+        kind: crate::domain::SourceKind,
         /// Where to pull from (for `bls_api` and `case` see docs/DATA_SOURCES.md).
         url: String,
         /// Pull even when the source has not changed since the last successful pull.
@@ -115,29 +118,6 @@ pub struct PullArgs {
     /// O*NET: and its level (0-7) is at least this (0 disables the level test).
     #[arg(long, env = "CAREERMAP_ONET_LEVEL_MIN", default_value_t = 0.0)]
     pub onet_level_min: f64,
-}
-
-/// How an import combines with the current dataset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ImportMode {
-    /// Upsert records by id, keep the rest.
-    Merge,
-    /// Replace the whole dataset.
-    Replace,
-    /// Change only the fields each record gives (`null` clears one); other records and
-    /// fields keep their values.
-    Patch,
-}
-
-impl ImportMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ImportMode::Merge => "merge",
-            ImportMode::Replace => "replace",
-            ImportMode::Patch => "patch",
-        }
-    }
 }
 
 #[derive(Debug, Args)]
@@ -331,24 +311,9 @@ pub fn parse_bytes(s: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("`{s}` is not a usable size"))
 }
 
-/// A secret that never appears in logs or `Debug` output.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Self {
-        Secret(s.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
+/// A secret that never appears in logs or `Debug` output (the admin and plans tokens, the BLS
+/// API key): the one redacting type, [`crate::sources::ApiKey`].
+pub use crate::sources::ApiKey as Secret;
 
 /// Everything [`crate::startup::Application::build`] needs; tests build it directly.
 #[derive(Debug, Clone)]
@@ -377,17 +342,13 @@ pub struct Settings {
     pub plans_per_minute: u32,
 }
 
-/// Settings of source pulls (see `crate::pulls`).
+/// Settings of source pulls (see `crate::pulls`): the wire client's [`FetchSettings`]
+/// (reached through `Deref`, so `settings.pull.timeout` is the fetch timeout) and what the job
+/// runner adds.
 #[derive(Debug, Clone)]
 pub struct PullSettings {
-    pub connect_timeout: std::time::Duration,
-    pub timeout: std::time::Duration,
-    pub retries: u32,
-    pub backoff: std::time::Duration,
-    pub max_bytes: usize,
-    pub max_redirects: usize,
-    /// `CAREERMAP_PULL_ALLOW`.
-    pub allow: crate::sources::AllowList,
+    /// Timeouts, retries, size and redirect limits, `CAREERMAP_PULL_ALLOW`.
+    pub fetch: FetchSettings,
     /// `CAREERMAP_PULL_QUEUE`: queued and running pulls at most.
     pub queue: usize,
     pub bls_api_key: Option<Secret>,
@@ -398,20 +359,20 @@ pub struct PullSettings {
     pub onet_level_min: f64,
 }
 
-impl PullSettings {
-    /// The wire client's part of the settings.
-    pub fn fetch(&self) -> crate::sources::FetchSettings {
-        crate::sources::FetchSettings {
-            connect_timeout: self.connect_timeout,
-            timeout: self.timeout,
-            retries: self.retries,
-            backoff: self.backoff,
-            max_bytes: self.max_bytes,
-            max_redirects: self.max_redirects,
-            allow: self.allow.clone(),
-        }
+impl std::ops::Deref for PullSettings {
+    type Target = FetchSettings;
+    fn deref(&self) -> &FetchSettings {
+        &self.fetch
     }
+}
 
+impl std::ops::DerefMut for PullSettings {
+    fn deref_mut(&mut self) -> &mut FetchSettings {
+        &mut self.fetch
+    }
+}
+
+impl PullSettings {
     /// Checked pull settings.
     pub fn from_args(a: PullArgs) -> Result<PullSettings, String> {
         if a.pull_timeout.is_zero() || a.pull_connect_timeout.is_zero() {
@@ -439,15 +400,17 @@ impl PullSettings {
             return Err("CAREERMAP_PULL_QUEUE must be at least 1".into());
         }
         Ok(PullSettings {
-            allow: crate::sources::AllowList::parse(&a.pull_allow)?,
+            fetch: FetchSettings {
+                allow: crate::sources::AllowList::parse(&a.pull_allow)?,
+                connect_timeout: a.pull_connect_timeout,
+                timeout: a.pull_timeout,
+                retries: a.pull_retries,
+                backoff: a.pull_backoff,
+                max_bytes: a.pull_max_bytes,
+                max_redirects: a.pull_max_redirects,
+            },
             queue: a.pull_queue,
-            connect_timeout: a.pull_connect_timeout,
-            timeout: a.pull_timeout,
-            retries: a.pull_retries,
-            backoff: a.pull_backoff,
-            max_bytes: a.pull_max_bytes,
-            max_redirects: a.pull_max_redirects,
-            bls_api_key: a.bls_api_key.filter(|k| !k.trim().is_empty()).map(Secret),
+            bls_api_key: a.bls_api_key.filter(|k| !k.trim().is_empty()).map(Secret::new),
             bls_api_url: a.bls_api_url,
             case_base_url: a.case_base_url,
             sources_file: a.sources,
@@ -459,13 +422,15 @@ impl PullSettings {
     /// Defaults, with short delays, for tests.
     pub fn for_tests() -> PullSettings {
         PullSettings {
-            connect_timeout: std::time::Duration::from_secs(5),
-            timeout: std::time::Duration::from_secs(60),
-            retries: 3,
-            backoff: std::time::Duration::from_millis(10),
-            max_bytes: 512 << 20,
-            max_redirects: 5,
-            allow: Default::default(),
+            fetch: FetchSettings {
+                connect_timeout: std::time::Duration::from_secs(5),
+                timeout: std::time::Duration::from_secs(60),
+                retries: 3,
+                backoff: std::time::Duration::from_millis(10),
+                max_bytes: 512 << 20,
+                max_redirects: 5,
+                allow: Default::default(),
+            },
             queue: 8,
             bls_api_key: None,
             bls_api_url: "https://api.bls.gov/publicAPI/v2/timeseries/data/".into(),
@@ -521,7 +486,7 @@ impl Settings {
             Some(t) if t.len() < 16 => {
                 return Err("CAREERMAP_ADMIN_TOKEN is shorter than 16 characters: use a longer, random token".into());
             }
-            other => other.map(Secret),
+            other => other.map(Secret::new),
         };
         let high_demand = crate::analysis::demand::HighDemandPolicy {
             openings_percentile: a.high_demand_openings_percentile,
@@ -535,7 +500,7 @@ impl Settings {
                     "CAREERMAP_PLANS_TOKEN is shorter than 16 characters: unset it or use a longer token".into(),
                 );
             }
-            other => other.map(Secret),
+            other => other.map(Secret::new),
         };
         if a.plans_per_minute == 0 {
             return Err("CAREERMAP_PLANS_PER_MINUTE must be at least 1".into());

@@ -1,8 +1,9 @@
-//! Catalog reads: paged, filtered lists and single records of each kind.
+//! Catalog reads: paged, filtered lists and single records of each kind (adapters over
+//! [`crate::app::catalog`], which holds the filters).
 
 use super::AppState;
 use super::error::{ApiError, ProblemDetails};
-use crate::analysis::catalog as q;
+use crate::app::catalog as use_case;
 use crate::domain::*;
 use actix_web::{get, web};
 use serde::{Deserialize, Serialize};
@@ -56,36 +57,11 @@ impl Paging {
     }
 
     fn text(&self) -> Option<String> {
-        self.q
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_lowercase)
+        use_case::needle(self.q.as_deref())
     }
 }
 
 type PageResult<T> = Result<web::Json<Page<T>>, ApiError>;
-
-fn not_found(what: &'static str, id: &str) -> ApiError {
-    ApiError::NotFound {
-        what,
-        id: id.to_owned(),
-    }
-}
-
-fn parse_enum<T: for<'de> Deserialize<'de>>(name: &str, value: &Option<String>) -> Result<Option<T>, ApiError> {
-    value
-        .as_deref()
-        .map(|v| {
-            serde_json::from_value::<T>(serde_json::Value::String(v.to_owned())).map_err(|e| {
-                ApiError::InvalidParameter {
-                    name: name.into(),
-                    message: crate::domain::clip(&e.to_string()),
-                }
-            })
-        })
-        .transpose()
-}
 
 // ---- competencies ------------------------------------------------------------------------
 
@@ -107,29 +83,13 @@ pub async fn list_competencies(
     paging: super::Query<Paging>,
     f: super::Query<CompetencyFilter>,
 ) -> PageResult<Competency> {
-    if let Some(t) = f.tier
-        && !(1..=9).contains(&t)
-    {
-        return Err(ApiError::InvalidParameter {
-            name: "tier".into(),
-            message: format!("must be a DOL tier from 1 to 9, got {t}"),
-        });
-    }
     let snap = state.catalog.snapshot();
-    let text = paging.text();
-    let items = snap
-        .bundle()
-        .competencies
-        .iter()
-        .filter(|c| f.tier.is_none_or(|t| c.tier == t))
-        .filter(|c| {
-            f.framework
-                .as_deref()
-                .is_none_or(|fw| c.framework.as_deref() == Some(fw))
-        })
-        .filter(|c| q::matches(&text, &[c.id.as_str(), &c.name]))
-        .collect();
-    Ok(web::Json(paging.page(items)?))
+    let filter = use_case::CompetencyFilter {
+        tier: f.tier,
+        framework: f.framework.as_deref(),
+        text: paging.text(),
+    };
+    Ok(web::Json(paging.page(use_case::competencies(&snap, &filter)?)?))
 }
 
 /// One competency.
@@ -141,11 +101,7 @@ pub async fn get_competency(
     id: web::Path<String>,
 ) -> Result<web::Json<Competency>, ApiError> {
     let snap = state.catalog.snapshot();
-    let c = snap
-        .graph
-        .competency_ix(&id)
-        .ok_or_else(|| not_found("competency", &id))?;
-    Ok(web::Json(snap.graph.competency(c).clone()))
+    Ok(web::Json(use_case::competency(&snap, &id)?.clone()))
 }
 
 // ---- courses -----------------------------------------------------------------------------
@@ -153,8 +109,7 @@ pub async fn get_competency(
 #[derive(Deserialize, IntoParams)]
 pub struct CourseFilter {
     /// Only this system: `secondary`, `adult`, `postsecondary`, `work_based`.
-    #[param(value_type = Option<System>)]
-    pub system: Option<String>,
+    pub system: Option<System>,
     /// Only courses that teach this competency.
     pub competency: Option<String>,
     /// Only courses from this provider.
@@ -170,23 +125,14 @@ pub async fn list_courses(
     paging: super::Query<Paging>,
     f: super::Query<CourseFilter>,
 ) -> PageResult<Course> {
-    let system: Option<System> = parse_enum("system", &f.system)?;
     let snap = state.catalog.snapshot();
-    let text = paging.text();
-    let items = snap
-        .bundle()
-        .courses
-        .iter()
-        .filter(|c| system.is_none_or(|s| c.system == s))
-        .filter(|c| {
-            f.competency
-                .as_deref()
-                .is_none_or(|k| c.competencies.iter().any(|x| x.as_str() == k))
-        })
-        .filter(|c| f.provider.as_deref().is_none_or(|p| c.provider.as_deref() == Some(p)))
-        .filter(|c| q::matches(&text, &[c.id.as_str(), &c.title]))
-        .collect();
-    Ok(web::Json(paging.page(items)?))
+    let filter = use_case::CourseFilter {
+        system: f.system,
+        competency: f.competency.as_deref(),
+        provider: f.provider.as_deref(),
+        text: paging.text(),
+    };
+    Ok(web::Json(paging.page(use_case::courses(&snap, &filter))?))
 }
 
 /// One course.
@@ -195,8 +141,7 @@ pub async fn list_courses(
 #[get("/v1/courses/{id}")]
 pub async fn get_course(state: web::Data<AppState>, id: web::Path<String>) -> Result<web::Json<Course>, ApiError> {
     let snap = state.catalog.snapshot();
-    let c = snap.graph.course_ix(&id).ok_or_else(|| not_found("course", &id))?;
-    Ok(web::Json(snap.graph.course(c).clone()))
+    Ok(web::Json(use_case::course(&snap, &id)?.clone()))
 }
 
 // ---- credentials -------------------------------------------------------------------------
@@ -204,8 +149,7 @@ pub async fn get_course(state: web::Data<AppState>, id: web::Path<String>) -> Re
 #[derive(Deserialize, IntoParams)]
 pub struct CredentialFilter {
     /// Only this kind, e.g. `industry_certification`, `associate`.
-    #[param(value_type = Option<CredentialKind>)]
-    pub kind: Option<String>,
+    pub kind: Option<CredentialKind>,
     /// Only this level on the stack.
     #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)]
     pub level: Option<u32>,
@@ -220,18 +164,13 @@ pub async fn list_credentials(
     paging: super::Query<Paging>,
     f: super::Query<CredentialFilter>,
 ) -> PageResult<Credential> {
-    let kind: Option<CredentialKind> = parse_enum("kind", &f.kind)?;
     let snap = state.catalog.snapshot();
-    let text = paging.text();
-    let items = snap
-        .bundle()
-        .credentials
-        .iter()
-        .filter(|c| kind.is_none_or(|k| c.kind == k))
-        .filter(|c| f.level.is_none_or(|l| c.level == l))
-        .filter(|c| q::matches(&text, &[c.id.as_str(), &c.title]))
-        .collect();
-    Ok(web::Json(paging.page(items)?))
+    let filter = use_case::CredentialFilter {
+        kind: f.kind,
+        level: f.level,
+        text: paging.text(),
+    };
+    Ok(web::Json(paging.page(use_case::credentials(&snap, &filter))?))
 }
 
 /// One credential.
@@ -243,11 +182,7 @@ pub async fn get_credential(
     id: web::Path<String>,
 ) -> Result<web::Json<Credential>, ApiError> {
     let snap = state.catalog.snapshot();
-    let c = snap
-        .graph
-        .credential_ix(&id)
-        .ok_or_else(|| not_found("credential", &id))?;
-    Ok(web::Json(snap.graph.credential(c).clone()))
+    Ok(web::Json(use_case::credential(&snap, &id)?.clone()))
 }
 
 // ---- occupations -------------------------------------------------------------------------
@@ -282,20 +217,13 @@ pub async fn list_occupations(
         });
     }
     let snap = state.catalog.snapshot();
-    let text = paging.text();
-    let items = snap
-        .bundle()
-        .occupations
-        .iter()
-        .filter(|o| {
-            f.region
-                .as_deref()
-                .is_none_or(|r| o.demand.iter().any(|d| d.region == r))
-        })
-        .filter(|o| f.cluster.as_deref().is_none_or(|c| o.cluster.as_deref() == Some(c)))
-        .filter(|o| f.major_group.as_deref().is_none_or(|g| o.soc.as_str().starts_with(g)))
-        .filter(|o| q::matches(&text, &[o.soc.as_str(), &o.title]))
-        .collect();
+    let filter = use_case::OccupationFilter {
+        region: f.region.as_deref(),
+        cluster: f.cluster.as_deref(),
+        major_group: f.major_group.as_deref(),
+        text: paging.text(),
+    };
+    let items = use_case::occupations(&snap, &filter);
     let mut page = paging.page(items)?;
     if let Some(region) = &f.region {
         for o in &mut page.items {
@@ -314,11 +242,7 @@ pub async fn get_occupation(
     soc: web::Path<String>,
 ) -> Result<web::Json<Occupation>, ApiError> {
     let snap = state.catalog.snapshot();
-    let o = snap
-        .graph
-        .occupation_ix(&soc)
-        .ok_or_else(|| not_found("occupation", &soc))?;
-    Ok(web::Json(snap.graph.occupation(o).clone()))
+    Ok(web::Json(use_case::occupation(&snap, &soc)?.clone()))
 }
 
 // ---- articulations -----------------------------------------------------------------------
@@ -326,8 +250,7 @@ pub async fn get_occupation(
 #[derive(Deserialize, IntoParams)]
 pub struct ArticulationFilter {
     /// Only this kind, e.g. `dual_enrollment`.
-    #[param(value_type = Option<ArticulationKind>)]
-    pub kind: Option<String>,
+    pub kind: Option<ArticulationKind>,
     /// Only articulations from this course or credential.
     pub from: Option<String>,
     /// Only articulations toward this course.
@@ -343,19 +266,14 @@ pub async fn list_articulations(
     paging: super::Query<Paging>,
     f: super::Query<ArticulationFilter>,
 ) -> PageResult<Articulation> {
-    let kind: Option<ArticulationKind> = parse_enum("kind", &f.kind)?;
     let snap = state.catalog.snapshot();
-    let text = paging.text();
-    let items = snap
-        .bundle()
-        .articulations
-        .iter()
-        .filter(|a| kind.is_none_or(|k| a.kind == k))
-        .filter(|a| f.from.as_deref().is_none_or(|x| a.from.as_str() == x))
-        .filter(|a| f.to.as_deref().is_none_or(|x| a.to.as_str() == x))
-        .filter(|a| q::matches(&text, &[a.id.as_str(), a.from.as_str(), a.to.as_str()]))
-        .collect();
-    Ok(web::Json(paging.page(items)?))
+    let filter = use_case::ArticulationFilter {
+        kind: f.kind,
+        from: f.from.as_deref(),
+        to: f.to.as_deref(),
+        text: paging.text(),
+    };
+    Ok(web::Json(paging.page(use_case::articulations(&snap, &filter))?))
 }
 
 /// One articulation.
@@ -367,9 +285,5 @@ pub async fn get_articulation(
     id: web::Path<String>,
 ) -> Result<web::Json<Articulation>, ApiError> {
     let snap = state.catalog.snapshot();
-    snap.bundle()
-        .articulations
-        .binary_search_by(|a| a.id.as_str().cmp(id.as_str()))
-        .map(|i| web::Json(snap.bundle().articulations[i].clone()))
-        .map_err(|_| not_found("articulation", &id))
+    Ok(web::Json(use_case::articulation(&snap, &id)?.clone()))
 }

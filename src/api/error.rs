@@ -78,7 +78,8 @@ pub enum ApiError {
     },
     /// The request conflicts with the data (409), e.g. a replace that would remove most records.
     Conflict(String),
-    /// Too many requests from this client (429), retry after this many seconds.
+    /// Too many requests from this client (429), retry after this many seconds: every rate
+    /// limit ([`super::security::Limiter`]) and the failed-authentication lock-out.
     TooManyRequests {
         retry_after: u64,
         what: &'static str,
@@ -114,10 +115,6 @@ pub enum ApiError {
     PullQueueFull(String),
     /// A credential other than the admin token is missing or wrong (403), e.g. a delete key.
     Forbidden(String),
-    /// Too many writes from one client (429); retry after the given seconds.
-    RateLimited {
-        retry_after: u64,
-    },
     Unexpected(anyhow::Error),
 }
 
@@ -187,7 +184,6 @@ impl ApiError {
                 "Too many pulls are waiting",
             ),
             ApiError::Forbidden(_) => ("forbidden", StatusCode::FORBIDDEN, "Not allowed"),
-            ApiError::RateLimited { .. } => ("rate-limited", StatusCode::TOO_MANY_REQUESTS, "Too many requests"),
             ApiError::Unexpected(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
         }
     }
@@ -209,9 +205,6 @@ impl ApiError {
             }
             ApiError::MethodNotAllowed { method, allow } => {
                 format!("{} is not allowed here; allowed: {allow}", clip(method))
-            }
-            ApiError::RateLimited { retry_after } => {
-                format!("too many writes from this address; retry in {retry_after} s")
             }
             ApiError::Invalid(problems) => {
                 let total = problems_total(problems);
@@ -301,9 +294,6 @@ impl ResponseError for ApiError {
         }
         if let ApiError::Loading = self {
             resp.insert_header(("Retry-After", "1"));
-        }
-        if let ApiError::RateLimited { retry_after } = self {
-            resp.insert_header(("Retry-After", retry_after.to_string()));
         }
         resp.json(self.problem())
     }

@@ -2,77 +2,21 @@
 //! (governor), the body idle timeout, security and cache headers, ETag revalidation of reads of
 //! the current dataset, and 405 with `Allow` for a known path under the wrong method.
 //!
-//! Clients are told apart by the peer IP address of the connection (a proxy in front should
-//! apply its own limits; `X-Forwarded-For` is not trusted).
+//! The limiters and the client address are [`super::security`]'s.
 
 use super::AppState;
 use super::error::ApiError;
+use super::security::{Limiter, peer_ip};
 use crate::settings::HttpSettings;
 use actix_web::body::BoxBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
 use futures_util::StreamExt;
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-/// A per-client-IP rate limiter: a reusable building block for any handler that must be
-/// limited (imports, pulls, restores, saved-plan writes).
-pub struct Limiter {
-    inner: DefaultKeyedRateLimiter<IpAddr>,
-    what: &'static str,
-}
-
-impl Limiter {
-    /// `per_minute` requests a minute, in a burst of up to `burst`.
-    pub fn per_minute(per_minute: u32, burst: u32, what: &'static str) -> Limiter {
-        let per = NonZeroU32::new(per_minute.max(1)).expect("non-zero");
-        let quota = Quota::per_minute(per).allow_burst(NonZeroU32::new(burst.max(1)).expect("non-zero"));
-        Limiter {
-            inner: RateLimiter::keyed(quota),
-            what,
-        }
-    }
-
-    /// `per_second` requests a second, in a burst of up to `burst`.
-    pub fn per_second(per_second: u32, burst: u32, what: &'static str) -> Limiter {
-        let per = NonZeroU32::new(per_second.max(1)).expect("non-zero");
-        let quota = Quota::per_second(per).allow_burst(NonZeroU32::new(burst.max(1)).expect("non-zero"));
-        Limiter {
-            inner: RateLimiter::keyed(quota),
-            what,
-        }
-    }
-
-    /// Takes one request from `ip`'s allowance, or answers 429 with the seconds to wait.
-    pub fn check_ip(&self, ip: IpAddr) -> Result<(), ApiError> {
-        if self.inner.len() > 100_000 {
-            self.inner.retain_recent();
-        }
-        self.inner.check_key(&ip).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            ApiError::TooManyRequests {
-                retry_after: wait.as_secs() + 1,
-                what: self.what,
-            }
-        })
-    }
-
-    /// [`Limiter::check_ip`] for the client of `req`.
-    pub fn check(&self, req: &actix_web::HttpRequest) -> Result<(), ApiError> {
-        self.check_ip(client_ip(req.peer_addr()))
-    }
-}
-
-fn client_ip(addr: Option<std::net::SocketAddr>) -> IpAddr {
-    addr.map(|a| a.ip())
-        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
-}
 
 /// The limiters of one server.
 pub struct Guards {
@@ -134,11 +78,6 @@ impl Guards {
             }
         }
     }
-}
-
-/// The client IP of a request.
-pub fn ip_of(req: &actix_web::HttpRequest) -> IpAddr {
-    client_ip(req.peer_addr())
 }
 
 /// Paths whose GET answers are derived from the current dataset only: cacheable, with the
@@ -242,7 +181,7 @@ where
     let method = req.method().clone();
     if let Some(state) = &state {
         if let Some(general) = &state.guards.general
-            && let Err(e) = general.check_ip(client_ip(req.peer_addr()))
+            && let Err(e) = general.check_ip(peer_ip(req.peer_addr()))
         {
             return answer(req, e.error_response(), &path);
         }

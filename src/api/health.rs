@@ -1,7 +1,8 @@
-//! `/health` and the dataset history.
+//! `/health`, and the dataset history and restore (adapters over [`crate::app::datasets`]).
 
 use super::AppState;
 use super::error::{ApiError, ProblemDetails};
+use crate::app::datasets as use_case;
 use crate::domain::Counts;
 use crate::service::WriteOptions;
 use crate::store::VersionInfo;
@@ -119,30 +120,17 @@ pub async fn datasets(
 ) -> Result<web::Json<DatasetHistory>, ApiError> {
     let (limit, offset) = super::paging(q.limit, q.offset, 100, 1000)?;
     let catalog = state.catalog.clone();
-    let page = web::block(move || {
-        let all = catalog.history()?;
-        let total = all.len();
-        let versions = all
+    let history = web::block(move || use_case::history(&catalog, limit, offset)).await??;
+    Ok(web::Json(DatasetHistory {
+        versions: history
+            .versions
             .into_iter()
-            .skip(offset)
-            .take(limit)
-            .map(|info| {
-                Ok(DatasetEntry {
-                    restorable: catalog.is_kept(info.version)?,
-                    info,
-                })
-            })
-            .collect::<Result<Vec<_>, crate::store::StoreError>>()?;
-        Ok::<_, crate::store::StoreError>(DatasetHistory {
-            versions,
-            total,
-            limit,
-            offset,
-        })
-    })
-    .await?
-    .map_err(|e| ApiError::Unexpected(e.into()))?;
-    Ok(web::Json(page))
+            .map(|(info, restorable)| DatasetEntry { info, restorable })
+            .collect(),
+        total: history.total,
+        limit,
+        offset,
+    }))
 }
 
 /// The outcome of a restore.
@@ -179,11 +167,10 @@ pub async fn restore(
     let version = version.into_inner();
     let opts = WriteOptions {
         confirm: true,
-        author: super::auth::fingerprint(&req),
+        author: super::security::fingerprint(&req),
     };
     let catalog = state.catalog.clone();
-    let outcome = web::block(move || catalog.restore(version, &opts)).await??;
-    tracing::info!(restored = version, version = outcome.info.version, "dataset restored");
+    let outcome = web::block(move || use_case::restore(&catalog, version, &opts)).await??;
     Ok(web::Json(RestoreResult {
         dataset_version: outcome.info.version,
         restored: version,

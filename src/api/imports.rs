@@ -1,12 +1,16 @@
 //! `POST /v1/imports`: all-or-nothing catalog imports (JSON bundle, xlsx workbook or zip of
 //! CSV files; merge, replace or patch; optionally a dry run), and the spreadsheet template.
+//!
+//! The handler checks the token, the media type and the size, reads the body and runs the
+//! use case [`crate::app::imports::import`] (the one `careermap import` runs) on the blocking
+//! pool.
 
 use super::AppState;
 use super::auth::require_admin;
 use super::error::{ApiError, ProblemDetails};
-use crate::domain::{Bundle, ChangeWarning as Warning, Counts, Diff, Incoming, Origins};
+use crate::app::imports::{self as use_case, ImportFormat};
+use crate::domain::{Bundle, ChangeWarning as Warning, Counts, Diff, ImportMode};
 use crate::service::WriteOptions;
-use crate::settings::ImportMode;
 use crate::sources::workbook::{self, Format};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures_util::StreamExt;
@@ -77,8 +81,8 @@ pub struct ImportResult {
     pub diff: Option<Diff>,
 }
 
-/// What the body of an import is.
-fn body_format(req: &HttpRequest, body: &[u8]) -> Result<Option<Format>, ApiError> {
+/// What the body of an import is, by its `Content-Type` (and, for a zip, its content).
+fn body_format(req: &HttpRequest, body: &[u8]) -> Result<ImportFormat, ApiError> {
     let ctype = req
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)
@@ -86,9 +90,9 @@ fn body_format(req: &HttpRequest, body: &[u8]) -> Result<Option<Format>, ApiErro
         .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
         .unwrap_or_default();
     match ctype.as_str() {
-        "" | "application/json" => Ok(None),
+        "" | "application/json" => Ok(ImportFormat::Json),
         workbook::XLSX_TYPE | "application/zip" | "application/octet-stream" => match Format::sniff(body) {
-            Some(f) => Ok(Some(f)),
+            Some(f) => Ok(ImportFormat::Spreadsheet(f)),
             None => Err(ApiError::BadRequest(format!(
                 "the body is sent as `{ctype}` but is not a zip: send an .xlsx workbook or a zip of CSV files"
             ))),
@@ -97,20 +101,6 @@ fn body_format(req: &HttpRequest, body: &[u8]) -> Result<Option<Format>, ApiErro
             "`{other}` cannot be imported; send application/json, {} or application/zip",
             workbook::XLSX_TYPE
         ))),
-    }
-}
-
-/// Reads an import body into records and where each came from.
-pub fn parse_body(format: Option<Format>, body: &[u8], mode: ImportMode) -> Result<(Incoming, Origins), ApiError> {
-    let patch = mode == ImportMode::Patch;
-    match format {
-        Some(f) => workbook::read(body, f, patch).map_err(ApiError::Invalid),
-        None if patch => Incoming::partial_from_json(body).map_err(ApiError::Invalid),
-        None => {
-            let bundle = Bundle::from_json(body).map_err(ApiError::Invalid)?;
-            let origins = Origins::of_bundle(&bundle);
-            Ok((Incoming::whole(bundle), origins))
-        }
     }
 }
 
@@ -189,56 +179,51 @@ pub async fn import(
     let mode = query.mode.unwrap_or(ImportMode::Merge);
     let opts = WriteOptions {
         confirm: query.confirm.unwrap_or(false),
-        author: super::auth::fingerprint(&req),
+        author: super::security::fingerprint(&req),
     };
     let dry_run = query.dry_run.unwrap_or(false);
     let catalog = state.catalog.clone();
     let span = tracing::Span::current();
-    let result = web::block(move || {
-        let _enter = span.enter();
-        let (incoming, origins) = parse_body(format, &body, mode)?;
-        drop(body);
-        let received = incoming.counts();
-        let origin = format!("import:{}", mode.as_str());
-        let out = catalog.import(incoming, &origins, mode == ImportMode::Replace, dry_run, &origin, &opts)?;
-        tracing::info!(
-            changed = out.changed,
-            version = out.version,
-            mode = mode.as_str(),
-            dry_run,
-            records = received.total(),
-            warnings = out.warnings.len(),
-            "import done"
-        );
-        Ok::<_, ApiError>(ImportResult {
-            dataset_version: out.version,
-            changed: out.changed,
-            mode,
-            dry_run,
-            received,
-            counts: out.counts,
-            warnings: out.warnings,
-            diff: out.diff,
-        })
-    })
-    .await??;
-    Ok(web::Json(result))
+    let done =
+        web::block(move || span.in_scope(|| use_case::import(&catalog, format, body, mode, dry_run, &opts))).await??;
+    Ok(web::Json(ImportResult {
+        dataset_version: done.outcome.version,
+        changed: done.outcome.changed,
+        mode: done.mode,
+        dry_run: done.dry_run,
+        received: done.received,
+        counts: done.outcome.counts,
+        warnings: done.outcome.warnings,
+        diff: done.outcome.diff,
+    }))
 }
 
 #[derive(serde::Deserialize, IntoParams)]
 pub struct TemplateQuery {
     /// `xlsx` (default): one workbook; `csv`: a zip of one CSV file per sheet.
-    #[param(value_type = Option<TemplateFormat>, inline)]
-    pub format: Option<String>,
+    #[param(inline)]
+    pub format: Option<TemplateFormat>,
 }
 
 /// The file formats of the import template (documentation of its `format` parameter).
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, ToSchema)]
+#[serde(try_from = "String")]
 #[schema(rename_all = "lowercase")]
-enum TemplateFormat {
+pub enum TemplateFormat {
+    #[default]
     Xlsx,
     Csv,
+}
+
+impl TryFrom<String> for TemplateFormat {
+    type Error = String;
+    fn try_from(s: String) -> Result<TemplateFormat, String> {
+        match s.as_str() {
+            "xlsx" => Ok(TemplateFormat::Xlsx),
+            "csv" => Ok(TemplateFormat::Csv),
+            other => Err(format!("unknown template format `{other}`; use `xlsx` or `csv`")),
+        }
+    }
 }
 
 /// The empty spreadsheet template for imports.
@@ -259,15 +244,9 @@ enum TemplateFormat {
 )]
 #[get("/v1/imports/template")]
 pub async fn template(query: super::Query<TemplateQuery>) -> Result<HttpResponse, ApiError> {
-    let (format, file) = match query.format.as_deref().unwrap_or("xlsx") {
-        "xlsx" => (Format::Xlsx, "careermap-template.xlsx"),
-        "csv" => (Format::CsvZip, "careermap-template.zip"),
-        other => {
-            return Err(ApiError::InvalidParameter {
-                name: "format".into(),
-                message: format!("unknown template format `{other}`; use `xlsx` or `csv`"),
-            });
-        }
+    let (format, file) = match query.format.unwrap_or_default() {
+        TemplateFormat::Xlsx => (Format::Xlsx, "careermap-template.xlsx"),
+        TemplateFormat::Csv => (Format::CsvZip, "careermap-template.zip"),
     };
     let bytes = web::block(move || workbook::template(format))
         .await?

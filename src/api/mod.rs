@@ -1,8 +1,9 @@
 //! The HTTP API: actix-web handlers, OpenAPI documentation, problem+json errors, auth, limits.
 //!
-//! Handlers are adapters: they extract and check the request, call one function of
-//! [`crate::service`] or [`crate::analysis`], and map the result to a wire type. Only this
-//! module speaks HTTP.
+//! Handlers are adapters: they extract and check the request, call one use case of
+//! [`crate::app`], and map the result to a wire type. Only this module speaks HTTP; its
+//! security primitives (bearer token, constant-time compare, client address, rate limits)
+//! are in [`security`].
 
 pub mod auth;
 pub mod catalog;
@@ -18,6 +19,7 @@ pub mod planner;
 pub mod plans;
 pub mod pulls;
 pub mod reports;
+pub mod security;
 pub mod supply;
 pub mod table;
 
@@ -71,16 +73,6 @@ impl AppState {
             app: App::new(catalog, settings),
             guards,
         }
-    }
-
-    /// Runs `f` on the blocking pool, at most `max_searches` at once, with the caller's span.
-    pub async fn run_blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-    ) -> Result<T, ApiError> {
-        let _permit = self.searches.acquire().await.map_err(|_| ApiError::Busy)?;
-        let span = tracing::Span::current();
-        web::block(move || span.in_scope(f)).await?
     }
 }
 
@@ -191,8 +183,8 @@ pub fn finish_doc(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
 }
 
 /// The renderings of a career map (documentation of its `format` parameter).
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(try_from = "String")]
 #[schema(rename_all = "lowercase")]
 pub enum MapFormat {
     Json,
@@ -200,6 +192,32 @@ pub enum MapFormat {
     Dot,
     Mermaid,
     Ctdl,
+}
+
+impl TryFrom<String> for MapFormat {
+    type Error = String;
+    fn try_from(s: String) -> Result<MapFormat, String> {
+        Ok(match crate::render::Format::parse(&s) {
+            Some(crate::render::Format::Json) => MapFormat::Json,
+            Some(crate::render::Format::Svg) => MapFormat::Svg,
+            Some(crate::render::Format::Dot) => MapFormat::Dot,
+            Some(crate::render::Format::Mermaid) => MapFormat::Mermaid,
+            Some(crate::render::Format::Ctdl) => MapFormat::Ctdl,
+            None => return Err(format!("format must be json, svg, dot, mermaid or ctdl, got `{s}`")),
+        })
+    }
+}
+
+impl From<MapFormat> for crate::render::Format {
+    fn from(f: MapFormat) -> Self {
+        match f {
+            MapFormat::Json => crate::render::Format::Json,
+            MapFormat::Svg => crate::render::Format::Svg,
+            MapFormat::Dot => crate::render::Format::Dot,
+            MapFormat::Mermaid => crate::render::Format::Mermaid,
+            MapFormat::Ctdl => crate::render::Format::Ctdl,
+        }
+    }
 }
 
 /// Query parameters, parsed so that an error names the parameter at fault (422 problem with

@@ -1,75 +1,62 @@
 //! Saved plans: `POST /v1/plans`, `GET /v1/plans/{id}`, `DELETE /v1/plans/{id}`.
 //!
-//! A counselor saves a career-map request under a label; reading the plan re-runs the request
-//! on today's dataset and says whether the answer changed. Ids are 128 random bits from the
-//! operating system (`getrandom`), so they cannot be guessed or enumerated; the delete key is
-//! another 128 random bits, returned once and stored only as a digest. Writes are
-//! rate-limited per client address ([`WriteLimiter`], a `governor` keyed limiter; swap it for
-//! the service-wide limiter when there is one).
+//! The use cases are [`crate::app::plans`]; this module keeps the wire types, the plans token,
+//! the per-address write limit and the JSON form in which requests and answers are stored
+//! ([`JsonWire`]: the `POST /v1/career-maps` request and answer).
 
 use super::AppState;
 use super::error::{ApiError, ProblemDetails};
 use super::maps::{self, CareerMapRequest};
-use crate::render::Format;
+use super::security::{self, Limiter};
+use crate::analysis::career_map::MapRequest;
+use crate::app::AppError;
+use crate::app::maps::MapOutcome;
+use crate::app::plans::{self as use_case, PlanWire, ReadPlan};
+use crate::graph::CatalogGraph;
 use crate::settings::Settings;
 use crate::store::StoreError;
-use crate::store::plans::{PlanStore, StoredPlan};
+use crate::store::plans::PlanStore;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
-use governor::{DefaultKeyedRateLimiter, Quota};
 use serde::{Deserialize, Serialize};
-use std::net::IpAddr;
-use std::num::NonZeroU32;
-use subtle::ConstantTimeEq;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-/// Longest label, in characters.
-pub const MAX_LABEL_CHARS: usize = 120;
+pub use crate::app::plans::MAX_LABEL_CHARS;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_plan).service(get_plan).service(delete_plan);
 }
 
-/// Rate limit of saved-plan writes, per client address.
-pub struct WriteLimiter {
-    limiter: DefaultKeyedRateLimiter<IpAddr>,
-}
-
-impl WriteLimiter {
-    pub fn per_minute(n: u32) -> WriteLimiter {
-        let n = NonZeroU32::new(n.max(1)).expect("at least 1");
-        WriteLimiter {
-            limiter: DefaultKeyedRateLimiter::keyed(Quota::per_minute(n)),
-        }
-    }
-
-    /// Counts one write from `ip`; `RateLimited` when over the quota.
-    pub fn check(&self, ip: IpAddr) -> Result<(), ApiError> {
-        // Bound the memory of the keyed state: forget addresses whose quota has refilled.
-        if self.limiter.len() > 10_000 {
-            self.limiter.retain_recent();
-        }
-        self.limiter.check_key(&ip).map_err(|not_until| {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
-            ApiError::RateLimited {
-                retry_after: wait.as_secs().max(1),
-            }
-        })
-    }
-}
-
 /// The saved-plan store and its write limiter (app data beside [`AppState`]).
 pub struct Plans {
     pub store: PlanStore,
-    pub limiter: WriteLimiter,
+    /// Saved-plan writes per client address (`CAREERMAP_PLANS_PER_MINUTE`).
+    pub limiter: Limiter,
 }
 
 impl Plans {
     pub fn open(catalog: &crate::service::Catalog, settings: &Settings) -> Result<Plans, StoreError> {
         Ok(Plans {
             store: catalog.plans()?,
-            limiter: WriteLimiter::per_minute(settings.plans_per_minute),
+            limiter: Limiter::per_minute(settings.plans_per_minute, settings.plans_per_minute, "plan writes"),
         })
+    }
+}
+
+/// Saved requests and answers in the API's JSON: a `POST /v1/career-maps` request and answer.
+pub struct JsonWire<'a> {
+    pub state: &'a AppState,
+}
+
+impl PlanWire for JsonWire<'_> {
+    fn parse(&self, g: &CatalogGraph, request: &serde_json::Value) -> Result<MapRequest, AppError> {
+        let request =
+            CareerMapRequest::deserialize(request).map_err(|e| AppError::BadRequest(format!("request: {e}")))?;
+        maps::parse::parse(g, &request)
+    }
+
+    fn answer(&self, outcome: &MapOutcome) -> Result<serde_json::Value, AppError> {
+        serde_json::to_value(maps::map_response(self.state, outcome)).map_err(|e| AppError::Unexpected(e.into()))
     }
 }
 
@@ -127,188 +114,78 @@ pub struct PlanOut {
     pub changed: bool,
 }
 
-fn random_hex() -> Result<String, ApiError> {
-    let mut buf = [0u8; 16];
-    getrandom::getrandom(&mut buf).map_err(|e| ApiError::Unexpected(anyhow::anyhow!("no randomness: {e}")))?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-fn digest_hex(s: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-pub fn is_plan_id(id: &str) -> bool {
-    id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// The client address the limiter counts (the peer; no proxy headers are trusted).
-pub fn client_ip(req: &HttpRequest) -> IpAddr {
-    req.peer_addr()
-        .map(|a| a.ip())
-        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
-}
-
-fn bearer(req: &HttpRequest) -> Option<&str> {
-    req.headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(str::trim)
-}
-
-fn same_secret(given: &str, expected: &str) -> bool {
-    bool::from(digest_hex(given).as_bytes().ct_eq(digest_hex(expected).as_bytes()))
-}
-
-/// Parses and checks a plan to save; the problem names the offending field.
-pub fn parse_new_plan(plan: NewPlan) -> Result<(String, CareerMapRequest, serde_json::Value), ApiError> {
-    let label = plan.label.trim().to_owned();
-    let chars = label.chars().count();
-    if chars == 0 || chars > MAX_LABEL_CHARS {
-        return Err(ApiError::InvalidParameter {
-            name: "label".into(),
-            message: format!("must be 1-{MAX_LABEL_CHARS} characters once trimmed, got {chars}"),
-        });
-    }
-    if label.chars().any(char::is_control) {
-        return Err(ApiError::InvalidParameter {
-            name: "label".into(),
-            message: "must not contain control characters".into(),
-        });
-    }
-    let request: CareerMapRequest =
-        serde_json::from_value(plan.request.clone()).map_err(|e| ApiError::BadRequest(format!("request: {e}")))?;
-    Ok((label, request, plan.request))
-}
-
 /// Checks a save is allowed: the plans token when the server sets one (or the admin token),
 /// then the per-address rate limit.
 pub fn check_create(state: &AppState, plans: &Plans, http: &HttpRequest) -> Result<(), ApiError> {
     if let Some(token) = &state.settings.plans_token {
-        let ok = bearer(http).is_some_and(|given| {
-            same_secret(given, token.expose())
+        let ok = security::bearer(http).is_some_and(|given| {
+            security::same_secret(given, token.expose())
                 || state
                     .settings
                     .admin_token
                     .as_ref()
-                    .is_some_and(|a| same_secret(given, a.expose()))
+                    .is_some_and(|a| security::same_secret(given, a.expose()))
         });
         if !ok {
             return Err(ApiError::Unauthorized);
         }
     }
-    plans.limiter.check(client_ip(http))
+    plans.limiter.check(http)
 }
 
-/// Saves a plan: checks it, answers it on today's dataset (an unknown target is 404, a
-/// malformed request 422), stores it and returns its id and delete key. The handler and the
-/// web form call this.
+/// Saves a plan (the handler and the web form call this): see [`use_case::create`].
 pub async fn create(state: &AppState, plans: &Plans, plan: NewPlan) -> Result<CreatedPlan, ApiError> {
-    let (label, request, raw) = parse_new_plan(plan)?;
-    let version = state.catalog.snapshot().info.version;
-    let answer = maps::answer(
-        state,
-        request,
-        vec![(Format::Json, 1)],
-        maps::Ranks::Exact,
-        crate::i18n::Lang::En,
-    )
-    .await?;
-    let saved_answer: serde_json::Value =
-        serde_json::from_str(&answer[0]).map_err(|e| ApiError::Unexpected(e.into()))?;
-    let id = random_hex()?;
-    let delete_key = random_hex()?;
-    let stored = StoredPlan {
-        id: id.clone(),
-        label,
-        request: raw,
-        saved_version: version,
-        saved_answer,
-        created_at: crate::store::now_rfc3339(),
-        delete_key_sha256: digest_hex(&delete_key),
-    };
-    let store = &plans.store;
-    store.insert(&stored).map_err(|e| ApiError::Unexpected(e.into()))?;
-    tracing::info!(plan = %id, "plan saved");
-    Ok(CreatedPlan { id, delete_key })
+    let created = use_case::create(&state.app, &plans.store, &plan.label, plan.request, &JsonWire { state }).await?;
+    Ok(CreatedPlan {
+        id: created.id,
+        delete_key: created.delete_key,
+    })
 }
 
-/// Parts of an answer that are effort, not content: ignored when comparing answers.
-fn content(answer: &serde_json::Value) -> serde_json::Value {
-    let mut a = answer.clone();
-    if let Some(o) = a.as_object_mut() {
-        o.remove("search");
-    }
-    a
-}
-
-/// The stored plan `id`; a 404 naming it (at most 64 characters) when the id is malformed or
-/// unknown.
-fn stored(plans: &Plans, id: &str) -> Result<StoredPlan, ApiError> {
-    let not_found = || ApiError::NotFound {
-        what: "plan",
-        id: id.chars().take(64).collect(),
-    };
-    if !is_plan_id(id) {
-        return Err(not_found());
-    }
-    plans
-        .store
-        .get(id)
-        .map_err(|e| ApiError::Unexpected(e.into()))?
-        .ok_or_else(not_found)
-}
-
-/// A saved plan with its answer re-run on today's dataset: the handler and `/plans/{id}` call this.
-pub async fn read(state: &AppState, plans: &Plans, id: &str) -> Result<PlanOut, ApiError> {
-    let stored = stored(plans, id)?;
-    let version = state.catalog.snapshot().info.version;
-    let current = match serde_json::from_value::<CareerMapRequest>(stored.request.clone()) {
-        Ok(req) => match maps::answer(
-            state,
-            req,
-            vec![(Format::Json, 1)],
-            maps::Ranks::Exact,
-            crate::i18n::Lang::En,
-        )
-        .await
-        {
-            Ok(text) => PlanAnswer {
-                dataset_version: version,
-                answer: serde_json::from_str(&text[0]).map_err(|e| ApiError::Unexpected(e.into()))?,
-                problem: None,
-            },
-            Err(e @ (ApiError::NotFound { .. } | ApiError::BadRequest(_) | ApiError::TooComplex(_))) => PlanAnswer {
-                dataset_version: version,
-                answer: serde_json::Value::Null,
-                problem: Some(e.problem()),
-            },
-            Err(e) => return Err(e),
+/// The wire form of a saved plan read on today's dataset.
+pub fn plan_out(read: &ReadPlan) -> PlanOut {
+    let stored = &read.stored;
+    let version = read.snapshot.info.version;
+    let current = match &read.current {
+        Ok(a) => PlanAnswer {
+            dataset_version: version,
+            answer: a.answer.clone(),
+            problem: None,
         },
         Err(e) => PlanAnswer {
             dataset_version: version,
             answer: serde_json::Value::Null,
-            problem: Some(ApiError::BadRequest(format!("request: {e}")).problem()),
+            problem: Some(problem_of(e)),
         },
     };
-    let changed = content(&current.answer) != content(&stored.saved_answer);
-    Ok(PlanOut {
-        id: stored.id,
-        label: stored.label,
-        request: stored.request,
-        created_at: stored.created_at,
+    PlanOut {
+        id: stored.id.clone(),
+        label: stored.label.clone(),
+        request: stored.request.clone(),
+        created_at: stored.created_at.clone(),
         saved: PlanAnswer {
             dataset_version: stored.saved_version,
-            answer: stored.saved_answer,
+            answer: stored.saved_answer.clone(),
             problem: None,
         },
         current,
-        changed,
-    })
+        changed: read.changed,
+    }
+}
+
+/// The problem document of a use-case error.
+fn problem_of(e: &AppError) -> ProblemDetails {
+    let api: ApiError = match e {
+        AppError::NotFound { what, id } => ApiError::NotFound { what, id: id.clone() },
+        AppError::TooComplex(m) => ApiError::TooComplex(m.clone()),
+        other => ApiError::BadRequest(other.to_string()),
+    };
+    api.problem()
+}
+
+/// A saved plan with its answer re-run on today's dataset: the handler and `/plans/{id}` call this.
+pub async fn read(state: &AppState, plans: &Plans, id: &str) -> Result<ReadPlan, ApiError> {
+    Ok(use_case::read(&state.app, &plans.store, id, &JsonWire { state }).await?)
 }
 
 /// Deletes plan `id` given its delete key or the admin token (the handler and the page's
@@ -320,27 +197,14 @@ pub fn remove(
     key: Option<&str>,
     admin_bearer: Option<&str>,
 ) -> Result<(), ApiError> {
-    let stored = stored(plans, id)?;
-    let by_key = key.is_some_and(|k| {
-        bool::from(
-            digest_hex(k.trim())
-                .as_bytes()
-                .ct_eq(stored.delete_key_sha256.as_bytes()),
-        )
-    });
     let by_admin = state
         .settings
         .admin_token
         .as_ref()
-        .is_some_and(|t| admin_bearer.is_some_and(|g| same_secret(g, t.expose())));
-    if !(by_key || by_admin) {
-        return Err(ApiError::Forbidden(
-            "send the plan's delete key (returned when it was saved) in `X-Delete-Key`, or the admin token".into(),
-        ));
-    }
-    plans.store.remove(id).map_err(|e| ApiError::Unexpected(e.into()))?;
-    tracing::info!(plan = %id, "plan deleted");
-    Ok(())
+        .is_some_and(|t| admin_bearer.is_some_and(|g| security::same_secret(g, t.expose())));
+    Ok(use_case::remove(&plans.store, id, |stored| {
+        key.is_some_and(|k| security::matches_digest(k.trim(), &stored.delete_key_sha256)) || by_admin
+    })?)
 }
 
 /// Save a career-map request under a label.
@@ -388,7 +252,7 @@ pub async fn get_plan(
     plans: web::Data<Plans>,
     id: web::Path<String>,
 ) -> Result<web::Json<PlanOut>, ApiError> {
-    Ok(web::Json(read(&state, &plans, &id).await?))
+    Ok(web::Json(plan_out(&read(&state, &plans, &id).await?)))
 }
 
 /// Delete a saved plan with its `X-Delete-Key` (or the admin token).
@@ -408,8 +272,8 @@ pub async fn delete_plan(
     http: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    plans.limiter.check(client_ip(&http))?;
+    plans.limiter.check(&http)?;
     let key = http.headers().get("X-Delete-Key").and_then(|v| v.to_str().ok());
-    remove(&state, &plans, &id, key, bearer(&http))?;
+    remove(&state, &plans, &id, key, security::bearer(&http))?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,11 +1,15 @@
 //! `POST /v1/pulls`, `GET /v1/jobs/{id}`, `GET /v1/sources`: pulling external sources.
+//!
+//! Adapters over [`crate::app::pulls`]: the wire types ([`Job`], [`SourceStatus`], the
+//! request with its [`PullSource`]) and the admin check.
 
 use super::AppState;
 use super::auth::require_admin;
 use super::error::{ApiError, ProblemDetails};
 use super::imports::read_body;
+use crate::app::pulls as use_case;
 use crate::domain::{JobState, Progress, PullOptions, SourceKind, Warning};
-use crate::pulls::{Puller, SourceState, SubmitError};
+use crate::pulls::{Puller, SourceState};
 use crate::store::JobRecord;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -116,8 +120,7 @@ impl From<SourceState> for SourceStatus {
 pub struct PullRequest {
     /// `onet_db`, `bls_projections`, `bls_oews`, `bls_api`, `cip_soc`, `career_clusters`,
     /// `sced`, `case`, `ctdl`, `ipeds_completions` or `state_projections`.
-    #[schema(value_type = SourceKindDoc)]
-    pub source: String,
+    pub source: PullSource,
     /// Where to pull from. Optional for `bls_api` (CAREERMAP_BLS_API_URL); for `case` a bare
     /// package id resolves against CAREERMAP_CASE_BASE_URL.
     #[serde(default)]
@@ -126,21 +129,32 @@ pub struct PullRequest {
     pub options: Option<PullOptions>,
 }
 
-/// The source kinds a pull takes (documentation of `source`).
-#[derive(ToSchema)]
-#[allow(dead_code, non_camel_case_types)]
-pub enum SourceKindDoc {
-    onet_db,
-    bls_projections,
-    bls_oews,
-    bls_api,
-    cip_soc,
-    career_clusters,
-    sced,
-    case,
-    ctdl,
-    ipeds_completions,
-    state_projections,
+/// The `source` of a pull request: a [`SourceKind`], read with [`SourceKind::parse`]'s message
+/// for an unknown kind (which lists the known ones), documented as `SourceKindDoc`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PullSource(pub SourceKind);
+
+impl<'de> Deserialize<'de> for PullSource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        SourceKind::parse(&s).map(PullSource).map_err(serde::de::Error::custom)
+    }
+}
+
+impl utoipa::PartialSchema for PullSource {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("The source kinds a pull takes (documentation of `source`)."))
+            .enum_values(Some(SourceKind::ALL.map(SourceKind::as_str)))
+            .into()
+    }
+}
+
+impl ToSchema for PullSource {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "SourceKindDoc".into()
+    }
 }
 
 /// A pull was accepted and queued.
@@ -200,20 +214,22 @@ pub async fn start_pull(
             "invalid pull request: the body and its `options` must be JSON objects".into(),
         ));
     }
-    let request: PullRequest =
-        serde_json::from_value(value).map_err(|e| ApiError::BadRequest(format!("invalid pull request: {e}")))?;
-    let puller = puller(&req)?;
-    let (kind, url) = puller
-        .resolve(&request.source, request.url.as_deref())
-        .map_err(ApiError::BadRequest)?;
-    let job = puller
-        .into_inner()
-        .submit(kind, url, request.options.unwrap_or_default(), "api")
-        .map_err(|e| match e {
-            SubmitError::QueueFull(_) => ApiError::PullQueueFull(e.to_string()),
-            SubmitError::Store(s) => ApiError::Unexpected(s.into()),
-        })?;
-    tracing::info!(job = %job.id, source = %job.source, "pull queued");
+    let request: PullRequest = serde_path_to_error::deserialize(value).map_err(|e| {
+        // An unknown source kind says so in the words of `SourceKind::parse`.
+        if e.path().to_string() == "source" {
+            ApiError::BadRequest(e.into_inner().to_string())
+        } else {
+            ApiError::BadRequest(format!("invalid pull request: {}", e.into_inner()))
+        }
+    })?;
+    let puller = puller(&req)?.into_inner();
+    let job = use_case::start(
+        &puller,
+        request.source.0,
+        request.url.as_deref(),
+        request.options.unwrap_or_default(),
+        "api",
+    )?;
     Ok(HttpResponse::Accepted()
         .insert_header(("Location", format!("/v1/jobs/{}", job.id)))
         .json(PullAccepted {
@@ -243,12 +259,8 @@ pub async fn get_job(
 ) -> Result<web::Json<Job>, ApiError> {
     require_admin(&state.settings, &req)?;
     let puller = puller(&req)?;
-    let id = id.into_inner();
-    let (job, id) = web::block(move || (puller.job(&id), id)).await?;
-    match job.map_err(|e| ApiError::Unexpected(e.into()))? {
-        Some(job) => Ok(web::Json(Job::from(job))),
-        None => Err(ApiError::NotFound { what: "job", id }),
-    }
+    let job = web::block(move || use_case::job(&puller, &id)).await??;
+    Ok(web::Json(Job::from(job)))
 }
 
 /// The configured sources (CAREERMAP_SOURCES) and every source pulled, with the last pull
@@ -266,9 +278,7 @@ pub async fn get_job(
 pub async fn list_sources(state: web::Data<AppState>, req: HttpRequest) -> Result<web::Json<SourceList>, ApiError> {
     require_admin(&state.settings, &req)?;
     let puller = puller(&req)?;
-    let sources = web::block(move || puller.sources())
-        .await?
-        .map_err(|e| ApiError::Unexpected(e.into()))?;
+    let sources = web::block(move || use_case::sources(&puller)).await??;
     Ok(web::Json(SourceList {
         sources: sources.into_iter().map(SourceStatus::from).collect(),
     }))

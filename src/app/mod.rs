@@ -7,10 +7,16 @@
 //! and the CLI (`main.rs`) are adapters over these functions: they parse, call one function
 //! here and render what it returns, so a page and its API twin cannot disagree.
 
+pub mod catalog;
+pub mod datasets;
 pub mod duplicates;
 pub mod error;
 pub mod gaps;
 pub mod home;
+pub mod imports;
+pub mod maps;
+pub mod plans;
+pub mod pulls;
 pub mod reports;
 pub mod suggestions;
 pub mod supply;

@@ -5,6 +5,7 @@ pub mod bundle;
 pub mod changes;
 pub mod entry;
 pub mod ids;
+pub mod import_mode;
 pub mod level;
 pub mod pathway;
 pub mod pull;
@@ -18,6 +19,7 @@ pub use bundle::{
 pub use changes::{Diff, Incoming, Origins, Warning as ChangeWarning};
 pub use entry::{EligibilityRule, EntryPoint, TermDefaults};
 pub use ids::*;
+pub use import_mode::ImportMode;
 pub use level::{CredentialLevel, LevelValue};
 pub use pathway::*;
 pub use pull::{JobState, Progress, PullOptions, SourceKind, Validators, Warning};

@@ -82,7 +82,7 @@ use crate::service::{Catalog, WriteError};
 use crate::settings::PullSettings;
 use crate::sources::guard::check_url;
 use crate::sources::http::{Expected, Fetcher, Outcome, sniff};
-use crate::sources::{ApiKey, Context, PullError, Pulled, Warnings, redact};
+use crate::sources::{Context, PullError, Pulled, Warnings, redact};
 use crate::store::{JobRecord, JobStore, StoreError, now_rfc3339};
 use config::ConfiguredSource;
 use std::sync::Arc;
@@ -140,7 +140,7 @@ impl Puller {
         )?;
         Ok(Puller {
             jobs,
-            fetcher: Fetcher::new(&settings.fetch()).map_err(|e| anyhow::anyhow!(e.0))?,
+            fetcher: Fetcher::new(&settings.fetch).map_err(|e| anyhow::anyhow!(e.0))?,
             settings: settings.clone(),
             gate: Semaphore::new(1),
             pending: Default::default(),
@@ -149,9 +149,8 @@ impl Puller {
         })
     }
 
-    /// Checks a pull request: the kind, and the URL (or a default for kinds that have one).
-    pub fn resolve(&self, source: &str, url: Option<&str>) -> Result<(SourceKind, String), String> {
-        let kind = SourceKind::parse(source)?;
+    /// Checks a pull request's URL for its kind (or gives the default of kinds that have one).
+    pub fn resolve(&self, kind: SourceKind, url: Option<&str>) -> Result<String, String> {
         let url = url.map(str::trim).filter(|u| !u.is_empty());
         let url = match (kind, url) {
             (SourceKind::BlsApi, None) => self.settings.bls_api_url.clone(),
@@ -168,7 +167,7 @@ impl Puller {
         };
         let parsed = reqwest::Url::parse(&url).map_err(|e| format!("`{}` is not a URL: {e}", redact(&url)))?;
         check_url(&parsed, &self.settings.allow)?;
-        Ok((kind, url))
+        Ok(url)
     }
 
     /// Records a queued job and starts it on the runtime. Returns the queued job, or
@@ -299,7 +298,7 @@ impl Puller {
             url: job.url.clone(),
             retrieved_at: now_rfc3339(),
             options,
-            bls_api_key: self.settings.bls_api_key.as_ref().map(|k| ApiKey::new(k.expose())),
+            bls_api_key: self.settings.bls_api_key.clone(),
         }
     }
 

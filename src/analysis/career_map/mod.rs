@@ -71,6 +71,7 @@
 
 mod explain;
 pub mod ladder;
+pub mod learner;
 mod model;
 mod plan;
 pub mod schedule;

@@ -1,16 +1,16 @@
 //! Career maps: `POST /v1/career-maps` and `GET /v1/occupations/{soc}/ladder`.
 //!
-//! The handler parses the request into the engine's types ([`parse`]), runs
-//! [`crate::analysis::career_map::career_map`] on the blocking pool (bounded by
-//! `CAREERMAP_MAX_SEARCHES`), and answers JSON ([`wire`]) or a rendering chosen by `?format=`
-//! or `Accept`.
+//! The handler parses the request against one snapshot ([`parse`](mod@parse)), calls the use case
+//! [`crate::app::maps::career_map`] on that snapshot, and answers JSON ([`wire`]) or a
+//! rendering ([`crate::render::render`]) chosen by `?format=` or `Accept`. The pages call the
+//! same use case and the same conversions ([`map_response`], [`ladder_out`]).
 
 pub mod parse;
 pub mod wire;
 
-use crate::analysis::career_map::{self as engine, MapError};
 use crate::api::AppState;
 use crate::api::error::{ApiError, ProblemDetails};
+use crate::app::maps::{self as use_case, LadderOutcome, MapOutcome};
 use crate::i18n::Lang;
 use crate::render::{self, Format};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -23,9 +23,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 fn format_of(query: &MapQuery, http: &HttpRequest) -> Result<Format, ApiError> {
-    if let Some(f) = &query.format {
-        return Format::parse(f)
-            .ok_or_else(|| ApiError::BadRequest(format!("format must be json, svg, dot, mermaid or ctdl, got `{f}`")));
+    if let Some(f) = query.format {
+        return Ok(f.into());
     }
     Ok(http
         .headers()
@@ -97,83 +96,29 @@ pub async fn career_map(
             message: format!("must be a plan rank from 1 to 10, got {rank}"),
         });
     }
-    let mut out = answer(&state, body.into_inner(), vec![(format, rank)], Ranks::Exact, Lang::En).await?;
-    let text = out.pop().unwrap_or_default();
+    let snapshot = state.catalog.snapshot();
+    let request = parse(&snapshot.graph, &body)?;
+    let outcome = use_case::career_map(&state.app, snapshot, request).await?;
+    let n = outcome.map.paths.len();
+    if rank > n.max(1) {
+        return Err(ApiError::BadRequest(format!(
+            "`path={rank}` names no plan: this map has {n} plan(s), numbered from 1"
+        )));
+    }
+    let text = match format {
+        Format::Json => {
+            serde_json::to_string(&map_response(&state, &outcome)).map_err(|e| ApiError::Unexpected(e.into()))?
+        }
+        f => render::render(f, &outcome.snapshot.graph, &outcome.map, rank, Lang::En),
+    };
     Ok(HttpResponse::Ok().content_type(format.content_type()).body(text))
 }
 
-/// How [`answer`] treats a picture rank past the map's last plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ranks {
-    /// The caller named the rank: past the last plan is a 400.
-    Exact,
-    /// Ranks 1..=k were asked for whatever the map holds: past the last plan is empty.
-    UpToK,
-}
-
-/// Answers one career-map request in each of `outputs` (a format and, for pictures, the plan
-/// rank), from one search on the current snapshot. The handler above and the web pages
-/// ([`crate::web`]) both call this; the search runs on the blocking pool, bounded by
-/// `CAREERMAP_MAX_SEARCHES`. A picture's rank past the map's last plan is a 400 under
-/// [`Ranks::Exact`] (the API caller named it) and an empty string under [`Ranks::UpToK`] (the
-/// pages ask for a picture of every plan up to `k`). Pictures speak `lang` (the API's are
-/// English; the pages' follow the page).
-pub async fn answer(
-    state: &AppState,
-    req: CareerMapRequest,
-    outputs: Vec<(Format, usize)>,
-    ranks: Ranks,
-    lang: Lang,
-) -> Result<Vec<String>, ApiError> {
-    let snap = state.catalog.snapshot();
-    let mut parsed = parse(&snap.graph, &req)?;
-    parsed.learner.term_defaults = Some(state.settings.term_defaults(parsed.entry));
-    let limits = engine::Limits {
-        max_expansions: state.settings.map_max_expansions,
-    };
-    let policy = state.settings.high_demand;
-    state
-        .run_blocking(move || {
-            let g = &snap.graph;
-            let ctx = engine::MapContext {
-                graph: g,
-                demand: snap.demand(),
-                policy: &policy,
-            };
-            let map = engine::career_map(&ctx, &parsed, &limits).map_err(|e| match e {
-                MapError::TooComplex { .. } => ApiError::TooComplex(e.to_string()),
-            })?;
-            tracing::debug!(
-                universe = map.stats.universe,
-                expanded = map.stats.expanded,
-                "career map"
-            );
-            outputs
-                .into_iter()
-                .map(|(format, rank)| {
-                    if format != Format::Json && ranks == Ranks::UpToK && rank > map.paths.len() {
-                        return Ok(String::new());
-                    }
-                    if rank == 0 || rank > map.paths.len().max(1) {
-                        return Err(ApiError::BadRequest(format!(
-                            "`path={rank}` names no plan: this map has {} plan(s), numbered from 1",
-                            map.paths.len()
-                        )));
-                    }
-                    Ok(match format {
-                        Format::Json => serde_json::to_string(&response(
-                            g,
-                            &map,
-                            &req,
-                            basis_out(ctx.demand, &map.region, ctx.policy),
-                        ))
-                        .map_err(|e| ApiError::Unexpected(e.into()))?,
-                        f => render::render(f, g, &map, rank, lang),
-                    })
-                })
-                .collect()
-        })
-        .await
+/// The JSON answer of a career map, on the snapshot it was computed on.
+pub fn map_response(state: &AppState, outcome: &MapOutcome) -> CareerMapResponse {
+    let snap = &outcome.snapshot;
+    let basis = basis_out(snap.demand(), &outcome.map.region, &state.settings.high_demand);
+    response(&snap.graph, &outcome.map, basis)
 }
 
 /// The credential ladder that leads to an occupation: its entry credentials and every
@@ -195,33 +140,18 @@ pub async fn ladder(
     soc: web::Path<String>,
     q: crate::api::Query<RegionQuery>,
 ) -> Result<web::Json<LadderOut>, ApiError> {
-    Ok(web::Json(ladder_answer(
-        &state,
-        &soc,
-        q.into_inner().region.as_deref(),
-    )?))
+    let outcome = use_case::ladder(&state.app, &soc, q.into_inner().region.as_deref())?;
+    Ok(web::Json(ladder_out(&outcome)))
 }
 
-/// The credential ladder `ladder` answers: the one function the handler and the occupation
-/// page call.
-pub fn ladder_answer(state: &AppState, soc: &str, region: Option<&str>) -> Result<LadderOut, ApiError> {
-    let snap = state.catalog.snapshot();
-    let g = &snap.graph;
-    let o = g.occupation_ix(soc).ok_or_else(|| ApiError::NotFound {
-        what: "occupation",
-        id: soc.to_string(),
-    })?;
-    let region = region.map(str::trim).unwrap_or("US");
-    if region.is_empty() || crate::api::region_too_long(region) {
-        return Err(ApiError::BadRequest("region must be 1-32 characters".into()));
-    }
-    let policy = &state.settings.high_demand;
-    let demand = snap.demand();
-    let rungs = engine::ladder::ladder(g, demand, policy, o, region);
-    Ok(LadderOut {
-        occupation: occupation_out(g, &demand.occupation(g, o, region, policy), None),
-        region: region.to_owned(),
-        rungs: rungs
+/// The wire form of a credential ladder (the handler's answer, and the occupation page's).
+pub fn ladder_out(outcome: &LadderOutcome) -> LadderOut {
+    let g = &outcome.snapshot.graph;
+    LadderOut {
+        occupation: occupation_out(g, &outcome.demand, None),
+        region: outcome.region.clone(),
+        rungs: outcome
+            .rungs
             .iter()
             .map(|r| {
                 let c = g.credential(r.credential);
@@ -240,5 +170,5 @@ pub fn ladder_answer(state: &AppState, soc: &str, region: Option<&str>) -> Resul
                 }
             })
             .collect(),
-    })
+    }
 }

@@ -12,10 +12,12 @@ use utoipa::{IntoParams, ToSchema};
 // ---- request -------------------------------------------------------------------------------
 
 /// What the map leads to: exactly one of `occupation` (SOC code) or `credential` (id).
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetSpec {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub occupation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credential: Option<String>,
 }
 
@@ -37,13 +39,32 @@ pub enum Optimize {
     Weeks,
 }
 
-/// Most ids in each learner list.
-pub const MAX_LEARNER_IDS: usize = 1000;
-/// Most unknown learner ids named in one 422 (the rest are counted).
-pub(crate) const MAX_UNKNOWN_NAMED: usize = 5;
+pub use crate::analysis::career_map::learner::MAX_LEARNER_IDS;
+
+impl From<Optimize> for engine::Objective {
+    fn from(o: Optimize) -> Self {
+        match o {
+            Optimize::Hours => engine::Objective::Hours,
+            Optimize::PostsecondaryHours => engine::Objective::PostsecondaryHours,
+            Optimize::Cost => engine::Objective::Cost,
+            Optimize::Weeks => engine::Objective::Weeks,
+        }
+    }
+}
+
+impl From<engine::Objective> for Optimize {
+    fn from(o: engine::Objective) -> Self {
+        match o {
+            engine::Objective::Hours => Optimize::Hours,
+            engine::Objective::PostsecondaryHours => Optimize::PostsecondaryHours,
+            engine::Objective::Cost => Optimize::Cost,
+            engine::Objective::Weeks => Optimize::Weeks,
+        }
+    }
+}
 
 /// Where the learner stands. Each list holds at most 1000 ids.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LearnerSpec {
     #[serde(default)]
@@ -58,25 +79,25 @@ pub struct LearnerSpec {
     pub competencies: Vec<String>,
     /// Assessment results the learner holds; an articulation with `min_score` applies only
     /// when the score reaches it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assessments: Vec<HeldAssessment>,
     /// Hours of plan steps per term (default per entry point, see docs/career-maps.md).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours_per_term: Option<f64>,
     /// Eligibility flags (`low_income`, `dislocated_worker`, `under_24`...) matched against
     /// the funding sources' `eligibility`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub eligibility: Vec<String>,
 }
 
 /// An assessment result the learner holds.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"id": "ex.ap-bio", "score": 4}))]
 pub struct HeldAssessment {
     pub id: String,
     /// The score, for scored assessments (AP 1-5, CLEP 20-80).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 }
 
@@ -88,7 +109,7 @@ pub(crate) fn default_k() -> u32 {
 }
 
 /// A career-map question.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"target": {"occupation": "29-1141"}, "entry": "adult", "region": "US", "k": 3,
     "optimize": "hours", "learner": {"completed_courses": [], "credentials": ["cna"], "competencies": []}}))]
@@ -114,8 +135,7 @@ pub struct CareerMapRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct MapQuery {
     /// `json` (default), `svg`, `dot`, `mermaid` or `ctdl` (JSON-LD); overrides `Accept`.
-    #[param(value_type = Option<crate::api::MapFormat>)]
-    pub format: Option<String>,
+    pub format: Option<crate::api::MapFormat>,
     /// The plan (rank) a picture shows (default 1); a rank the map does not have is a 422 problem.
     pub path: Option<usize>,
 }
@@ -441,12 +461,9 @@ pub(crate) fn path_out(g: &CatalogGraph, p: &Plan, high_demand: bool) -> PathOut
     }
 }
 
-pub(crate) fn response(
-    g: &CatalogGraph,
-    map: &CareerMap,
-    req: &CareerMapRequest,
-    basis: Option<HighDemandBasisOut>,
-) -> CareerMapResponse {
+/// The JSON answer of a career map computed on graph `g`, with the basis of its
+/// `high_demand` flags.
+pub fn response(g: &CatalogGraph, map: &CareerMap, basis: Option<HighDemandBasisOut>) -> CareerMapResponse {
     let via_credential = match map.target {
         engine::Target::Credential(c) => Some(c),
         engine::Target::Occupation(_) => None,
@@ -475,9 +492,9 @@ pub(crate) fn response(
                 .map(|d| occupation_out(g, d, via_credential))
                 .collect(),
         },
-        entry: req.entry,
+        entry: map.entry,
         region: map.region.clone(),
-        optimize: req.optimize,
+        optimize: map.optimize.into(),
         paths: map.paths.iter().map(|p| path_out(g, p, map.high_demand)).collect(),
         reason: map.reason.clone(),
         search: SearchOut {

@@ -1,17 +1,44 @@
 //! `/map`: the career-map form and its plans, with a picture of each.
+//!
+//! The form becomes the API's typed request ([`CareerMapRequest`]), parsed against one
+//! snapshot and answered by [`crate::app::maps::career_map`] on that snapshot; the page shows
+//! the API's JSON answer ([`maps::map_response`]), the titles of the ids it names from the
+//! same graph, and the pictures of [`render::render`].
 
 use super::*;
+use crate::analysis::career_map::{CareerMap, Source};
+use crate::api::maps::{HeldAssessment, LearnerSpec, TargetSpec};
+use crate::app::maps::{self as app_maps, MapOutcome};
+use crate::render;
+use crate::service::Snapshot;
+use std::sync::Arc;
 
+/// A credential in the map form's list.
+#[derive(serde::Serialize)]
+struct CredentialOption<'a> {
+    id: &'a str,
+    title: &'a str,
+    level: u32,
+}
+
+/// An occupation in the map form's list.
+#[derive(serde::Serialize)]
+struct OccupationOption<'a> {
+    soc: &'a str,
+    title: &'a str,
+}
+
+/// The catalog's credentials, lowest level first, then by title and id.
 pub(super) fn credential_options(g: &CatalogGraph) -> Vec<Value> {
     let mut v: Vec<_> = g
         .bundle()
         .credentials
         .iter()
-        .map(|c| (c.level, c.title.clone(), c.id.to_string()))
+        .map(|c| (c.level, c.title.as_str(), c.id.0.as_str()))
         .collect();
     v.sort();
     v.into_iter()
-        .map(|(level, title, id)| Value::from_serialize(json!({"id": id, "title": title, "level": level})))
+        .map(|(level, title, id)| Value::from_serialize(CredentialOption { id, title, level }))
         .collect()
 }
 
@@ -68,96 +95,98 @@ impl MapForm {
         self.occupation.is_some() || self.credential.is_some()
     }
 
-    /// The `POST /v1/career-maps` request this form asks: each held id goes where the catalog
-    /// has it (course, credential, competency; anything else is offered as an assessment).
-    pub(super) fn request(&self, g: &CatalogGraph) -> Result<(serde_json::Value, CareerMapRequest), ApiError> {
-        let (mut courses, mut creds, mut comps, mut other) = (vec![], vec![], vec![], vec![]);
+    /// The `POST /v1/career-maps` request this form asks: each held id goes where the
+    /// catalog has it (course, credential, competency or assessment); an id the catalog does
+    /// not have is named in the error.
+    pub(super) fn request(&self, g: &CatalogGraph) -> Result<CareerMapRequest, ApiError> {
+        let mut learner = LearnerSpec::default();
+        let mut unknown = vec![];
         for id in &self.has {
             if g.course_ix(id).is_some() {
-                courses.push(id.clone());
+                learner.completed_courses.push(id.clone());
             } else if g.credential_ix(id).is_some() {
-                creds.push(id.clone());
+                learner.credentials.push(id.clone());
             } else if g.competency_ix(id).is_some() {
-                comps.push(id.clone());
+                learner.competencies.push(id.clone());
+            } else if g.assessment_ix(id).is_some() {
+                learner.assessments.push(HeldAssessment {
+                    id: id.clone(),
+                    score: None,
+                });
             } else {
-                other.push(id.clone());
+                unknown.push(id.as_str());
             }
         }
-        let mut target = serde_json::Map::new();
-        if let Some(o) = &self.occupation {
-            target.insert("occupation".into(), o.clone().into());
+        if !unknown.is_empty() {
+            return Err(bad(format!(
+                "has: unknown course, credential, competency or assessment `{}`",
+                unknown.join("`, `")
+            )));
         }
-        if let Some(c) = &self.credential {
-            target.insert("credential".into(), c.clone().into());
-        }
-        let mut learner = json!({"completed_courses": courses, "credentials": creds, "competencies": comps});
-        if !other.is_empty() {
-            learner["assessments"] = other.iter().map(|id| json!({"id": id})).collect();
-        }
-        let raw = json!({"target": target, "entry": self.entry, "region": self.region, "k": self.k,
-                         "optimize": self.optimize, "learner": learner});
-        let parsed: CareerMapRequest = serde_json::from_value(raw.clone()).map_err(|e| {
-            if !other.is_empty() && e.to_string().contains("assessments") {
-                bad(format!(
-                    "has: unknown course, credential or competency `{}`",
-                    other.join("`, `")
-                ))
-            } else {
-                bad(format!("{e}"))
-            }
-        })?;
-        Ok((raw, parsed))
+        Ok(CareerMapRequest {
+            target: TargetSpec {
+                occupation: self.occupation.clone(),
+                credential: self.credential.clone(),
+            },
+            entry: word(&self.entry)?,
+            region: self.region.clone(),
+            k: self.k,
+            optimize: word(&self.optimize)?,
+            learner,
+        })
     }
 }
 
-/// Ids shown in a map answer, with their titles (courses, credentials, competencies).
-pub(super) fn names(g: &CatalogGraph, answer: &serde_json::Value) -> BTreeMap<String, String> {
-    let mut ids = BTreeSet::new();
-    fn walk(v: &serde_json::Value, ids: &mut BTreeSet<String>) {
-        match v {
-            serde_json::Value::String(s) => {
-                ids.insert(s.clone());
-            }
-            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, ids)),
-            serde_json::Value::Object(o) => o.values().for_each(|x| walk(x, ids)),
-            _ => {}
+/// A form's word (`adult`, `postsecondary_hours`...) as the enum the API's JSON names it by,
+/// with serde's message for a word it does not know.
+fn word<T: serde::de::DeserializeOwned>(w: &str) -> Result<T, ApiError> {
+    use serde::de::value::{Error, StrDeserializer};
+    T::deserialize(StrDeserializer::<Error>::new(w)).map_err(|e| bad(e.to_string()))
+}
+
+/// Courses and credentials a map's plans name by id (what covered a step, the steps of a
+/// term, what earned an articulated credit), with their titles from the map's graph.
+fn map_names(g: &CatalogGraph, map: &CareerMap) -> BTreeMap<String, String> {
+    let mut items = BTreeSet::new();
+    for p in &map.paths {
+        for s in &p.steps {
+            items.insert(s.item);
+            items.extend(s.covered_by.iter().filter_map(|c| match c {
+                Source::Item(i) => Some(*i),
+                Source::PriorLearning => None,
+            }));
         }
+        items.extend(p.terms.iter().flat_map(|t| t.steps.iter().copied()));
+        items.extend(p.skipped.iter().filter_map(|s| s.via.map(|(i, _)| i)));
     }
-    walk(answer, &mut ids);
-    ids.into_iter()
-        .filter_map(|id| {
-            let title = g
-                .course_ix(&id)
-                .map(|c| g.course(c).title.clone())
-                .or_else(|| g.credential_ix(&id).map(|c| g.credential(c).title.clone()))
-                .or_else(|| g.competency_ix(&id).map(|c| g.competency(c).name.clone()))?;
-            Some((id, title))
-        })
+    items
+        .into_iter()
+        .map(|i| (g.item_id(i).to_owned(), render::title(g, i).to_owned()))
         .collect()
 }
 
-/// Runs the map request and gives the JSON answer and one picture per plan.
+/// Parses the form's request against `snapshot` and runs it.
 pub(super) async fn run_map(
     state: &AppState,
-    req: CareerMapRequest,
-    k: u32,
-    lang: Lang,
-) -> Result<(serde_json::Value, Vec<String>), ApiError> {
-    let mut outputs = vec![(Format::Json, 1)];
-    outputs.extend((1..=k as usize).map(|r| (Format::Svg, r)));
-    let mut out = maps::answer(state, req, outputs, maps::Ranks::UpToK, lang).await?;
-    let svgs = out.split_off(1);
-    let answer: serde_json::Value = serde_json::from_str(&out[0]).map_err(|e| ApiError::Unexpected(e.into()))?;
-    let n = answer["paths"].as_array().map_or(0, Vec::len);
-    Ok((answer, svgs.into_iter().take(n).collect()))
+    snapshot: Arc<Snapshot>,
+    request: &CareerMapRequest,
+) -> Result<MapOutcome, ApiError> {
+    let parsed = maps::parse::parse(&snapshot.graph, request)?;
+    Ok(app_maps::career_map(&state.app, snapshot, parsed).await?)
 }
 
-pub(super) fn map_context(g: &CatalogGraph, answer: &serde_json::Value, svgs: Vec<String>) -> Value {
-    context! {
-        answer => Value::from_serialize(answer),
-        names => names(g, answer),
+/// The template context of a map: its JSON answer, the titles of the ids it names, and one
+/// picture per plan in the page's language, all from the snapshot it was computed on.
+pub(super) fn map_context(state: &AppState, outcome: &MapOutcome, lang: Lang) -> Value {
+    let g = &outcome.snapshot.graph;
+    let pictures: Vec<Value> = (1..=outcome.map.paths.len())
         // Our own renderer's SVG: every text in it is escaped by `render::svg`.
-        pictures => svgs.into_iter().map(Value::from_safe_string).collect::<Vec<_>>(),
+        .map(|rank| Value::from_safe_string(render::render(Format::Svg, g, &outcome.map, rank, lang)))
+        .collect();
+    context! {
+        answer => Value::from_serialize(maps::map_response(state, outcome)),
+        names => map_names(g, &outcome.map),
+        pictures,
     }
 }
 
@@ -195,7 +224,7 @@ pub async fn map(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
         entries => ["secondary", "adult", "postsecondary"],
         optimizes => ["hours", "postsecondary_hours", "cost", "weeks"],
         credentials => credential_options(g),
-        occupations => g.bundle().occupations.iter().map(|o| Value::from_serialize(json!({"soc": o.soc, "title": o.title}))).collect::<Vec<_>>(),
+        occupations => g.bundle().occupations.iter().map(|o| Value::from_serialize(OccupationOption { soc: &o.soc.0, title: &o.title })).collect::<Vec<_>>(),
         dataset_version => snap.info.version,
         data_date => snap.info.committed_at.get(..10).unwrap_or("").to_owned(),
         query => map_query_string(&form),
@@ -203,12 +232,12 @@ pub async fn map(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     };
     if form.is_complete() {
         let result = async {
-            let (_, request) = form.request(g)?;
-            run_map(&state, request, form.k, page.lang).await
+            let request = form.request(g)?;
+            run_map(&state, snap.clone(), &request).await
         }
         .await;
         match result {
-            Ok((answer, svgs)) => ctx = context! { ..map_context(g, &answer, svgs), ..ctx },
+            Ok(outcome) => ctx = context! { ..map_context(&state, &outcome, page.lang), ..ctx },
             Err(e @ (ApiError::BadRequest(_) | ApiError::NotFound { .. } | ApiError::TooComplex(_))) => {
                 let p = e.problem();
                 let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);

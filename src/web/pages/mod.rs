@@ -32,7 +32,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use minijinja::context;
 use minijinja::value::Value;
 use serde::Deserialize;
-use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 
 type Query = BTreeMap<String, String>;

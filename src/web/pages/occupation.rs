@@ -1,4 +1,5 @@
-//! `/occupations/{soc}`: one occupation, its demand and credential ladder.
+//! `/occupations/{soc}`: one occupation, its demand and credential ladder, all read from the
+//! one snapshot the ladder use case ([`crate::app::maps::ladder`]) was computed on.
 
 use super::*;
 
@@ -10,25 +11,18 @@ pub async fn occupation(state: web::Data<AppState>, req: HttpRequest, soc: web::
         Ok(r) => r,
         Err(e) => return page.error(&e),
     };
-    let ladder = match maps::ladder_answer(&state, &soc, Some(&region)) {
+    let outcome = match crate::app::maps::ladder(&state.app, &soc, Some(&region)) {
         Ok(l) => l,
-        Err(e) => return page.error(&e),
+        Err(e) => return page.error(&e.into()),
     };
-    let snap = state.catalog.snapshot();
+    let snap = &outcome.snapshot;
     let g = &snap.graph;
-    let Some(ix) = g.occupation_ix(&soc) else {
-        return page.error(&ApiError::NotFound {
-            what: "occupation",
-            id: soc.to_string(),
-        });
-    };
-    let occ = g.occupation(ix);
     page.render(
         StatusCode::OK,
         "occupation.html",
         context! {
-            occ => Value::from_serialize(occ),
-            ladder => Value::from_serialize(&ladder),
+            occ => Value::from_serialize(g.occupation(outcome.occupation)),
+            ladder => Value::from_serialize(maps::ladder_out(&outcome)),
             region,
             entries => ["secondary", "adult", "postsecondary"],
             credentials => credential_options(g),

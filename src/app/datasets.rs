@@ -1,0 +1,40 @@
+//! The dataset history and restoring a kept version (undo).
+
+use super::AppError;
+use crate::service::{Catalog, WriteOptions, WriteOutcome};
+use crate::store::VersionInfo;
+
+/// One page of the committed dataset versions, oldest first.
+pub struct History {
+    /// Each version with whether its data is kept (so it can be restored).
+    pub versions: Vec<(VersionInfo, bool)>,
+    /// Versions committed in all.
+    pub total: usize,
+}
+
+/// The committed versions from `offset`, at most `limit` of them (run it on the blocking pool).
+pub fn history(catalog: &Catalog, limit: usize, offset: usize) -> Result<History, AppError> {
+    let unexpected = |e: crate::store::StoreError| AppError::Unexpected(e.into());
+    let all = catalog.history().map_err(unexpected)?;
+    let total = all.len();
+    let versions = all
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|info| {
+            catalog
+                .is_kept(info.version)
+                .map(|kept| (info, kept))
+                .map_err(unexpected)
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(History { versions, total })
+}
+
+/// Makes a new version equal to the kept `version` (run it on the blocking pool); a version
+/// whose data is not kept is [`AppError::NotFound`].
+pub fn restore(catalog: &Catalog, version: u64, opts: &WriteOptions) -> Result<WriteOutcome, AppError> {
+    let outcome = catalog.restore(version, opts)?;
+    tracing::info!(restored = version, version = outcome.info.version, "dataset restored");
+    Ok(outcome)
+}
