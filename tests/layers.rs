@@ -477,9 +477,7 @@ fn sub_module_layers_are_their_own() {
 
 /// No file under `src/` is over 800 lines before its `#[cfg(test)]` module (or in all, when
 /// it has none).
-// Enabled by the lead once the splits land.
 #[test]
-#[ignore]
 fn no_source_file_is_over_800_lines_before_its_tests() {
     let mut files = Vec::new();
     rust_files(&root().join("src"), &mut files);

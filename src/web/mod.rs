@@ -1,9 +1,9 @@
-//! The web app for counselors and planners: server-rendered pages on top of the API's own
-//! functions (never HTTP to itself), served by the same binary.
+//! The web app for counselors and planners: server-rendered pages on top of the use cases of
+//! [`crate::app`] (never HTTP to itself), served by the same binary.
 //!
 //! Layer: `web` sits beside `api` and calls the use cases its handlers call
 //! ([`crate::app::gaps::gaps`], [`crate::app::duplicates::duplicates`],
-//! [`crate::api::maps::answer`]...), renders their typed results (through the API's wire
+//! [`crate::app::maps::career_map`]...), renders their typed results (through the API's wire
 //! types) with minijinja templates (HTML auto-escaping on: every value from the catalog or
 //! the query is escaped; strict undefined: a variable a page does not give fails the render) and
 //! speaks English or Spanish through Fluent catalogs ([`i18n`]). Pages keep their state in the
