@@ -8,7 +8,7 @@
 //! fails. With `CAREERMAP_SCREENSHOTS=1` it also writes the screenshots and PDFs under
 //! `docs/screenshots/`.
 
-use crate::common::{Options, find_on_path, require, spawn_with};
+use crate::common::*;
 use fantoccini::wd::{PrintConfiguration, PrintSize};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -198,11 +198,7 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
         }
     };
 
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_seeded().await;
     let driver = start_driver(&chromedriver).await;
     let profile = tempfile::tempdir().unwrap();
     let c = connect(&driver, &chromium, profile.path()).await;
@@ -269,21 +265,7 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
         hours.round(),
         "plan 1's hours"
     );
-    let (lpn_rank, lpn) = answer["paths"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find_map(|p| {
-            Some((
-                p["rank"].as_u64()?,
-                p["exits"]
-                    .as_array()?
-                    .iter()
-                    .find(|e| e["credential"] == "lpn")?
-                    .clone(),
-            ))
-        })
-        .expect("a plan passes the LPN exit");
+    let (lpn_rank, lpn) = plan_with_exit(&answer, "lpn");
     let lpn_wage = money(lpn["occupations"][0]["median_wage"].as_f64().unwrap());
     let exits = text(&c, &format!("#plan-{lpn_rank} ul.exits")).await;
     let lpn_line = exits

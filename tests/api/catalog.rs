@@ -95,11 +95,7 @@ async fn single_records_and_404_problems() {
 
 #[tokio::test]
 async fn seed_is_served_and_meets_the_floors() {
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_seeded().await;
     let (status, health) = app.get_json("/health").await;
     assert_eq!(status, 200);
     assert_eq!(health["dataset_version"], 1);

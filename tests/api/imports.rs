@@ -140,14 +140,12 @@ async fn oversized_bodies_are_413_problems() {
     // Chunked, without Content-Length: the limit still holds.
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(serde_json::to_vec(&big).unwrap())];
     let r = app
-        .client
-        .post(app.url("/v1/imports"))
-        .bearer_auth(TOKEN)
-        .header("content-type", "application/json")
-        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)))
-        .send()
-        .await
-        .unwrap();
+        .post_raw(
+            "/v1/imports",
+            "application/json",
+            reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)),
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 413);
     assert_eq!(app.version().await, 0);
 }
@@ -367,15 +365,7 @@ async fn all_problems_are_listed_not_just_the_first() {
 async fn malformed_json_is_a_422_problem() {
     let app = spawn_app().await;
     for body in ["{", "[]", "{\"courses\": 5}", "{\"unknown_list\": []}", "not json"] {
-        let r = app
-            .client
-            .post(app.url("/v1/imports"))
-            .bearer_auth(TOKEN)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_raw("/v1/imports", "application/json", body).await;
         assert_eq!(r.status().as_u16(), 422, "{body}");
         let problem: Value = r.json().await.unwrap();
         assert_eq!(problem["errors"][0]["record_kind"], "bundle", "{body}");

@@ -1,7 +1,7 @@
 //! Saved plans over HTTP: create, read (re-answered on today's data), delete with and without
 //! the key, unknown ids, bounded labels, the optional token and the write rate limit.
 
-use crate::common::{Options, TOKEN, spawn_with};
+use crate::common::*;
 use serde_json::{Value, json};
 
 fn cna_to_rn() -> Value {
@@ -10,11 +10,7 @@ fn cna_to_rn() -> Value {
 }
 
 async fn seeded() -> crate::common::TestApp {
-    spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await
+    spawn_seeded().await
 }
 
 async fn create(app: &crate::common::TestApp, label: &str, request: Value) -> reqwest::Response {

@@ -5,7 +5,7 @@
 //! server loaded, and walks each plan's steps: every prerequisite or requirement group of a
 //! step must hold with what the learner held, skipped, or did in an earlier step.
 
-use crate::common::{Options, TestApp, spawn_with};
+use crate::common::*;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -147,11 +147,7 @@ async fn map(app: &TestApp, req: Value) -> Value {
 }
 
 async fn seeded() -> TestApp {
-    spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await
+    spawn_seeded().await
 }
 
 /// Every plan for six seed occupations from every entry point is in a feasible order, earns
@@ -496,13 +492,7 @@ async fn dot_and_mermaid_draw_every_step_and_prerequisite_of_a_seed_plan() {
                      "learner": {"completed_courses": [], "credentials": [], "competencies": []}});
     let answer = map(&app, req.clone()).await;
     for format in ["dot", "mermaid"] {
-        let r = app
-            .client
-            .post(app.url(&format!("/v1/career-maps?format={format}")))
-            .json(&req)
-            .send()
-            .await
-            .unwrap();
+        let r = app.career_map_as(format, &req).await;
         assert_eq!(r.status().as_u16(), 200, "{format}");
         let text = r.text().await.unwrap();
         let drawing = if format == "dot" {

@@ -53,6 +53,34 @@ pub async fn spawn_app() -> TestApp {
     spawn_with(Options::default()).await
 }
 
+/// Starts a server whose HTTP settings (limits, CORS, retention) `tweak` changed.
+pub async fn spawn_http(tweak: impl FnOnce(&mut careermap::settings::HttpSettings)) -> TestApp {
+    let mut http = careermap::settings::HttpSettings::for_tests();
+    tweak(&mut http);
+    spawn_with(Options {
+        http,
+        ..Default::default()
+    })
+    .await
+}
+
+/// Starts a server with an empty store and `bundle` imported (`mode=replace`, must answer 200).
+pub async fn spawn_imported(bundle: &Value) -> TestApp {
+    let app = spawn_app().await;
+    let (status, body) = app.import("replace", bundle).await;
+    assert_eq!(status, 200, "import: {body}");
+    app
+}
+
+/// Starts a server with the seed catalog loaded.
+pub async fn spawn_seeded() -> TestApp {
+    spawn_with(Options {
+        seed: true,
+        ..Default::default()
+    })
+    .await
+}
+
 pub async fn spawn_with(options: Options) -> TestApp {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().to_path_buf();
@@ -135,9 +163,7 @@ impl TestApp {
     }
 
     pub async fn get_json(&self, path: &str) -> (u16, Value) {
-        let r = self.get(path).await;
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap_or(Value::Null))
+        status_and_json(self.get(path).await).await
     }
 
     /// `GET` with the admin token, answered with JSON (the status is not looked at: the pull
@@ -170,8 +196,40 @@ impl TestApp {
             .send()
             .await
             .expect("request sent");
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap_or(Value::Null))
+        status_and_json(r).await
+    }
+
+    /// `POST path` with the admin token and a raw body of `content_type`.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(TOKEN)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `POST path` of a URL-encoded form (the web pages' forms), without a token.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(serde_urlencoded::to_string(fields).unwrap())
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `POST /v1/career-maps?format={format}` of `body`, without a token: the response as is.
+    pub async fn career_map_as(&self, format: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/v1/career-maps?format={format}")))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
     }
 
     /// `POST /v1/imports?mode=...` with the admin token.
@@ -181,17 +239,8 @@ impl TestApp {
 
     /// `POST /v1/imports?{query}` with a raw body of `content_type` and the admin token.
     pub async fn import_bytes(&self, query: &str, content_type: &str, body: Vec<u8>) -> (u16, Value) {
-        let r = self
-            .client
-            .post(self.url(&format!("/v1/imports?{query}")))
-            .bearer_auth(TOKEN)
-            .header("Content-Type", content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("request sent");
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap_or(Value::Null))
+        let r = self.post_raw(&format!("/v1/imports?{query}"), content_type, body).await;
+        status_and_json(r).await
     }
 
     pub async fn version(&self) -> u64 {
@@ -211,6 +260,40 @@ impl TestApp {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
     }
+}
+
+/// A response's status and its JSON body (`Null` when it has none).
+pub async fn status_and_json(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// The rank of the first plan of a career map that passes the exit at `credential`, and that
+/// exit.
+pub fn plan_with_exit(answer: &Value, credential: &str) -> (u64, Value) {
+    answer["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|p| {
+            Some((
+                p["rank"].as_u64()?,
+                p["exits"]
+                    .as_array()?
+                    .iter()
+                    .find(|e| e["credential"] == credential)?
+                    .clone(),
+            ))
+        })
+        .unwrap_or_else(|| panic!("a plan passes the {credential} exit: {answer}"))
+}
+
+/// The 32 characters after the first `marker` in `html` (a plan's id or delete key).
+pub fn id_after(html: &str, marker: &str) -> String {
+    html.split(marker)
+        .nth(1)
+        .map(|s| s[..32].to_owned())
+        .unwrap_or_else(|| panic!("the page has {marker}"))
 }
 
 /// A small, valid catalog used by many tests.

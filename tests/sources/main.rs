@@ -123,12 +123,6 @@ fn first_exit(answer: &Value, credential: &str) -> Value {
 
 /// Posts a career map asking for `format` (`json`, `ctdl`...): the status and the JSON answer.
 async fn career_map_as(app: &TestApp, format: &str, body: Value) -> (u16, Value) {
-    let resp = app
-        .client
-        .post(app.url(&format!("/v1/career-maps?format={format}")))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let resp = app.career_map_as(format, &body).await;
     (resp.status().as_u16(), resp.json().await.unwrap())
 }
