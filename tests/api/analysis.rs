@@ -133,10 +133,7 @@ async fn duplicates_across_three_systems_with_and_without_articulation() {
     assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let text = r.text().await.unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(
-        lines[0],
-        "a,b,jaccard,shared,articulated,system_a,system_b,cluster,basis,containment,text_similarity,terms,codes,articulation"
-    );
+    assert_eq!(lines[0], DUPLICATES_CSV_HEADER);
     assert_eq!(
         lines[1],
         "adult.intro,cc.intro,1,k.a;k.b,false,adult,postsecondary,0,competencies,1,,,,none"

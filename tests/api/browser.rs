@@ -51,23 +51,12 @@ async fn start_driver(chromedriver: &Path) -> Driver {
 }
 
 async fn connect(driver: &Driver, chromium: &Path, profile: &Path) -> Client {
-    let args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1000",
-        "--lang=en-US",
-    ]
-    .map(String::from)
-    .into_iter()
-    .chain([format!("--user-data-dir={}", profile.display())])
-    .collect::<Vec<_>>();
+    let args = HEADLESS_CHROMIUM
+        .into_iter()
+        .chain(["--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=en-US"])
+        .map(String::from)
+        .chain([format!("--user-data-dir={}", profile.display())])
+        .collect::<Vec<_>>();
     let caps = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {"binary": chromium.display().to_string(), "args": args},

@@ -100,16 +100,8 @@ async fn writes_need_the_admin_token() {
         ..Default::default()
     })
     .await;
-    let r = open
-        .client
-        .post(open.url("/v1/imports"))
-        .bearer_auth(TOKEN)
-        .json(&small_bundle())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 403);
-    let body: Value = r.json().await.unwrap();
+    let (status, body) = open.post_json("/v1/imports", &small_bundle()).await;
+    assert_eq!(status, 403);
     assert!(
         body["detail"].as_str().unwrap().contains("CAREERMAP_ADMIN_TOKEN"),
         "says how to enable writes"
@@ -370,43 +362,30 @@ async fn malformed_json_is_a_422_problem() {
         let problem: Value = r.json().await.unwrap();
         assert_eq!(problem["errors"][0]["record_kind"], "bundle", "{body}");
     }
-    let r = app
-        .client
-        .post(app.url("/v1/imports?mode=sideways"))
-        .bearer_auth(TOKEN)
-        .json(&small_bundle())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 422);
+    assert_eq!(app.import("sideways", &small_bundle()).await.0, 422);
     assert_eq!(app.version().await, 0);
 }
 
 #[tokio::test]
 async fn data_survives_a_restart_and_the_seed_is_not_reapplied() {
     let tmp = tempfile::tempdir().unwrap();
-    let app = spawn_in(
-        tmp.path(),
-        Options {
-            seed: true,
-            ..Default::default()
-        },
-    )
-    .await;
+    let start_seeded = || {
+        spawn_in(
+            tmp.path(),
+            Options {
+                seed: true,
+                ..Default::default()
+            },
+        )
+    };
+    let app = start_seeded().await;
     assert_eq!(app.version().await, 1, "seeded");
     let (status, _) = app.import("replace&confirm=true", &small_bundle()).await;
     assert_eq!(status, 200);
     let courses = ids(&app.get_json("/v1/courses?limit=100").await.1);
     app.stop().await;
 
-    let app = spawn_in(
-        tmp.path(),
-        Options {
-            seed: true,
-            ..Default::default()
-        },
-    )
-    .await;
+    let app = start_seeded().await;
     assert_eq!(app.version().await, 2, "version survives, seed not reapplied");
     assert_eq!(ids(&app.get_json("/v1/courses?limit=100").await.1), courses);
     let (_, health) = app.get_json("/health").await;

@@ -95,19 +95,14 @@ async fn deleting_needs_the_delete_key_or_the_admin_token() {
     let id = created["id"].as_str().unwrap();
     let key = created["delete_key"].as_str().unwrap();
     let url = app.url(&format!("/v1/plans/{id}"));
+    let delete_with_key = |key: &str| app.client.delete(&url).header("X-Delete-Key", key).send();
 
     let r = app.client.delete(&url).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 403, "no key");
     let problem: Value = r.json().await.unwrap();
     assert_eq!(problem["type"], "/problems/forbidden");
     assert!(problem["detail"].as_str().unwrap().contains("X-Delete-Key"));
-    let r = app
-        .client
-        .delete(&url)
-        .header("X-Delete-Key", "0123456789abcdef0123456789abcdef")
-        .send()
-        .await
-        .unwrap();
+    let r = delete_with_key("0123456789abcdef0123456789abcdef").await.unwrap();
     assert_eq!(r.status().as_u16(), 403, "wrong key");
     assert_eq!(
         app.get(&format!("/v1/plans/{id}")).await.status().as_u16(),
@@ -115,22 +110,10 @@ async fn deleting_needs_the_delete_key_or_the_admin_token() {
         "still there"
     );
 
-    let r = app
-        .client
-        .delete(&url)
-        .header("X-Delete-Key", key)
-        .send()
-        .await
-        .unwrap();
+    let r = delete_with_key(key).await.unwrap();
     assert_eq!(r.status().as_u16(), 204, "right key");
     assert_eq!(app.get(&format!("/v1/plans/{id}")).await.status().as_u16(), 404, "gone");
-    let r = app
-        .client
-        .delete(&url)
-        .header("X-Delete-Key", key)
-        .send()
-        .await
-        .unwrap();
+    let r = delete_with_key(key).await.unwrap();
     assert_eq!(r.status().as_u16(), 404, "deleting twice");
 
     // The admin token deletes any plan.

@@ -146,6 +146,17 @@ async fn map(app: &TestApp, req: Value) -> Value {
     body
 }
 
+/// The first plan toward `credential` of an adult who shows `competencies`.
+async fn first_adult_plan(app: &TestApp, credential: &str, competencies: &[&str]) -> Value {
+    let body = map(
+        app,
+        json!({"target": {"credential": credential}, "entry": "adult", "k": 1,
+               "learner": {"competencies": competencies}}),
+    )
+    .await;
+    body["paths"][0].clone()
+}
+
 async fn seeded() -> TestApp {
     spawn_seeded().await
 }
@@ -376,13 +387,7 @@ async fn prior_learning_waives_only_a_prior_learning_credit_course() {
         "mfg.t5.lean",
         "core.t3.checking-recording",
     ];
-    let body = map(
-        &app,
-        json!({"target": {"credential": "osha10-gi"}, "entry": "adult", "k": 1,
-               "learner": {"competencies": safety}}),
-    )
-    .await;
-    let p = &body["paths"][0];
+    let p = &first_adult_plan(&app, "osha10-gi", &safety).await;
     let steps = step_ids(p);
     assert!(
         !steps.iter().any(|x| x == "adult.mfg-safety" || x == "cc.mfg-101"),
@@ -408,13 +413,7 @@ async fn prior_learning_waives_only_a_prior_learning_credit_course() {
         "mfg.t7.smaw",
         "mfg.t5.materials",
     ];
-    let body = map(
-        &app,
-        json!({"target": {"credential": "aws-entry-welder"}, "entry": "adult", "k": 1,
-               "learner": {"competencies": weld}}),
-    )
-    .await;
-    let p = &body["paths"][0];
+    let p = &first_adult_plan(&app, "aws-entry-welder", &weld).await;
     let course = p["steps"]
         .as_array()
         .unwrap()

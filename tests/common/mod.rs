@@ -11,6 +11,9 @@ use std::sync::Arc;
 
 pub const TOKEN: &str = "test-admin-token-0123456789";
 
+/// The header row of `GET /v1/duplicates?format=csv`.
+pub const DUPLICATES_CSV_HEADER: &str = "a,b,jaccard,shared,articulated,system_a,system_b,cluster,basis,containment,text_similarity,terms,codes,articulation";
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -365,6 +368,19 @@ pub fn find_on_path(names: &[&str]) -> Option<PathBuf> {
         .flat_map(|n| std::env::split_paths(&path).map(move |d| d.join(n)))
         .find(|p| p.is_file())
 }
+
+/// The flags every headless Chromium of the tests starts with (no sandbox, GPU, network
+/// chatter or first-run screens).
+pub const HEADLESS_CHROMIUM: [&str; 8] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
 
 /// `what`, or when it is absent: a failure under `CI=true` (CI installs everything a test
 /// needs, see `.ci/run`), a skip with a printed note elsewhere.

@@ -134,15 +134,8 @@ async fn fixtures_of_every_format_pull_through_http() {
     // SCED in Windows-1252 titles catalog courses that carry a SCED code.
     let import = json!({"courses": [{"id": "hs.pc", "title": "Patient care", "system": "secondary", "hours": 120,
         "codes": {"sced": "14001"}}, {"id": "hs.x", "title": "X", "system": "secondary", "hours": 1, "codes": {"sced": "99999"}}]});
-    let resp = app
-        .client
-        .post(format!("{}/v1/imports", app.address))
-        .bearer_auth(TOKEN)
-        .json(&import)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+    let (status, answer) = app.post_json("/v1/imports", &import).await;
+    assert_eq!(status, 200, "{answer}");
     let job = app.pull("sced", &format!("{fx}/sced_cp1252.csv")).await;
     assert_eq!(job["state"], "succeeded", "{job:#}");
     assert!(warning(&job, "windows_1252").is_some());

@@ -23,15 +23,7 @@ async fn ipeds_completions_feed_the_supply_report() {
              "demand": [{"region": "US", "annual_openings": 500, "median_wage": 93000}]}
         ]
     });
-    let resp = app
-        .client
-        .post(format!("{}/v1/imports?mode=replace", app.address))
-        .bearer_auth(TOKEN)
-        .json(&bundle)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    import_json(&app, "replace", &bundle).await;
     let job = app
         .pull("ipeds_completions", &format!("{up}/ok/fixtures/ipeds_completions.csv"))
         .await;

@@ -85,6 +85,16 @@ impl TestApp {
     }
 }
 
+/// The entry for `region` of a list of regional figures (`demand`, `wages`).
+fn in_region<'a>(figures: &'a Value, region: &str) -> &'a Value {
+    figures
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["region"] == region)
+        .unwrap_or_else(|| panic!("no {region} entry in {figures}"))
+}
+
 fn warning<'a>(job: &'a Value, code: &str) -> Option<&'a Value> {
     job["warnings"].as_array()?.iter().find(|w| w["code"] == code)
 }

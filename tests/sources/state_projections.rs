@@ -52,26 +52,12 @@ async fn state_figures_answer_for_their_region() {
     assert_eq!(job["counts"]["detailed_occupations"], 7);
 
     let rn = app.get_value("/v1/occupations/29-1141").await;
-    let tx = rn["demand"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["region"] == "TX")
-        .unwrap()
-        .clone();
+    let tx = in_region(&rn["demand"], "TX");
     assert_eq!(tx["annual_openings"], 16_890.0);
     assert_eq!(tx["employment"], 232_740.0);
     assert_eq!(tx["period"], "2022-32");
     assert_eq!(tx["provenance"]["source"], "state_projections");
-    let wage = |region: &str| {
-        rn["wages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|w| w["region"] == region)
-            .unwrap()["annual"]["median"]
-            .clone()
-    };
+    let wage = |region: &str| in_region(&rn["wages"], region)["annual"]["median"].clone();
     assert_eq!(wage("TX"), 93_390.0);
     assert_eq!(
         wage("26420"),
@@ -79,13 +65,7 @@ async fn state_figures_answer_for_their_region() {
         "the metro area is filed under its OEWS area code"
     );
     let surgeons = app.get_value("/v1/occupations/29-1249").await;
-    let tx_surgeons = surgeons["demand"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["region"] == "TX")
-        .unwrap()
-        .clone();
+    let tx_surgeons = in_region(&surgeons["demand"], "TX");
     assert_eq!(tx_surgeons["annual_openings"], Value::Null);
     assert!(
         tx_surgeons["flags"]
