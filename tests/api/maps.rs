@@ -84,11 +84,7 @@ fn ids(v: &Value, field: &str) -> Vec<String> {
 #[tokio::test]
 async fn adult_entry_never_uses_secondary_courses() {
     let app = app().await;
-    let body = map_ok(
-        &app,
-        json!({"target": {"occupation": "11-1111"}, "entry": "adult", "k": 5}),
-    )
-    .await;
+    let body = map_ok(&app, map_request("occupation", "11-1111", "adult", 5)).await;
     let paths = body["paths"].as_array().unwrap();
     assert_eq!(paths.len(), 1, "adults have exactly one route: {body}");
     // `cc.d` also earns `plcert` on the way: an extra exit.
@@ -105,11 +101,7 @@ async fn adult_entry_never_uses_secondary_courses() {
 #[tokio::test]
 async fn secondary_entry_orders_by_system_and_k_larger_than_plans() {
     let app = app().await;
-    let body = map_ok(
-        &app,
-        json!({"target": {"occupation": "11-1111"}, "entry": "secondary", "k": 10}),
-    )
-    .await;
+    let body = map_ok(&app, map_request("occupation", "11-1111", "secondary", 10)).await;
     let paths = body["paths"].as_array().unwrap();
     // A high-school student cannot enrol in adult education, so the intro comes only from
     // `hs.intro`: one way x cc.b (take it, or hs.dual) = 2 distinct minimal plans, fewer than k.
@@ -124,13 +116,7 @@ async fn secondary_entry_orders_by_system_and_k_larger_than_plans() {
             p["steps"].as_array().unwrap().iter().all(|s| s["system"] != "adult"),
             "no adult-education step for a high-school student: {p}"
         );
-        let systems: Vec<&str> = p["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|s| s["kind"] == "course")
-            .map(|s| s["system"].as_str().unwrap())
-            .collect();
+        let systems = course_systems(p);
         let rank = |s: &str| {
             ["secondary", "adult", "postsecondary", "work_based"]
                 .iter()
@@ -169,11 +155,7 @@ async fn dual_enrollment_waives_a_college_course_under_postsecondary_hours() {
     assert_eq!(skip["reason"], "articulated");
     assert_eq!(skip["articulated_by"], "hs.dual");
     // With total hours as the objective the 45-hour college course beats the 120-hour one.
-    let body = map_ok(
-        &app,
-        json!({"target": {"credential": "cert"}, "entry": "secondary", "k": 1}),
-    )
-    .await;
+    let body = map_ok(&app, map_request("credential", "cert", "secondary", 1)).await;
     assert!(ids(&body["paths"][0], "steps").contains(&"cc.b".to_owned()));
 }
 
@@ -204,11 +186,7 @@ async fn partial_credit_does_not_waive_and_completed_courses_are_skipped() {
 #[tokio::test]
 async fn non_duplication_beats_hours() {
     let app = app().await;
-    let body = map_ok(
-        &app,
-        json!({"target": {"credential": "dupcert"}, "entry": "adult", "k": 2}),
-    )
-    .await;
+    let body = map_ok(&app, map_request("credential", "dupcert", "adult", 2)).await;
     let paths = body["paths"].as_array().unwrap();
     assert_eq!(paths.len(), 2, "{body}");
     let best = &paths[0];
@@ -506,11 +484,7 @@ async fn secondary_gets_no_adult_course_nor_hse_and_the_diploma_at_graduation() 
         ]
     }))
     .await;
-    let body = map_ok(
-        &app,
-        json!({"target": {"credential": "cert"}, "entry": "secondary", "k": 10}),
-    )
-    .await;
+    let body = map_ok(&app, map_request("credential", "cert", "secondary", 10)).await;
     let paths = body["paths"].as_array().unwrap();
     assert_eq!(paths.len(), 1, "one plan without adult courses or the hse: {body}");
     let p = &paths[0];
@@ -523,11 +497,7 @@ async fn secondary_gets_no_adult_course_nor_hse_and_the_diploma_at_graduation() 
     assert!(earned.contains(&json!("diploma")), "diploma earned at graduation: {p}");
     assert_eq!(p["total_hours"], 145.0, "the diploma adds no hours: {p}");
     // An adult takes the cheap adult course and the equivalency (the diploma's course is closed).
-    let body = map_ok(
-        &app,
-        json!({"target": {"credential": "cert"}, "entry": "adult", "k": 1}),
-    )
-    .await;
+    let body = map_ok(&app, map_request("credential", "cert", "adult", 1)).await;
     let steps = step_ids(&body["paths"][0]);
     assert!(
         steps.contains(&"adult.alg".to_owned()) && steps.contains(&"hse".to_owned()),
@@ -554,11 +524,7 @@ async fn eligible_entries_override_the_system_default() {
         ]
     }))
     .await;
-    let body = map_ok(
-        &app,
-        json!({"target": {"credential": "ecert"}, "entry": "secondary", "k": 1}),
-    )
-    .await;
+    let body = map_ok(&app, map_request("credential", "ecert", "secondary", 1)).await;
     assert_eq!(step_ids(&body["paths"][0]), ["adult.open", "ecert"], "{body}");
     let body = map_ok(&app, json!({"target": {"credential": "pcert"}, "entry": "adult"})).await;
     assert_eq!(body["paths"], json!([]), "{body}");

@@ -228,11 +228,7 @@ async fn seed_plans_are_feasible_and_sit_their_exams() {
 #[tokio::test]
 async fn secondary_rn_map_has_no_adult_step_and_no_hse() {
     let app = seeded().await;
-    let body = map(
-        &app,
-        json!({"target": {"occupation": "29-1141"}, "entry": "secondary", "k": 5}),
-    )
-    .await;
+    let body = map(&app, map_request("occupation", "29-1141", "secondary", 5)).await;
     let paths = body["paths"].as_array().unwrap();
     assert!(!paths.is_empty(), "{body}");
     for p in paths {
@@ -251,13 +247,7 @@ async fn secondary_rn_map_has_no_adult_step_and_no_hse() {
         assert!(earned.contains(&"rn-license".to_owned()), "{earned:?}");
         assert!(steps.contains(&"ex.nclex-rn".to_owned()), "{steps:?}");
         // Secondary steps come before postsecondary ones.
-        let systems: Vec<&str> = p["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|s| s["kind"] == "course")
-            .map(|s| s["system"].as_str().unwrap())
-            .collect();
+        let systems = course_systems(p);
         if let Some(first_college) = systems.iter().position(|s| *s == "postsecondary") {
             assert!(
                 !systems[first_college..].contains(&"secondary"),
@@ -335,11 +325,7 @@ async fn inspector_plans_are_in_a_feasible_order() {
     let app = seeded().await;
     let s = seed();
     let learner = json!({});
-    let body = map(
-        &app,
-        json!({"target": {"occupation": "51-9061"}, "entry": "adult", "k": 5}),
-    )
-    .await;
+    let body = map(&app, map_request("occupation", "51-9061", "adult", 5)).await;
     let paths = body["paths"].as_array().unwrap();
     assert!(paths.len() >= 2, "{body}");
     for p in paths {
@@ -359,11 +345,7 @@ async fn inspector_plans_are_in_a_feasible_order() {
 #[tokio::test]
 async fn electrician_related_instruction_precedes_on_the_job_training() {
     let app = seeded().await;
-    let body = map(
-        &app,
-        json!({"target": {"occupation": "47-2111"}, "entry": "adult", "k": 1}),
-    )
-    .await;
+    let body = map(&app, map_request("occupation", "47-2111", "adult", 1)).await;
     let p = &body["paths"][0];
     let steps = step_ids(p);
     for n in 1..=4 {

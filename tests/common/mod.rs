@@ -299,6 +299,23 @@ pub fn id_after(html: &str, marker: &str) -> String {
         .unwrap_or_else(|| panic!("the page has {marker}"))
 }
 
+/// A career-map request toward the `kind` (`occupation` or `credential`) `id` from `entry`,
+/// asking for `k` plans.
+pub fn map_request(kind: &str, id: &str, entry: &str, k: u64) -> Value {
+    serde_json::json!({"target": {kind: id}, "entry": entry, "k": k})
+}
+
+/// The systems of a plan's course steps, in plan order.
+pub fn course_systems(plan: &Value) -> Vec<&str> {
+    plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "course")
+        .map(|s| s["system"].as_str().unwrap())
+        .collect()
+}
+
 /// A small, valid catalog used by many tests.
 pub fn small_bundle() -> Value {
     serde_json::json!({
