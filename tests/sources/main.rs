@@ -70,6 +70,20 @@ impl TestApp {
         self.pull_with(json!({"source": source, "url": url})).await
     }
 
+    /// [`Self::pull`] that must succeed: the job.
+    async fn pull_ok(&self, source: &str, url: &str) -> Value {
+        let job = self.pull(source, url).await;
+        assert_eq!(job["state"], "succeeded", "{job:#}");
+        job
+    }
+
+    /// [`Self::pull`] that must fail: the job.
+    async fn pull_failed(&self, source: &str, url: &str) -> Value {
+        let job = self.pull(source, url).await;
+        assert_eq!(job["state"], "failed");
+        job
+    }
+
     async fn pull_with(&self, body: Value) -> Value {
         let resp = self.post_pull(body.clone()).await;
         assert_eq!(resp.status(), 202, "{body}: {}", resp.text().await.unwrap());
@@ -105,8 +119,7 @@ async fn app_with_fixture_onet(up: &str) -> TestApp {
         s.pull.timeout = Duration::from_secs(1);
     })
     .await;
-    let job = app.pull("onet_db", &format!("{up}/ok/zip/onet_text.zip")).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    app.pull_ok("onet_db", &format!("{up}/ok/zip/onet_text.zip")).await;
     app
 }
 
