@@ -50,6 +50,11 @@ async fn start_driver(chromedriver: &Path) -> Driver {
     Driver { child, port }
 }
 
+/// Types `keys` into the element at `at`.
+async fn type_into(c: &Client, at: Locator<'_>, keys: &str) {
+    c.find(at).await.unwrap().send_keys(keys).await.unwrap();
+}
+
 async fn connect(driver: &Driver, chromium: &Path, profile: &Path) -> Client {
     let args = HEADLESS_CHROMIUM
         .into_iter()
@@ -203,12 +208,7 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
     assert_eq!(text(&c, "h1").await, "Find a job and the path to it");
     check(&c, "/").await;
     save("home.png", &c.screenshot().await.unwrap());
-    c.find(Locator::Id("q"))
-        .await
-        .unwrap()
-        .send_keys("nurse")
-        .await
-        .unwrap();
+    type_into(&c, Locator::Id("q"), "nurse").await;
     follow(&c, Locator::Css("form.search button[type=submit]")).await;
     assert!(
         c.current_url().await.unwrap().as_str().contains("q=nurse"),
@@ -228,12 +228,7 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    c.find(Locator::Id("has"))
-        .await
-        .unwrap()
-        .send_keys("cna")
-        .await
-        .unwrap();
+    type_into(&c, Locator::Id("has"), "cna").await;
     follow(&c, Locator::Css("form.map-form button[type=submit]")).await;
     let url = c.current_url().await.unwrap();
     assert_eq!(url.path(), "/map");
@@ -283,12 +278,7 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
     }
 
     // Save it and reload /plans/{id}.
-    c.find(Locator::Id("label"))
-        .await
-        .unwrap()
-        .send_keys("Adult CNA to RN")
-        .await
-        .unwrap();
+    type_into(&c, Locator::Id("label"), "Adult CNA to RN").await;
     follow(&c, Locator::Css("section.save button[type=submit]")).await;
     wait_for_h1(&c, "Map saved").await;
     let key = text(&c, "#delete-key").await;

@@ -119,20 +119,26 @@ async fn catalog_text_and_query_values_are_escaped() {
     assert!(!html.contains("<b>Assistants</b>"));
 }
 
-#[tokio::test]
-async fn saving_from_the_page_works_without_javascript() {
-    let app = spawn_seeded().await;
+/// Saves a CNA-to-RN plan labelled `label` through the page's form (no JavaScript): the page
+/// that answers, which must be 201.
+async fn save_rn_plan(app: &TestApp, label: &str) -> String {
     let r = app
         .post_form(
             "/plans",
             &[
-                ("label", "Evening route"),
+                ("label", label),
                 ("query", "occupation=29-1141&entry=adult&has=cna&k=2"),
             ],
         )
         .await;
     assert_eq!(r.status().as_u16(), 201);
-    let html = r.text().await.unwrap();
+    r.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn saving_from_the_page_works_without_javascript() {
+    let app = spawn_seeded().await;
+    let html = save_rn_plan(&app, "Evening route").await;
     let id = id_after(&html, "/plans/");
     let key = id_after(&html, "id=\"delete-key\">");
     let (_, plan) = app.get_json(&format!("/v1/plans/{id}")).await;
@@ -250,17 +256,7 @@ async fn every_template_renders_with_its_pages_real_context() {
     // A failed render is logged with the template's error (line and variable): show it.
     let _ = tracing_subscriber::fmt().with_test_writer().try_init();
     let app = spawn_seeded().await;
-    let r = app
-        .post_form(
-            "/plans",
-            &[
-                ("label", "Strict"),
-                ("query", "occupation=29-1141&entry=adult&has=cna&k=2"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 201);
-    let html = r.text().await.unwrap();
+    let html = save_rn_plan(&app, "Strict").await;
     let plan = id_after(&html, "/plans/");
     let plan = format!("/plans/{plan}");
     let pages: Vec<(&str, u16)> = vec![
