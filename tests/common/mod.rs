@@ -265,6 +265,14 @@ impl TestApp {
     }
 }
 
+/// Asserts that `r` is a problem (`application/problem+json`) with `status`; its body.
+/// `context` goes into the failure messages.
+pub async fn expect_problem(r: reqwest::Response, status: u16, context: impl std::fmt::Display) -> Value {
+    assert_eq!(r.status().as_u16(), status, "{context}");
+    assert_eq!(r.headers()["content-type"], "application/problem+json", "{context}");
+    r.json().await.expect("a problem is JSON")
+}
+
 /// A response's status and its JSON body (`Null` when it has none).
 pub async fn status_and_json(r: reqwest::Response) -> (u16, Value) {
     let status = r.status().as_u16();

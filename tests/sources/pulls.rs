@@ -183,9 +183,7 @@ async fn bad_pull_requests_are_problems() {
         (json!({"source": "case", "url": "abc"}), "CAREERMAP_CASE_BASE_URL"),
     ] {
         let resp = app.post_pull(body.clone()).await;
-        assert_eq!(resp.status(), 422, "{body}");
-        assert_eq!(resp.headers()["content-type"], "application/problem+json");
-        let p: Value = resp.json().await.unwrap();
+        let p = expect_problem(resp, 422, &body).await;
         assert!(p["detail"].as_str().unwrap().contains(needle), "{body}: {p}");
     }
     let resp = app
@@ -399,9 +397,7 @@ async fn the_pull_queue_is_bounded() {
     assert_eq!(app.post_pull(stall.clone()).await.status(), 202);
     assert_eq!(app.post_pull(stall.clone()).await.status(), 202);
     let resp = app.post_pull(stall.clone()).await;
-    assert_eq!(resp.status(), 429);
-    assert_eq!(resp.headers()["content-type"], "application/problem+json");
-    let p: Value = resp.json().await.unwrap();
+    let p = expect_problem(resp, 429, "").await;
     assert!(p["detail"].as_str().unwrap().contains("CAREERMAP_PULL_QUEUE"), "{p}");
     // Once they finish, pulls are accepted again.
     let mut accepted = false;
