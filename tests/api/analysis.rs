@@ -58,10 +58,7 @@ fn gap_catalog() -> Value {
 }
 
 async fn app_with(bundle: Value) -> TestApp {
-    let app = spawn_app().await;
-    let (status, body) = app.import("replace", &bundle).await;
-    assert_eq!(status, 200, "import: {body}");
-    app
+    spawn_imported(&bundle).await
 }
 
 fn pairs(body: &Value) -> Vec<(String, String, f64, bool)> {
@@ -136,10 +133,7 @@ async fn duplicates_across_three_systems_with_and_without_articulation() {
     assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let text = r.text().await.unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(
-        lines[0],
-        "a,b,jaccard,shared,articulated,system_a,system_b,cluster,basis,containment,text_similarity,terms,codes,articulation"
-    );
+    assert_eq!(lines[0], DUPLICATES_CSV_HEADER);
     assert_eq!(
         lines[1],
         "adult.intro,cc.intro,1,k.a;k.b,false,adult,postsecondary,0,competencies,1,,,,none"
@@ -321,11 +315,7 @@ async fn alignment_report_indicators_and_complexity() {
 /// Every deliberate imperfection listed in seed/README.md shows up.
 #[tokio::test]
 async fn seed_imperfections_show_up_as_gaps_and_duplicates() {
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_seeded().await;
 
     let (status, body) = app.get_json("/v1/duplicates?min_overlap=0.5&basis=competencies").await;
     assert_eq!(status, 200);

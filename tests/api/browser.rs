@@ -8,7 +8,7 @@
 //! fails. With `CAREERMAP_SCREENSHOTS=1` it also writes the screenshots and PDFs under
 //! `docs/screenshots/`.
 
-use crate::common::{Options, find_on_path, require, spawn_with};
+use crate::common::*;
 use fantoccini::wd::{PrintConfiguration, PrintSize};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -50,24 +50,18 @@ async fn start_driver(chromedriver: &Path) -> Driver {
     Driver { child, port }
 }
 
+/// Types `keys` into the element at `at`.
+async fn type_into(c: &Client, at: Locator<'_>, keys: &str) {
+    c.find(at).await.unwrap().send_keys(keys).await.unwrap();
+}
+
 async fn connect(driver: &Driver, chromium: &Path, profile: &Path) -> Client {
-    let args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1000",
-        "--lang=en-US",
-    ]
-    .map(String::from)
-    .into_iter()
-    .chain([format!("--user-data-dir={}", profile.display())])
-    .collect::<Vec<_>>();
+    let args = HEADLESS_CHROMIUM
+        .into_iter()
+        .chain(["--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=en-US"])
+        .map(String::from)
+        .chain([format!("--user-data-dir={}", profile.display())])
+        .collect::<Vec<_>>();
     let caps = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {"binary": chromium.display().to_string(), "args": args},
@@ -198,11 +192,7 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
         }
     };
 
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_seeded().await;
     let driver = start_driver(&chromedriver).await;
     let profile = tempfile::tempdir().unwrap();
     let c = connect(&driver, &chromium, profile.path()).await;
@@ -218,12 +208,7 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
     assert_eq!(text(&c, "h1").await, "Find a job and the path to it");
     check(&c, "/").await;
     save("home.png", &c.screenshot().await.unwrap());
-    c.find(Locator::Id("q"))
-        .await
-        .unwrap()
-        .send_keys("nurse")
-        .await
-        .unwrap();
+    type_into(&c, Locator::Id("q"), "nurse").await;
     follow(&c, Locator::Css("form.search button[type=submit]")).await;
     assert!(
         c.current_url().await.unwrap().as_str().contains("q=nurse"),
@@ -243,12 +228,7 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    c.find(Locator::Id("has"))
-        .await
-        .unwrap()
-        .send_keys("cna")
-        .await
-        .unwrap();
+    type_into(&c, Locator::Id("has"), "cna").await;
     follow(&c, Locator::Css("form.map-form button[type=submit]")).await;
     let url = c.current_url().await.unwrap();
     assert_eq!(url.path(), "/map");
@@ -269,21 +249,7 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
         hours.round(),
         "plan 1's hours"
     );
-    let (lpn_rank, lpn) = answer["paths"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find_map(|p| {
-            Some((
-                p["rank"].as_u64()?,
-                p["exits"]
-                    .as_array()?
-                    .iter()
-                    .find(|e| e["credential"] == "lpn")?
-                    .clone(),
-            ))
-        })
-        .expect("a plan passes the LPN exit");
+    let (lpn_rank, lpn) = plan_with_exit(&answer, "lpn");
     let lpn_wage = money(lpn["occupations"][0]["median_wage"].as_f64().unwrap());
     let exits = text(&c, &format!("#plan-{lpn_rank} ul.exits")).await;
     let lpn_line = exits
@@ -312,12 +278,7 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
     }
 
     // Save it and reload /plans/{id}.
-    c.find(Locator::Id("label"))
-        .await
-        .unwrap()
-        .send_keys("Adult CNA to RN")
-        .await
-        .unwrap();
+    type_into(&c, Locator::Id("label"), "Adult CNA to RN").await;
     follow(&c, Locator::Css("section.save button[type=submit]")).await;
     wait_for_h1(&c, "Map saved").await;
     let key = text(&c, "#delete-key").await;

@@ -54,9 +54,7 @@ async fn bad_list_parameters_are_422_problems() {
         "/v1/credentials?kind=phd",
     ] {
         let r = app.get(path).await;
-        assert_eq!(r.status().as_u16(), 422, "{path}");
-        assert_eq!(r.headers()["content-type"], "application/problem+json", "{path}");
-        let body: serde_json::Value = r.json().await.unwrap();
+        let body = expect_problem(r, 422, path).await;
         assert_eq!(body["status"], 422);
         assert!(
             body["detail"].as_str().unwrap().len() > 10,
@@ -85,9 +83,7 @@ async fn single_records_and_404_problems() {
         "/v1/nothing-here",
     ] {
         let r = app.get(path).await;
-        assert_eq!(r.status().as_u16(), 404, "{path}");
-        assert_eq!(r.headers()["content-type"], "application/problem+json");
-        let body: serde_json::Value = r.json().await.unwrap();
+        let body = expect_problem(r, 404, path).await;
         assert_eq!(body["type"], "/problems/not-found");
         assert_eq!(body["status"], 404);
     }
@@ -95,11 +91,7 @@ async fn single_records_and_404_problems() {
 
 #[tokio::test]
 async fn seed_is_served_and_meets_the_floors() {
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_seeded().await;
     let (status, health) = app.get_json("/health").await;
     assert_eq!(status, 200);
     assert_eq!(health["dataset_version"], 1);

@@ -6,11 +6,7 @@ use crate::common::*;
 use serde_json::{Value, json};
 
 async fn seeded() -> TestApp {
-    spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await
+    spawn_seeded().await
 }
 
 async fn document(app: &TestApp) -> Value {

@@ -21,15 +21,7 @@ async fn a_body_of_empty_records_gets_a_bounded_problem_list() {
         body.push_str("{}");
     }
     body.push_str("]}");
-    let r = app
-        .client
-        .post(app.url("/v1/imports"))
-        .bearer_auth(TOKEN)
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let r = app.post_raw("/v1/imports", "application/json", body).await;
     assert_eq!(r.status().as_u16(), 422);
     let text = r.text().await.unwrap();
     assert!(text.len() < 64 * 1024, "answer is {} bytes", text.len());
@@ -81,11 +73,7 @@ async fn echoed_ids_and_unknown_learner_lists_are_clipped() {
 /// 0.501 and 0.5 are one computation (and one cache key).
 #[tokio::test]
 async fn analysis_parameters_have_a_small_key_space() {
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_seeded().await;
     for bad in ["1e-320", "0", "0.001", "NaN", "1e309", "-1", "1.5"] {
         let (status, p) = app.get_json(&format!("/v1/duplicates?min_overlap={bad}")).await;
         assert_eq!(status, 422, "{bad}");
@@ -102,11 +90,8 @@ async fn analysis_parameters_have_a_small_key_space() {
 /// client out with 429 and Retry-After, the right token included.
 #[tokio::test]
 async fn failed_authentication_is_rate_limited() {
-    let mut http = careermap::settings::HttpSettings::for_tests();
-    http.auth_fail_burst = 5;
-    let app = spawn_with(Options {
-        http,
-        ..Default::default()
+    let app = spawn_http(|http| {
+        http.auth_fail_burst = 5;
     })
     .await;
     let try_token = |t: &'static str| {
@@ -130,11 +115,8 @@ async fn failed_authentication_is_rate_limited() {
 /// 429 past its burst; without it (the default) nothing is limited.
 #[tokio::test]
 async fn the_general_rate_limit_applies_when_set() {
-    let mut http = careermap::settings::HttpSettings::for_tests();
-    http.rate_limit = Some(5);
-    let app = spawn_with(Options {
-        http,
-        ..Default::default()
+    let app = spawn_http(|http| {
+        http.rate_limit = Some(5);
     })
     .await;
     let mut statuses = Vec::new();
@@ -203,11 +185,8 @@ async fn a_wipe_is_refused_and_any_kept_version_can_be_restored() {
 /// Only the newest `CAREERMAP_KEEP_VERSIONS` versions keep data; the store stays bounded.
 #[tokio::test]
 async fn old_versions_lose_their_data_past_the_retention() {
-    let mut http = careermap::settings::HttpSettings::for_tests();
-    http.keep_versions = 2;
-    let app = spawn_with(Options {
-        http,
-        ..Default::default()
+    let app = spawn_http(|http| {
+        http.keep_versions = 2;
     })
     .await;
     for i in 0..4 {
@@ -230,11 +209,8 @@ async fn old_versions_lose_their_data_past_the_retention() {
 /// 70 s and more. Now the body idle timeout answers 408 and closes.
 #[tokio::test]
 async fn a_silent_upload_is_answered_408_and_closed() {
-    let mut http = careermap::settings::HttpSettings::for_tests();
-    http.body_idle_timeout = Duration::from_secs(1);
-    let app = spawn_with(Options {
-        http,
-        ..Default::default()
+    let app = spawn_http(|http| {
+        http.body_idle_timeout = Duration::from_secs(1);
     })
     .await;
     let addr = app.address.trim_start_matches("http://").to_owned();
@@ -263,11 +239,7 @@ async fn a_silent_upload_is_answered_408_and_closed() {
 /// Defect 7: contract drift found by schemathesis.
 #[tokio::test]
 async fn parameters_match_the_contract_and_errors_name_them() {
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_seeded().await;
     // limit=0 is documented and answers only the total.
     let (status, p) = app.get_json("/v1/courses?limit=0").await;
     assert_eq!(status, 200);
@@ -304,15 +276,7 @@ async fn parameters_match_the_contract_and_errors_name_them() {
     assert_eq!(r.status().as_u16(), 405);
     assert_eq!(r.headers()["allow"], "POST, OPTIONS");
     // Imports need a known Content-Type, as career maps do.
-    let r = app
-        .client
-        .post(app.url("/v1/imports"))
-        .bearer_auth(TOKEN)
-        .header("content-type", "text/plain")
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    let r = app.post_raw("/v1/imports", "text/plain", "{}").await;
     assert_eq!(r.status().as_u16(), 415);
     let p: Value = r.json().await.unwrap();
     assert!(p["detail"].as_str().unwrap().contains("application/json"));
@@ -343,24 +307,18 @@ async fn browser_and_proxy_headers() {
     let etag = r.headers()["etag"].to_str().unwrap().to_owned();
     assert_eq!(etag, format!("\"v{}\"", app.version().await));
     assert_eq!(r.headers()["cache-control"], "no-cache");
-    let r = app
-        .client
-        .get(app.url("/v1/courses"))
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let revalidate = || {
+        app.client
+            .get(app.url("/v1/courses"))
+            .header("if-none-match", &etag)
+            .send()
+    };
+    let r = revalidate().await.unwrap();
     assert_eq!(r.status().as_u16(), 304);
     // A write changes the version: the old tag no longer matches.
     let b = json!({"competencies": [{"id": "k.new", "name": "New", "tier": 1}]});
     assert_eq!(app.import("merge", &b).await.0, 200);
-    let r = app
-        .client
-        .get(app.url("/v1/courses"))
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let r = revalidate().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
 
     // CORS: the preflight of a configured origin is answered; another origin gets no grant.

@@ -100,16 +100,8 @@ async fn writes_need_the_admin_token() {
         ..Default::default()
     })
     .await;
-    let r = open
-        .client
-        .post(open.url("/v1/imports"))
-        .bearer_auth(TOKEN)
-        .json(&small_bundle())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 403);
-    let body: Value = r.json().await.unwrap();
+    let (status, body) = open.post_json("/v1/imports", &small_bundle()).await;
+    assert_eq!(status, 403);
     assert!(
         body["detail"].as_str().unwrap().contains("CAREERMAP_ADMIN_TOKEN"),
         "says how to enable writes"
@@ -133,21 +125,17 @@ async fn oversized_bodies_are_413_problems() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 413);
-    assert_eq!(r.headers()["content-type"], "application/problem+json");
-    let body: Value = r.json().await.unwrap();
+    let body = expect_problem(r, 413, "").await;
     assert!(body["detail"].as_str().unwrap().contains("4096"));
     // Chunked, without Content-Length: the limit still holds.
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(serde_json::to_vec(&big).unwrap())];
     let r = app
-        .client
-        .post(app.url("/v1/imports"))
-        .bearer_auth(TOKEN)
-        .header("content-type", "application/json")
-        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)))
-        .send()
-        .await
-        .unwrap();
+        .post_raw(
+            "/v1/imports",
+            "application/json",
+            reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)),
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 413);
     assert_eq!(app.version().await, 0);
 }
@@ -367,56 +355,35 @@ async fn all_problems_are_listed_not_just_the_first() {
 async fn malformed_json_is_a_422_problem() {
     let app = spawn_app().await;
     for body in ["{", "[]", "{\"courses\": 5}", "{\"unknown_list\": []}", "not json"] {
-        let r = app
-            .client
-            .post(app.url("/v1/imports"))
-            .bearer_auth(TOKEN)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_raw("/v1/imports", "application/json", body).await;
         assert_eq!(r.status().as_u16(), 422, "{body}");
         let problem: Value = r.json().await.unwrap();
         assert_eq!(problem["errors"][0]["record_kind"], "bundle", "{body}");
     }
-    let r = app
-        .client
-        .post(app.url("/v1/imports?mode=sideways"))
-        .bearer_auth(TOKEN)
-        .json(&small_bundle())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 422);
+    assert_eq!(app.import("sideways", &small_bundle()).await.0, 422);
     assert_eq!(app.version().await, 0);
 }
 
 #[tokio::test]
 async fn data_survives_a_restart_and_the_seed_is_not_reapplied() {
     let tmp = tempfile::tempdir().unwrap();
-    let app = spawn_in(
-        tmp.path(),
-        Options {
-            seed: true,
-            ..Default::default()
-        },
-    )
-    .await;
+    let start_seeded = || {
+        spawn_in(
+            tmp.path(),
+            Options {
+                seed: true,
+                ..Default::default()
+            },
+        )
+    };
+    let app = start_seeded().await;
     assert_eq!(app.version().await, 1, "seeded");
     let (status, _) = app.import("replace&confirm=true", &small_bundle()).await;
     assert_eq!(status, 200);
     let courses = ids(&app.get_json("/v1/courses?limit=100").await.1);
     app.stop().await;
 
-    let app = spawn_in(
-        tmp.path(),
-        Options {
-            seed: true,
-            ..Default::default()
-        },
-    )
-    .await;
+    let app = start_seeded().await;
     assert_eq!(app.version().await, 2, "version survives, seed not reapplied");
     assert_eq!(ids(&app.get_json("/v1/courses?limit=100").await.1), courses);
     let (_, health) = app.get_json("/health").await;

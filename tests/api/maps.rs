@@ -58,14 +58,18 @@ fn catalog() -> Value {
 }
 
 async fn app() -> TestApp {
-    let app = spawn_app().await;
-    let (status, body) = app.import("replace", &catalog()).await;
-    assert_eq!(status, 200, "{body}");
-    app
+    spawn_imported(&catalog()).await
 }
 
 async fn map(app: &TestApp, body: Value) -> (u16, Value) {
     app.post_json("/v1/career-maps", &body).await
+}
+
+/// A career map that must answer 200: its JSON.
+async fn map_ok(app: &TestApp, body: Value) -> Value {
+    let (status, answer) = map(app, body).await;
+    assert_eq!(status, 200, "{answer}");
+    answer
 }
 
 fn ids(v: &Value, field: &str) -> Vec<String> {
@@ -80,12 +84,7 @@ fn ids(v: &Value, field: &str) -> Vec<String> {
 #[tokio::test]
 async fn adult_entry_never_uses_secondary_courses() {
     let app = app().await;
-    let (status, body) = map(
-        &app,
-        json!({"target": {"occupation": "11-1111"}, "entry": "adult", "k": 5}),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    let body = map_ok(&app, map_request("occupation", "11-1111", "adult", 5)).await;
     let paths = body["paths"].as_array().unwrap();
     assert_eq!(paths.len(), 1, "adults have exactly one route: {body}");
     // `cc.d` also earns `plcert` on the way: an extra exit.
@@ -102,12 +101,7 @@ async fn adult_entry_never_uses_secondary_courses() {
 #[tokio::test]
 async fn secondary_entry_orders_by_system_and_k_larger_than_plans() {
     let app = app().await;
-    let (status, body) = map(
-        &app,
-        json!({"target": {"occupation": "11-1111"}, "entry": "secondary", "k": 10}),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    let body = map_ok(&app, map_request("occupation", "11-1111", "secondary", 10)).await;
     let paths = body["paths"].as_array().unwrap();
     // A high-school student cannot enrol in adult education, so the intro comes only from
     // `hs.intro`: one way x cc.b (take it, or hs.dual) = 2 distinct minimal plans, fewer than k.
@@ -122,13 +116,7 @@ async fn secondary_entry_orders_by_system_and_k_larger_than_plans() {
             p["steps"].as_array().unwrap().iter().all(|s| s["system"] != "adult"),
             "no adult-education step for a high-school student: {p}"
         );
-        let systems: Vec<&str> = p["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|s| s["kind"] == "course")
-            .map(|s| s["system"].as_str().unwrap())
-            .collect();
+        let systems = course_systems(p);
         let rank = |s: &str| {
             ["secondary", "adult", "postsecondary", "work_based"]
                 .iter()
@@ -145,7 +133,7 @@ async fn secondary_entry_orders_by_system_and_k_larger_than_plans() {
 #[tokio::test]
 async fn dual_enrollment_waives_a_college_course_under_postsecondary_hours() {
     let app = app().await;
-    let (_, body) = map(
+    let body = map_ok(
         &app,
         json!({"target": {"credential": "cert"}, "entry": "secondary", "k": 1,
         "optimize": "postsecondary_hours"}),
@@ -167,18 +155,14 @@ async fn dual_enrollment_waives_a_college_course_under_postsecondary_hours() {
     assert_eq!(skip["reason"], "articulated");
     assert_eq!(skip["articulated_by"], "hs.dual");
     // With total hours as the objective the 45-hour college course beats the 120-hour one.
-    let (_, body) = map(
-        &app,
-        json!({"target": {"credential": "cert"}, "entry": "secondary", "k": 1}),
-    )
-    .await;
+    let body = map_ok(&app, map_request("credential", "cert", "secondary", 1)).await;
     assert!(ids(&body["paths"][0], "steps").contains(&"cc.b".to_owned()));
 }
 
 #[tokio::test]
 async fn partial_credit_does_not_waive_and_completed_courses_are_skipped() {
     let app = app().await;
-    let (_, body) = map(
+    let body = map_ok(
         &app,
         json!({"target": {"credential": "cert"}, "entry": "secondary", "k": 1,
         "learner": {"completed_courses": ["hs.partial", "hs.intro"]}}),
@@ -202,11 +186,7 @@ async fn partial_credit_does_not_waive_and_completed_courses_are_skipped() {
 #[tokio::test]
 async fn non_duplication_beats_hours() {
     let app = app().await;
-    let (_, body) = map(
-        &app,
-        json!({"target": {"credential": "dupcert"}, "entry": "adult", "k": 2}),
-    )
-    .await;
+    let body = map_ok(&app, map_request("credential", "dupcert", "adult", 2)).await;
     let paths = body["paths"].as_array().unwrap();
     assert_eq!(paths.len(), 2, "{body}");
     let best = &paths[0];
@@ -231,7 +211,7 @@ async fn non_duplication_beats_hours() {
 #[tokio::test]
 async fn prior_learning_makes_a_course_duplicative() {
     let app = app().await;
-    let (_, body) = map(
+    let body = map_ok(
         &app,
         json!({"target": {"occupation": "11-3333"}, "entry": "postsecondary",
         "learner": {"competencies": ["k.d"]}}),
@@ -246,7 +226,7 @@ async fn prior_learning_makes_a_course_duplicative() {
 #[tokio::test]
 async fn a_learner_who_qualifies_gets_one_empty_path() {
     let app = app().await;
-    let (_, body) = map(
+    let body = map_ok(
         &app,
         json!({"target": {"occupation": "11-1111"}, "entry": "adult",
         "learner": {"credentials": ["cert"]}}),
@@ -262,15 +242,14 @@ async fn a_learner_who_qualifies_gets_one_empty_path() {
 #[tokio::test]
 async fn unreachable_targets_name_the_missing_piece() {
     let app = app().await;
-    let (status, body) = map(&app, json!({"target": {"credential": "seconly"}, "entry": "adult"})).await;
-    assert_eq!(status, 200);
+    let body = map_ok(&app, json!({"target": {"credential": "seconly"}, "entry": "adult"})).await;
     assert_eq!(body["paths"], json!([]));
     let reason = body["reason"].as_str().unwrap();
     assert!(
         reason.contains("hs.only") && reason.contains("closed to adult entry"),
         "{reason}"
     );
-    let (_, body) = map(&app, json!({"target": {"occupation": "11-2222"}, "entry": "adult"})).await;
+    let body = map_ok(&app, json!({"target": {"occupation": "11-2222"}, "entry": "adult"})).await;
     assert!(
         body["reason"].as_str().unwrap().contains("no credential leads"),
         "{body}"
@@ -340,28 +319,15 @@ async fn renderings_by_accept_header_and_format() {
     assert!(svg.starts_with("<?xml") && svg.contains("<svg") && svg.contains("Target Occupation"));
     assert!(svg.contains("skip: credit from"), "skipped steps say why, in words");
     for (format, needle) in [("ctdl", "ceterms:Pathway"), ("svg", "</svg>")] {
-        let r = app
-            .client
-            .post(app.url(&format!("/v1/career-maps?format={format}")))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.career_map_as(format, &body).await;
         assert_eq!(r.status().as_u16(), 200);
         assert!(r.text().await.unwrap().contains(needle), "{format}");
     }
     // DOT and Mermaid are read back as graphs: every step of the first plan is a node and
     // every requirement linking two steps an edge.
-    let (status, answer) = map(&app, body.clone()).await;
-    assert_eq!(status, 200, "{answer}");
+    let answer = map_ok(&app, body.clone()).await;
     for format in ["dot", "mermaid"] {
-        let r = app
-            .client
-            .post(app.url(&format!("/v1/career-maps?format={format}")))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.career_map_as(format, &body).await;
         assert_eq!(r.status().as_u16(), 200);
         let text = r.text().await.unwrap();
         let drawing = if format == "dot" {
@@ -371,13 +337,7 @@ async fn renderings_by_accept_header_and_format() {
         };
         crate::pictures::check_drawing(&app, format, &drawing, &answer["paths"][0]).await;
     }
-    let r = app
-        .client
-        .post(app.url("/v1/career-maps?format=ctdl"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let r = app.career_map_as("ctdl", &body).await;
     let ld: Value = r.json().await.unwrap();
     let graph = ld["@graph"].as_array().unwrap();
     assert_eq!(graph[0]["ceterms:hasDestinationComponent"], "urn:careermap:job:11-1111");
@@ -393,11 +353,7 @@ async fn renderings_by_accept_header_and_format() {
 
 #[tokio::test]
 async fn ladder_lists_rungs_with_demand() {
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_seeded().await;
     let (status, body) = app.get_json("/v1/occupations/29-1141/ladder").await;
     assert_eq!(status, 200, "{body}");
     let rungs: Vec<&str> = body["rungs"]
@@ -450,7 +406,7 @@ async fn ladder_lists_rungs_with_demand() {
 async fn a_plan_number_the_map_does_not_have_is_a_422_problem() {
     let app = app().await;
     let body = json!({"target": {"occupation": "11-1111"}, "entry": "adult", "k": 3});
-    let (_, map) = map(&app, body.clone()).await;
+    let map = map_ok(&app, body.clone()).await;
     let plans = map["paths"].as_array().unwrap().len();
     assert!(plans >= 1);
     for (path, status) in [(1, 200), (plans, 200), (plans + 1, 422), (9, 422), (0, 422)] {
@@ -478,10 +434,7 @@ async fn a_plan_number_the_map_does_not_have_is_a_422_problem() {
 
 /// Starts a server holding `catalog`.
 async fn app_with(catalog: Value) -> TestApp {
-    let app = spawn_app().await;
-    let (status, body) = app.import("replace", &catalog).await;
-    assert_eq!(status, 200, "{body}");
-    app
+    spawn_imported(&catalog).await
 }
 
 fn comps(ids: &[&str]) -> Vec<Value> {
@@ -531,12 +484,7 @@ async fn secondary_gets_no_adult_course_nor_hse_and_the_diploma_at_graduation() 
         ]
     }))
     .await;
-    let (status, body) = map(
-        &app,
-        json!({"target": {"credential": "cert"}, "entry": "secondary", "k": 10}),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    let body = map_ok(&app, map_request("credential", "cert", "secondary", 10)).await;
     let paths = body["paths"].as_array().unwrap();
     assert_eq!(paths.len(), 1, "one plan without adult courses or the hse: {body}");
     let p = &paths[0];
@@ -549,11 +497,7 @@ async fn secondary_gets_no_adult_course_nor_hse_and_the_diploma_at_graduation() 
     assert!(earned.contains(&json!("diploma")), "diploma earned at graduation: {p}");
     assert_eq!(p["total_hours"], 145.0, "the diploma adds no hours: {p}");
     // An adult takes the cheap adult course and the equivalency (the diploma's course is closed).
-    let (_, body) = map(
-        &app,
-        json!({"target": {"credential": "cert"}, "entry": "adult", "k": 1}),
-    )
-    .await;
+    let body = map_ok(&app, map_request("credential", "cert", "adult", 1)).await;
     let steps = step_ids(&body["paths"][0]);
     assert!(
         steps.contains(&"adult.alg".to_owned()) && steps.contains(&"hse".to_owned()),
@@ -580,21 +524,16 @@ async fn eligible_entries_override_the_system_default() {
         ]
     }))
     .await;
-    let (_, body) = map(
-        &app,
-        json!({"target": {"credential": "ecert"}, "entry": "secondary", "k": 1}),
-    )
-    .await;
+    let body = map_ok(&app, map_request("credential", "ecert", "secondary", 1)).await;
     assert_eq!(step_ids(&body["paths"][0]), ["adult.open", "ecert"], "{body}");
-    let (status, body) = map(&app, json!({"target": {"credential": "pcert"}, "entry": "adult"})).await;
-    assert_eq!(status, 200);
+    let body = map_ok(&app, json!({"target": {"credential": "pcert"}, "entry": "adult"})).await;
     assert_eq!(body["paths"], json!([]), "{body}");
     let reason = body["reason"].as_str().unwrap();
     assert!(
         reason.contains("cc.closed") && reason.contains("not_in_eligible_entries"),
         "{reason}"
     );
-    let (_, body) = map(
+    let body = map_ok(
         &app,
         json!({"target": {"credential": "pcert"}, "entry": "postsecondary"}),
     )
@@ -623,8 +562,7 @@ fn exam_catalog() -> Value {
 #[tokio::test]
 async fn a_required_exam_is_an_assessment_step_with_its_fee() {
     let app = app_with(exam_catalog()).await;
-    let (status, body) = map(&app, json!({"target": {"credential": "lic"}, "entry": "postsecondary"})).await;
-    assert_eq!(status, 200, "{body}");
+    let body = map_ok(&app, json!({"target": {"credential": "lic"}, "entry": "postsecondary"})).await;
     assert!(body["paths"][0].is_object(), "{body}");
     let p = &body["paths"][0];
     let steps = step_ids(p);
@@ -652,8 +590,7 @@ async fn min_score_articulation_applies_only_at_or_above_the_held_score() {
     .await;
     let ask = |learner: Value| json!({"target": {"credential": "bcert"}, "entry": "postsecondary", "k": 1, "learner": learner});
     for score in [3.0, 5.0] {
-        let (status, body) = map(&app, ask(json!({"assessments": [{"id": "ex.ap", "score": score}]}))).await;
-        assert_eq!(status, 200, "{body}");
+        let body = map_ok(&app, ask(json!({"assessments": [{"id": "ex.ap", "score": score}]}))).await;
         let p = &body["paths"][0];
         assert_eq!(step_ids(p), ["cc.lab", "bcert"], "score {score} waives cc.bio: {p}");
         let skip = p["skipped"]
@@ -670,7 +607,7 @@ async fn min_score_articulation_applies_only_at_or_above_the_held_score() {
         json!({"assessments": [{"id": "ex.ap"}]}),
         json!({}),
     ] {
-        let (_, body) = map(&app, ask(learner.clone())).await;
+        let body = map_ok(&app, ask(learner.clone())).await;
         let steps = step_ids(&body["paths"][0]);
         // Sitting the exam in the plan does not count: the articulation needs a held score.
         assert_eq!(steps, ["cc.bio", "cc.lab", "bcert"], "{learner}: {body}");
@@ -694,7 +631,7 @@ async fn prior_learning_credit_waives_and_without_the_flag_the_course_stays_dupl
     }))
     .await;
     let learner = json!({"competencies": ["k.p", "k.q"]});
-    let (_, body) = map(
+    let body = map_ok(
         &app,
         json!({"target": {"credential": "plc"}, "entry": "postsecondary", "learner": learner}),
     )
@@ -705,9 +642,9 @@ async fn prior_learning_credit_waives_and_without_the_flag_the_course_stays_dupl
     assert_eq!(p["skipped"][0]["id"], "cc.pl");
     assert_eq!(p["skipped"][0]["reason"], "prior_learning");
     // Without the competencies the flag alone waives nothing.
-    let (_, body) = map(&app, json!({"target": {"credential": "plc"}, "entry": "postsecondary"})).await;
+    let body = map_ok(&app, json!({"target": {"credential": "plc"}, "entry": "postsecondary"})).await;
     assert_eq!(step_ids(&body["paths"][0]), ["cc.other", "cc.pl", "plc"]);
-    let (_, body) = map(
+    let body = map_ok(
         &app,
         json!({"target": {"credential": "npc"}, "entry": "postsecondary", "learner": learner}),
     )
@@ -736,7 +673,7 @@ async fn a_credentials_step_comes_after_everything_it_requires() {
         ]
     }))
     .await;
-    let (_, body) = map(
+    let body = map_ok(
         &app,
         json!({"target": {"credential": "a.top"}, "entry": "postsecondary"}),
     )
@@ -768,12 +705,11 @@ async fn terms_respect_hours_per_term_and_prerequisites() {
     }))
     .await;
     for (per_term, min_terms) in [(200.0, 2usize), (1000.0, 2), (100.0, 4)] {
-        let (status, body) = map(
+        let body = map_ok(
             &app,
             json!({"target": {"credential": "tc"}, "entry": "postsecondary", "learner": {"hours_per_term": per_term}}),
         )
         .await;
-        assert_eq!(status, 200, "{body}");
         let p = &body["paths"][0];
         let terms = p["terms"].as_array().unwrap();
         let mut term_of = std::collections::HashMap::new();
@@ -826,8 +762,7 @@ async fn funding_with_eligibility_flags_reduces_net_cost_up_to_its_cap() {
     }))
     .await;
     let ask = |flags: Value| json!({"target": {"credential": "fc"}, "entry": "postsecondary", "learner": {"eligibility": flags}});
-    let (status, body) = map(&app, ask(json!(["low_income"]))).await;
-    assert_eq!(status, 200, "{body}");
+    let body = map_ok(&app, ask(json!(["low_income"]))).await;
     let p = &body["paths"][0];
     assert_eq!(p["total_cost"], 1600.0, "{p}");
     let paid = |p: &Value, id: &str| {
@@ -841,7 +776,7 @@ async fn funding_with_eligibility_flags_reduces_net_cost_up_to_its_cap() {
     assert_eq!(paid(p, "grant"), Some(800.0), "capped, credit-bearing course only: {p}");
     assert_eq!(paid(p, "voucher"), Some(50.0), "half the exam fee: {p}");
     assert_eq!(p["net_cost"], 750.0, "{p}");
-    let (_, body) = map(&app, ask(json!([]))).await;
+    let body = map_ok(&app, ask(json!([]))).await;
     let p = &body["paths"][0];
     assert_eq!(paid(p, "grant"), None, "not eligible: {p}");
     assert_eq!(p["net_cost"], 1550.0, "{p}");
@@ -850,7 +785,7 @@ async fn funding_with_eligibility_flags_reduces_net_cost_up_to_its_cap() {
 #[tokio::test]
 async fn answers_carry_the_high_demand_basis() {
     let app = app().await;
-    let (_, body) = map(&app, json!({"target": {"occupation": "11-1111"}, "entry": "adult"})).await;
+    let body = map_ok(&app, json!({"target": {"occupation": "11-1111"}, "entry": "adult"})).await;
     let basis = &body["high_demand_basis"];
     assert_eq!(basis["region"], "US", "{body}");
     assert_eq!(
@@ -896,15 +831,13 @@ async fn optimize_cost_and_weeks_rank_by_net_cost_and_weeks() {
     };
     let last_step = |p: &Value| step_ids(p).into_iter().rfind(|s| s.starts_with("cc.")).unwrap();
     let routes = |body: &Value| -> Vec<String> { body["paths"].as_array().unwrap().iter().map(last_step).collect() };
-    let (status, body) = map(&app, ask("hours", json!([]))).await;
-    assert_eq!(status, 200, "{body}");
+    let body = map_ok(&app, ask("hours", json!([]))).await;
     assert_eq!(
         routes(&body),
         ["cc.b2", "cc.a", "cc.c2"],
         "fewest hours, then fewer steps"
     );
-    let (status, body) = map(&app, ask("cost", json!([]))).await;
-    assert_eq!(status, 200, "{body}");
+    let body = map_ok(&app, ask("cost", json!([]))).await;
     assert_eq!(body["optimize"], "cost");
     assert_eq!(routes(&body), ["cc.c2", "cc.b2", "cc.a"], "cheapest first: {body}");
     let nets: Vec<f64> = body["paths"]
@@ -914,11 +847,10 @@ async fn optimize_cost_and_weeks_rank_by_net_cost_and_weeks() {
         .map(|p| p["net_cost"].as_f64().unwrap())
         .collect();
     assert_eq!(nets, [200.0, 500.0, 2000.0]);
-    let (_, body) = map(&app, ask("cost", json!(["low_income"]))).await;
+    let body = map_ok(&app, ask("cost", json!(["low_income"]))).await;
     assert_eq!(routes(&body)[0], "cc.a", "the grant pays the credit course: {body}");
     assert_eq!(body["paths"][0]["net_cost"], 0.0);
-    let (status, body) = map(&app, ask("weeks", json!([]))).await;
-    assert_eq!(status, 200, "{body}");
+    let body = map_ok(&app, ask("weeks", json!([]))).await;
     assert_eq!(
         routes(&body),
         ["cc.a", "cc.b2", "cc.c2"],

@@ -65,20 +65,8 @@ async fn docs_page_renders_in_a_real_browser() {
     let profile_arg = format!("--user-data-dir={}", profile.path().display());
     let out = tokio::task::spawn_blocking(move || {
         std::process::Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--virtual-time-budget=10000",
-                &profile_arg,
-                "--dump-dom",
-                &url,
-            ])
+            .args(HEADLESS_CHROMIUM)
+            .args(["--virtual-time-budget=10000", &profile_arg, "--dump-dom", &url])
             .output()
             .expect("chromium runs")
     })

@@ -60,10 +60,7 @@ fn analytics_catalog() -> Value {
 }
 
 async fn app_with(bundle: Value) -> TestApp {
-    let app = spawn_app().await;
-    let (status, body) = app.import("replace", &bundle).await;
-    assert_eq!(status, 200, "import: {body}");
-    app
+    spawn_imported(&bundle).await
 }
 
 /// `(a, b)` of every pair of an answer.
@@ -177,10 +174,7 @@ async fn each_basis_finds_what_only_it_can() {
         .await
         .unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(
-        lines[0],
-        "a,b,jaccard,shared,articulated,system_a,system_b,cluster,basis,containment,text_similarity,terms,codes,articulation"
-    );
+    assert_eq!(lines[0], DUPLICATES_CSV_HEADER);
     assert_eq!(
         lines[1],
         "cc.brakes,hs.auto-1,0,,false,postsecondary,secondary,0,codes,0,,,cip:47.0604,partial"
@@ -204,11 +198,7 @@ async fn each_basis_finds_what_only_it_can() {
 /// curriculum; and the welding agreement that grants partial credit is labelled so.
 #[tokio::test]
 async fn seed_contained_and_overlapping_pairs_are_found() {
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_seeded().await;
     let (_, jac) = app.get_json("/v1/duplicates?basis=competencies&limit=100000").await;
     assert!(
         !has_pair(&jac, "cc.hit-105", "hs.health-science-1"),
@@ -296,11 +286,7 @@ async fn gaps_rank_on_one_scale_and_foundational_tiers_are_apart() {
 /// The seed's missing adult on-ramp to a big occupation outranks a couple of lost credits.
 #[tokio::test]
 async fn seed_top_gaps_are_not_a_wall_of_equal_severities() {
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_seeded().await;
     let (status, report) = app.get_json("/v1/reports/alignment").await;
     assert_eq!(status, 200);
     let top = report["top_gaps"].as_array().unwrap();
@@ -332,11 +318,7 @@ async fn seed_top_gaps_are_not_a_wall_of_equal_severities() {
 
 #[tokio::test]
 async fn suggestions_for_an_untagged_nursing_course_come_from_its_cip_code() {
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_seeded().await;
     let course = json!({"courses": [{"id": "cc.nur-099", "title": "Nursing Concepts", "system": "postsecondary",
         "hours": 45, "credits": 3, "codes": {"cip": "51.3801"},
         "description": "Patient assessment, clinical judgment and care planning for registered nursing practice."}]});
@@ -543,13 +525,7 @@ async fn the_alignment_report_compares_dataset_versions() {
     assert!(text.contains("comparison,dead_ends:all,change,0\n"), "{text}");
 
     // A store that keeps one version has dropped the previous one's data, and says so (409).
-    let mut http = careermap::settings::HttpSettings::for_tests();
-    http.keep_versions = 1;
-    let one = spawn_with(Options {
-        http,
-        ..Default::default()
-    })
-    .await;
+    let one = spawn_http(|http| http.keep_versions = 1).await;
     let (status, body) = one.import("replace", &analytics_catalog()).await;
     assert_eq!(status, 200, "{body}");
     let old = one.version().await;

@@ -1,7 +1,7 @@
 //! Saved plans over HTTP: create, read (re-answered on today's data), delete with and without
 //! the key, unknown ids, bounded labels, the optional token and the write rate limit.
 
-use crate::common::{Options, TOKEN, spawn_with};
+use crate::common::*;
 use serde_json::{Value, json};
 
 fn cna_to_rn() -> Value {
@@ -10,11 +10,7 @@ fn cna_to_rn() -> Value {
 }
 
 async fn seeded() -> crate::common::TestApp {
-    spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await
+    spawn_seeded().await
 }
 
 async fn create(app: &crate::common::TestApp, label: &str, request: Value) -> reqwest::Response {
@@ -99,19 +95,14 @@ async fn deleting_needs_the_delete_key_or_the_admin_token() {
     let id = created["id"].as_str().unwrap();
     let key = created["delete_key"].as_str().unwrap();
     let url = app.url(&format!("/v1/plans/{id}"));
+    let delete_with_key = |key: &str| app.client.delete(&url).header("X-Delete-Key", key).send();
 
     let r = app.client.delete(&url).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 403, "no key");
     let problem: Value = r.json().await.unwrap();
     assert_eq!(problem["type"], "/problems/forbidden");
     assert!(problem["detail"].as_str().unwrap().contains("X-Delete-Key"));
-    let r = app
-        .client
-        .delete(&url)
-        .header("X-Delete-Key", "0123456789abcdef0123456789abcdef")
-        .send()
-        .await
-        .unwrap();
+    let r = delete_with_key("0123456789abcdef0123456789abcdef").await.unwrap();
     assert_eq!(r.status().as_u16(), 403, "wrong key");
     assert_eq!(
         app.get(&format!("/v1/plans/{id}")).await.status().as_u16(),
@@ -119,22 +110,10 @@ async fn deleting_needs_the_delete_key_or_the_admin_token() {
         "still there"
     );
 
-    let r = app
-        .client
-        .delete(&url)
-        .header("X-Delete-Key", key)
-        .send()
-        .await
-        .unwrap();
+    let r = delete_with_key(key).await.unwrap();
     assert_eq!(r.status().as_u16(), 204, "right key");
     assert_eq!(app.get(&format!("/v1/plans/{id}")).await.status().as_u16(), 404, "gone");
-    let r = app
-        .client
-        .delete(&url)
-        .header("X-Delete-Key", key)
-        .send()
-        .await
-        .unwrap();
+    let r = delete_with_key(key).await.unwrap();
     assert_eq!(r.status().as_u16(), 404, "deleting twice");
 
     // The admin token deletes any plan.

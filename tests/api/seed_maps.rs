@@ -5,7 +5,7 @@
 //! server loaded, and walks each plan's steps: every prerequisite or requirement group of a
 //! step must hold with what the learner held, skipped, or did in an earlier step.
 
-use crate::common::{Options, TestApp, spawn_with};
+use crate::common::*;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -146,12 +146,19 @@ async fn map(app: &TestApp, req: Value) -> Value {
     body
 }
 
+/// The first plan toward `credential` of an adult who shows `competencies`.
+async fn first_adult_plan(app: &TestApp, credential: &str, competencies: &[&str]) -> Value {
+    let body = map(
+        app,
+        json!({"target": {"credential": credential}, "entry": "adult", "k": 1,
+               "learner": {"competencies": competencies}}),
+    )
+    .await;
+    body["paths"][0].clone()
+}
+
 async fn seeded() -> TestApp {
-    spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await
+    spawn_seeded().await
 }
 
 /// Every plan for six seed occupations from every entry point is in a feasible order, earns
@@ -221,11 +228,7 @@ async fn seed_plans_are_feasible_and_sit_their_exams() {
 #[tokio::test]
 async fn secondary_rn_map_has_no_adult_step_and_no_hse() {
     let app = seeded().await;
-    let body = map(
-        &app,
-        json!({"target": {"occupation": "29-1141"}, "entry": "secondary", "k": 5}),
-    )
-    .await;
+    let body = map(&app, map_request("occupation", "29-1141", "secondary", 5)).await;
     let paths = body["paths"].as_array().unwrap();
     assert!(!paths.is_empty(), "{body}");
     for p in paths {
@@ -244,13 +247,7 @@ async fn secondary_rn_map_has_no_adult_step_and_no_hse() {
         assert!(earned.contains(&"rn-license".to_owned()), "{earned:?}");
         assert!(steps.contains(&"ex.nclex-rn".to_owned()), "{steps:?}");
         // Secondary steps come before postsecondary ones.
-        let systems: Vec<&str> = p["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|s| s["kind"] == "course")
-            .map(|s| s["system"].as_str().unwrap())
-            .collect();
+        let systems = course_systems(p);
         if let Some(first_college) = systems.iter().position(|s| *s == "postsecondary") {
             assert!(
                 !systems[first_college..].contains(&"secondary"),
@@ -328,11 +325,7 @@ async fn inspector_plans_are_in_a_feasible_order() {
     let app = seeded().await;
     let s = seed();
     let learner = json!({});
-    let body = map(
-        &app,
-        json!({"target": {"occupation": "51-9061"}, "entry": "adult", "k": 5}),
-    )
-    .await;
+    let body = map(&app, map_request("occupation", "51-9061", "adult", 5)).await;
     let paths = body["paths"].as_array().unwrap();
     assert!(paths.len() >= 2, "{body}");
     for p in paths {
@@ -352,11 +345,7 @@ async fn inspector_plans_are_in_a_feasible_order() {
 #[tokio::test]
 async fn electrician_related_instruction_precedes_on_the_job_training() {
     let app = seeded().await;
-    let body = map(
-        &app,
-        json!({"target": {"occupation": "47-2111"}, "entry": "adult", "k": 1}),
-    )
-    .await;
+    let body = map(&app, map_request("occupation", "47-2111", "adult", 1)).await;
     let p = &body["paths"][0];
     let steps = step_ids(p);
     for n in 1..=4 {
@@ -380,13 +369,7 @@ async fn prior_learning_waives_only_a_prior_learning_credit_course() {
         "mfg.t5.lean",
         "core.t3.checking-recording",
     ];
-    let body = map(
-        &app,
-        json!({"target": {"credential": "osha10-gi"}, "entry": "adult", "k": 1,
-               "learner": {"competencies": safety}}),
-    )
-    .await;
-    let p = &body["paths"][0];
+    let p = &first_adult_plan(&app, "osha10-gi", &safety).await;
     let steps = step_ids(p);
     assert!(
         !steps.iter().any(|x| x == "adult.mfg-safety" || x == "cc.mfg-101"),
@@ -412,13 +395,7 @@ async fn prior_learning_waives_only_a_prior_learning_credit_course() {
         "mfg.t7.smaw",
         "mfg.t5.materials",
     ];
-    let body = map(
-        &app,
-        json!({"target": {"credential": "aws-entry-welder"}, "entry": "adult", "k": 1,
-               "learner": {"competencies": weld}}),
-    )
-    .await;
-    let p = &body["paths"][0];
+    let p = &first_adult_plan(&app, "aws-entry-welder", &weld).await;
     let course = p["steps"]
         .as_array()
         .unwrap()
@@ -496,13 +473,7 @@ async fn dot_and_mermaid_draw_every_step_and_prerequisite_of_a_seed_plan() {
                      "learner": {"completed_courses": [], "credentials": [], "competencies": []}});
     let answer = map(&app, req.clone()).await;
     for format in ["dot", "mermaid"] {
-        let r = app
-            .client
-            .post(app.url(&format!("/v1/career-maps?format={format}")))
-            .json(&req)
-            .send()
-            .await
-            .unwrap();
+        let r = app.career_map_as(format, &req).await;
         assert_eq!(r.status().as_u16(), 200, "{format}");
         let text = r.text().await.unwrap();
         let drawing = if format == "dot" {

@@ -1,7 +1,7 @@
 //! The web pages over HTTP: every page answers HTML with a strict CSP, in English or Spanish,
 //! escapes what it shows, works from plain GET forms (no JavaScript) and saves plans.
 
-use crate::common::{Options, small_bundle, spawn_app, spawn_with};
+use crate::common::*;
 use serde_json::json;
 
 async fn page(app: &crate::common::TestApp, path: &str) -> (u16, String) {
@@ -24,11 +24,7 @@ async fn page(app: &crate::common::TestApp, path: &str) -> (u16, String) {
 
 #[tokio::test]
 async fn every_page_renders_in_english_and_spanish() {
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_seeded().await;
     let pages = [
         ("/", "Find a job", "Encuentre un empleo"),
         ("/?q=nurse", "Registered Nurses", "Registered Nurses"),
@@ -70,11 +66,7 @@ async fn every_page_renders_in_english_and_spanish() {
 
 #[tokio::test]
 async fn the_map_page_shows_the_engines_answer_in_plain_language() {
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_seeded().await;
     let req =
         json!({"target": {"occupation": "29-1141"}, "entry": "adult", "k": 5, "learner": {"credentials": ["cna"]}});
     let (_, answer) = app.post_json("/v1/career-maps", &req).await;
@@ -91,21 +83,7 @@ async fn the_map_page_shows_the_engines_answer_in_plain_language() {
             );
         }
     }
-    let (rank, lpn) = answer["paths"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find_map(|p| {
-            Some((
-                p["rank"].clone(),
-                p["exits"]
-                    .as_array()?
-                    .iter()
-                    .find(|e| e["credential"] == "lpn")?
-                    .clone(),
-            ))
-        })
-        .expect("a plan passes the LPN exit");
+    let (rank, lpn) = plan_with_exit(&answer, "lpn");
     let card = html.split(&format!("id=\"plan-{rank}\"")).nth(1).unwrap();
     let wage = lpn["occupations"][0]["median_wage"].as_f64().unwrap();
     let money = format!("${},{:03}", (wage as u64) / 1000, (wage as u64) % 1000);
@@ -141,39 +119,28 @@ async fn catalog_text_and_query_values_are_escaped() {
     assert!(!html.contains("<b>Assistants</b>"));
 }
 
+/// Saves a CNA-to-RN plan labelled `label` through the page's form (no JavaScript): the page
+/// that answers, which must be 201.
+async fn save_rn_plan(app: &TestApp, label: &str) -> String {
+    let r = app
+        .post_form(
+            "/plans",
+            &[
+                ("label", label),
+                ("query", "occupation=29-1141&entry=adult&has=cna&k=2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 201);
+    r.text().await.unwrap()
+}
+
 #[tokio::test]
 async fn saving_from_the_page_works_without_javascript() {
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
-    let r = app
-        .client
-        .post(app.url("/plans"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(
-            serde_urlencoded::to_string([
-                ("label", "Evening route"),
-                ("query", "occupation=29-1141&entry=adult&has=cna&k=2"),
-            ])
-            .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 201);
-    let html = r.text().await.unwrap();
-    let id = html
-        .split("/plans/")
-        .nth(1)
-        .map(|s| s[..32].to_owned())
-        .expect("the page links the plan");
-    let key = html
-        .split("id=\"delete-key\">")
-        .nth(1)
-        .map(|s| s[..32].to_owned())
-        .expect("the page shows the delete key");
+    let app = spawn_seeded().await;
+    let html = save_rn_plan(&app, "Evening route").await;
+    let id = id_after(&html, "/plans/");
+    let key = id_after(&html, "id=\"delete-key\">");
     let (_, plan) = app.get_json(&format!("/v1/plans/{id}")).await;
     assert_eq!(plan["label"], "Evening route");
     assert_eq!(plan["request"]["learner"]["credentials"], json!(["cna"]));
@@ -181,34 +148,18 @@ async fn saving_from_the_page_works_without_javascript() {
     assert_eq!(status, 200);
     assert!(html.contains("Evening route") && html.contains("Nothing changed"));
     // A wrong key does not delete; the right one does.
-    let r = app
-        .client
-        .post(app.url(&format!("/plans/{id}/delete")))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(serde_urlencoded::to_string([("key", "wrong")]).unwrap())
-        .send()
-        .await
-        .unwrap();
+    let r = app.post_form(&format!("/plans/{id}/delete"), &[("key", "wrong")]).await;
     assert_eq!(r.status().as_u16(), 403);
     let r = app
-        .client
-        .post(app.url(&format!("/plans/{id}/delete")))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(serde_urlencoded::to_string([("key", key.as_str())]).unwrap())
-        .send()
-        .await
-        .unwrap();
+        .post_form(&format!("/plans/{id}/delete"), &[("key", key.as_str())])
+        .await;
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(page(&app, &format!("/plans/{id}")).await.0, 404);
 }
 
 #[tokio::test]
 async fn planner_tables_sort_on_the_server_and_link_their_csv() {
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_seeded().await;
     let (_, html) = page(&app, "/planner/duplicates?sort=a&dir=asc&min_overlap=0.5").await;
     let (_, api) = app.get_json("/v1/duplicates?min_overlap=0.5&limit=1000").await;
     let mut a: Vec<String> = api["pairs"]
@@ -244,25 +195,12 @@ async fn planner_tables_sort_on_the_server_and_link_their_csv() {
 /// hours) and speaks the page's language; the API's picture is English.
 #[tokio::test]
 async fn the_plan_picture_is_laid_out_by_term_in_the_pages_language() {
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_seeded().await;
     let req = json!({"target": {"occupation": "29-1141"}, "entry": "secondary", "k": 1});
     let (_, answer) = app.post_json("/v1/career-maps", &req).await;
     let terms = answer["paths"][0]["terms"].as_array().unwrap();
     assert!(terms.len() >= 3, "the secondary RN plan spans several terms");
-    let svg = app
-        .client
-        .post(app.url("/v1/career-maps?format=svg"))
-        .json(&req)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let svg = app.career_map_as("svg", &req).await.text().await.unwrap();
     for t in terms {
         let n = t["term"].as_u64().unwrap();
         assert!(svg.contains(&format!(">Term {n}<")), "term {n} has its band");
@@ -317,32 +255,9 @@ async fn a_top_coded_wage_reads_as_at_least() {
 async fn every_template_renders_with_its_pages_real_context() {
     // A failed render is logged with the template's error (line and variable): show it.
     let _ = tracing_subscriber::fmt().with_test_writer().try_init();
-    let app = spawn_with(Options {
-        seed: true,
-        ..Default::default()
-    })
-    .await;
-    let r = app
-        .client
-        .post(app.url("/plans"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(
-            serde_urlencoded::to_string([
-                ("label", "Strict"),
-                ("query", "occupation=29-1141&entry=adult&has=cna&k=2"),
-            ])
-            .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 201);
-    let html = r.text().await.unwrap();
-    let plan = html
-        .split("/plans/")
-        .nth(1)
-        .map(|s| s[..32].to_owned())
-        .expect("the page links the plan");
+    let app = spawn_seeded().await;
+    let html = save_rn_plan(&app, "Strict").await;
+    let plan = id_after(&html, "/plans/");
     let plan = format!("/plans/{plan}");
     let pages: Vec<(&str, u16)> = vec![
         ("/", 200),

@@ -11,6 +11,9 @@ use std::sync::Arc;
 
 pub const TOKEN: &str = "test-admin-token-0123456789";
 
+/// The header row of `GET /v1/duplicates?format=csv`.
+pub const DUPLICATES_CSV_HEADER: &str = "a,b,jaccard,shared,articulated,system_a,system_b,cluster,basis,containment,text_similarity,terms,codes,articulation";
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -51,6 +54,34 @@ impl Default for Options {
 /// Starts a server with an empty store and an admin token.
 pub async fn spawn_app() -> TestApp {
     spawn_with(Options::default()).await
+}
+
+/// Starts a server whose HTTP settings (limits, CORS, retention) `tweak` changed.
+pub async fn spawn_http(tweak: impl FnOnce(&mut careermap::settings::HttpSettings)) -> TestApp {
+    let mut http = careermap::settings::HttpSettings::for_tests();
+    tweak(&mut http);
+    spawn_with(Options {
+        http,
+        ..Default::default()
+    })
+    .await
+}
+
+/// Starts a server with an empty store and `bundle` imported (`mode=replace`, must answer 200).
+pub async fn spawn_imported(bundle: &Value) -> TestApp {
+    let app = spawn_app().await;
+    let (status, body) = app.import("replace", bundle).await;
+    assert_eq!(status, 200, "import: {body}");
+    app
+}
+
+/// Starts a server with the seed catalog loaded.
+pub async fn spawn_seeded() -> TestApp {
+    spawn_with(Options {
+        seed: true,
+        ..Default::default()
+    })
+    .await
 }
 
 pub async fn spawn_with(options: Options) -> TestApp {
@@ -135,9 +166,7 @@ impl TestApp {
     }
 
     pub async fn get_json(&self, path: &str) -> (u16, Value) {
-        let r = self.get(path).await;
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap_or(Value::Null))
+        status_and_json(self.get(path).await).await
     }
 
     /// `GET` with the admin token, answered with JSON (the status is not looked at: the pull
@@ -170,8 +199,40 @@ impl TestApp {
             .send()
             .await
             .expect("request sent");
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap_or(Value::Null))
+        status_and_json(r).await
+    }
+
+    /// `POST path` with the admin token and a raw body of `content_type`.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(TOKEN)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `POST path` of a URL-encoded form (the web pages' forms), without a token.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(serde_urlencoded::to_string(fields).unwrap())
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `POST /v1/career-maps?format={format}` of `body`, without a token: the response as is.
+    pub async fn career_map_as(&self, format: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/v1/career-maps?format={format}")))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
     }
 
     /// `POST /v1/imports?mode=...` with the admin token.
@@ -181,17 +242,8 @@ impl TestApp {
 
     /// `POST /v1/imports?{query}` with a raw body of `content_type` and the admin token.
     pub async fn import_bytes(&self, query: &str, content_type: &str, body: Vec<u8>) -> (u16, Value) {
-        let r = self
-            .client
-            .post(self.url(&format!("/v1/imports?{query}")))
-            .bearer_auth(TOKEN)
-            .header("Content-Type", content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("request sent");
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap_or(Value::Null))
+        let r = self.post_raw(&format!("/v1/imports?{query}"), content_type, body).await;
+        status_and_json(r).await
     }
 
     pub async fn version(&self) -> u64 {
@@ -211,6 +263,65 @@ impl TestApp {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
     }
+}
+
+/// Asserts that `r` is a problem (`application/problem+json`) with `status`; its body.
+/// `context` goes into the failure messages.
+pub async fn expect_problem(r: reqwest::Response, status: u16, context: impl std::fmt::Display) -> Value {
+    assert_eq!(r.status().as_u16(), status, "{context}");
+    assert_eq!(r.headers()["content-type"], "application/problem+json", "{context}");
+    r.json().await.expect("a problem is JSON")
+}
+
+/// A response's status and its JSON body (`Null` when it has none).
+pub async fn status_and_json(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// The rank of the first plan of a career map that passes the exit at `credential`, and that
+/// exit.
+pub fn plan_with_exit(answer: &Value, credential: &str) -> (u64, Value) {
+    answer["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|p| {
+            Some((
+                p["rank"].as_u64()?,
+                p["exits"]
+                    .as_array()?
+                    .iter()
+                    .find(|e| e["credential"] == credential)?
+                    .clone(),
+            ))
+        })
+        .unwrap_or_else(|| panic!("a plan passes the {credential} exit: {answer}"))
+}
+
+/// The 32 characters after the first `marker` in `html` (a plan's id or delete key).
+pub fn id_after(html: &str, marker: &str) -> String {
+    html.split(marker)
+        .nth(1)
+        .map(|s| s[..32].to_owned())
+        .unwrap_or_else(|| panic!("the page has {marker}"))
+}
+
+/// A career-map request toward the `kind` (`occupation` or `credential`) `id` from `entry`,
+/// asking for `k` plans.
+pub fn map_request(kind: &str, id: &str, entry: &str, k: u64) -> Value {
+    serde_json::json!({"target": {kind: id}, "entry": entry, "k": k})
+}
+
+/// The systems of a plan's course steps, in plan order.
+pub fn course_systems(plan: &Value) -> Vec<&str> {
+    plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "course")
+        .map(|s| s["system"].as_str().unwrap())
+        .collect()
 }
 
 /// A small, valid catalog used by many tests.
@@ -282,6 +393,19 @@ pub fn find_on_path(names: &[&str]) -> Option<PathBuf> {
         .flat_map(|n| std::env::split_paths(&path).map(move |d| d.join(n)))
         .find(|p| p.is_file())
 }
+
+/// The flags every headless Chromium of the tests starts with (no sandbox, GPU, network
+/// chatter or first-run screens).
+pub const HEADLESS_CHROMIUM: [&str; 8] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
 
 /// `what`, or when it is absent: a failure under `CI=true` (CI installs everything a test
 /// needs, see `.ci/run`), a skip with a printed note elsewhere.

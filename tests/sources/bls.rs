@@ -16,12 +16,7 @@ async fn the_bls_api_gives_state_demand_and_reports_quota() {
     assert_eq!(job["counts"]["series_requested"], 18);
     assert!(warning(&job, "api_message").is_some());
     let rn = app.get_value("/v1/occupations/29-1141").await;
-    let tx = rn["demand"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["region"] == "TX")
-        .unwrap();
+    let tx = in_region(&rn["demand"], "TX");
     assert_eq!(tx["employment"], 230_150.0);
     assert_eq!(tx["median_wage"], 93_390.0);
     assert_eq!(tx["provenance"]["source"], "bls_api");

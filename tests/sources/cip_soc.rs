@@ -19,15 +19,8 @@ async fn a_cip_coded_credential_links_to_its_crosswalk_occupations() {
         {"id": "st.other", "title": "Unrelated certificate", "kind": "certificate", "level": 1,
          "codes": {"cip": "11.0101"}, "requires": [{"choose": 1, "from": ["adult.na-theory"]}]}
     ]});
-    let resp = app
-        .client
-        .post(format!("{}/v1/imports", app.address))
-        .bearer_auth(TOKEN)
-        .json(&import)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    let (status, answer) = app.post_json("/v1/imports", &import).await;
+    assert_eq!(status, 200, "{answer}");
     let map_body = json!({"target": {"occupation": "31-1131"}, "entry": "adult"});
     let map = |body: Value| career_map(&app, body);
     let (status, before) = map(map_body.clone()).await;
@@ -38,8 +31,7 @@ async fn a_cip_coded_credential_links_to_its_crosswalk_occupations() {
         "no link before the crosswalk is pulled: {before:#}"
     );
 
-    let job = app.pull("cip_soc", &format!("{up}/ok/fixtures/cip_soc.csv")).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    app.pull_ok("cip_soc", &format!("{up}/ok/fixtures/cip_soc.csv")).await;
     let na = app.get_value("/v1/occupations/31-1131").await;
     let program = &na["programs"][0];
     assert_eq!(program["cip"], "51.3902");

@@ -10,12 +10,11 @@ async fn ctdl_pathways_keep_their_components_and_conditions() {
     let (up, _) = start_upstream().await;
     let app = spawn_tweaked(|_| {}).await;
     let job = app
-        .pull(
+        .pull_ok(
             "ctdl",
             &format!("{up}/ok/data/ctdl/pathways-repo/PathwayConditions.json"),
         )
         .await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
     assert_eq!(job["counts"]["pathways"], 1);
     assert_eq!(job["counts"]["components"], 6);
     let snap = app.catalog.snapshot();
@@ -300,9 +299,8 @@ async fn ctdl_credentials_courses_and_programs_import() {
     let app = spawn_tweaked(|_| {}).await;
     let ex = format!("{up}/ok/data/ctdl/ingest-examples");
     let job = app
-        .pull("ctdl", &format!("{ex}/LearningProgram/1/LearningProgram-1-graph.json"))
+        .pull_ok("ctdl", &format!("{ex}/LearningProgram/1/LearningProgram-1-graph.json"))
         .await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
     assert_eq!(job["counts"]["learning_programs"], 1);
     assert_eq!(job["counts"]["courses"], 3);
     let program = app
@@ -325,8 +323,9 @@ async fn ctdl_credentials_courses_and_programs_import() {
     assert_eq!(course["title"], "Personal Growth Mastery");
     assert_eq!(course["cost"], 995.0);
 
-    let job = app.pull("ctdl", &format!("{ex}/Credential/1/Credential-1.json")).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let job = app
+        .pull_ok("ctdl", &format!("{ex}/Credential/1/Credential-1.json"))
+        .await;
     let dropped = warning(&job, "dropped_reference").expect("the program it requires is another document");
     assert!(
         dropped["examples"][0]
@@ -344,9 +343,8 @@ async fn ctdl_credentials_courses_and_programs_import() {
 
     let td = format!("{up}/ok/data/ctdl/json-validation-schema/test_data/credentialSchema");
     let job = app
-        .pull("ctdl", &format!("{td}/2018-03-15_credential_1135_payload.json"))
+        .pull_ok("ctdl", &format!("{td}/2018-03-15_credential_1135_payload.json"))
         .await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
     assert_eq!(job["counts"]["credentials"], 1);
     assert_eq!(app.get_value("/health").await["counts"]["credentials"], 2);
 }
@@ -381,8 +379,7 @@ async fn a_ctdl_credential_with_occupation_type_leads_to_its_occupation() {
         "no link before the pull"
     );
 
-    let job = app.pull("ctdl", &url).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let job = app.pull_ok("ctdl", &url).await;
     assert_eq!(job["counts"]["occupation_links"], 2, "{job:#}");
     assert_eq!(warning(&job, "occupation_type_uncoded").unwrap()["count"], 1);
     assert_eq!(warning(&job, "occupation_type_not_credential").unwrap()["count"], 1);
@@ -426,8 +423,7 @@ async fn a_ctdl_credential_with_occupation_type_leads_to_its_occupation() {
 
     // The crosswalk maps the credential's program (51.3902) to the same occupation: the link
     // is now known two ways and keeps the stronger, the publisher's claim.
-    let job = app.pull("cip_soc", &format!("{up}/ok/fixtures/cip_soc.csv")).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    app.pull_ok("cip_soc", &format!("{up}/ok/fixtures/cip_soc.csv")).await;
     let na = app.get_value("/v1/occupations/31-1131").await;
     let evidence: Vec<&str> = na["programs"]
         .as_array()
@@ -449,8 +445,7 @@ async fn a_ctdl_credential_with_occupation_type_leads_to_its_occupation() {
         .unwrap()
         .remove("ceterms:occupationType");
     server.publish("ctdl.json", serde_json::to_vec(&doc).unwrap());
-    let job = app.pull("ctdl", &url).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let job = app.pull_ok("ctdl", &url).await;
     assert_ne!(job["not_modified"], true, "{job:#}");
     let na = app.get_value("/v1/occupations/31-1131").await;
     let links = na["programs"].as_array().unwrap();
@@ -477,10 +472,8 @@ async fn the_ctdl_export_writes_occupation_type_and_a_re_import_keeps_the_links(
         "ctdl.json",
         std::fs::read(fixtures().join("ctdl_occupation_type.json")).unwrap(),
     );
-    let job = app.pull("ctdl", &format!("{up}/ok/live/ctdl.json")).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
-    let job = app.pull("cip_soc", &format!("{up}/ok/fixtures/cip_soc.csv")).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    app.pull_ok("ctdl", &format!("{up}/ok/live/ctdl.json")).await;
+    app.pull_ok("cip_soc", &format!("{up}/ok/fixtures/cip_soc.csv")).await;
     let aide = "ce-00000000-0000-4000-8000-0000000000e1";
     let adn = "ce-00000000-0000-4000-8000-0000000000e2";
     let import = |mode: &str, body: Value| {
@@ -604,8 +597,7 @@ async fn the_ctdl_export_writes_occupation_type_and_a_re_import_keeps_the_links(
     // else the resource's IRI) leads to the occupations it was exported with, by ctdl.
     let other = app_with_fixture_onet(&up).await;
     server.publish("export.json", serde_json::to_vec(&ld).unwrap());
-    let job = other.pull("ctdl", &format!("{up}/ok/live/export.json")).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let job = other.pull_ok("ctdl", &format!("{up}/ok/live/export.json")).await;
     assert_eq!(job["counts"]["occupation_links"], 3, "{job:#}");
     for id in [aide, adn, "rn-license", "bsn"] {
         let resource = &resource_of[id];

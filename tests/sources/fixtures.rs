@@ -25,8 +25,9 @@ async fn fixtures_of_every_format_pull_through_http() {
     );
     assert_eq!(app.get_value("/v1/competencies/onet.2.B.5.d").await["tier"], 9);
 
-    let job = app.pull("bls_projections", &format!("{fx}/bls_projections.csv")).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let job = app
+        .pull_ok("bls_projections", &format!("{fx}/bls_projections.csv"))
+        .await;
     assert_eq!(job["release"], "2030-40");
     let d = &app.get_value("/v1/occupations/29-1141").await["demand"][0];
     assert_eq!(d["employment"], 12_300.0);
@@ -52,31 +53,28 @@ async fn fixtures_of_every_format_pull_through_http() {
     assert_eq!(surgeons["demand"][0]["flags"], json!(["median_wage_top_coded"]));
     assert!(warning(&job, "top_coded_wage").is_some());
 
-    let job = app.pull("cip_soc", &format!("{fx}/cip_soc.csv")).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let job = app.pull_ok("cip_soc", &format!("{fx}/cip_soc.csv")).await;
     assert_eq!(job["counts"]["no_match_rows"], 1);
     assert_eq!(
         warning(&job, "unmatched_occupation").unwrap()["examples"],
         json!(["19-1011"])
     );
 
-    let job = app.pull("career_clusters", &format!("{fx}/career_clusters.csv")).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    app.pull_ok("career_clusters", &format!("{fx}/career_clusters.csv"))
+        .await;
     let rn = app.get_value("/v1/occupations/29-1141").await;
     assert_eq!(rn["cluster"], "Healthcare & Human Services");
     assert_eq!(rn["subcluster"], "Patient Care");
     assert_eq!(rn["clusters"].as_array().unwrap().len(), 2);
 
-    let job = app.pull("bls_oews", &format!("{fx}/oews.csv")).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    app.pull_ok("bls_oews", &format!("{fx}/oews.csv")).await;
     let w = &app.get_value("/v1/occupations/29-1141").await["wages"][0];
     assert_eq!(w["region"], "TX");
     assert_eq!(w["employment"], 230_000.0);
     assert_eq!(w["annual"]["median"], 93_390.0);
 
     // CTDL: credentials, courses, conditions, pathways; CIP links pick up the credential.
-    let job = app.pull("ctdl", &format!("{fx}/ctdl_graph.json")).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let job = app.pull_ok("ctdl", &format!("{fx}/ctdl_graph.json")).await;
     assert!(warning(&job, "text_only_condition").is_some());
     let pct = app
         .get_value("/v1/credentials/ce-00000000-0000-4000-8000-0000000000c1")
@@ -134,17 +132,9 @@ async fn fixtures_of_every_format_pull_through_http() {
     // SCED in Windows-1252 titles catalog courses that carry a SCED code.
     let import = json!({"courses": [{"id": "hs.pc", "title": "Patient care", "system": "secondary", "hours": 120,
         "codes": {"sced": "14001"}}, {"id": "hs.x", "title": "X", "system": "secondary", "hours": 1, "codes": {"sced": "99999"}}]});
-    let resp = app
-        .client
-        .post(format!("{}/v1/imports", app.address))
-        .bearer_auth(TOKEN)
-        .json(&import)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let job = app.pull("sced", &format!("{fx}/sced_cp1252.csv")).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let (status, answer) = app.post_json("/v1/imports", &import).await;
+    assert_eq!(status, 200, "{answer}");
+    let job = app.pull_ok("sced", &format!("{fx}/sced_cp1252.csv")).await;
     assert!(warning(&job, "windows_1252").is_some());
     assert_eq!(
         warning(&job, "unknown_sced_code").unwrap()["examples"],

@@ -23,19 +23,10 @@ async fn ipeds_completions_feed_the_supply_report() {
              "demand": [{"region": "US", "annual_openings": 500, "median_wage": 93000}]}
         ]
     });
-    let resp = app
-        .client
-        .post(format!("{}/v1/imports?mode=replace", app.address))
-        .bearer_auth(TOKEN)
-        .json(&bundle)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    import_json(&app, "replace", &bundle).await;
     let job = app
-        .pull("ipeds_completions", &format!("{up}/ok/fixtures/ipeds_completions.csv"))
+        .pull_ok("ipeds_completions", &format!("{up}/ok/fixtures/ipeds_completions.csv"))
         .await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
     assert_eq!(job["counts"]["grand_total_rows"], 2);
     assert_eq!(job["counts"]["second_major_rows"], 1);
     // Certificates (levels 20 and 1): 140 + 35 + 60; associate (3): 210 + 90, not the second

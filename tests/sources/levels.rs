@@ -64,8 +64,7 @@ async fn seed_ctdl_and_spreadsheets_share_one_credential_level_scale() {
         })
         .collect();
     server.publish("levels.json", serde_json::to_vec(&json!({"@graph": graph})).unwrap());
-    let job = app.pull("ctdl", &format!("{up}/ok/live/levels.json")).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    app.pull_ok("ctdl", &format!("{up}/ok/live/levels.json")).await;
 
     let mut sheet = String::from("id,title,kind,level\n");
     for (i, (_, _, kind, name)) in cases.iter().enumerate() {

@@ -70,6 +70,20 @@ impl TestApp {
         self.pull_with(json!({"source": source, "url": url})).await
     }
 
+    /// [`Self::pull`] that must succeed: the job.
+    async fn pull_ok(&self, source: &str, url: &str) -> Value {
+        let job = self.pull(source, url).await;
+        assert_eq!(job["state"], "succeeded", "{job:#}");
+        job
+    }
+
+    /// [`Self::pull`] that must fail: the job.
+    async fn pull_failed(&self, source: &str, url: &str) -> Value {
+        let job = self.pull(source, url).await;
+        assert_eq!(job["state"], "failed");
+        job
+    }
+
     async fn pull_with(&self, body: Value) -> Value {
         let resp = self.post_pull(body.clone()).await;
         assert_eq!(resp.status(), 202, "{body}: {}", resp.text().await.unwrap());
@@ -85,6 +99,16 @@ impl TestApp {
     }
 }
 
+/// The entry for `region` of a list of regional figures (`demand`, `wages`).
+fn in_region<'a>(figures: &'a Value, region: &str) -> &'a Value {
+    figures
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["region"] == region)
+        .unwrap_or_else(|| panic!("no {region} entry in {figures}"))
+}
+
 fn warning<'a>(job: &'a Value, code: &str) -> Option<&'a Value> {
     job["warnings"].as_array()?.iter().find(|w| w["code"] == code)
 }
@@ -95,8 +119,7 @@ async fn app_with_fixture_onet(up: &str) -> TestApp {
         s.pull.timeout = Duration::from_secs(1);
     })
     .await;
-    let job = app.pull("onet_db", &format!("{up}/ok/zip/onet_text.zip")).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    app.pull_ok("onet_db", &format!("{up}/ok/zip/onet_text.zip")).await;
     app
 }
 
@@ -123,12 +146,6 @@ fn first_exit(answer: &Value, credential: &str) -> Value {
 
 /// Posts a career map asking for `format` (`json`, `ctdl`...): the status and the JSON answer.
 async fn career_map_as(app: &TestApp, format: &str, body: Value) -> (u16, Value) {
-    let resp = app
-        .client
-        .post(app.url(&format!("/v1/career-maps?format={format}")))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let resp = app.career_map_as(format, &body).await;
     (resp.status().as_u16(), resp.json().await.unwrap())
 }

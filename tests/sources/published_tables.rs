@@ -18,13 +18,11 @@ async fn real_oews_clusters_and_sced_files_pull() {
     let (up, _) = start_upstream().await;
     let app = spawn_tweaked(|_| {}).await;
     let d = format!("{up}/ok/data");
-    let onet = app.pull("onet_db", &format!("{up}/ok/zip/onet_excel.zip")).await;
-    assert_eq!(onet["state"], "succeeded", "{onet:#}");
+    app.pull_ok("onet_db", &format!("{up}/ok/zip/onet_excel.zip")).await;
 
     let oews = app
-        .pull("bls_oews", &format!("{d}/bls_oews/national_M2024_dl.xlsx"))
+        .pull_ok("bls_oews", &format!("{d}/bls_oews/national_M2024_dl.xlsx"))
         .await;
-    assert_eq!(oews["state"], "succeeded", "{oews:#}");
     assert_eq!(oews["release"], "May 2024");
     assert_eq!(oews["counts"]["rows"], 1403);
     assert!(warning(&oews, "top_coded_wage").is_some());
@@ -44,27 +42,24 @@ async fn real_oews_clusters_and_sced_files_pull() {
     );
 
     let cc = app
-        .pull(
+        .pull_ok(
             "career_clusters",
             &format!("{d}/career_clusters/SOC_Career_Clusters_Crosswalk.xlsx"),
         )
         .await;
-    assert_eq!(cc["state"], "succeeded", "{cc:#}");
     assert_eq!(cc["counts"]["rows"], 1203);
     let rn = app.get_value("/v1/occupations/29-1141").await;
     assert!(rn["cluster"].is_string(), "{rn:#}");
     let full = app
-        .pull(
+        .pull_ok(
             "career_clusters",
             &format!("{d}/career_clusters/Full_Framework_Crosswalk.xlsx"),
         )
         .await;
-    assert_eq!(full["state"], "succeeded", "{full:#}");
     assert!(full["counts"]["heading_rows"].as_u64().unwrap() > 0);
 
     for file in ["sced_v12.csv", "sced_11.csv"] {
-        let job = app.pull("sced", &format!("{d}/sced/{file}")).await;
-        assert_eq!(job["state"], "succeeded", "{job:#}");
+        let job = app.pull_ok("sced", &format!("{d}/sced/{file}")).await;
         assert_eq!(job["counts"]["codes"], 1785, "{file}");
         assert_eq!(
             warning(&job, "windows_1252").is_some(),
@@ -73,20 +68,17 @@ async fn real_oews_clusters_and_sced_files_pull() {
         );
     }
     let cip_csv = app
-        .pull(
+        .pull_ok(
             "cip_soc",
             &format!("{d}/cip/CIP2020_SOC2018_Crosswalk_CIP-SOC_sheet.csv"),
         )
         .await;
-    assert_eq!(cip_csv["state"], "succeeded", "{cip_csv:#}");
     assert_eq!(cip_csv["counts"]["rows"], 6097);
-    let bls_csv = app
-        .pull(
-            "bls_projections",
-            &format!("{d}/bls_ep/occupation_table_1.2_2024-34.csv"),
-        )
-        .await;
-    assert_eq!(bls_csv["state"], "succeeded", "{bls_csv:#}");
+    app.pull_ok(
+        "bls_projections",
+        &format!("{d}/bls_ep/occupation_table_1.2_2024-34.csv"),
+    )
+    .await;
     assert_eq!(
         app.get_value("/v1/occupations/29-1141").await["demand"][0]["employment"],
         3_391_000.0

@@ -9,12 +9,11 @@ async fn a_500_is_retried_and_then_succeeds() {
     let (up, server) = start_upstream().await;
     let app = app_with_fixture_onet(&up).await;
     let job = app
-        .pull(
+        .pull_ok(
             "bls_projections",
             &format!("{up}/fail-once/fixtures/bls_projections.csv"),
         )
         .await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
     assert_eq!(job["attempts"], 2);
     assert_eq!(server.hits.lock().unwrap()["fail-once/fixtures/bls_projections.csv"], 2);
     let rn = app.get_value("/v1/occupations/29-1141").await;
@@ -27,12 +26,11 @@ async fn repeated_500s_fail_the_job_and_keep_the_dataset() {
     let app = app_with_fixture_onet(&up).await;
     let before = app.version().await;
     let job = app
-        .pull(
+        .pull_failed(
             "bls_projections",
             &format!("{up}/fail-always/fixtures/bls_projections.csv"),
         )
         .await;
-    assert_eq!(job["state"], "failed");
     assert_eq!(
         job["error"],
         "the server answered 500 Internal Server Error four times (1 attempt and 3 retries)"
@@ -54,8 +52,9 @@ async fn repeated_500s_fail_the_job_and_keep_the_dataset() {
 async fn a_404_is_not_retried() {
     let (up, server) = start_upstream().await;
     let app = app_with_fixture_onet(&up).await;
-    let job = app.pull("cip_soc", &format!("{up}/gone/fixtures/cip_soc.csv")).await;
-    assert_eq!(job["state"], "failed");
+    let job = app
+        .pull_failed("cip_soc", &format!("{up}/gone/fixtures/cip_soc.csv"))
+        .await;
     assert_eq!(job["error"], "the server answered 404 Not Found; not retried");
     assert_eq!(server.hits.lock().unwrap()["gone/fixtures/cip_soc.csv"], 1);
 }
@@ -81,9 +80,8 @@ async fn a_truncated_body_fails_cleanly() {
     let app = app_with_fixture_onet(&up).await;
     let before = app.version().await;
     let job = app
-        .pull("cip_soc", &format!("{up}/truncate/fixtures/cip_soc.csv"))
+        .pull_failed("cip_soc", &format!("{up}/truncate/fixtures/cip_soc.csv"))
         .await;
-    assert_eq!(job["state"], "failed");
     let err = job["error"].as_str().unwrap();
     assert!(
         err.contains("before the body was complete")
@@ -105,8 +103,9 @@ async fn a_malformed_row_fails_with_its_row_number() {
     let (up, _) = start_upstream().await;
     let app = app_with_fixture_onet(&up).await;
     let before = app.version().await;
-    let job = app.pull("bls_projections", &format!("{up}/ok/malformed/bls.csv")).await;
-    assert_eq!(job["state"], "failed");
+    let job = app
+        .pull_failed("bls_projections", &format!("{up}/ok/malformed/bls.csv"))
+        .await;
     assert_eq!(
         job["error"],
         "the projections table (Table 1.2), row 437: column `Employment, 2024` should be a number, got `3391x`"
@@ -120,9 +119,8 @@ async fn html_instead_of_a_workbook_fails_readably() {
     let app = app_with_fixture_onet(&up).await;
     let before = app.version().await;
     let job = app
-        .pull("bls_projections", &format!("{up}/html/fixtures/bls_projections.xlsx"))
+        .pull_failed("bls_projections", &format!("{up}/html/fixtures/bls_projections.xlsx"))
         .await;
-    assert_eq!(job["state"], "failed");
     assert_eq!(job["error"], "expected an xlsx workbook but got text/html");
     let job = app.pull("onet_db", &format!("{up}/html/zip/onet_text.zip")).await;
     assert_eq!(job["error"], "expected a zip archive but got text/html");
@@ -134,8 +132,7 @@ async fn an_unchanged_source_is_not_reimported() {
     let (up, server) = start_upstream().await;
     let app = app_with_fixture_onet(&up).await;
     let url = format!("{up}/ok/fixtures/cip_soc.csv");
-    let first = app.pull("cip_soc", &url).await;
-    assert_eq!(first["state"], "succeeded", "{first:#}");
+    let first = app.pull_ok("cip_soc", &url).await;
     let version = app.version().await;
     let second = app.pull("cip_soc", &url).await;
     assert_eq!(second["state"], "succeeded");
@@ -186,9 +183,7 @@ async fn bad_pull_requests_are_problems() {
         (json!({"source": "case", "url": "abc"}), "CAREERMAP_CASE_BASE_URL"),
     ] {
         let resp = app.post_pull(body.clone()).await;
-        assert_eq!(resp.status(), 422, "{body}");
-        assert_eq!(resp.headers()["content-type"], "application/problem+json");
-        let p: Value = resp.json().await.unwrap();
+        let p = expect_problem(resp, 422, &body).await;
         assert!(p["detail"].as_str().unwrap().contains(needle), "{body}: {p}");
     }
     let resp = app
@@ -402,9 +397,7 @@ async fn the_pull_queue_is_bounded() {
     assert_eq!(app.post_pull(stall.clone()).await.status(), 202);
     assert_eq!(app.post_pull(stall.clone()).await.status(), 202);
     let resp = app.post_pull(stall.clone()).await;
-    assert_eq!(resp.status(), 429);
-    assert_eq!(resp.headers()["content-type"], "application/problem+json");
-    let p: Value = resp.json().await.unwrap();
+    let p = expect_problem(resp, 429, "").await;
     assert!(p["detail"].as_str().unwrap().contains("CAREERMAP_PULL_QUEUE"), "{p}");
     // Once they finish, pulls are accepted again.
     let mut accepted = false;
@@ -456,15 +449,17 @@ async fn configured_sources_are_listed() {
 async fn size_cap_and_redirect_limit_are_not_retried() {
     let (up, server) = start_upstream().await;
     let app = spawn_tweaked(|s| s.pull.max_bytes = 100).await;
-    let job = app.pull("cip_soc", &format!("{up}/ok/fixtures/cip_soc.csv")).await;
-    assert_eq!(job["state"], "failed");
+    let job = app
+        .pull_failed("cip_soc", &format!("{up}/ok/fixtures/cip_soc.csv"))
+        .await;
     assert_eq!(
         job["error"],
         "the body is 311 bytes, over the limit of 100 (CAREERMAP_PULL_MAX_BYTES)"
     );
     assert_eq!(server.hits.lock().unwrap()["ok/fixtures/cip_soc.csv"], 1);
-    let job = app.pull("cip_soc", &format!("{up}/loop/fixtures/cip_soc.csv")).await;
-    assert_eq!(job["state"], "failed");
+    let job = app
+        .pull_failed("cip_soc", &format!("{up}/loop/fixtures/cip_soc.csv"))
+        .await;
     assert_eq!(
         job["error"],
         "the server redirected more than 5 times (CAREERMAP_PULL_MAX_REDIRECTS)"

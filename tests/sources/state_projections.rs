@@ -37,41 +37,27 @@ async fn state_figures_answer_for_their_region() {
     .await;
 
     let job = app
-        .pull(
+        .pull_ok(
             "state_projections",
             &format!("{up}/ok/fixtures/state_projections_tx.csv"),
         )
         .await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
     assert_eq!(job["release"], "2022-32");
     assert_eq!(job["counts"]["occupation_rows"], 6);
     assert_eq!(job["counts"]["summary_rows"], 2);
     assert_eq!(warning(&job, "unknown_figure").unwrap()["count"], 1);
-    let job = app.pull("bls_oews", &format!("{up}/ok/gen/oews_tx_metro.xlsx")).await;
-    assert_eq!(job["state"], "succeeded", "{job:#}");
+    let job = app
+        .pull_ok("bls_oews", &format!("{up}/ok/gen/oews_tx_metro.xlsx"))
+        .await;
     assert_eq!(job["counts"]["detailed_occupations"], 7);
 
     let rn = app.get_value("/v1/occupations/29-1141").await;
-    let tx = rn["demand"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["region"] == "TX")
-        .unwrap()
-        .clone();
+    let tx = in_region(&rn["demand"], "TX");
     assert_eq!(tx["annual_openings"], 16_890.0);
     assert_eq!(tx["employment"], 232_740.0);
     assert_eq!(tx["period"], "2022-32");
     assert_eq!(tx["provenance"]["source"], "state_projections");
-    let wage = |region: &str| {
-        rn["wages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|w| w["region"] == region)
-            .unwrap()["annual"]["median"]
-            .clone()
-    };
+    let wage = |region: &str| in_region(&rn["wages"], region)["annual"]["median"].clone();
     assert_eq!(wage("TX"), 93_390.0);
     assert_eq!(
         wage("26420"),
@@ -79,13 +65,7 @@ async fn state_figures_answer_for_their_region() {
         "the metro area is filed under its OEWS area code"
     );
     let surgeons = app.get_value("/v1/occupations/29-1249").await;
-    let tx_surgeons = surgeons["demand"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["region"] == "TX")
-        .unwrap()
-        .clone();
+    let tx_surgeons = in_region(&surgeons["demand"], "TX");
     assert_eq!(tx_surgeons["annual_openings"], Value::Null);
     assert!(
         tx_surgeons["flags"]
