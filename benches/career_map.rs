@@ -10,7 +10,7 @@
 use careermap::analysis::career_map::{
     EntryPoint, Learner, Limits, MapContext, MapError, MapRequest, Objective, Target, career_map,
 };
-use careermap::analysis::demand::{DemandIndex, HighDemandPolicy};
+use careermap::analysis::demand::DemandIndex;
 use careermap::graph::{CatalogGraph, OccupationIx};
 use careermap::synth::{SynthParams, generate};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -47,12 +47,7 @@ fn bench(c: &mut Criterion) {
     let t = Instant::now();
     let g = CatalogGraph::build(1, generate(&SynthParams::state(1)));
     let demand = DemandIndex::build(&g);
-    let policy = HighDemandPolicy::default();
-    let ctx = MapContext {
-        graph: &g,
-        demand: &demand,
-        policy: &policy,
-    };
+    let ctx = MapContext::with_default_policy(&g, &demand);
     let limits = Limits::default();
     let reqs = targets(&g);
     eprintln!(

@@ -1,6 +1,6 @@
 //! Prints a career map computed over the seed (development aid).
 use careermap::analysis::career_map::*;
-use careermap::analysis::demand::{DemandIndex, HighDemandPolicy};
+use careermap::analysis::demand::DemandIndex;
 use careermap::graph::{CatalogGraph, Item};
 
 fn main() {
@@ -8,12 +8,7 @@ fn main() {
     let bundle = careermap::domain::Bundle::from_json(careermap::service::SEED.as_bytes()).unwrap();
     let g = CatalogGraph::build(1, bundle);
     let demand = DemandIndex::build(&g);
-    let policy = HighDemandPolicy::default();
-    let ctx = MapContext {
-        graph: &g,
-        demand: &demand,
-        policy: &policy,
-    };
+    let ctx = MapContext::with_default_policy(&g, &demand);
     let target = match g.occupation_ix(&args[1]) {
         Some(o) => Target::Occupation(o),
         None => Target::Credential(g.credential_ix(&args[1]).unwrap()),

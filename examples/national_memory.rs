@@ -8,7 +8,7 @@
 use careermap::analysis::career_map::{
     EntryPoint, Learner, Limits, MapContext, MapRequest, Objective, Target, career_map,
 };
-use careermap::analysis::demand::{DemandIndex, HighDemandPolicy};
+use careermap::analysis::demand::DemandIndex;
 use careermap::graph::{CatalogGraph, OccupationIx};
 use careermap::synth::{SynthParams, generate};
 use std::time::Instant;
@@ -55,12 +55,7 @@ fn main() {
     let demand = DemandIndex::build(&g);
     report("demand index", t.elapsed().as_secs_f64());
 
-    let policy = HighDemandPolicy::default();
-    let ctx = MapContext {
-        graph: &g,
-        demand: &demand,
-        policy: &policy,
-    };
+    let ctx = MapContext::with_default_policy(&g, &demand);
     let limits = Limits::default();
     let n = g.n_occupations();
     for o in (0..n).step_by(n / 4) {

@@ -287,6 +287,19 @@ pub fn generate(p: &SynthParams) -> Bundle {
         }
     }
 
+    catalog_of(competencies, courses, credentials, occupations, articulations)
+}
+
+/// A canonical bundle of the five core kinds of record (no pathways, assessments or funding):
+/// how generated catalogs, here and in the property tests, are put together.
+#[doc(hidden)]
+pub fn catalog_of(
+    competencies: Vec<Competency>,
+    courses: Vec<Course>,
+    credentials: Vec<Credential>,
+    occupations: Vec<Occupation>,
+    articulations: Vec<Articulation>,
+) -> Bundle {
     let mut b = Bundle {
         competencies,
         courses,

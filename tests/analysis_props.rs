@@ -201,16 +201,7 @@ fn random_bundle(seed: u64) -> Bundle {
             });
         }
     }
-    let mut b = Bundle {
-        competencies,
-        courses,
-        credentials,
-        occupations,
-        articulations,
-        ..Default::default()
-    };
-    b.canonicalize();
-    b
+    careermap::synth::catalog_of(competencies, courses, credentials, occupations, articulations)
 }
 
 // ---- brute-force definitions over the records -------------------------------------------

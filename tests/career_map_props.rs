@@ -10,7 +10,7 @@
 //! plans are right (already qualified, or unreachable with a reason).
 
 use careermap::analysis::career_map::*;
-use careermap::analysis::demand::{DemandIndex, HighDemandPolicy};
+use careermap::analysis::demand::DemandIndex;
 use careermap::domain::*;
 use careermap::graph::{CatalogGraph, Item};
 use proptest::prelude::*;
@@ -1057,12 +1057,7 @@ fn check(s: &Spec) -> Result<(), TestCaseError> {
     prop_assume!(b.validate().is_ok());
     let g = CatalogGraph::build(1, b.clone());
     let demand = DemandIndex::build(&g);
-    let policy = HighDemandPolicy::default();
-    let ctx = MapContext {
-        graph: &g,
-        demand: &demand,
-        policy: &policy,
-    };
+    let ctx = MapContext::with_default_policy(&g, &demand);
     let nc = b.courses.len();
     let nk = b.credentials.len();
     let completed: BTreeSet<String> = s.completed.iter().filter(|&&c| c < nc).map(|&c| cid(c)).collect();

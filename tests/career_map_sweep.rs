@@ -16,7 +16,7 @@
 //! `cargo test --release --test career_map_sweep -- --nocapture`
 
 use careermap::analysis::career_map::*;
-use careermap::analysis::demand::{DemandIndex, HighDemandPolicy};
+use careermap::analysis::demand::DemandIndex;
 use careermap::graph::{CatalogGraph, CompetencyIx, CourseIx, CredentialIx, OccupationIx};
 use std::time::{Duration, Instant};
 
@@ -86,12 +86,7 @@ fn a_thousand_counselor_requests_on_the_seed_are_answered() {
     let g = CatalogGraph::build(1, bundle);
     assert!(g.n_courses() >= 150, "the seed catalog has {} courses", g.n_courses());
     let demand = DemandIndex::build(&g);
-    let policy = HighDemandPolicy::default();
-    let ctx = MapContext {
-        graph: &g,
-        demand: &demand,
-        policy: &policy,
-    };
+    let ctx = MapContext::with_default_policy(&g, &demand);
     let limits = Limits::default();
     let reqs = requests(&g);
     let mut lat = Vec::with_capacity(reqs.len());

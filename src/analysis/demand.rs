@@ -52,15 +52,18 @@ pub struct HighDemandPolicy {
 
 impl Default for HighDemandPolicy {
     fn default() -> Self {
-        HighDemandPolicy {
-            openings_percentile: 50.0,
-            wage_percentile: 50.0,
-            min_growth_pct: None,
-        }
+        HighDemandPolicy::DEFAULT
     }
 }
 
 impl HighDemandPolicy {
+    /// The default rule: the median of openings and of wages, no growth floor.
+    pub const DEFAULT: HighDemandPolicy = HighDemandPolicy {
+        openings_percentile: 50.0,
+        wage_percentile: 50.0,
+        min_growth_pct: None,
+    };
+
     /// Checks the percentiles are within 0-100 and the growth floor is finite.
     pub fn validate(&self) -> Result<(), String> {
         for (name, v) in [

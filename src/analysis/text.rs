@@ -34,7 +34,6 @@
 //! is built once before and only read while probing.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Tolerance of the threshold test: a pair passes when `cosine >= t - 1e-9`.
 const TOLERANCE: f64 = 1e-9;
@@ -425,89 +424,67 @@ pub fn cosine_join(vectors: &[Vector], t: f64) -> Vec<CosinePair> {
     }
     drop(fill);
 
-    let threads = std::thread::available_parallelism().map_or(1, |p| p.get()).min(8);
-    const BLOCK: usize = 2048;
-    let next = AtomicUsize::new(0);
-    let mut out: Vec<CosinePair> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let (next, starts, entries, suffix_norm, boundary, prefix_len) =
-                    (&next, &starts, &entries, &suffix_norm, &boundary, &prefix_len);
-                scope.spawn(move || {
-                    // Per candidate: the dot product over the common prefix terms met so far,
-                    // and a bound on the rest (negative once the pair cannot pass).
-                    let mut acc: Vec<(f64, f64)> = vec![(0.0, 0.0); n];
-                    let mut touched: Vec<u32> = Vec::new();
-                    let mut after: Vec<f32> = Vec::new();
-                    let mut found = Vec::new();
-                    loop {
-                        let from = next.fetch_add(BLOCK, Ordering::Relaxed);
-                        if from >= n {
-                            break;
-                        }
-                        for x in from..(from + BLOCK).min(n) {
-                            let xv = &vectors[x];
-                            rest_after(xv, &mut after);
-                            // Only `x`'s prefix: a document sharing none of it has cosine at most
-                            // `x`'s suffix norm, below `t`.
-                            for (k, &(term, wx)) in xv[..prefix_len[x] as usize].iter().enumerate() {
-                                let rx = after[k] as f64;
-                                let list = &entries[starts[term as usize]..starts[term as usize + 1]];
-                                let end = list.partition_point(|e| (e.0 as usize) < x);
-                                for &(y, wy, ry) in &list[..end] {
-                                    let c = &mut acc[y as usize];
-                                    if c.1 < 0.0 {
-                                        continue;
-                                    }
-                                    if c.1 == 0.0 && c.0 == 0.0 {
-                                        touched.push(y);
-                                    }
-                                    // Every common term up to this one is in both prefixes, so
-                                    // counted; the rest is at most the product of the norms
-                                    // after it (Cauchy-Schwarz).
-                                    c.0 += wx as f64 * wy as f64;
-                                    c.1 = rx * ry as f64 + SLACK;
-                                    if c.0 + c.1 < t - TOLERANCE {
-                                        c.1 = -1.0;
-                                    }
-                                }
-                            }
-                            for &y in &touched {
-                                let (a, rest) = std::mem::replace(&mut acc[y as usize], (0.0, 0.0));
-                                if rest < 0.0 {
-                                    continue;
-                                }
-                                // The common terms not counted all lie at or after the earlier of the
-                                // two suffixes, so they add at most that suffix's norm.
-                                let rest2 = if boundary[x] <= boundary[y as usize] {
-                                    suffix_norm[x]
-                                } else {
-                                    suffix_norm[y as usize]
-                                };
-                                if a + rest.min(rest2) < t - TOLERANCE {
-                                    continue;
-                                }
-                                let cos = dot(&vectors[y as usize], xv);
-                                if passes(cos, t) {
-                                    found.push(CosinePair {
-                                        a: y,
-                                        b: x as u32,
-                                        cosine: cos,
-                                    });
-                                }
-                            }
-                            touched.clear();
-                        }
+    let mut out: Vec<CosinePair> = super::probe_in_blocks(
+        n,
+        2048,
+        // Each thread's scratch: per candidate, the dot product over the common prefix terms met
+        // so far and a bound on the rest (negative once the pair cannot pass); the candidates
+        // touched; the norms after each term of `x` (see `rest_after`).
+        || (vec![(0.0f64, 0.0f64); n], Vec::<u32>::new(), Vec::<f32>::new()),
+        |(acc, touched, after), x, found| {
+            let xv = &vectors[x];
+            rest_after(xv, after);
+            // Only `x`'s prefix: a document sharing none of it has cosine at most
+            // `x`'s suffix norm, below `t`.
+            for (k, &(term, wx)) in xv[..prefix_len[x] as usize].iter().enumerate() {
+                let rx = after[k] as f64;
+                let list = &entries[starts[term as usize]..starts[term as usize + 1]];
+                let end = list.partition_point(|e| (e.0 as usize) < x);
+                for &(y, wy, ry) in &list[..end] {
+                    let c = &mut acc[y as usize];
+                    if c.1 < 0.0 {
+                        continue;
                     }
-                    found
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("join thread panicked"))
-            .collect()
-    });
+                    if c.1 == 0.0 && c.0 == 0.0 {
+                        touched.push(y);
+                    }
+                    // Every common term up to this one is in both prefixes, so
+                    // counted; the rest is at most the product of the norms
+                    // after it (Cauchy-Schwarz).
+                    c.0 += wx as f64 * wy as f64;
+                    c.1 = rx * ry as f64 + SLACK;
+                    if c.0 + c.1 < t - TOLERANCE {
+                        c.1 = -1.0;
+                    }
+                }
+            }
+            for &y in touched.iter() {
+                let (a, rest) = std::mem::replace(&mut acc[y as usize], (0.0, 0.0));
+                if rest < 0.0 {
+                    continue;
+                }
+                // The common terms not counted all lie at or after the earlier of the
+                // two suffixes, so they add at most that suffix's norm.
+                let rest2 = if boundary[x] <= boundary[y as usize] {
+                    suffix_norm[x]
+                } else {
+                    suffix_norm[y as usize]
+                };
+                if a + rest.min(rest2) < t - TOLERANCE {
+                    continue;
+                }
+                let cos = dot(&vectors[y as usize], xv);
+                if passes(cos, t) {
+                    found.push(CosinePair {
+                        a: y,
+                        b: x as u32,
+                        cosine: cos,
+                    });
+                }
+            }
+            touched.clear();
+        },
+    );
     out.sort_unstable_by_key(|p| (p.a, p.b));
     out
 }

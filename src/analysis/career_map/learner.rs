@@ -52,10 +52,10 @@ pub enum LearnerError {
 ///
 /// Complexity: O(n) lookups for n ids (each a hash lookup in the graph's id index).
 pub fn resolve(g: &CatalogGraph, ids: &LearnerIds<'_>) -> Result<Learner, LearnerError> {
-    for (field, len) in [
-        ("learner.completed_courses", ids.completed_courses.len()),
-        ("learner.credentials", ids.credentials.len()),
-        ("learner.competencies", ids.competencies.len()),
+    for ((field, _), len) in [
+        (COMPLETED, ids.completed_courses.len()),
+        (CREDENTIALS, ids.credentials.len()),
+        (COMPETENCIES, ids.competencies.len()),
     ] {
         if len > MAX_LEARNER_IDS {
             return Err(LearnerError::TooMany {
@@ -66,27 +66,9 @@ pub fn resolve(g: &CatalogGraph, ids: &LearnerIds<'_>) -> Result<Learner, Learne
         }
     }
     let mut errors = Vec::new();
-    let completed = lookup(
-        ids.completed_courses,
-        "learner.completed_courses",
-        "course",
-        &mut errors,
-        |id| g.course_ix(id),
-    );
-    let credentials = lookup(
-        ids.credentials,
-        "learner.credentials",
-        "credential",
-        &mut errors,
-        |id| g.credential_ix(id),
-    );
-    let competencies = lookup(
-        ids.competencies,
-        "learner.competencies",
-        "competency",
-        &mut errors,
-        |id| g.competency_ix(id),
-    );
+    let completed = lookup(ids.completed_courses, COMPLETED, &mut errors, |id| g.course_ix(id));
+    let credentials = lookup(ids.credentials, CREDENTIALS, &mut errors, |id| g.credential_ix(id));
+    let competencies = lookup(ids.competencies, COMPETENCIES, &mut errors, |id| g.competency_ix(id));
     let assessments = ids
         .assessments
         .iter()
@@ -137,11 +119,15 @@ pub fn resolve(g: &CatalogGraph, ids: &LearnerIds<'_>) -> Result<Learner, Learne
     })
 }
 
+/// The plain id lists: the request's name of each and the kind of record its ids name.
+const COMPLETED: (&str, &str) = ("learner.completed_courses", "course");
+const CREDENTIALS: (&str, &str) = ("learner.credentials", "credential");
+const COMPETENCIES: (&str, &str) = ("learner.competencies", "competency");
+
 /// The records `find` gives for `list`; each id it does not know adds a problem to `errors`.
 fn lookup<T>(
     list: &[String],
-    field: &str,
-    what: &str,
+    (field, what): (&str, &str),
     errors: &mut Vec<String>,
     find: impl Fn(&str) -> Option<T>,
 ) -> Vec<T> {

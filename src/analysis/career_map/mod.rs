@@ -50,12 +50,12 @@
 //!
 //! ```
 //! use careermap::analysis::career_map::*;
-//! use careermap::analysis::demand::{DemandIndex, HighDemandPolicy};
+//! use careermap::analysis::demand::DemandIndex;
 //! use careermap::graph::CatalogGraph;
 //! let bundle = careermap::domain::Bundle::from_json(careermap::service::SEED.as_bytes()).unwrap();
 //! let graph = CatalogGraph::build(1, bundle);
 //! let demand = DemandIndex::build(&graph);
-//! let ctx = MapContext { graph: &graph, demand: &demand, policy: &HighDemandPolicy::default() };
+//! let ctx = MapContext::with_default_policy(&graph, &demand);
 //! let req = MapRequest {
 //!     target: Target::Occupation(graph.occupation_ix("29-1141").unwrap()),
 //!     entry: EntryPoint::Adult,
@@ -156,6 +156,18 @@ pub struct MapContext<'a> {
     pub graph: &'a CatalogGraph,
     pub demand: &'a DemandIndex,
     pub policy: &'a HighDemandPolicy,
+}
+
+impl<'a> MapContext<'a> {
+    /// The context of a graph and its demand index under the default high-demand rule
+    /// ([`HighDemandPolicy::DEFAULT`]): what benches, examples and tests map with.
+    pub fn with_default_policy(graph: &'a CatalogGraph, demand: &'a DemandIndex) -> Self {
+        MapContext {
+            graph,
+            demand,
+            policy: &HighDemandPolicy::DEFAULT,
+        }
+    }
 }
 
 /// Why the engine gave no answer.

@@ -59,23 +59,12 @@ fn at_least(f: f64, s: usize) -> usize {
 
 /// Size of an intersection of two sorted, deduplicated lists. Time O(|a| + |b|).
 pub fn intersection_size<T: Ord>(a: &[T], b: &[T]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            Ordering::Less => i += 1,
-            Ordering::Greater => j += 1,
-            Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
+    // Any size reaches 0, so this is never `None`.
+    intersection_reaching(a, b, 0).unwrap_or(0)
 }
 
 /// Size of the intersection of two sorted lists, or `None` as soon as it cannot reach `need`.
-fn intersection_reaching(a: &[u32], b: &[u32], need: usize) -> Option<usize> {
+fn intersection_reaching<T: Ord>(a: &[T], b: &[T], need: usize) -> Option<usize> {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         if n + (a.len() - i).min(b.len() - j) < need {
@@ -304,112 +293,77 @@ pub fn similarity_join_by<S: AsRef<[u32]> + Sync>(sets: &[S], t: f64, measure: M
     let need_containment: Vec<u32> = (0..=max_size).map(|s| at_least(t, s) as u32).collect();
 
     // 4. Probe on all cores.
-    let threads = std::thread::available_parallelism().map_or(1, |p| p.get()).min(8);
-    const BLOCK: usize = 1024;
-    let next = std::sync::atomic::AtomicUsize::new(0);
     let pair_factor = t / (1.0 + t);
-    let mut out: Vec<JoinPair> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let (next, entries, starts, first_of_size, need_containment, order, sig) = (
-                    &next,
-                    &entries,
-                    &starts,
-                    &first_of_size,
-                    &need_containment,
-                    &order,
-                    &sig,
-                );
-                scope.spawn(move || {
-                    let mut need: Vec<u32> = Vec::new();
-                    let mut found = Vec::new();
-                    loop {
-                        let from = next.fetch_add(BLOCK, std::sync::atomic::Ordering::Relaxed);
-                        if from >= n {
-                            break;
-                        }
-                        for pos in from..(from + BLOCK).min(n) {
-                            let xs = set(pos);
-                            let s = xs.len();
-                            let bx = sig[pos];
-                            let (probe, min_size) = match measure {
-                                Measure::Jaccard => {
-                                    let min_size = at_least(t, s);
-                                    (s - min_size + 1, min_size)
-                                }
-                                Measure::Containment => (s, 1),
-                            };
-                            need.clear();
-                            need.extend((0..=s).map(|sy| match measure {
-                                Measure::Jaccard => at_least(pair_factor, s + sy) as u32,
-                                Measure::Containment => need_containment[sy],
-                            }));
-                            let lo = first_of_size[min_size];
-                            // Probe each prefix token's list from the smallest size the size
-                            // filter allows, tracking the size of the entries reached.
-                            for (i, &tok) in xs[..probe].iter().enumerate() {
-                                let rest_x = (s - i) as u32;
-                                if need[min_size] > rest_x {
-                                    break;
-                                }
-                                let list = &entries[starts[tok as usize]..starts[tok as usize + 1]];
-                                let a = list.partition_point(|e| e.pos < lo);
-                                let mut sy = min_size;
-                                let mut boundary = first_of_size[sy + 1];
-                                let mut need_y = need[sy];
-                                for e in &list[a..] {
-                                    if e.pos as usize >= pos {
-                                        break;
-                                    }
-                                    if e.pos >= boundary {
-                                        while e.pos >= first_of_size[sy + 1] {
-                                            sy += 1;
-                                        }
-                                        boundary = first_of_size[sy + 1];
-                                        need_y = need[sy];
-                                        if need_y > rest_x {
-                                            break;
-                                        }
-                                    }
-                                    // This entry can be the pair's first common token only
-                                    // if both tails can still hold `need_y` common tokens,
-                                    // and the signatures must allow that many.
-                                    let room_y = sy as u32 - e.j;
-                                    let bound2 = (s + sy) as u32 - (bx ^ e.bits).count_ones();
-                                    if (room_y < need_y) | (bound2 < 2 * need_y) {
-                                        continue;
-                                    }
-                                    let ys = set(e.pos as usize);
-                                    let j = e.j as usize;
-                                    if !disjoint(&xs[..i], &ys[..j]) {
-                                        continue;
-                                    }
-                                    let Some(tail) =
-                                        intersection_reaching(&xs[i + 1..], &ys[j + 1..], need_y as usize - 1)
-                                    else {
-                                        continue;
-                                    };
-                                    let inter = 1 + tail;
-                                    if measure.passes(inter, s, sy, t) {
-                                        let (x, y) = (order[pos], order[e.pos as usize]);
-                                        found.push(JoinPair {
-                                            a: x.min(y),
-                                            b: x.max(y),
-                                            inter: inter as u32,
-                                        });
-                                    }
-                                }
-                            }
-                        }
+    let mut out: Vec<JoinPair> = crate::analysis::probe_in_blocks(n, 1024, Vec::<u32>::new, |need, pos, found| {
+        let xs = set(pos);
+        let s = xs.len();
+        let bx = sig[pos];
+        let (probe, min_size) = match measure {
+            Measure::Jaccard => {
+                let min_size = at_least(t, s);
+                (s - min_size + 1, min_size)
+            }
+            Measure::Containment => (s, 1),
+        };
+        need.clear();
+        need.extend((0..=s).map(|sy| match measure {
+            Measure::Jaccard => at_least(pair_factor, s + sy) as u32,
+            Measure::Containment => need_containment[sy],
+        }));
+        let lo = first_of_size[min_size];
+        // Probe each prefix token's list from the smallest size the size
+        // filter allows, tracking the size of the entries reached.
+        for (i, &tok) in xs[..probe].iter().enumerate() {
+            let rest_x = (s - i) as u32;
+            if need[min_size] > rest_x {
+                break;
+            }
+            let list = &entries[starts[tok as usize]..starts[tok as usize + 1]];
+            let a = list.partition_point(|e| e.pos < lo);
+            let mut sy = min_size;
+            let mut boundary = first_of_size[sy + 1];
+            let mut need_y = need[sy];
+            for e in &list[a..] {
+                if e.pos as usize >= pos {
+                    break;
+                }
+                if e.pos >= boundary {
+                    while e.pos >= first_of_size[sy + 1] {
+                        sy += 1;
                     }
-                    found
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("join thread panicked"))
-            .collect()
+                    boundary = first_of_size[sy + 1];
+                    need_y = need[sy];
+                    if need_y > rest_x {
+                        break;
+                    }
+                }
+                // This entry can be the pair's first common token only
+                // if both tails can still hold `need_y` common tokens,
+                // and the signatures must allow that many.
+                let room_y = sy as u32 - e.j;
+                let bound2 = (s + sy) as u32 - (bx ^ e.bits).count_ones();
+                if (room_y < need_y) | (bound2 < 2 * need_y) {
+                    continue;
+                }
+                let ys = set(e.pos as usize);
+                let j = e.j as usize;
+                if !disjoint(&xs[..i], &ys[..j]) {
+                    continue;
+                }
+                let Some(tail) = intersection_reaching(&xs[i + 1..], &ys[j + 1..], need_y as usize - 1) else {
+                    continue;
+                };
+                let inter = 1 + tail;
+                if measure.passes(inter, s, sy, t) {
+                    let (x, y) = (order[pos], order[e.pos as usize]);
+                    found.push(JoinPair {
+                        a: x.min(y),
+                        b: x.max(y),
+                        inter: inter as u32,
+                    });
+                }
+            }
+        }
     });
     out.sort_unstable();
     out

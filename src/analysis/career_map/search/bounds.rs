@@ -332,81 +332,83 @@ impl Heur {
         let n = m.len();
         let order = m.order();
         let mut fp: Vec<Bits> = vec![Bits::new(n); n];
-        for _ in 0..8 {
-            let mut changed = false;
-            for &i in order {
-                let u = i as usize;
-                if ev.initial_sat.get(i) || !possible.get(i) {
-                    continue;
+        Self::sweep(order, ev, possible, |i| {
+            let u = i as usize;
+            let mut b = fp[u].clone();
+            if m.takeable.get(i) {
+                b.set(i);
+            }
+            for x in m.groups[u].iter().flat_map(|g| g.members()) {
+                if possible.get(x) && !ev.initial_sat.get(x) {
+                    b.union_with(&fp[x as usize]);
                 }
-                let mut b = fp[u].clone();
-                if m.takeable.get(i) {
-                    b.set(i);
+            }
+            for &(s, _) in &m.arts_in[u] {
+                if possible.get(s) && !ev.initial_sat.get(s) {
+                    b.union_with(&fp[s as usize]);
                 }
-                for x in m.groups[u].iter().flat_map(|g| g.members()) {
-                    if possible.get(x) && !ev.initial_sat.get(x) {
-                        b.union_with(&fp[x as usize]);
+            }
+            let changed = b != fp[u];
+            if changed {
+                fp[u] = b;
+            }
+            changed
+        });
+        let mut hm: Vec<[u64; DIMS]> = vec![[0; DIMS]; n];
+        Self::sweep(order, ev, possible, |i| {
+            let u = i as usize;
+            let groups_v = Self::groups_value(m, i, &ev.initial_sat, possible, &fp, &hm, own);
+            let v = if m.kind[u].is_unit() {
+                let mut best = [INF; DIMS];
+                if m.takeable.get(i) && m.groups[u].iter().all(|g| g.holds(possible)) {
+                    for d in 0..DIMS {
+                        best[d] = own_take[u][d].saturating_add(groups_v[d]);
                     }
                 }
                 for &(s, _) in &m.arts_in[u] {
-                    if possible.get(s) && !ev.initial_sat.get(s) {
-                        b.union_with(&fp[s as usize]);
+                    if possible.get(s) {
+                        for d in 0..DIMS {
+                            best[d] = best[d].min(hm[s as usize][d]);
+                        }
                     }
                 }
-                if b != fp[u] {
-                    fp[u] = b;
-                    changed = true;
-                }
+                best
+            } else {
+                groups_v
+            };
+            let v = v.map(|x| x.min(INF));
+            if v == hm[u] {
+                return false;
             }
-            if !changed {
-                break;
+            // Keep the iteration monotone.
+            let mut w = hm[u];
+            for d in 0..DIMS {
+                w[d] = w[d].max(v[d]);
             }
-        }
-        let mut hm: Vec<[u64; DIMS]> = vec![[0; DIMS]; n];
+            let changed = w != hm[u];
+            if changed {
+                hm[u] = w;
+            }
+            changed
+        });
+        Heur { fp, hm }
+    }
+
+    /// Calls `update` on each item of `order` that is neither satisfied at the start nor
+    /// impossible, sweeping again while an update changed something, at most 8 sweeps.
+    fn sweep(order: &[u32], ev: &Evaluator<'_, '_>, possible: &Bits, mut update: impl FnMut(u32) -> bool) {
         for _ in 0..8 {
             let mut changed = false;
             for &i in order {
-                let u = i as usize;
                 if ev.initial_sat.get(i) || !possible.get(i) {
                     continue;
                 }
-                let groups_v = Self::groups_value(m, i, &ev.initial_sat, possible, &fp, &hm, own);
-                let v = if m.kind[u].is_unit() {
-                    let mut best = [INF; DIMS];
-                    if m.takeable.get(i) && m.groups[u].iter().all(|g| g.holds(possible)) {
-                        for d in 0..DIMS {
-                            best[d] = own_take[u][d].saturating_add(groups_v[d]);
-                        }
-                    }
-                    for &(s, _) in &m.arts_in[u] {
-                        if possible.get(s) {
-                            for d in 0..DIMS {
-                                best[d] = best[d].min(hm[s as usize][d]);
-                            }
-                        }
-                    }
-                    best
-                } else {
-                    groups_v
-                };
-                let v = v.map(|x| x.min(INF));
-                if v != hm[u] {
-                    // Keep the iteration monotone.
-                    let mut w = hm[u];
-                    for d in 0..DIMS {
-                        w[d] = w[d].max(v[d]);
-                    }
-                    if w != hm[u] {
-                        hm[u] = w;
-                        changed = true;
-                    }
-                }
+                changed |= update(i);
             }
             if !changed {
                 break;
             }
         }
-        Heur { fp, hm }
     }
 
     /// The combined bound of an item's groups from state `sat`.
