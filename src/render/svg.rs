@@ -472,8 +472,10 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
 
     // Legend, laid out by measured widths.
     let content_bottom = band_bottom.max(skipped_y).max(dest_y + dest_h + 10.0);
-    let mut lx = MARGIN;
-    let mut ly = content_bottom + 14.0;
+    let mut legend = Legend {
+        lx: MARGIN,
+        ly: content_bottom + 14.0,
+    };
     let entries: [(&str, &str, &str, &str, f64); 6] = [
         ("#ffffff", "#78909c", "", "svg-legend-course", 6.0),
         ("#ffe082", "#b28704", "", "svg-legend-credential", 12.0),
@@ -483,62 +485,33 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
         ("#eeeeee", "#9e9e9e", "4 3", "svg-legend-skipped", 6.0),
     ];
     for (fill, stroke, dash, key, rx) in &entries {
-        let label = &tr(lang, key, &[]);
-        let w = 34.0 + text_w(label, 12.0) + 22.0;
-        if lx + w > W - MARGIN {
-            lx = MARGIN;
-            ly += 24.0;
-        }
-        let _ = writeln!(
-            body,
-            r##"<rect x="{lx:.1}" y="{ly:.1}" width="26" height="16" rx="{rx}" fill="{fill}" stroke="{stroke}" {}/><text x="{:.1}" y="{:.1}" font-size="12" fill="#37474f">{}</text>"##,
-            if dash.is_empty() {
-                String::new()
-            } else {
-                format!(r#"stroke-dasharray="{dash}""#)
-            },
-            lx + 32.0,
-            ly + 13.0,
-            esc(label)
-        );
-        lx += w;
+        legend.entry(&mut body, lang, key, (34.0, 32.0), |lx, ly| {
+            format!(
+                r#"<rect x="{lx:.1}" y="{ly:.1}" width="26" height="16" rx="{rx}" fill="{fill}" stroke="{stroke}" {}/>"#,
+                if dash.is_empty() {
+                    String::new()
+                } else {
+                    format!(r#"stroke-dasharray="{dash}""#)
+                }
+            )
+        });
     }
-    {
-        let label = &tr(lang, "svg-legend-number", &[]);
-        let w = 30.0 + text_w(label, 12.0) + 22.0;
-        if lx + w > W - MARGIN {
-            lx = MARGIN;
-            ly += 24.0;
-        }
-        let _ = writeln!(
-            body,
-            r##"<circle cx="{:.1}" cy="{:.1}" r="9" fill="#37474f"/><text x="{:.1}" y="{:.1}" font-size="10" font-weight="bold" fill="#ffffff" text-anchor="middle">7</text><text x="{:.1}" y="{:.1}" font-size="12" fill="#37474f">{}</text>"##,
+    legend.entry(&mut body, lang, "svg-legend-number", (30.0, 26.0), |lx, ly| {
+        format!(
+            r##"<circle cx="{:.1}" cy="{:.1}" r="9" fill="#37474f"/><text x="{:.1}" y="{:.1}" font-size="10" font-weight="bold" fill="#ffffff" text-anchor="middle">7</text>"##,
             lx + 10.0,
             ly + 8.0,
             lx + 10.0,
-            ly + 11.5,
-            lx + 26.0,
-            ly + 13.0,
-            esc(label)
-        );
-        lx += w;
-    }
-    {
-        let label = &tr(lang, "svg-legend-credit", &[]);
-        let w = 52.0 + text_w(label, 12.0) + 22.0;
-        if lx + w > W - MARGIN {
-            lx = MARGIN;
-            ly += 24.0;
-        }
-        let _ = writeln!(
-            body,
-            r##"<path d="M{lx:.1},{:.1} h40" stroke="#1565c0" stroke-width="2" stroke-dasharray="6 4" marker-end="url(#arrow-art)"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#37474f">{}</text>"##,
-            ly + 8.0,
-            lx + 50.0,
-            ly + 13.0,
-            esc(label)
-        );
-    }
+            ly + 11.5
+        )
+    });
+    legend.entry(&mut body, lang, "svg-legend-credit", (52.0, 50.0), |lx, ly| {
+        format!(
+            r##"<path d="M{lx:.1},{:.1} h40" stroke="#1565c0" stroke-width="2" stroke-dasharray="6 4" marker-end="url(#arrow-art)"/>"##,
+            ly + 8.0
+        )
+    });
+    let mut ly = legend.ly;
     ly += 40.0;
     let _ = writeln!(
         body,
@@ -556,6 +529,43 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
 "##,
         esc(&tr(lang, "svg-title", &[("target", target_name(g, map).into())]))
     )
+}
+
+/// Where the next legend entry goes: entries run left to right, wrapping to a new row
+/// when one would cross the right margin.
+struct Legend {
+    lx: f64,
+    ly: f64,
+}
+
+impl Legend {
+    /// Writes one entry: the swatch `swatch(x, y)` draws, `swatch_w` wide, then the label
+    /// `key` at `text_dx` right of the entry's start.
+    fn entry(
+        &mut self,
+        body: &mut String,
+        lang: Lang,
+        key: &str,
+        (swatch_w, text_dx): (f64, f64),
+        swatch: impl FnOnce(f64, f64) -> String,
+    ) {
+        let label = &tr(lang, key, &[]);
+        let w = swatch_w + text_w(label, 12.0) + 22.0;
+        if self.lx + w > W - MARGIN {
+            self.lx = MARGIN;
+            self.ly += 24.0;
+        }
+        let (lx, ly) = (self.lx, self.ly);
+        let _ = writeln!(
+            body,
+            r##"{}<text x="{:.1}" y="{:.1}" font-size="12" fill="#37474f">{}</text>"##,
+            swatch(lx, ly),
+            lx + text_dx,
+            ly + 13.0,
+            esc(label)
+        );
+        self.lx += w;
+    }
 }
 
 /// One step's card: title wrapped inside, and one or two lines of plain-word detail.

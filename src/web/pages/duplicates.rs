@@ -38,24 +38,12 @@ pub async fn duplicates(state: web::Data<AppState>, req: HttpRequest) -> HttpRes
             names.competency(g, k);
         }
     }
-    let csv = {
-        let mut params: Vec<(&str, String)> = vec![("format", "csv".into())];
-        for k in ["min_overlap", "systems"] {
-            if let Some(v) = opt(&q, k) {
-                params.push((k, v));
-            }
-        }
-        for k in ["cross_system", "unarticulated"] {
-            if checked(&q, k) == Some(true) {
-                params.push((k, "true".into()));
-            }
-        }
-        params.push(("limit", "100000".into()));
-        format!(
-            "/v1/duplicates?{}",
-            serde_urlencoded::to_string(params).unwrap_or_default()
-        )
-    };
+    let csv = csv_link(
+        "/v1/duplicates",
+        &q,
+        &["min_overlap", "systems"],
+        &["cross_system", "unarticulated"],
+    );
     let base: Vec<(String, String)> = q
         .iter()
         .filter(|(k, _)| !["sort", "dir"].contains(&k.as_str()))

@@ -35,16 +35,7 @@ pub async fn gaps(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse 
             names.subject(g, s);
         }
     }
-    let csv = {
-        let mut params: Vec<(&str, String)> = vec![("format", "csv".into())];
-        for k in ["kind", "region", "entry"] {
-            if let Some(v) = opt(&q, k) {
-                params.push((k, v));
-            }
-        }
-        params.push(("limit", "100000".into()));
-        format!("/v1/gaps?{}", serde_urlencoded::to_string(params).unwrap_or_default())
-    };
+    let csv = csv_link("/v1/gaps", &q, &["kind", "region", "entry"], &[]);
     page.render(
         StatusCode::OK,
         "gaps.html",

@@ -132,3 +132,21 @@ fn parse_num<T: std::str::FromStr>(q: &Query, k: &str) -> Result<Option<T>, ApiE
 fn checked(q: &Query, k: &str) -> Option<bool> {
     opt(q, k).map(|v| v == "true" || v == "on" || v == "1")
 }
+
+/// The link to `path`'s CSV for the page's query: the `texts` parameters that are set, the
+/// `flags` that are checked (as `true`), and every row.
+fn csv_link(path: &str, q: &Query, texts: &[&'static str], flags: &[&'static str]) -> String {
+    let mut params: Vec<(&str, String)> = vec![("format", "csv".into())];
+    for &k in texts {
+        if let Some(v) = opt(q, k) {
+            params.push((k, v));
+        }
+    }
+    for &k in flags {
+        if checked(q, k) == Some(true) {
+            params.push((k, "true".into()));
+        }
+    }
+    params.push(("limit", "100000".into()));
+    format!("{path}?{}", serde_urlencoded::to_string(params).unwrap_or_default())
+}
