@@ -270,12 +270,11 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
             band_bottom = top + 60.0;
         }
     }
-    let _ = writeln!(
-        body,
-        r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">{}</text>"##,
+    heading(
+        &mut body,
         main_x + main_w / 2.0,
         top + 4.0,
-        esc(&tr(lang, "svg-plan-heading", &[]))
+        &tr(lang, "svg-plan-heading", &[]),
     );
 
     // Left column: what the learner has or skips.
@@ -290,12 +289,11 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
         }
     }
     if !side.is_empty() {
-        let _ = writeln!(
-            body,
-            r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">{}</text>"##,
+        heading(
+            &mut body,
             side_x + SIDE_W / 2.0,
             top + 4.0,
-            esc(&tr(lang, "svg-side-heading", &[]))
+            &tr(lang, "svg-side-heading", &[]),
         );
     }
     let side_h = 62.0;
@@ -402,12 +400,11 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
         ));
     }
     let dest_h = 22.0 + 15.0 * lines.len() as f64;
-    let _ = writeln!(
-        body,
-        r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">{}</text>"##,
+    heading(
+        &mut body,
         dest_x + DEST_W / 2.0,
         top + 4.0,
-        esc(&tr(lang, "svg-destination", &[]))
+        &tr(lang, "svg-destination", &[]),
     );
     let _ = writeln!(
         body,
@@ -529,6 +526,15 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
 "##,
         esc(&tr(lang, "svg-title", &[("target", target_name(g, map).into())]))
     )
+}
+
+/// A column heading, bold and centred on `x`.
+fn heading(body: &mut String, x: f64, y: f64, label: &str) {
+    let _ = writeln!(
+        body,
+        r##"<text x="{x:.1}" y="{y:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">{}</text>"##,
+        esc(label)
+    );
 }
 
 /// Where the next legend entry goes: entries run left to right, wrapping to a new row

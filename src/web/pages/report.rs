@@ -24,17 +24,19 @@ pub async fn report(state: web::Data<AppState>, req: HttpRequest) -> HttpRespons
     let out = AlignmentOut::new(&found);
     let lang = page.lang;
     let tr = |k: &str| crate::i18n::tr(lang, k, &[]);
+    // A bar for an entry point's share: `n` of `of`.
+    let share_bar = |entry: &str, share: f64, n: usize, of: usize| {
+        (
+            tr(&format!("entry-{entry}")),
+            share,
+            format!("{:.0}% ({n}/{of})", share * 100.0),
+        )
+    };
     let share_chart = charts::bars(
         &tr("report-chart-pathways"),
         &out.pathway_share
             .iter()
-            .map(|s| {
-                (
-                    tr(&format!("entry-{}", s.entry)),
-                    s.share,
-                    format!("{:.0}% ({}/{})", s.share * 100.0, s.reachable, s.high_demand),
-                )
-            })
+            .map(|s| share_bar(&s.entry, s.share, s.reachable, s.high_demand))
             .collect::<Vec<_>>(),
         1.0,
     );
@@ -42,13 +44,7 @@ pub async fn report(state: web::Data<AppState>, req: HttpRequest) -> HttpRespons
         &tr("report-chart-transitions"),
         &out.transitions
             .iter()
-            .map(|t| {
-                (
-                    tr(&format!("entry-{}", t.from)),
-                    t.share,
-                    format!("{:.0}% ({}/{})", t.share * 100.0, t.articulated, t.transitions),
-                )
-            })
+            .map(|t| share_bar(&t.from, t.share, t.articulated, t.transitions))
             .collect::<Vec<_>>(),
         1.0,
     );
