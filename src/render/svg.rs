@@ -303,27 +303,18 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
             body,
             r##"<rect x="{side_x}" y="{skipped_y:.1}" width="{SIDE_W}" height="{side_h}" rx="6" fill="#eeeeee" stroke="#9e9e9e" stroke-dasharray="4 3"/>"##
         );
-        for (i, l) in wrap(title(g, *item), chars, 2).iter().enumerate() {
-            let _ = writeln!(
-                body,
-                r##"<text x="{:.1}" y="{:.1}" font-size="11" font-weight="bold" fill="#616161">{}</text>"##,
-                side_x + 7.0,
-                skipped_y + 15.0 + 13.0 * i as f64,
-                esc(l)
-            );
-        }
-        for (i, l) in wrap(&tr(lang, "svg-skip", &[("why", why.clone().into())]), chars + 3, 2)
-            .iter()
-            .enumerate()
-        {
-            let _ = writeln!(
-                body,
-                r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#616161">{}</text>"##,
-                side_x + 7.0,
-                skipped_y + 42.0 + 12.0 * i as f64,
-                esc(l)
-            );
-        }
+        text_lines(
+            &mut body,
+            &wrap(title(g, *item), chars, 2),
+            (side_x + 7.0, skipped_y + 15.0, 13.0),
+            r##"font-size="11" font-weight="bold" fill="#616161""##,
+        );
+        text_lines(
+            &mut body,
+            &wrap(&tr(lang, "svg-skip", &[("why", why.clone().into())]), chars + 3, 2),
+            (side_x + 7.0, skipped_y + 42.0, 12.0),
+            r##"font-size="10" fill="#616161""##,
+        );
         cards.insert(
             *item,
             Card {
@@ -528,6 +519,19 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
     )
 }
 
+/// Lines of text one under the other, `step` apart, the first at (`x`, `y`), each with the
+/// attributes `style`.
+fn text_lines(body: &mut String, lines: &[String], (x, y, step): (f64, f64, f64), style: &str) {
+    for (i, l) in lines.iter().enumerate() {
+        let _ = writeln!(
+            body,
+            r##"<text x="{x:.1}" y="{:.1}" {style}>{}</text>"##,
+            y + step * i as f64,
+            esc(l)
+        );
+    }
+}
+
 /// A column heading, bold and centred on `x`.
 fn heading(body: &mut String, x: f64, y: f64, label: &str) {
     let _ = writeln!(
@@ -612,15 +616,12 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
         Item::Course(_) => title(g, item).to_owned(),
     };
     let title_lines = wrap(&name, chars, 4);
-    for (i, line) in title_lines.iter().enumerate() {
-        let _ = writeln!(
-            body,
-            r##"<text x="{:.1}" y="{:.1}" font-size="11" font-weight="bold" fill="#212121">{}</text>"##,
-            x + 6.0,
-            y + 14.0 + 13.0 * i as f64,
-            esc(line)
-        );
-    }
+    text_lines(
+        body,
+        &title_lines,
+        (x + 6.0, y + 14.0, 13.0),
+        r##"font-size="11" font-weight="bold" fill="#212121""##,
+    );
     let fee = |c: Option<f64>| match c {
         Some(c) => tr(lang, "svg-fee", &[("fee", dollars(c).into())]),
         None => tr(lang, "svg-fee-unknown", &[]),
