@@ -25,10 +25,7 @@ pub async fn duplicates(state: web::Data<AppState>, req: HttpRequest) -> HttpRes
         Ok::<_, ApiError>(crate::app::duplicates::duplicates(&state, dq.request(order)?).await?)
     }
     .await;
-    let found = match result {
-        Ok(o) => o,
-        Err(e) => return page.error(&e),
-    };
+    let found = page_or_error!(page, result);
     let g = &found.snapshot.graph;
     let mut names = Names::default();
     for p in found.page() {

@@ -24,10 +24,7 @@ pub async fn gaps(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse 
         Ok::<_, ApiError>(crate::app::gaps::gaps(&state, request).await?)
     }
     .await;
-    let found = match result {
-        Ok(o) => o,
-        Err(e) => return page.error(&e),
-    };
+    let found = page_or_error!(page, result);
     let g = &found.snapshot.graph;
     let mut names = Names::default();
     for gap in found.page() {

@@ -1,6 +1,16 @@
 //! The page handlers, one file per page: parse the query, call the use case, render a
 //! template. The helpers here are shared by every page.
 
+/// The value of a `Result`, or else (`return`) the error page for its error.
+macro_rules! page_or_error {
+    ($page:expr, $result:expr) => {
+        match $result {
+            Ok(v) => v,
+            Err(e) => return $page.error(&ApiError::from(e)),
+        }
+    };
+}
+
 mod duplicates;
 mod gaps;
 mod home;

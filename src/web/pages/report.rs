@@ -17,10 +17,7 @@ pub async fn report(state: web::Data<AppState>, req: HttpRequest) -> HttpRespons
         Ok::<_, ApiError>(crate::app::reports::alignment(&state, request).await?)
     }
     .await;
-    let found = match result {
-        Ok(o) => o,
-        Err(e) => return page.error(&e),
-    };
+    let found = page_or_error!(page, result);
     let out = AlignmentOut::new(&found);
     let lang = page.lang;
     let tr = |k: &str| crate::i18n::tr(lang, k, &[]);
