@@ -7,7 +7,7 @@
 use super::AppState;
 use super::error::{ApiError, ProblemDetails};
 use super::params::{Format, fraction, nz, paging};
-use super::table::{csv_response, number as num};
+use super::table::{number as num, table_response};
 use crate::analysis::duplicate_filter::{DuplicateFilter, PairOrder};
 use crate::analysis::duplicates::{Basis, DEFAULT_MIN_OVERLAP, DEFAULT_MIN_TEXT_SIMILARITY, DuplicateParams, Measure};
 use crate::app::duplicates::{DuplicatesPage, DuplicatesRequest};
@@ -290,8 +290,5 @@ pub async fn list_duplicates(
     let q = q.into_inner();
     let page = crate::app::duplicates::duplicates(&state, q.request(None)?).await?;
     let out = DuplicatesOut::new(&page);
-    match q.format.unwrap_or(Format::Json) {
-        Format::Json => Ok(HttpResponse::Ok().json(out)),
-        Format::Csv => csv_response(out.pairs.into_iter().map(PairRow::from)),
-    }
+    table_response(q.format, out, |o| o.pairs.into_iter().map(PairRow::from))
 }

@@ -4,7 +4,7 @@
 use super::AppState;
 use super::error::{ApiError, ProblemDetails};
 use super::params::{Format, nz};
-use super::table::{csv_response, number as num};
+use super::table::{number as num, table_response};
 use crate::analysis::supply::{self, Status, SupplyRow};
 use crate::app::supply::{SupplyPage, SupplyRequest};
 use crate::domain::region;
@@ -166,10 +166,7 @@ pub async fn supply_report(state: web::Data<AppState>, q: super::Query<SupplyQue
         offset,
     };
     let out = SupplyOut::new(&crate::app::supply::supply(&state, req).await?);
-    match q.format.unwrap_or(Format::Json) {
-        Format::Json => Ok(HttpResponse::Ok().json(out)),
-        Format::Csv => csv_response(out.occupations.into_iter().map(SupplyCsvRow::from)),
-    }
+    table_response(q.format, out, |o| o.occupations.into_iter().map(SupplyCsvRow::from))
 }
 
 impl SupplyOut {
