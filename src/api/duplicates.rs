@@ -86,17 +86,9 @@ impl DuplicatesQuery {
         };
         let bases: Vec<Basis> = match self.basis.as_deref() {
             None => Basis::ALL.to_vec(),
-            Some(s) => s
-                .split(',')
-                .map(str::trim)
-                .filter(|x| !x.is_empty())
-                .map(|x| {
-                    Basis::parse(x).ok_or_else(|| ApiError::InvalidParameter {
-                        name: "basis".into(),
-                        message: format!("unknown basis `{x}` (use competencies, text, codes)"),
-                    })
-                })
-                .collect::<Result<_, _>>()?,
+            Some(s) => super::params::list("basis", s, Basis::parse, |x| {
+                format!("unknown basis `{x}` (use competencies, text, codes)")
+            })?,
         };
         let (limit, offset) = paging(self.limit, self.offset, 1000)?;
         let systems: Option<Vec<System>> = self

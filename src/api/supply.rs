@@ -144,16 +144,9 @@ pub async fn supply_report(state: web::Data<AppState>, q: super::Query<SupplyQue
         .status
         .as_deref()
         .map(|s| {
-            s.split(',')
-                .map(str::trim)
-                .filter(|x| !x.is_empty())
-                .map(|x| {
-                    Status::parse(x).ok_or_else(|| ApiError::InvalidParameter {
-                        name: "status".into(),
-                        message: format!("unknown status `{x}` (use under_supply, over_supply, balanced, unknown)"),
-                    })
-                })
-                .collect()
+            super::params::list("status", s, Status::parse, |x| {
+                format!("unknown status `{x}` (use under_supply, over_supply, balanced, unknown)")
+            })
         })
         .transpose()?;
     let (limit, offset) = super::paging(q.limit, q.offset, 1000, 100_000)?;
