@@ -5,6 +5,7 @@ use super::AppState;
 use super::error::{ApiError, ProblemDetails};
 use crate::app::catalog as use_case;
 use crate::domain::*;
+use crate::service::Snapshot;
 use actix_web::{get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -63,6 +64,15 @@ impl Paging {
 
 type PageResult<T> = Result<web::Json<Page<T>>, ApiError>;
 
+/// The record `id` of the current snapshot, as `find` looks it up.
+fn one<T: Clone>(
+    state: &AppState,
+    id: &str,
+    find: for<'s> fn(&'s Snapshot, &str) -> Result<&'s T, crate::app::AppError>,
+) -> Result<web::Json<T>, ApiError> {
+    Ok(web::Json(find(&state.catalog.snapshot(), id)?.clone()))
+}
+
 // ---- competencies ------------------------------------------------------------------------
 
 #[derive(Deserialize, IntoParams)]
@@ -100,8 +110,7 @@ pub async fn get_competency(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<web::Json<Competency>, ApiError> {
-    let snap = state.catalog.snapshot();
-    Ok(web::Json(use_case::competency(&snap, &id)?.clone()))
+    one(&state, &id, use_case::competency)
 }
 
 // ---- courses -----------------------------------------------------------------------------
@@ -140,8 +149,7 @@ pub async fn list_courses(
     responses((status = 200, body = Course), (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
 #[get("/v1/courses/{id}")]
 pub async fn get_course(state: web::Data<AppState>, id: web::Path<String>) -> Result<web::Json<Course>, ApiError> {
-    let snap = state.catalog.snapshot();
-    Ok(web::Json(use_case::course(&snap, &id)?.clone()))
+    one(&state, &id, use_case::course)
 }
 
 // ---- credentials -------------------------------------------------------------------------
@@ -181,8 +189,7 @@ pub async fn get_credential(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<web::Json<Credential>, ApiError> {
-    let snap = state.catalog.snapshot();
-    Ok(web::Json(use_case::credential(&snap, &id)?.clone()))
+    one(&state, &id, use_case::credential)
 }
 
 // ---- occupations -------------------------------------------------------------------------
@@ -241,8 +248,7 @@ pub async fn get_occupation(
     state: web::Data<AppState>,
     soc: web::Path<String>,
 ) -> Result<web::Json<Occupation>, ApiError> {
-    let snap = state.catalog.snapshot();
-    Ok(web::Json(use_case::occupation(&snap, &soc)?.clone()))
+    one(&state, &soc, use_case::occupation)
 }
 
 // ---- articulations -----------------------------------------------------------------------
@@ -284,6 +290,5 @@ pub async fn get_articulation(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<web::Json<Articulation>, ApiError> {
-    let snap = state.catalog.snapshot();
-    Ok(web::Json(use_case::articulation(&snap, &id)?.clone()))
+    one(&state, &id, use_case::articulation)
 }

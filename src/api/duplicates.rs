@@ -7,7 +7,7 @@
 use super::AppState;
 use super::error::{ApiError, ProblemDetails};
 use super::params::{Format, fraction, nz, paging};
-use super::table::{csv_response, number as num};
+use super::table::{number as num, table_response};
 use crate::analysis::duplicate_filter::{DuplicateFilter, PairOrder};
 use crate::analysis::duplicates::{Basis, DEFAULT_MIN_OVERLAP, DEFAULT_MIN_TEXT_SIMILARITY, DuplicateParams, Measure};
 use crate::app::duplicates::{DuplicatesPage, DuplicatesRequest};
@@ -86,17 +86,9 @@ impl DuplicatesQuery {
         };
         let bases: Vec<Basis> = match self.basis.as_deref() {
             None => Basis::ALL.to_vec(),
-            Some(s) => s
-                .split(',')
-                .map(str::trim)
-                .filter(|x| !x.is_empty())
-                .map(|x| {
-                    Basis::parse(x).ok_or_else(|| ApiError::InvalidParameter {
-                        name: "basis".into(),
-                        message: format!("unknown basis `{x}` (use competencies, text, codes)"),
-                    })
-                })
-                .collect::<Result<_, _>>()?,
+            Some(s) => super::params::list("basis", s, Basis::parse, |x| {
+                format!("unknown basis `{x}` (use competencies, text, codes)")
+            })?,
         };
         let (limit, offset) = paging(self.limit, self.offset, 1000)?;
         let systems: Option<Vec<System>> = self
@@ -290,8 +282,5 @@ pub async fn list_duplicates(
     let q = q.into_inner();
     let page = crate::app::duplicates::duplicates(&state, q.request(None)?).await?;
     let out = DuplicatesOut::new(&page);
-    match q.format.unwrap_or(Format::Json) {
-        Format::Json => Ok(HttpResponse::Ok().json(out)),
-        Format::Csv => csv_response(out.pairs.into_iter().map(PairRow::from)),
-    }
+    table_response(q.format, out, |o| o.pairs.into_iter().map(PairRow::from))
 }

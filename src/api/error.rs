@@ -122,12 +122,7 @@ impl ApiError {
     /// (type code, status, title): the one table of problem kinds.
     fn parts(&self) -> (&'static str, StatusCode, &'static str) {
         match self {
-            ApiError::BadRequest(_) => (
-                "invalid-request",
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "The request is invalid",
-            ),
-            ApiError::InvalidParameter { .. } => (
+            ApiError::BadRequest(_) | ApiError::InvalidParameter { .. } => (
                 "invalid-request",
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "The request is invalid",

@@ -4,7 +4,7 @@
 use super::AppState;
 use super::error::{ApiError, ProblemDetails};
 use super::params::{Format, fraction, nz, paging};
-use super::table::{csv_response, number as num};
+use super::table::{number as num, table_response};
 use crate::analysis::demand::HighDemandPolicy;
 use crate::analysis::gaps::{self, Gap, GapKind, GapParams};
 use crate::analysis::reach::EntryPoint;
@@ -294,8 +294,5 @@ pub async fn list_gaps(state: web::Data<AppState>, q: super::Query<GapsQuery>) -
     let q = q.into_inner();
     let req = q.request(&state.settings.high_demand, GapOrder::Kind)?;
     let out = GapsOut::new(&crate::app::gaps::gaps(&state, req).await?);
-    match q.format.unwrap_or(Format::Json) {
-        Format::Json => Ok(HttpResponse::Ok().json(out)),
-        Format::Csv => csv_response(out.gaps.into_iter().map(GapRow::from)),
-    }
+    table_response(q.format, out, |o| o.gaps.into_iter().map(GapRow::from))
 }

@@ -39,3 +39,24 @@ pub(crate) fn fraction(name: &str, v: Option<f64>, default: f64, zero_ok: bool) 
 pub(crate) fn nz(x: f64) -> f64 {
     x + 0.0
 }
+
+/// A comma-separated parameter `name` (spaces around the commas and empty items ignored),
+/// each item read by `parse`; an unknown item is [`ApiError::InvalidParameter`] with
+/// `unknown(item)` as its message.
+pub(crate) fn list<T>(
+    name: &str,
+    s: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    unknown: impl Fn(&str) -> String,
+) -> Result<Vec<T>, ApiError> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(|x| {
+            parse(x).ok_or_else(|| ApiError::InvalidParameter {
+                name: name.into(),
+                message: unknown(x),
+            })
+        })
+        .collect()
+}

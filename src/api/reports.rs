@@ -7,7 +7,7 @@ use super::error::{ApiError, ProblemDetails};
 use super::gaps::GapOut;
 use super::gaps::{gap_params, tier_min};
 use super::params::{Format, nz, paging};
-use super::table::{csv_response, number as num};
+use super::table::{number as num, table_response};
 use crate::analysis::report_compare::Comparison;
 use crate::app::reports::{Alignment, AlignmentRequest};
 use crate::graph::CatalogGraph;
@@ -364,8 +364,5 @@ pub async fn alignment_report(
     let q = q.into_inner();
     let req = q.request(&state.settings.high_demand)?;
     let out = AlignmentOut::new(&crate::app::reports::alignment(&state, req).await?);
-    match q.format.unwrap_or(Format::Json) {
-        Format::Json => Ok(HttpResponse::Ok().json(out)),
-        Format::Csv => csv_response(out.rows()),
-    }
+    table_response(q.format, out, |o| o.rows())
 }

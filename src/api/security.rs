@@ -73,18 +73,18 @@ pub struct Limiter {
 impl Limiter {
     /// `per_minute` requests a minute, in a burst of up to `burst`.
     pub fn per_minute(per_minute: u32, burst: u32, what: &'static str) -> Limiter {
-        let per = NonZeroU32::new(per_minute.max(1)).expect("non-zero");
-        let quota = Quota::per_minute(per).allow_burst(NonZeroU32::new(burst.max(1)).expect("non-zero"));
-        Limiter {
-            inner: RateLimiter::keyed(quota),
-            what,
-        }
+        Limiter::with(Quota::per_minute, per_minute, burst, what)
     }
 
     /// `per_second` requests a second, in a burst of up to `burst`.
     pub fn per_second(per_second: u32, burst: u32, what: &'static str) -> Limiter {
-        let per = NonZeroU32::new(per_second.max(1)).expect("non-zero");
-        let quota = Quota::per_second(per).allow_burst(NonZeroU32::new(burst.max(1)).expect("non-zero"));
+        Limiter::with(Quota::per_second, per_second, burst, what)
+    }
+
+    /// `n` requests per the period of `quota`, in a burst of up to `burst` (each at least 1).
+    fn with(quota: fn(NonZeroU32) -> Quota, n: u32, burst: u32, what: &'static str) -> Limiter {
+        let per = NonZeroU32::new(n.max(1)).expect("non-zero");
+        let quota = quota(per).allow_burst(NonZeroU32::new(burst.max(1)).expect("non-zero"));
         Limiter {
             inner: RateLimiter::keyed(quota),
             what,

@@ -4,7 +4,7 @@
 use super::AppState;
 use super::error::{ApiError, ProblemDetails};
 use super::params::{Format, nz};
-use super::table::{csv_response, number as num};
+use super::table::{number as num, table_response};
 use crate::analysis::supply::{self, Status, SupplyRow};
 use crate::app::supply::{SupplyPage, SupplyRequest};
 use crate::domain::region;
@@ -144,16 +144,9 @@ pub async fn supply_report(state: web::Data<AppState>, q: super::Query<SupplyQue
         .status
         .as_deref()
         .map(|s| {
-            s.split(',')
-                .map(str::trim)
-                .filter(|x| !x.is_empty())
-                .map(|x| {
-                    Status::parse(x).ok_or_else(|| ApiError::InvalidParameter {
-                        name: "status".into(),
-                        message: format!("unknown status `{x}` (use under_supply, over_supply, balanced, unknown)"),
-                    })
-                })
-                .collect()
+            super::params::list("status", s, Status::parse, |x| {
+                format!("unknown status `{x}` (use under_supply, over_supply, balanced, unknown)")
+            })
         })
         .transpose()?;
     let (limit, offset) = super::paging(q.limit, q.offset, 1000, 100_000)?;
@@ -166,10 +159,7 @@ pub async fn supply_report(state: web::Data<AppState>, q: super::Query<SupplyQue
         offset,
     };
     let out = SupplyOut::new(&crate::app::supply::supply(&state, req).await?);
-    match q.format.unwrap_or(Format::Json) {
-        Format::Json => Ok(HttpResponse::Ok().json(out)),
-        Format::Csv => csv_response(out.occupations.into_iter().map(SupplyCsvRow::from)),
-    }
+    table_response(q.format, out, |o| o.occupations.into_iter().map(SupplyCsvRow::from))
 }
 
 impl SupplyOut {

@@ -4,6 +4,7 @@
 //! same.
 
 use super::error::ApiError;
+use super::params::Format;
 use actix_web::HttpResponse;
 use serde::Serialize;
 
@@ -15,6 +16,19 @@ pub fn csv_response<T: Serialize + Default>(rows: impl IntoIterator<Item = T>) -
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .body(csv_bytes(rows)?))
+}
+
+/// `out` as JSON (also when no format is asked), or with `format=csv` the rows `rows` makes
+/// of it as CSV.
+pub fn table_response<O: Serialize, T: Serialize + Default, I: IntoIterator<Item = T>>(
+    format: Option<Format>,
+    out: O,
+    rows: impl FnOnce(O) -> I,
+) -> Result<HttpResponse, ApiError> {
+    match format.unwrap_or(Format::Json) {
+        Format::Json => Ok(HttpResponse::Ok().json(out)),
+        Format::Csv => csv_response(rows(out)),
+    }
 }
 
 fn csv_bytes<T: Serialize + Default>(rows: impl IntoIterator<Item = T>) -> Result<Vec<u8>, ApiError> {

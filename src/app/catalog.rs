@@ -6,6 +6,7 @@ use crate::analysis::catalog::matches;
 use crate::domain::{
     Articulation, ArticulationKind, Competency, Course, Credential, CredentialKind, Occupation, System,
 };
+use crate::graph::CatalogGraph;
 use crate::service::Snapshot;
 
 /// Text to find in ids and titles: trimmed and lower-cased, `None` when blank.
@@ -140,36 +141,55 @@ fn not_found(what: &'static str, id: &str) -> AppError {
     }
 }
 
+/// The record `id` of a kind the graph indexes: `ix` finds its index, `get` the record;
+/// an unknown id is [`AppError::NotFound`] for `what`.
+fn by_id<'s, I, T>(
+    snap: &'s Snapshot,
+    what: &'static str,
+    id: &str,
+    ix: fn(&CatalogGraph, &str) -> Option<I>,
+    get: fn(&'s CatalogGraph, I) -> &'s T,
+) -> Result<&'s T, AppError> {
+    let g = &snap.graph;
+    ix(g, id).map(|i| get(g, i)).ok_or_else(|| not_found(what, id))
+}
+
 /// The competency `id`.
 pub fn competency<'s>(snap: &'s Snapshot, id: &str) -> Result<&'s Competency, AppError> {
-    let g = &snap.graph;
-    g.competency_ix(id)
-        .map(|c| g.competency(c))
-        .ok_or_else(|| not_found("competency", id))
+    by_id(
+        snap,
+        "competency",
+        id,
+        CatalogGraph::competency_ix,
+        CatalogGraph::competency,
+    )
 }
 
 /// The course `id`.
 pub fn course<'s>(snap: &'s Snapshot, id: &str) -> Result<&'s Course, AppError> {
-    let g = &snap.graph;
-    g.course_ix(id)
-        .map(|c| g.course(c))
-        .ok_or_else(|| not_found("course", id))
+    by_id(snap, "course", id, CatalogGraph::course_ix, CatalogGraph::course)
 }
 
 /// The credential `id`.
 pub fn credential<'s>(snap: &'s Snapshot, id: &str) -> Result<&'s Credential, AppError> {
-    let g = &snap.graph;
-    g.credential_ix(id)
-        .map(|c| g.credential(c))
-        .ok_or_else(|| not_found("credential", id))
+    by_id(
+        snap,
+        "credential",
+        id,
+        CatalogGraph::credential_ix,
+        CatalogGraph::credential,
+    )
 }
 
 /// The occupation with SOC code `soc`.
 pub fn occupation<'s>(snap: &'s Snapshot, soc: &str) -> Result<&'s Occupation, AppError> {
-    let g = &snap.graph;
-    g.occupation_ix(soc)
-        .map(|o| g.occupation(o))
-        .ok_or_else(|| not_found("occupation", soc))
+    by_id(
+        snap,
+        "occupation",
+        soc,
+        CatalogGraph::occupation_ix,
+        CatalogGraph::occupation,
+    )
 }
 
 /// The articulation `id` (articulations are sorted by id).

@@ -31,12 +31,7 @@ pub struct DuplicatesPage {
 impl DuplicatesPage {
     /// The pairs of this page.
     pub fn page(&self) -> impl Iterator<Item = &duplicates::DuplicatePair> {
-        self.filtered
-            .pairs
-            .iter()
-            .skip(self.offset)
-            .take(self.limit)
-            .map(|&i| &self.duplicates.pairs[i])
+        super::page_of(&self.duplicates.pairs, &self.filtered.pairs, self.offset, self.limit)
     }
 
     /// Pairs kept over all pages.

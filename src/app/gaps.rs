@@ -66,11 +66,7 @@ pub struct GapsPage {
 impl GapsPage {
     /// The gaps of this page.
     pub fn page(&self) -> impl Iterator<Item = &Gap> {
-        self.matching
-            .iter()
-            .skip(self.offset)
-            .take(self.limit)
-            .map(|&i| &self.gaps[i])
+        super::page_of(&self.gaps, &self.matching, self.offset, self.limit)
     }
 }
 

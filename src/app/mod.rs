@@ -58,3 +58,9 @@ impl App {
             .map_err(|e| AppError::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))?
     }
 }
+
+/// One page of a listing: the records of `all` at the `matching` indices, `limit` of them
+/// after the first `offset`.
+fn page_of<'a, T>(all: &'a [T], matching: &'a [usize], offset: usize, limit: usize) -> impl Iterator<Item = &'a T> {
+    matching.iter().skip(offset).take(limit).map(move |&i| &all[i])
+}

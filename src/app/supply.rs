@@ -37,11 +37,7 @@ pub struct SupplyPage {
 impl SupplyPage {
     /// The rows of this page.
     pub fn page(&self) -> impl Iterator<Item = &SupplyRow> {
-        self.matching
-            .iter()
-            .skip(self.request.offset)
-            .take(self.request.limit)
-            .map(|&i| &self.rows[i])
+        super::page_of(&self.rows, &self.matching, self.request.offset, self.request.limit)
     }
 }
 

@@ -20,15 +20,7 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
     let mut next = current.clone();
 
     // 1. Remove the records this source owns, remembering them to carry enrichments over.
-    let mut old_occupations: HashMap<SocCode, Occupation> = HashMap::new();
-    next.occupations.retain(|o| {
-        if mine(&o.provenance) {
-            old_occupations.insert(o.soc.clone(), o.clone());
-            false
-        } else {
-            true
-        }
-    });
+    let mut old_occupations = take_by(&mut next.occupations, |o| mine(&o.provenance), |o| o.soc.clone());
     let removed_competencies: HashSet<CompetencyId> = next
         .competencies
         .iter()
@@ -36,15 +28,7 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
         .map(|c| c.id.clone())
         .collect();
     next.competencies.retain(|c| !mine(&c.provenance));
-    let mut old_courses: HashMap<CourseId, Course> = HashMap::new();
-    next.courses.retain(|c| {
-        if mine(&c.provenance) {
-            old_courses.insert(c.id.clone(), c.clone());
-            false
-        } else {
-            true
-        }
-    });
+    let old_courses = take_by(&mut next.courses, |c| mine(&c.provenance), |c| c.id.clone());
     next.credentials.retain(|c| !mine(&c.provenance));
     next.articulations.retain(|a| !mine(&a.provenance));
     next.pathways.retain(|p| !mine(&p.provenance));
@@ -202,47 +186,39 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
         occ_ix,
         unmatched: HashSet::new(),
     };
-    for (soc, d) in enrich.demand {
-        onto.occupation(&mut next, warnings, &soc, |o| {
-            o.demand.retain(|x| x.region != d.region);
-            o.demand.push(d);
-        });
-    }
-    for (soc, w) in enrich.wages {
-        onto.occupation(&mut next, warnings, &soc, |o| {
-            o.wages.retain(|x| x.region != w.region);
-            o.wages.push(w);
-        });
-    }
-    for (soc, p) in enrich.programs {
-        onto.occupation(&mut next, warnings, &soc, |o| {
-            // The same link twice (a crosswalk row repeated, a credential naming two O*NET-SOC
-            // codes of one SOC code) is kept once; links differing in evidence or credential
-            // (two CTDL credentials of one program) are all kept.
-            if !o
-                .programs
-                .iter()
-                .any(|x| x.cip == p.cip && x.evidence == p.evidence && x.credentials == p.credentials)
-            {
-                o.programs.push(p);
+    onto.each(&mut next, warnings, enrich.demand, |o, d| {
+        o.demand.retain(|x| x.region != d.region);
+        o.demand.push(d);
+    });
+    onto.each(&mut next, warnings, enrich.wages, |o, w| {
+        o.wages.retain(|x| x.region != w.region);
+        o.wages.push(w);
+    });
+    onto.each(&mut next, warnings, enrich.programs, |o, p| {
+        // The same link twice (a crosswalk row repeated, a credential naming two O*NET-SOC
+        // codes of one SOC code) is kept once; links differing in evidence or credential
+        // (two CTDL credentials of one program) are all kept.
+        if !o
+            .programs
+            .iter()
+            .any(|x| x.cip == p.cip && x.evidence == p.evidence && x.credentials == p.credentials)
+        {
+            o.programs.push(p);
+        }
+    });
+    onto.each(&mut next, warnings, enrich.clusters, |o, c| {
+        if !o
+            .clusters
+            .iter()
+            .any(|x| x.cluster == c.cluster && x.subcluster == c.subcluster)
+        {
+            if o.cluster.is_none() {
+                o.cluster = Some(c.cluster.clone());
+                o.subcluster = c.subcluster.clone();
             }
-        });
-    }
-    for (soc, c) in enrich.clusters {
-        onto.occupation(&mut next, warnings, &soc, |o| {
-            if !o
-                .clusters
-                .iter()
-                .any(|x| x.cluster == c.cluster && x.subcluster == c.subcluster)
-            {
-                if o.cluster.is_none() {
-                    o.cluster = Some(c.cluster.clone());
-                    o.subcluster = c.subcluster.clone();
-                }
-                o.clusters.push(c);
-            }
-        });
-    }
+            o.clusters.push(c);
+        }
+    });
     if let Some(titles) = &enrich.sced_titles {
         for c in &mut next.courses {
             let Some(code) = c.codes.sced.as_deref() else { continue };
@@ -435,6 +411,18 @@ pub fn link_aggregates(b: &mut Bundle) {
     }
 }
 
+/// Removes the records of `v` that `taken` picks (the others keep their order) and returns
+/// them by `key`.
+fn take_by<T, K: Eq + std::hash::Hash>(
+    v: &mut Vec<T>,
+    taken: impl Fn(&T) -> bool,
+    key: impl Fn(&T) -> K,
+) -> HashMap<K, T> {
+    let (gone, kept): (Vec<T>, Vec<T>) = std::mem::take(v).into_iter().partition(|x| taken(x));
+    *v = kept;
+    gone.into_iter().map(|x| (key(&x), x)).collect()
+}
+
 /// Records that a pulled record was not added because another source or an import owns its id.
 fn kept_existing(warnings: &mut Warnings, what: String) {
     warnings.add(
@@ -467,12 +455,36 @@ impl Onto {
             }
         }
     }
+
+    /// [`Onto::occupation`] for each `(soc, link)` of `links`: `f` puts the link onto it.
+    fn each<T>(
+        &mut self,
+        next: &mut Bundle,
+        warnings: &mut Warnings,
+        links: Vec<(String, T)>,
+        mut f: impl FnMut(&mut Occupation, T),
+    ) {
+        for (soc, link) in links {
+            self.occupation(next, warnings, &soc, |o| f(o, link));
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sources::Enrichment;
+
+    /// An O*NET pull of the occupations `socs`.
+    fn onet_pull(socs: &[&str]) -> Pulled {
+        Pulled {
+            owned: Bundle {
+                occupations: socs.iter().map(|s| occ(s, "onet_db")).collect(),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
 
     fn prov(source: &str) -> Option<Provenance> {
         Some(Provenance {
@@ -507,13 +519,7 @@ mod tests {
             occupations: vec![imported, occ("11-1011", "onet_db"), occ("11-1021", "onet_db")],
             ..Default::default()
         };
-        let pulled = Pulled {
-            owned: Bundle {
-                occupations: vec![occ("11-1011", "onet_db"), occ("29-1141", "onet_db")],
-                ..Default::default()
-            },
-            ..Default::default()
-        };
+        let pulled = onet_pull(&["11-1011", "29-1141"]);
         let mut w = Warnings::default();
         let next = apply(&current, SourceKind::OnetDb, "http://x/", pulled, &mut w);
         let socs: Vec<&str> = next.occupations.iter().map(|o| o.soc.as_str()).collect();
@@ -548,13 +554,7 @@ mod tests {
         assert_eq!(w.count("unmatched_occupation"), 1);
 
         // A new O*NET release replaces the occupation and keeps the BLS figures.
-        let pulled = Pulled {
-            owned: Bundle {
-                occupations: vec![occ("29-1141", "onet_db")],
-                ..Default::default()
-            },
-            ..Default::default()
-        };
+        let pulled = onet_pull(&["29-1141"]);
         let again = apply(&next, SourceKind::OnetDb, "http://y/", pulled, &mut Warnings::default());
         assert_eq!(again.occupations[0].demand.len(), 2);
     }
@@ -601,13 +601,7 @@ mod tests {
         );
 
         // Pulled before O*NET: O*NET's record takes the kept row's place and keeps its figures.
-        let pulled = Pulled {
-            owned: Bundle {
-                occupations: vec![occ("31-1120", "onet_db")],
-                ..Default::default()
-            },
-            ..Default::default()
-        };
+        let pulled = onet_pull(&["31-1120"]);
         let again = apply(&next, SourceKind::OnetDb, "http://y/", pulled, &mut Warnings::default());
         let o = again.occupations.iter().find(|o| o.soc.as_str() == "31-1120").unwrap();
         assert_eq!(o.provenance.as_ref().unwrap().source, "onet_db");

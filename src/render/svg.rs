@@ -270,12 +270,11 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
             band_bottom = top + 60.0;
         }
     }
-    let _ = writeln!(
-        body,
-        r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">{}</text>"##,
+    heading(
+        &mut body,
         main_x + main_w / 2.0,
         top + 4.0,
-        esc(&tr(lang, "svg-plan-heading", &[]))
+        &tr(lang, "svg-plan-heading", &[]),
     );
 
     // Left column: what the learner has or skips.
@@ -290,12 +289,11 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
         }
     }
     if !side.is_empty() {
-        let _ = writeln!(
-            body,
-            r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">{}</text>"##,
+        heading(
+            &mut body,
             side_x + SIDE_W / 2.0,
             top + 4.0,
-            esc(&tr(lang, "svg-side-heading", &[]))
+            &tr(lang, "svg-side-heading", &[]),
         );
     }
     let side_h = 62.0;
@@ -305,27 +303,18 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
             body,
             r##"<rect x="{side_x}" y="{skipped_y:.1}" width="{SIDE_W}" height="{side_h}" rx="6" fill="#eeeeee" stroke="#9e9e9e" stroke-dasharray="4 3"/>"##
         );
-        for (i, l) in wrap(title(g, *item), chars, 2).iter().enumerate() {
-            let _ = writeln!(
-                body,
-                r##"<text x="{:.1}" y="{:.1}" font-size="11" font-weight="bold" fill="#616161">{}</text>"##,
-                side_x + 7.0,
-                skipped_y + 15.0 + 13.0 * i as f64,
-                esc(l)
-            );
-        }
-        for (i, l) in wrap(&tr(lang, "svg-skip", &[("why", why.clone().into())]), chars + 3, 2)
-            .iter()
-            .enumerate()
-        {
-            let _ = writeln!(
-                body,
-                r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#616161">{}</text>"##,
-                side_x + 7.0,
-                skipped_y + 42.0 + 12.0 * i as f64,
-                esc(l)
-            );
-        }
+        text_lines(
+            &mut body,
+            &wrap(title(g, *item), chars, 2),
+            (side_x + 7.0, skipped_y + 15.0, 13.0),
+            r##"font-size="11" font-weight="bold" fill="#616161""##,
+        );
+        text_lines(
+            &mut body,
+            &wrap(&tr(lang, "svg-skip", &[("why", why.clone().into())]), chars + 3, 2),
+            (side_x + 7.0, skipped_y + 42.0, 12.0),
+            r##"font-size="10" fill="#616161""##,
+        );
         cards.insert(
             *item,
             Card {
@@ -402,12 +391,11 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
         ));
     }
     let dest_h = 22.0 + 15.0 * lines.len() as f64;
-    let _ = writeln!(
-        body,
-        r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">{}</text>"##,
+    heading(
+        &mut body,
         dest_x + DEST_W / 2.0,
         top + 4.0,
-        esc(&tr(lang, "svg-destination", &[]))
+        &tr(lang, "svg-destination", &[]),
     );
     let _ = writeln!(
         body,
@@ -472,8 +460,10 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
 
     // Legend, laid out by measured widths.
     let content_bottom = band_bottom.max(skipped_y).max(dest_y + dest_h + 10.0);
-    let mut lx = MARGIN;
-    let mut ly = content_bottom + 14.0;
+    let mut legend = Legend {
+        lx: MARGIN,
+        ly: content_bottom + 14.0,
+    };
     let entries: [(&str, &str, &str, &str, f64); 6] = [
         ("#ffffff", "#78909c", "", "svg-legend-course", 6.0),
         ("#ffe082", "#b28704", "", "svg-legend-credential", 12.0),
@@ -483,62 +473,33 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
         ("#eeeeee", "#9e9e9e", "4 3", "svg-legend-skipped", 6.0),
     ];
     for (fill, stroke, dash, key, rx) in &entries {
-        let label = &tr(lang, key, &[]);
-        let w = 34.0 + text_w(label, 12.0) + 22.0;
-        if lx + w > W - MARGIN {
-            lx = MARGIN;
-            ly += 24.0;
-        }
-        let _ = writeln!(
-            body,
-            r##"<rect x="{lx:.1}" y="{ly:.1}" width="26" height="16" rx="{rx}" fill="{fill}" stroke="{stroke}" {}/><text x="{:.1}" y="{:.1}" font-size="12" fill="#37474f">{}</text>"##,
-            if dash.is_empty() {
-                String::new()
-            } else {
-                format!(r#"stroke-dasharray="{dash}""#)
-            },
-            lx + 32.0,
-            ly + 13.0,
-            esc(label)
-        );
-        lx += w;
+        legend.entry(&mut body, lang, key, (34.0, 32.0), |lx, ly| {
+            format!(
+                r#"<rect x="{lx:.1}" y="{ly:.1}" width="26" height="16" rx="{rx}" fill="{fill}" stroke="{stroke}" {}/>"#,
+                if dash.is_empty() {
+                    String::new()
+                } else {
+                    format!(r#"stroke-dasharray="{dash}""#)
+                }
+            )
+        });
     }
-    {
-        let label = &tr(lang, "svg-legend-number", &[]);
-        let w = 30.0 + text_w(label, 12.0) + 22.0;
-        if lx + w > W - MARGIN {
-            lx = MARGIN;
-            ly += 24.0;
-        }
-        let _ = writeln!(
-            body,
-            r##"<circle cx="{:.1}" cy="{:.1}" r="9" fill="#37474f"/><text x="{:.1}" y="{:.1}" font-size="10" font-weight="bold" fill="#ffffff" text-anchor="middle">7</text><text x="{:.1}" y="{:.1}" font-size="12" fill="#37474f">{}</text>"##,
+    legend.entry(&mut body, lang, "svg-legend-number", (30.0, 26.0), |lx, ly| {
+        format!(
+            r##"<circle cx="{:.1}" cy="{:.1}" r="9" fill="#37474f"/><text x="{:.1}" y="{:.1}" font-size="10" font-weight="bold" fill="#ffffff" text-anchor="middle">7</text>"##,
             lx + 10.0,
             ly + 8.0,
             lx + 10.0,
-            ly + 11.5,
-            lx + 26.0,
-            ly + 13.0,
-            esc(label)
-        );
-        lx += w;
-    }
-    {
-        let label = &tr(lang, "svg-legend-credit", &[]);
-        let w = 52.0 + text_w(label, 12.0) + 22.0;
-        if lx + w > W - MARGIN {
-            lx = MARGIN;
-            ly += 24.0;
-        }
-        let _ = writeln!(
-            body,
-            r##"<path d="M{lx:.1},{:.1} h40" stroke="#1565c0" stroke-width="2" stroke-dasharray="6 4" marker-end="url(#arrow-art)"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#37474f">{}</text>"##,
-            ly + 8.0,
-            lx + 50.0,
-            ly + 13.0,
-            esc(label)
-        );
-    }
+            ly + 11.5
+        )
+    });
+    legend.entry(&mut body, lang, "svg-legend-credit", (52.0, 50.0), |lx, ly| {
+        format!(
+            r##"<path d="M{lx:.1},{:.1} h40" stroke="#1565c0" stroke-width="2" stroke-dasharray="6 4" marker-end="url(#arrow-art)"/>"##,
+            ly + 8.0
+        )
+    });
+    let mut ly = legend.ly;
     ly += 40.0;
     let _ = writeln!(
         body,
@@ -556,6 +517,65 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>, lang: 
 "##,
         esc(&tr(lang, "svg-title", &[("target", target_name(g, map).into())]))
     )
+}
+
+/// Lines of text one under the other, `step` apart, the first at (`x`, `y`), each with the
+/// attributes `style`.
+fn text_lines(body: &mut String, lines: &[String], (x, y, step): (f64, f64, f64), style: &str) {
+    for (i, l) in lines.iter().enumerate() {
+        let _ = writeln!(
+            body,
+            r##"<text x="{x:.1}" y="{:.1}" {style}>{}</text>"##,
+            y + step * i as f64,
+            esc(l)
+        );
+    }
+}
+
+/// A column heading, bold and centred on `x`.
+fn heading(body: &mut String, x: f64, y: f64, label: &str) {
+    let _ = writeln!(
+        body,
+        r##"<text x="{x:.1}" y="{y:.1}" font-size="13" font-weight="bold" fill="#37474f" text-anchor="middle">{}</text>"##,
+        esc(label)
+    );
+}
+
+/// Where the next legend entry goes: entries run left to right, wrapping to a new row
+/// when one would cross the right margin.
+struct Legend {
+    lx: f64,
+    ly: f64,
+}
+
+impl Legend {
+    /// Writes one entry: the swatch `swatch(x, y)` draws, `swatch_w` wide, then the label
+    /// `key` at `text_dx` right of the entry's start.
+    fn entry(
+        &mut self,
+        body: &mut String,
+        lang: Lang,
+        key: &str,
+        (swatch_w, text_dx): (f64, f64),
+        swatch: impl FnOnce(f64, f64) -> String,
+    ) {
+        let label = &tr(lang, key, &[]);
+        let w = swatch_w + text_w(label, 12.0) + 22.0;
+        if self.lx + w > W - MARGIN {
+            self.lx = MARGIN;
+            self.ly += 24.0;
+        }
+        let (lx, ly) = (self.lx, self.ly);
+        let _ = writeln!(
+            body,
+            r##"{}<text x="{:.1}" y="{:.1}" font-size="12" fill="#37474f">{}</text>"##,
+            swatch(lx, ly),
+            lx + text_dx,
+            ly + 13.0,
+            esc(label)
+        );
+        self.lx += w;
+    }
 }
 
 /// One step's card: title wrapped inside, and one or two lines of plain-word detail.
@@ -596,15 +616,12 @@ fn draw_card(body: &mut String, g: &CatalogGraph, p: &Plan, card: &Card, step: &
         Item::Course(_) => title(g, item).to_owned(),
     };
     let title_lines = wrap(&name, chars, 4);
-    for (i, line) in title_lines.iter().enumerate() {
-        let _ = writeln!(
-            body,
-            r##"<text x="{:.1}" y="{:.1}" font-size="11" font-weight="bold" fill="#212121">{}</text>"##,
-            x + 6.0,
-            y + 14.0 + 13.0 * i as f64,
-            esc(line)
-        );
-    }
+    text_lines(
+        body,
+        &title_lines,
+        (x + 6.0, y + 14.0, 13.0),
+        r##"font-size="11" font-weight="bold" fill="#212121""##,
+    );
     let fee = |c: Option<f64>| match c {
         Some(c) => tr(lang, "svg-fee", &[("fee", dollars(c).into())]),
         None => tr(lang, "svg-fee-unknown", &[]),

@@ -25,10 +25,7 @@ pub async fn duplicates(state: web::Data<AppState>, req: HttpRequest) -> HttpRes
         Ok::<_, ApiError>(crate::app::duplicates::duplicates(&state, dq.request(order)?).await?)
     }
     .await;
-    let found = match result {
-        Ok(o) => o,
-        Err(e) => return page.error(&e),
-    };
+    let found = page_or_error!(page, result);
     let g = &found.snapshot.graph;
     let mut names = Names::default();
     for p in found.page() {
@@ -38,24 +35,12 @@ pub async fn duplicates(state: web::Data<AppState>, req: HttpRequest) -> HttpRes
             names.competency(g, k);
         }
     }
-    let csv = {
-        let mut params: Vec<(&str, String)> = vec![("format", "csv".into())];
-        for k in ["min_overlap", "systems"] {
-            if let Some(v) = opt(&q, k) {
-                params.push((k, v));
-            }
-        }
-        for k in ["cross_system", "unarticulated"] {
-            if checked(&q, k) == Some(true) {
-                params.push((k, "true".into()));
-            }
-        }
-        params.push(("limit", "100000".into()));
-        format!(
-            "/v1/duplicates?{}",
-            serde_urlencoded::to_string(params).unwrap_or_default()
-        )
-    };
+    let csv = csv_link(
+        "/v1/duplicates",
+        &q,
+        &["min_overlap", "systems"],
+        &["cross_system", "unarticulated"],
+    );
     let base: Vec<(String, String)> = q
         .iter()
         .filter(|(k, _)| !["sort", "dir"].contains(&k.as_str()))

@@ -24,10 +24,7 @@ pub async fn gaps(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse 
         Ok::<_, ApiError>(crate::app::gaps::gaps(&state, request).await?)
     }
     .await;
-    let found = match result {
-        Ok(o) => o,
-        Err(e) => return page.error(&e),
-    };
+    let found = page_or_error!(page, result);
     let g = &found.snapshot.graph;
     let mut names = Names::default();
     for gap in found.page() {
@@ -35,16 +32,7 @@ pub async fn gaps(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse 
             names.subject(g, s);
         }
     }
-    let csv = {
-        let mut params: Vec<(&str, String)> = vec![("format", "csv".into())];
-        for k in ["kind", "region", "entry"] {
-            if let Some(v) = opt(&q, k) {
-                params.push((k, v));
-            }
-        }
-        params.push(("limit", "100000".into()));
-        format!("/v1/gaps?{}", serde_urlencoded::to_string(params).unwrap_or_default())
-    };
+    let csv = csv_link("/v1/gaps", &q, &["kind", "region", "entry"], &[]);
     page.render(
         StatusCode::OK,
         "gaps.html",

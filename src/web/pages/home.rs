@@ -14,10 +14,7 @@ struct Row {
 pub async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let page = PageCtx::from_request(&req);
     let q = query_of(&req);
-    let region = match region_of(&q) {
-        Ok(r) => r,
-        Err(e) => return page.error(&e),
-    };
+    let region = page_or_error!(page, region_of(&q));
     let text = opt(&q, "q");
     let filter = OccupationFilter {
         cluster: opt(&q, "cluster"),

@@ -212,10 +212,7 @@ pub(super) fn map_query_string(form: &MapForm) -> String {
 pub async fn map(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let page = PageCtx::from_request(&req);
     let q = query_of(&req);
-    let form = match MapForm::parse(&q) {
-        Ok(f) => f,
-        Err(e) => return page.error(&e),
-    };
+    let form = page_or_error!(page, MapForm::parse(&q));
     let snap = state.catalog.snapshot();
     let g = &snap.graph;
     let mut ctx = context! {

@@ -1,6 +1,16 @@
 //! The page handlers, one file per page: parse the query, call the use case, render a
 //! template. The helpers here are shared by every page.
 
+/// The value of a `Result`, or else (`return`) the error page for its error.
+macro_rules! page_or_error {
+    ($page:expr, $result:expr) => {
+        match $result {
+            Ok(v) => v,
+            Err(e) => return $page.error(&ApiError::from(e)),
+        }
+    };
+}
+
 mod duplicates;
 mod gaps;
 mod home;
@@ -131,4 +141,22 @@ fn parse_num<T: std::str::FromStr>(q: &Query, k: &str) -> Result<Option<T>, ApiE
 
 fn checked(q: &Query, k: &str) -> Option<bool> {
     opt(q, k).map(|v| v == "true" || v == "on" || v == "1")
+}
+
+/// The link to `path`'s CSV for the page's query: the `texts` parameters that are set, the
+/// `flags` that are checked (as `true`), and every row.
+fn csv_link(path: &str, q: &Query, texts: &[&'static str], flags: &[&'static str]) -> String {
+    let mut params: Vec<(&str, String)> = vec![("format", "csv".into())];
+    for &k in texts {
+        if let Some(v) = opt(q, k) {
+            params.push((k, v));
+        }
+    }
+    for &k in flags {
+        if checked(q, k) == Some(true) {
+            params.push((k, "true".into()));
+        }
+    }
+    params.push(("limit", "100000".into()));
+    format!("{path}?{}", serde_urlencoded::to_string(params).unwrap_or_default())
 }

@@ -7,14 +7,8 @@ use super::*;
 pub async fn occupation(state: web::Data<AppState>, req: HttpRequest, soc: web::Path<String>) -> HttpResponse {
     let page = PageCtx::from_request(&req);
     let q = query_of(&req);
-    let region = match region_of(&q) {
-        Ok(r) => r,
-        Err(e) => return page.error(&e),
-    };
-    let outcome = match crate::app::maps::ladder(&state.app, &soc, Some(&region)) {
-        Ok(l) => l,
-        Err(e) => return page.error(&e.into()),
-    };
+    let region = page_or_error!(page, region_of(&q));
+    let outcome = page_or_error!(page, crate::app::maps::ladder(&state.app, &soc, Some(&region)));
     let snap = &outcome.snapshot;
     let g = &snap.graph;
     page.render(

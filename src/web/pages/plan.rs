@@ -127,10 +127,7 @@ pub async fn plan(
     id: web::Path<String>,
 ) -> HttpResponse {
     let page = PageCtx::from_request(&req);
-    let read: ReadPlan = match plans::read(&state, &plans_data, &id).await {
-        Ok(p) => p,
-        Err(e) => return page.error(&e),
-    };
+    let read: ReadPlan = page_or_error!(page, plans::read(&state, &plans_data, &id).await);
     let saved = plans::plan_out(&read);
     let snap = &read.snapshot;
     let shown = match &read.current {

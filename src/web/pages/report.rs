@@ -17,40 +17,36 @@ pub async fn report(state: web::Data<AppState>, req: HttpRequest) -> HttpRespons
         Ok::<_, ApiError>(crate::app::reports::alignment(&state, request).await?)
     }
     .await;
-    let found = match result {
-        Ok(o) => o,
-        Err(e) => return page.error(&e),
-    };
+    let found = page_or_error!(page, result);
     let out = AlignmentOut::new(&found);
     let lang = page.lang;
     let tr = |k: &str| crate::i18n::tr(lang, k, &[]);
-    let share_chart = charts::bars(
-        &tr("report-chart-pathways"),
-        &out.pathway_share
-            .iter()
-            .map(|s| {
+    // A chart of entry points' shares, each `(entry, share, n, of)`: `n` of `of`.
+    let shares_chart = |title: &str, shares: &mut dyn Iterator<Item = (&str, f64, usize, usize)>| {
+        let bars: Vec<_> = shares
+            .map(|(entry, share, n, of)| {
                 (
-                    tr(&format!("entry-{}", s.entry)),
-                    s.share,
-                    format!("{:.0}% ({}/{})", s.share * 100.0, s.reachable, s.high_demand),
+                    tr(&format!("entry-{entry}")),
+                    share,
+                    format!("{:.0}% ({n}/{of})", share * 100.0),
                 )
             })
-            .collect::<Vec<_>>(),
-        1.0,
+            .collect();
+        charts::bars(&tr(title), &bars, 1.0)
+    };
+    let share_chart = shares_chart(
+        "report-chart-pathways",
+        &mut out
+            .pathway_share
+            .iter()
+            .map(|s| (s.entry.as_str(), s.share, s.reachable, s.high_demand)),
     );
-    let transitions_chart = charts::bars(
-        &tr("report-chart-transitions"),
-        &out.transitions
+    let transitions_chart = shares_chart(
+        "report-chart-transitions",
+        &mut out
+            .transitions
             .iter()
-            .map(|t| {
-                (
-                    tr(&format!("entry-{}", t.from)),
-                    t.share,
-                    format!("{:.0}% ({}/{})", t.share * 100.0, t.articulated, t.transitions),
-                )
-            })
-            .collect::<Vec<_>>(),
-        1.0,
+            .map(|t| (t.from.as_str(), t.share, t.articulated, t.transitions)),
     );
     let max_gaps = out.gaps_by_kind.values().copied().max().unwrap_or(1).max(1) as f64;
     let gaps_chart = charts::bars(
