@@ -7,9 +7,7 @@
 //!
 //! `cargo bench --bench career_map`
 
-use careermap::analysis::career_map::{
-    EntryPoint, Learner, Limits, MapContext, MapError, MapRequest, Objective, Target, career_map,
-};
+use careermap::analysis::career_map::{EntryPoint, Limits, MapContext, MapError, MapRequest, Target, career_map};
 use careermap::analysis::demand::DemandIndex;
 use careermap::graph::{CatalogGraph, OccupationIx};
 use careermap::synth::{SynthParams, generate};
@@ -26,14 +24,9 @@ fn targets(g: &CatalogGraph) -> Vec<MapRequest> {
         .step_by(step)
         .take(OCCUPATIONS)
         .flat_map(|o| {
-            EntryPoint::ALL.into_iter().map(move |entry| MapRequest {
-                target: Target::Occupation(OccupationIx(o as u32)),
-                entry,
-                region: "US".into(),
-                k: 3,
-                optimize: Objective::Hours,
-                learner: Learner::default(),
-            })
+            EntryPoint::ALL
+                .into_iter()
+                .map(move |entry| MapRequest::with_defaults(Target::Occupation(OccupationIx(o as u32)), entry))
         })
         .collect()
 }

@@ -5,9 +5,7 @@
 //!
 //! `cargo run --release --example national_memory -- [SEED]` (needs several GB)
 
-use careermap::analysis::career_map::{
-    EntryPoint, Learner, Limits, MapContext, MapRequest, Objective, Target, career_map,
-};
+use careermap::analysis::career_map::{EntryPoint, Limits, MapContext, MapRequest, Target, career_map};
 use careermap::analysis::demand::DemandIndex;
 use careermap::graph::{CatalogGraph, OccupationIx};
 use careermap::synth::{SynthParams, generate};
@@ -60,14 +58,7 @@ fn main() {
     let n = g.n_occupations();
     for o in (0..n).step_by(n / 4) {
         for entry in EntryPoint::ALL {
-            let req = MapRequest {
-                target: Target::Occupation(OccupationIx(o as u32)),
-                entry,
-                region: "US".into(),
-                k: 3,
-                optimize: Objective::Hours,
-                learner: Learner::default(),
-            };
+            let req = MapRequest::with_defaults(Target::Occupation(OccupationIx(o as u32)), entry);
             let t = Instant::now();
             let out = career_map(&ctx, &req, &limits);
             let dt = t.elapsed();

@@ -189,7 +189,7 @@ proptest! {
             let info = VersionInfo { version: 1, committed_at: "t".into(), origin: "test".into(), counts: bundle.counts(), author: None };
             store.commit(&parsed, &info, 20).unwrap();
         }
-        let (_, loaded) = Store::open(dir.path()).unwrap().load().unwrap().unwrap();
+        let (_, loaded) = reopen(dir.path()).load().unwrap().unwrap();
         prop_assert_eq!(loaded, bundle);
     }
 
@@ -205,4 +205,19 @@ proptest! {
             "{:?}: expected {:?} on {}, got {:?}", fault, code, id, problems
         );
     }
+}
+
+/// The store in `dir`, opened again right after this process closed it. sled's background
+/// flusher can keep the file lock for a moment after the last handle is dropped (seen under a
+/// loaded machine: `Locked`), so the open is retried for up to two seconds.
+fn reopen(dir: &std::path::Path) -> Store {
+    for _ in 0..40 {
+        match Store::open(dir) {
+            Err(careermap::store::StoreError::Locked { .. }) => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            other => return other.unwrap(),
+        }
+    }
+    Store::open(dir).unwrap()
 }

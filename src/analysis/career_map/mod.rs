@@ -137,6 +137,21 @@ pub struct MapRequest {
     pub learner: Learner,
 }
 
+impl MapRequest {
+    /// The API's default question for `target` from `entry`: national figures, 3 plans, fewest
+    /// hours, a learner who holds nothing yet (the benchmark and the examples ask this).
+    pub fn with_defaults(target: Target, entry: EntryPoint) -> Self {
+        MapRequest {
+            target,
+            entry,
+            region: "US".into(),
+            k: 3,
+            optimize: Objective::Hours,
+            learner: Learner::default(),
+        }
+    }
+}
+
 /// Bounds on the work one request may do. The default, 50,000 expanded nodes, is about 0.2 s
 /// of one core on the state-scale synthetic catalog.
 #[derive(Debug, Clone, Copy)]

@@ -607,32 +607,39 @@ fn entry_gaps(g: &CatalogGraph, p: &GapParams, reach: &Reachability, hd: &HighDe
             None => from.is_empty(),
             Some(e) => !from.contains(&e),
         };
+        // Both occupation gaps weigh the occupation's openings and name it as their subject.
+        let occupation_gap = |kind, detail, suggestion, entry| Gap {
+            kind,
+            severity: open,
+            relative_severity: 0.0,
+            occupations: vec![o],
+            impact: 0.0,
+            tier: None,
+            subjects: vec![occ.soc.to_string()],
+            detail,
+            suggestion,
+            entry,
+        };
         if hd.is(o) && unreachable_for(p.entry) && described(g, o) {
             let who = match p.entry {
                 None => "any entry point".to_string(),
                 Some(e) => format!("the {} entry point", e.as_str()),
             };
-            out.push(Gap {
-                kind: GapKind::NoPathway,
-                severity: open,
-                relative_severity: 0.0,
-                occupations: vec![o],
-                impact: 0.0,
-                tier: None,
-                subjects: vec![occ.soc.to_string()],
-                detail: format!(
+            out.push(occupation_gap(
+                GapKind::NoPathway,
+                format!(
                     "High-demand occupation {} {} ({} openings a year in {}) has no pathway from {who}: {entries}.",
                     occ.soc,
                     occ.title,
                     fmt_num(open),
                     p.region
                 ),
-                suggestion: format!(
+                format!(
                     "Build a pathway to an entry credential of {}: offer its required courses in the systems this entry point can use, or add an articulation or alternative prerequisite.",
                     occ.soc
                 ),
-                entry: p.entry,
-            });
+                p.entry,
+            ));
         }
         if from.is_empty() {
             continue;
@@ -642,15 +649,9 @@ fn entry_gaps(g: &CatalogGraph, p: &GapParams, reach: &Reachability, hd: &HighDe
                 continue;
             }
             let via: Vec<&str> = from.iter().map(|x| x.as_str()).collect();
-            out.push(Gap {
-                kind: GapKind::MissingEntryPoint,
-                severity: open,
-                relative_severity: 0.0,
-                occupations: vec![o],
-                impact: 0.0,
-                tier: None,
-                subjects: vec![occ.soc.to_string()],
-                detail: format!(
+            out.push(occupation_gap(
+                GapKind::MissingEntryPoint,
+                format!(
                     "Occupation {} {} is reachable from the {} entry point{} but not from the {} entry point: {entries}.",
                     occ.soc,
                     occ.title,
@@ -658,7 +659,7 @@ fn entry_gaps(g: &CatalogGraph, p: &GapParams, reach: &Reachability, hd: &HighDe
                     if via.len() > 1 { "s" } else { "" },
                     e.as_str()
                 ),
-                suggestion: format!(
+                format!(
                     "Open an on-ramp for {} learners: offer the blocking prerequisite in a system they can use ({}) or accept an alternative in its prerequisite group.",
                     e.as_str(),
                     System::ALL
@@ -668,8 +669,8 @@ fn entry_gaps(g: &CatalogGraph, p: &GapParams, reach: &Reachability, hd: &HighDe
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-                entry: Some(e),
-            });
+                Some(e),
+            ));
         }
     }
     out
