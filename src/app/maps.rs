@@ -46,7 +46,18 @@ pub fn region(given: &str) -> Option<&str> {
 ///
 /// The learner's term defaults come from the settings for its entry point; the search budget
 /// is `CAREERMAP_MAP_MAX_EXPANSIONS` (over it: [`AppError::TooComplex`]).
-pub async fn career_map(app: &App, snapshot: Arc<Snapshot>, mut req: MapRequest) -> Result<MapOutcome, AppError> {
+pub async fn career_map(app: &App, snapshot: Arc<Snapshot>, req: MapRequest) -> Result<MapOutcome, AppError> {
+    career_map_then(app, snapshot, req, Ok).await
+}
+
+/// [`career_map`], then `then` on its outcome in the same blocking task: a caller that renders
+/// the map (JSON, a picture) does it beside the search, off the async workers.
+pub async fn career_map_then<T: Send + 'static>(
+    app: &App,
+    snapshot: Arc<Snapshot>,
+    mut req: MapRequest,
+    then: impl FnOnce(MapOutcome) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
     req.learner.term_defaults = Some(app.settings.term_defaults(req.entry));
     let limits = engine::Limits {
         max_expansions: app.settings.map_max_expansions,
@@ -66,7 +77,7 @@ pub async fn career_map(app: &App, snapshot: Arc<Snapshot>, mut req: MapRequest)
             expanded = map.stats.expanded,
             "career map"
         );
-        Ok(MapOutcome { snapshot, map })
+        then(MapOutcome { snapshot, map })
     })
     .await
 }

@@ -8,8 +8,10 @@
 pub mod parse;
 pub mod wire;
 
+use crate::analysis::demand::HighDemandPolicy;
 use crate::api::AppState;
 use crate::api::error::{ApiError, ProblemDetails};
+use crate::app::AppError;
 use crate::app::maps::{self as use_case, LadderOutcome, MapOutcome};
 use crate::i18n::Lang;
 use crate::render::{self, Format};
@@ -98,26 +100,35 @@ pub async fn career_map(
     }
     let snapshot = state.catalog.snapshot();
     let request = parse(&snapshot.graph, &body)?;
-    let outcome = use_case::career_map(&state.app, snapshot, request).await?;
-    let n = outcome.map.paths.len();
-    if rank > n.max(1) {
-        return Err(ApiError::BadRequest(format!(
-            "`path={rank}` names no plan: this map has {n} plan(s), numbered from 1"
-        )));
-    }
-    let text = match format {
-        Format::Json => {
-            serde_json::to_string(&map_response(&state, &outcome)).map_err(|e| ApiError::Unexpected(e.into()))?
+    let policy = state.settings.high_demand;
+    // Rendered in the search's blocking task, not on an async worker.
+    let text = use_case::career_map_then(&state.app, snapshot, request, move |outcome| {
+        let n = outcome.map.paths.len();
+        if rank > n.max(1) {
+            return Err(AppError::BadRequest(format!(
+                "`path={rank}` names no plan: this map has {n} plan(s), numbered from 1"
+            )));
         }
-        f => render::render(f, &outcome.snapshot.graph, &outcome.map, rank, Lang::En),
-    };
+        Ok(match format {
+            Format::Json => {
+                serde_json::to_string(&response_of(&policy, &outcome)).map_err(|e| AppError::Unexpected(e.into()))?
+            }
+            f => render::render(f, &outcome.snapshot.graph, &outcome.map, rank, Lang::En),
+        })
+    })
+    .await?;
     Ok(HttpResponse::Ok().content_type(format.content_type()).body(text))
 }
 
 /// The JSON answer of a career map, on the snapshot it was computed on.
 pub fn map_response(state: &AppState, outcome: &MapOutcome) -> CareerMapResponse {
+    response_of(&state.settings.high_demand, outcome)
+}
+
+/// [`map_response`] under a high-demand `policy`.
+fn response_of(policy: &HighDemandPolicy, outcome: &MapOutcome) -> CareerMapResponse {
     let snap = &outcome.snapshot;
-    let basis = basis_out(snap.demand(), &outcome.map.region, &state.settings.high_demand);
+    let basis = basis_out(snap.demand(), &outcome.map.region, policy);
     response(&snap.graph, &outcome.map, basis)
 }
 
