@@ -25,7 +25,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
-            let settings = Settings::from_serve(cli.data_dir, args).map_err(anyhow::Error::msg)?;
+            let mut settings = Settings::from_serve(cli.data_dir, args).map_err(anyhow::Error::msg)?;
+            settings.min_free_disk = cli.min_free_disk as u64;
             tracing::info!(settings = ?settings, "starting");
             actix_web::rt::System::new().block_on(async move {
                 Application::build_loading(settings)?
@@ -40,8 +41,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let bytes = progress
                 .read_file(&file)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let file_len = bytes.len() as u64;
             progress.phase("opening the store", None);
             let catalog = Catalog::open(&cli.data_dir, false)?;
+            catalog.set_min_free_disk(cli.min_free_disk as u64);
             catalog.one_shot();
             progress.phase("parsing", None);
             phase.next("import.parse");
@@ -62,6 +65,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let opts = careermap::service::WriteOptions {
                 confirm: true,
                 author: None,
+                incoming_bytes: file_len,
             };
             let out = imports::commit(&catalog, records, mode, dry_run, &opts)
                 .map_err(cli_error)?
@@ -94,11 +98,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let options = careermap::settings::pull_options(&options, force).map_err(anyhow::Error::msg)?;
             let settings = careermap::settings::for_pull(cli.data_dir, pull).map_err(anyhow::Error::msg)?;
+            let min_free_disk = cli.min_free_disk as u64;
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             let progress = CliProgress::stderr("pull");
             let job = runtime.block_on(async {
                 progress.phase("opening the store", None);
                 let catalog = std::sync::Arc::new(Catalog::open(&settings.data_dir, false)?);
+                catalog.set_min_free_disk(min_free_disk);
                 let puller = std::sync::Arc::new(careermap::pulls::Puller::new(catalog, &settings.pull)?);
                 let url = puller.resolve(kind, Some(&url)).map_err(anyhow::Error::msg)?;
                 let job = puller.create(kind, &url, options, "cli")?;
@@ -120,11 +126,52 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 None => Ok(()),
             }
         }
+        Command::Check => {
+            let check = careermap::app::datasets::check_store(&cli.data_dir).map_err(cli_error)?;
+            print!("{}", check_text(&check));
+            match check.current {
+                Some(v) if !check.current_is_whole() => Err(anyhow::anyhow!(
+                    "the current version {v} is not whole: `careermap serve` serves the newest whole version \
+                     instead; make one current with POST /v1/datasets/{{version}}/restore, or restore {} from a backup",
+                    cli.data_dir.display()
+                )),
+                _ => Ok(()),
+            }
+        }
         Command::Openapi => {
             println!("{}", careermap::api::openapi().to_pretty_json()?);
             Ok(())
         }
     }
+}
+
+/// The report of `careermap check`: one line per kept version, newest first.
+fn check_text(check: &careermap::store::StoreCheck) -> String {
+    let mut out = format!("store {}\n", check.dir.display());
+    if check.versions.is_empty() {
+        out.push_str("no dataset version was committed\n");
+    }
+    for v in &check.versions {
+        let current = if check.current == Some(v.version) {
+            " (current)"
+        } else {
+            ""
+        };
+        let origin = v
+            .info
+            .as_ref()
+            .map(|i| format!(", {} at {}", i.origin, i.committed_at))
+            .unwrap_or_default();
+        match &v.result {
+            Ok(c) => out.push_str(&format!(
+                "version {}{current}: whole, {} records{origin}\n",
+                v.version,
+                c.total()
+            )),
+            Err(why) => out.push_str(&format!("version {}{current}: NOT WHOLE: {why}{origin}\n", v.version)),
+        }
+    }
+    out
 }
 
 /// A use case's error in the CLI's words: problems listed one a line.

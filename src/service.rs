@@ -12,11 +12,11 @@ use crate::domain::ImportMode;
 use crate::domain::changes::diff;
 use crate::domain::{Bundle, ChangeWarning as Warning, Counts, Diff, Incoming, Origins, Problem};
 use crate::graph::CatalogGraph;
-use crate::store::{Store, StoreError, VersionInfo, now_rfc3339};
+use crate::store::{Shortage, Store, StoreError, VersionInfo, now_rfc3339};
 use crate::telemetry::Phase;
 use arc_swap::ArcSwap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 /// The seed dataset, embedded in the binary.
@@ -163,6 +163,14 @@ pub struct Catalog {
     /// The thread that loads the dataset: its seed write must not wait for the load it is
     /// part of.
     loader: std::sync::OnceLock<std::thread::ThreadId>,
+    /// Why the service is degraded (`/health`): the current version did not verify and an
+    /// older one is served, or a write could not be undone.
+    degraded: Mutex<Option<String>>,
+    /// Set when a failed write could not be undone in this process: writes are refused until a
+    /// restart (the reason, and whether the disk was full).
+    poisoned: Mutex<Option<(String, bool)>>,
+    /// Bytes a write must leave free (`CAREERMAP_MIN_FREE_DISK`).
+    min_free_disk: AtomicU64,
 }
 
 /// Default of `CAREERMAP_KEEP_VERSIONS`.
@@ -175,6 +183,9 @@ pub struct WriteOptions {
     pub confirm: bool,
     /// Fingerprint of the token that wrote it.
     pub author: Option<String>,
+    /// Bytes the write brings (an import's body): the disk must have twice that free beyond
+    /// `CAREERMAP_MIN_FREE_DISK` before it starts.
+    pub incoming_bytes: u64,
 }
 
 /// What a write did.
@@ -226,6 +237,9 @@ impl Catalog {
             loaded: (Mutex::new(false), Condvar::new()),
             one_shot: AtomicBool::new(false),
             loader: std::sync::OnceLock::new(),
+            degraded: Mutex::new(None),
+            poisoned: Mutex::new(None),
+            min_free_disk: AtomicU64::new(crate::settings::DEFAULT_MIN_FREE_DISK),
         })
     }
 
@@ -245,9 +259,19 @@ impl Catalog {
             if removed > 0 {
                 tracing::info!(chunks = removed, "chunks of an interrupted commit deleted");
             }
-            if let Some((info, bundle)) = self.store.load()? {
+            if let Some(served) = self.store.load_served()? {
+                if let Some((broken, why)) = &served.fallback {
+                    let v = served.info.version;
+                    let reason = format!(
+                        "dataset version {broken} is not whole ({why}); version {v}, the newest that is, is served. \
+                         Make it current again with POST /v1/datasets/{v}/restore, or see every kept version with \
+                         `careermap check`"
+                    );
+                    tracing::error!(broken = *broken, served = v, why = %why, "{reason}");
+                    *lock(&self.degraded) = Some(reason);
+                }
                 let phase = Phase::start("load.snapshot");
-                let snapshot = Snapshot::new(info, bundle, self.cache_budget.clone());
+                let snapshot = Snapshot::new(served.info, served.bundle, self.cache_budget.clone());
                 phase.end();
                 self.current.store(Arc::new(snapshot));
             }
@@ -341,6 +365,82 @@ impl Catalog {
         self.cache_budget.store(bytes.max(1), Ordering::Relaxed);
     }
 
+    /// Bytes every write must leave free on the data directory's disk (`CAREERMAP_MIN_FREE_DISK`).
+    pub fn set_min_free_disk(&self, bytes: u64) {
+        self.min_free_disk.store(bytes, Ordering::Relaxed);
+    }
+
+    /// Why the service is degraded, if it is: the current version did not verify (an older
+    /// one is served) or a failed write could not be undone.
+    pub fn degraded(&self) -> Option<String> {
+        lock(&self.degraded).clone()
+    }
+
+    /// Refuses a write that would bring `incoming` bytes when the disk has less than
+    /// `CAREERMAP_MIN_FREE_DISK` plus twice that free ([`StoreError::InsufficientStorage`]).
+    pub fn ensure_space(&self, incoming: u64) -> Result<(), StoreError> {
+        let reserve = self.min_free_disk.load(Ordering::Relaxed);
+        let required = reserve.saturating_add(incoming.saturating_mul(2));
+        let available = self.store.free_bytes().map_err(|e| StoreError::Unexpected(e.into()))?;
+        if available < required {
+            tracing::warn!(
+                available,
+                required,
+                reserve,
+                incoming,
+                "write refused: not enough free disk"
+            );
+            return Err(StoreError::InsufficientStorage(Shortage {
+                available,
+                required,
+                reserve,
+                incoming,
+                during_write: false,
+            }));
+        }
+        Ok(())
+    }
+
+    /// A store error of a write that brought `incoming` bytes, with a full disk told as the
+    /// shortage it is (the figures as they are now).
+    pub fn storage_error(&self, e: StoreError, incoming: u64) -> StoreError {
+        if !e.is_disk_full() {
+            return e;
+        }
+        let reserve = self.min_free_disk.load(Ordering::Relaxed);
+        StoreError::InsufficientStorage(Shortage {
+            available: self.store.free_bytes().unwrap_or(0),
+            required: reserve.saturating_add(incoming.saturating_mul(2)),
+            reserve,
+            incoming,
+            during_write: true,
+        })
+    }
+
+    /// After a commit failed: takes its version back (in this process) and deletes what it
+    /// wrote; when even that fails (sled refuses every write after a disk error), writes are
+    /// refused until a restart, which opens the store at the last acknowledged version.
+    fn after_failed_commit(&self, e: StoreError, incoming: u64) -> WriteError {
+        let undone = self
+            .store
+            .take_back_unacknowledged()
+            .and_then(|_| self.store.collect_interrupted());
+        let disk_full = e.is_disk_full();
+        match undone {
+            Ok(_) => tracing::error!(error = %e, "a write failed; nothing was committed"),
+            Err(undo) => {
+                let why = format!(
+                    "a write failed ({e}) and could not be undone in this process ({undo}); writes are refused \
+                     until the service restarts, which opens the store at the last acknowledged version"
+                );
+                tracing::error!("{why}");
+                *lock(&self.poisoned) = Some((why.clone(), disk_full));
+                *lock(&self.degraded) = Some(why);
+            }
+        }
+        WriteError::Store(self.storage_error(e, incoming))
+    }
+
     /// How many versions keep their data (at least 1).
     pub fn set_keep_versions(&self, keep: usize) {
         self.keep.store(keep.max(1), Ordering::Relaxed);
@@ -351,7 +451,7 @@ impl Catalog {
     pub fn write(&self, bundle: Bundle, mode: ImportMode, origin: &str) -> Result<VersionInfo, WriteError> {
         let opts = WriteOptions {
             confirm: true,
-            author: None,
+            ..Default::default()
         };
         self.write_opts(bundle, mode, origin, &opts).map(|o| o.info)
     }
@@ -368,7 +468,7 @@ impl Catalog {
     ) -> Result<WriteOutcome, WriteError> {
         let confirm = opts.confirm;
         let mut refused = None;
-        let outcome = self.commit_with(origin, opts.author.clone(), |current| match mode {
+        let outcome = self.commit_with(origin, opts, |current| match mode {
             ImportMode::Replace => {
                 let mut b = bundle;
                 b.canonicalize();
@@ -433,7 +533,7 @@ impl Catalog {
         let mut warnings = Vec::new();
         let mut refused = None;
         let outcome = self
-            .commit_with(origin, opts.author.clone(), |current| {
+            .commit_with(origin, opts, |current| {
                 let applied = incoming.apply(current, replace, origins)?;
                 if replace && let Some(why) = replace_refusal(current, &applied.bundle, opts.confirm) {
                     refused = Some(why);
@@ -463,14 +563,14 @@ impl Catalog {
         origin: &str,
         make: impl FnOnce(&Bundle) -> Result<Bundle, Vec<Problem>>,
     ) -> Result<VersionInfo, WriteError> {
-        self.commit_with(origin, None, |b| make(b).map(Some))
+        self.commit_with(origin, &WriteOptions::default(), |b| make(b).map(Some))
             .map(|o| o.expect("always made").info)
     }
 
     /// Makes a new version equal to the kept `version` (an undo).
     pub fn restore(&self, version: u64, opts: &WriteOptions) -> Result<WriteOutcome, WriteError> {
         let bundle = self.store.load_version(version)?.ok_or(WriteError::NotKept(version))?;
-        self.commit_with(&format!("restore:{version}"), opts.author.clone(), |_| Ok(Some(bundle)))
+        self.commit_with(&format!("restore:{version}"), opts, |_| Ok(Some(bundle)))
             .map(|o| o.expect("always made"))
     }
 
@@ -479,7 +579,7 @@ impl Catalog {
     fn commit_with(
         &self,
         origin: &str,
-        author: Option<String>,
+        opts: &WriteOptions,
         make: impl FnOnce(&Bundle) -> Result<Option<Bundle>, Vec<Problem>>,
     ) -> Result<Option<WriteOutcome>, WriteError> {
         if self.one_shot.load(Ordering::Relaxed) && !self.is_ready() {
@@ -489,6 +589,16 @@ impl Catalog {
             self.wait_ready();
         }
         let _guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((why, disk_full)) = lock(&self.poisoned).clone() {
+            return Err(WriteError::Store(match disk_full {
+                true => self.storage_error(StoreError::DiskFull(why), opts.incoming_bytes),
+                false => StoreError::Poisoned(why),
+            }));
+        }
+        // The embedded seed of a first start is what makes the service usable: not held to it.
+        if self.is_ready() || self.loader.get() != Some(&std::thread::current().id()) {
+            self.ensure_space(opts.incoming_bytes)?;
+        }
         let current = self.snapshot();
         let mut phase = Phase::start("write.make");
         let Some(next) = make(current.bundle()).map_err(WriteError::Invalid)? else {
@@ -497,7 +607,10 @@ impl Catalog {
         phase.next("write.validate");
         next.validate().map_err(WriteError::Invalid)?;
         phase.next("write.compare");
-        let same = current.info.version > 0 && &next == current.bundle();
+        // When an older version is served because the stored current one is not whole, even
+        // equal data is committed: it makes a whole version current again.
+        let served_is_stored = self.store.current()?.map(|i| i.version) == Some(current.info.version);
+        let same = current.info.version > 0 && served_is_stored && &next == current.bundle();
         phase.end();
         if same {
             return Ok(Some(WriteOutcome {
@@ -506,13 +619,17 @@ impl Catalog {
             }));
         }
         let info = VersionInfo {
-            version: current.info.version + 1,
+            // Above every version ever committed, also when an older one is served.
+            version: current.info.version.max(self.store.last_version()?) + 1,
             committed_at: now_rfc3339(),
             origin: origin.to_owned(),
             counts: next.counts(),
-            author,
+            author: opts.author.clone(),
         };
-        self.store.commit(&next, &info, self.keep.load(Ordering::Relaxed))?;
+        if let Err(e) = self.store.commit(&next, &info, self.keep.load(Ordering::Relaxed)) {
+            return Err(self.after_failed_commit(e, opts.incoming_bytes));
+        }
+        *lock(&self.degraded) = None;
         if self.one_shot.load(Ordering::Relaxed) {
             // The snapshot no longer tells the current version: no further write.
             drop(next);
@@ -551,6 +668,11 @@ impl Catalog {
     pub fn flush(&self) -> Result<(), StoreError> {
         self.store.flush()
     }
+}
+
+/// A mutex's value, also after a panic elsewhere held it.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Records of `current` whose id `next` does not have.

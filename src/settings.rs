@@ -18,6 +18,10 @@ pub struct Cli {
     /// Log filter (tracing `EnvFilter` syntax), e.g. `info` or `careermap=debug`.
     #[arg(long, env = "CAREERMAP_LOG", default_value = "info", global = true)]
     pub log: String,
+    /// Free disk every write (import, patch, pull, restore, saved plan) must leave on the data
+    /// directory's file system, beyond twice what it brings; writes answer 507 below it.
+    #[arg(long, env = "CAREERMAP_MIN_FREE_DISK", default_value = "256MiB", value_parser = parse_bytes, global = true)]
+    pub min_free_disk: usize,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -43,6 +47,9 @@ pub enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Verify every kept dataset version of the store offline (the service must not be
+    /// running) and say which are whole; exits non-zero when the current one is not.
+    Check,
     /// Pull one source over HTTP into the store offline (the service must not be running),
     /// as `POST /v1/pulls` does, and print the finished job.
     Pull {
@@ -165,6 +172,15 @@ pub struct ServeArgs {
     /// Saved-plan writes (create, delete) allowed per client address per minute.
     #[arg(long, env = "CAREERMAP_PLANS_PER_MINUTE", default_value_t = 30)]
     pub plans_per_minute: u32,
+    /// Saved plans kept at most; `POST /v1/plans` answers 507 `plans-full` past it.
+    #[arg(long, env = "CAREERMAP_PLANS_MAX", default_value_t = 100_000)]
+    pub plans_max: usize,
+    /// Bytes the saved plans may take in all (suffixes KiB, MiB, GiB); 507 `plans-full` past it.
+    #[arg(long, env = "CAREERMAP_PLANS_MAX_BYTES", default_value = "512MiB", value_parser = parse_bytes)]
+    pub plans_max_bytes: usize,
+    /// Delete saved plans not read for this many days (unset: plans never expire).
+    #[arg(long, env = "CAREERMAP_PLANS_EXPIRE_DAYS")]
+    pub plans_expire_days: Option<u32>,
     /// Career-map terms of a `secondary` learner: plan hours a term holds.
     #[arg(long, env = "CAREERMAP_SECONDARY_HOURS_PER_TERM", default_value_t = EntryPoint::Secondary.term_defaults().hours_per_term)]
     pub secondary_hours_per_term: f64,
@@ -217,6 +233,30 @@ pub struct HttpArgs {
     /// Memory the cached analysis results of the current dataset may take (LRU past it).
     #[arg(long, env = "CAREERMAP_ANALYSIS_CACHE_BYTES", default_value = "256MiB", value_parser = parse_bytes)]
     pub analysis_cache_bytes: usize,
+}
+
+/// Default of `CAREERMAP_MIN_FREE_DISK` (the flag's default says the same).
+pub const DEFAULT_MIN_FREE_DISK: u64 = 256 << 20;
+
+/// Bounds of the saved plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanLimits {
+    /// `CAREERMAP_PLANS_MAX`: plans kept at most.
+    pub max_plans: usize,
+    /// `CAREERMAP_PLANS_MAX_BYTES`: bytes the stored plans may take.
+    pub max_bytes: u64,
+    /// `CAREERMAP_PLANS_EXPIRE_DAYS`: plans not read for this many days are deleted.
+    pub expire_days: Option<u32>,
+}
+
+impl Default for PlanLimits {
+    fn default() -> Self {
+        PlanLimits {
+            max_plans: 100_000,
+            max_bytes: 512 << 20,
+            expire_days: None,
+        }
+    }
 }
 
 /// Checked [`HttpArgs`].
@@ -340,6 +380,11 @@ pub struct Settings {
     pub plans_token: Option<Secret>,
     /// Saved-plan writes per client address per minute (`CAREERMAP_PLANS_PER_MINUTE`).
     pub plans_per_minute: u32,
+    /// Saved plans kept at most (`CAREERMAP_PLANS_MAX`, `CAREERMAP_PLANS_MAX_BYTES`) and how long
+    /// an unread one lives (`CAREERMAP_PLANS_EXPIRE_DAYS`).
+    pub plans_limits: PlanLimits,
+    /// Free disk every write must leave (`CAREERMAP_MIN_FREE_DISK`).
+    pub min_free_disk: u64,
 }
 
 /// Settings of source pulls (see `crate::pulls`): the wire client's [`FetchSettings`]
@@ -505,6 +550,12 @@ impl Settings {
         if a.plans_per_minute == 0 {
             return Err("CAREERMAP_PLANS_PER_MINUTE must be at least 1".into());
         }
+        if a.plans_max == 0 {
+            return Err("CAREERMAP_PLANS_MAX must be at least 1".into());
+        }
+        if a.plans_expire_days == Some(0) {
+            return Err("CAREERMAP_PLANS_EXPIRE_DAYS must be at least 1 (unset it so plans never expire)".into());
+        }
         if a.map_max_expansions == 0 {
             return Err("CAREERMAP_MAP_MAX_EXPANSIONS must be at least 1".into());
         }
@@ -550,6 +601,12 @@ impl Settings {
             http: HttpSettings::from_args(a.http)?,
             plans_token,
             plans_per_minute: a.plans_per_minute,
+            plans_limits: PlanLimits {
+                max_plans: a.plans_max,
+                max_bytes: a.plans_max_bytes as u64,
+                expire_days: a.plans_expire_days,
+            },
+            min_free_disk: DEFAULT_MIN_FREE_DISK,
         })
     }
 
@@ -576,6 +633,8 @@ impl Settings {
             http: HttpSettings::for_tests(),
             plans_token: None,
             plans_per_minute: 1000,
+            plans_limits: PlanLimits::default(),
+            min_free_disk: 1 << 20,
         }
     }
 }

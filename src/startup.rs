@@ -32,6 +32,7 @@ impl Application {
     pub fn build_loading(settings: Settings) -> anyhow::Result<Application> {
         let catalog = Catalog::open_in_background(&settings.data_dir, settings.seed)?;
         catalog.set_keep_versions(settings.http.keep_versions);
+        catalog.set_min_free_disk(settings.min_free_disk);
         catalog.set_analysis_cache_bytes(settings.http.analysis_cache_bytes);
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {} (CAREERMAP_BIND): {e}", settings.bind))?;
@@ -146,7 +147,8 @@ where
 {
     let started = std::time::Instant::now();
     let method = req.method().to_string();
-    let path = req.path().to_owned();
+    // Saved plans' ids are all a reader needs: logged as a short hash.
+    let path = crate::app::plans::loggable_path(req.path()).into_owned();
     let fut = srv.call(req);
     async move {
         let res = fut.await;

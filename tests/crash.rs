@@ -1,6 +1,15 @@
 //! Crash safety: a real `careermap` child process is killed with SIGKILL at random moments
 //! during large imports, over and over. After each kill the store must open and hold exactly
 //! the previous dataset or the new one (never a mix), and an import answered 200 is never lost.
+//!
+//! Disk safety: the same binary on a small tmpfs data directory, filled by imports, saved plans
+//! and another process until writes answer 507, stopped, restarted on the full disk, the disk
+//! grown, restarted again, over and over. Every start must open at the last acknowledged
+//! version (never a failed one), whole, with the seed's RN map answering.
+
+#[allow(dead_code)] // the disk test uses `in_ci` only
+#[path = "common/mod.rs"]
+mod common;
 
 use careermap::domain::Bundle;
 use careermap::store::Store;
@@ -28,12 +37,20 @@ struct Server {
 }
 
 fn start(dir: &Path) -> Server {
+    start_with(dir, &["--no-seed"], &[])
+}
+
+/// Starts `careermap serve` on `dir` with extra arguments and environment, and waits until it
+/// is ready; fails the test with the server's log when it exits first.
+fn start_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_careermap"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--no-seed"])
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(args)
         .env("CAREERMAP_DATA_DIR", dir)
         .env("CAREERMAP_ADMIN_TOKEN", TOKEN)
         .env("CAREERMAP_LOG", "info")
         .env("CAREERMAP_BODY_LIMIT", "256MiB")
+        .envs(env.iter().copied())
         .env_remove("RUST_LOG")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -41,9 +58,12 @@ fn start(dir: &Path) -> Server {
         .expect("the careermap binary starts");
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let lines = log.clone();
     std::thread::spawn(move || {
         let mut sent = false;
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            lines.lock().unwrap().push(line.clone());
             if !sent && line.contains("listening") {
                 let port: String = line
                     .split("port=")
@@ -57,13 +77,19 @@ fn start(dir: &Path) -> Server {
             }
         }
     });
-    let port = rx
-        .recv_timeout(Duration::from_secs(120))
-        .expect("server reports its port");
+    let failed = |child: &mut Child, why: &str| -> ! {
+        let _ = child.kill();
+        panic!("{why}; its log:\n{}", log.lock().unwrap().join("\n"))
+    };
+    let Ok(port) = rx.recv_timeout(Duration::from_secs(120)) else {
+        failed(&mut child, "the server did not report its port")
+    };
     // `serve` listens before its dataset is loaded; wait until `/health/ready` answers 200.
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
     while !ready(&port) {
-        assert!(std::time::Instant::now() < deadline, "the server never became ready");
+        if std::time::Instant::now() > deadline || child.try_wait().ok().flatten().is_some() {
+            failed(&mut child, "the server never became ready");
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
     Server {
@@ -230,4 +256,238 @@ fn walk_size(dir: &Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+/// A tmpfs mounted on a temporary directory, unmounted when dropped.
+struct Tmpfs {
+    dir: tempfile::TempDir,
+}
+
+impl Tmpfs {
+    /// Mounts a tmpfs of `mib` MiB (root only); the reason when it cannot.
+    fn mount(mib: u64) -> Result<Tmpfs, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={mib}m"), "tmpfs"])
+            .arg(dir.path())
+            .output()
+            .map_err(|e| format!("mount: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("mount: {}", String::from_utf8_lossy(&out.stderr).trim()));
+        }
+        Ok(Tmpfs { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Bytes in use on it.
+    fn used(&self) -> u64 {
+        let out = Command::new("df")
+            .args(["-B1", "--output=used"])
+            .arg(self.path())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .nth(1)
+            .and_then(|l| l.trim().parse().ok())
+            .expect("df tells the bytes used")
+    }
+
+    /// Resizes it to `bytes` (rounded up to KiB).
+    fn resize(&self, bytes: u64) {
+        let out = Command::new("mount")
+            .args(["-o", &format!("remount,size={}k", bytes.div_ceil(1024))])
+            .arg(self.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "remount: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(self.dir.path()).status();
+    }
+}
+
+/// The seed catalog plus `n` competencies of random text (incompressible), distinct per `tag`.
+fn seed_with_filler(tag: &str, n: usize, rng: &mut fastrand::Rng) -> serde_json::Value {
+    let mut b: serde_json::Value = serde_json::from_str(careermap::service::SEED).unwrap();
+    let filler = (0..n).map(|i| {
+        let text: String = (0..200).map(|_| rng.alphanumeric()).collect();
+        serde_json::json!({"id": format!("fill.{tag}.{i}"), "name": format!("Filler {tag} {i}"), "tier": 1,
+            "description": text})
+    });
+    b["competencies"].as_array_mut().unwrap().extend(filler);
+    b
+}
+
+/// Sends SIGTERM and waits (SIGKILL after 10 s).
+fn terminate(mut child: Child) {
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().ok().flatten().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// What a restarted server serves, checked against the last acknowledged import: its version,
+/// its records counted, the RN map of the seed.
+async fn assert_serves(client: &reqwest::Client, server: &Server, acked: (u64, u64), when: &str) {
+    let get = |path: &str| {
+        let url = format!("{}{path}", server.address);
+        async move {
+            client
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let health = get("/health").await;
+    assert_eq!(
+        health["dataset_version"], acked.0,
+        "{when}: the last acknowledged version: {health}"
+    );
+    assert_eq!(health["status"], "ok", "{when}: {health}");
+    assert_eq!(health["counts"]["competencies"], acked.1, "{when}: its records, whole");
+    let page = get("/v1/competencies?limit=1").await;
+    assert_eq!(page["total"], acked.1, "{when}: listed whole: {page}");
+    let r = client
+        .post(format!("{}/v1/career-maps", server.address))
+        .json(&serde_json::json!({"target": {"occupation": "29-1141"}, "entry": "adult", "k": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{when}: the seed's RN map");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_never_loses_an_acknowledged_write_nor_serves_a_failed_one() {
+    let mnt = match Tmpfs::mount(30) {
+        Ok(m) => m,
+        Err(why) if common::in_ci() => panic!("the disk-full test needs a tmpfs (run as root): {why}"),
+        Err(why) => {
+            eprintln!("skipped: the disk-full test needs a tmpfs (run as root): {why}");
+            return;
+        }
+    };
+    let dir = mnt.path().join("data");
+    std::fs::create_dir(&dir).unwrap();
+    let env = [("CAREERMAP_MIN_FREE_DISK", "1MiB"), ("CAREERMAP_KEEP_VERSIONS", "3")];
+    let client = reqwest::Client::new();
+    let mut rng = fastrand::Rng::with_seed(22);
+    let seed_competencies = {
+        let b: serde_json::Value = serde_json::from_str(careermap::service::SEED).unwrap();
+        b["competencies"].as_array().unwrap().len() as u64
+    };
+    let started = Instant::now();
+    let server = start_with(&dir, &[], &env);
+    let mut acked = (1, seed_competencies);
+    assert_serves(&client, &server, acked, "first start").await;
+    terminate(server.child);
+    let (mut refused, mut failed_inside, mut plans_refused, mut answered) = (0, 0, 0, 0);
+    let cycles = 20;
+    for cycle in 0..cycles {
+        // Room for the store's 2 MiB reserve file and two or three imports of ~1.3 MB.
+        mnt.resize(mnt.used() + (9 << 20));
+        let server = start_with(&dir, &[], &env);
+        assert_serves(
+            &client,
+            &server,
+            acked,
+            &format!("cycle {cycle}, after growing the disk"),
+        )
+        .await;
+        // Odd cycles: another process fills the disk while an import runs.
+        let hog = (cycle % 2 == 1).then(|| {
+            let path = mnt.path().join("hog");
+            std::thread::spawn(move || {
+                use std::io::Write;
+                let mut f = std::fs::File::create(&path).unwrap();
+                let block = vec![7u8; 64 << 10];
+                std::thread::sleep(Duration::from_millis(fastrand::u64(0..40)));
+                while f.write_all(&block).and_then(|_| f.sync_data()).is_ok() {}
+            })
+        });
+        for i in 0..8 {
+            let n = 4000 + rng.usize(0..2000);
+            let body = seed_with_filler(&format!("{cycle}-{i}"), n, &mut rng);
+            let r = client
+                .post(format!("{}/v1/imports?mode=replace&confirm=true", server.address))
+                .bearer_auth(TOKEN)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            let answer: serde_json::Value = r.json().await.unwrap_or_default();
+            match status {
+                200 => {
+                    acked = (
+                        answer["dataset_version"].as_u64().unwrap(),
+                        seed_competencies + n as u64,
+                    );
+                    answered += 1;
+                }
+                507 if answer["required_bytes"].is_u64() => {
+                    refused += 1;
+                    break;
+                }
+                507 | 500 => {
+                    failed_inside += 1;
+                    break;
+                }
+                other => panic!("cycle {cycle}: an import answered {other}: {answer}"),
+            }
+        }
+        if let Some(h) = hog {
+            h.join().unwrap();
+        }
+        let r = client
+            .post(format!("{}/v1/plans", server.address))
+            .json(&serde_json::json!({"label": "full disk", "request":
+                {"target": {"occupation": "29-1141"}, "entry": "adult", "k": 10}}))
+            .send()
+            .await
+            .unwrap();
+        match r.status().as_u16() {
+            201 => {}
+            507 | 500 => plans_refused += 1,
+            other => panic!("cycle {cycle}: a saved plan answered {other}"),
+        }
+        terminate(server.child);
+        // Restart on the full disk: the last acknowledged version, whole.
+        let server = start_with(&dir, &[], &env);
+        assert_serves(&client, &server, acked, &format!("cycle {cycle}, on the full disk")).await;
+        terminate(server.child);
+        let _ = std::fs::remove_file(mnt.path().join("hog"));
+    }
+    eprintln!(
+        "{cycles} disk-full cycles in {:?}: {answered} imports acknowledged, {refused} refused before writing, \
+         {failed_inside} failed inside the write, {plans_refused} plans refused; last acknowledged version {}",
+        started.elapsed(),
+        acked.0
+    );
+    assert!(refused + failed_inside >= cycles, "every cycle filled the disk");
+    assert!(answered >= cycles, "imports were acknowledged between the full disks");
+    assert!(
+        failed_inside > 0,
+        "the disk also filled inside a write, past the pre-check"
+    );
 }

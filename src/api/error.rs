@@ -37,6 +37,13 @@ pub struct ProblemDetails {
     /// The query or path parameter, or the body field, at fault (when one is).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
+    /// `insufficient-storage`: bytes free on the data directory's disk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub available_bytes: Option<u64>,
+    /// `insufficient-storage`: bytes the write needed free (`CAREERMAP_MIN_FREE_DISK` plus twice
+    /// the incoming size).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_bytes: Option<u64>,
 }
 
 /// One offending record and field of a rejected request.
@@ -115,6 +122,10 @@ pub enum ApiError {
     PullQueueFull(String),
     /// A credential other than the admin token is missing or wrong (403), e.g. a delete key.
     Forbidden(String),
+    /// Not enough disk for the write (507), nothing written; or the disk filled during it.
+    InsufficientStorage(crate::store::Shortage),
+    /// The saved-plan store is full (507): `CAREERMAP_PLANS_MAX` plans or bytes.
+    PlansFull(String),
     Unexpected(anyhow::Error),
 }
 
@@ -179,6 +190,16 @@ impl ApiError {
                 "Too many pulls are waiting",
             ),
             ApiError::Forbidden(_) => ("forbidden", StatusCode::FORBIDDEN, "Not allowed"),
+            ApiError::InsufficientStorage(_) => (
+                "insufficient-storage",
+                StatusCode::INSUFFICIENT_STORAGE,
+                "Not enough disk space for this write",
+            ),
+            ApiError::PlansFull(_) => (
+                "plans-full",
+                StatusCode::INSUFFICIENT_STORAGE,
+                "The saved-plan store is full",
+            ),
             ApiError::Unexpected(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
         }
     }
@@ -190,7 +211,9 @@ impl ApiError {
             | ApiError::UnsupportedMediaType(m)
             | ApiError::Conflict(m)
             | ApiError::PullQueueFull(m)
+            | ApiError::PlansFull(m)
             | ApiError::Forbidden(m) => clip_long(m),
+            ApiError::InsufficientStorage(s) => s.to_string(),
             ApiError::InvalidParameter { name, message } => clip_long(&format!("`{}`: {message}", clip(name))),
             ApiError::TooManyRequests { retry_after, what } => {
                 format!("too many {what} from this client; retry after {retry_after} s")
@@ -249,6 +272,14 @@ impl ApiError {
             errors,
             parameter: match self {
                 ApiError::InvalidParameter { name, .. } => Some(clip(name)),
+                _ => None,
+            },
+            available_bytes: match self {
+                ApiError::InsufficientStorage(s) => Some(s.available),
+                _ => None,
+            },
+            required_bytes: match self {
+                ApiError::InsufficientStorage(s) if !s.during_write => Some(s.required),
                 _ => None,
             },
         }
@@ -315,6 +346,8 @@ impl From<AppError> for ApiError {
             AppError::PullQueueFull(m) => ApiError::PullQueueFull(m),
             AppError::Forbidden(m) => ApiError::Forbidden(m),
             AppError::WritesDisabled => ApiError::WritesDisabled,
+            AppError::InsufficientStorage(s) => ApiError::InsufficientStorage(s),
+            AppError::PlansFull(m) => ApiError::PlansFull(m),
             AppError::Unexpected(e) => ApiError::Unexpected(e),
         }
     }

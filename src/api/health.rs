@@ -16,8 +16,15 @@ use utoipa::{IntoParams, ToSchema};
     "origin": "import:merge", "counts": {"competencies": 96, "courses": 72, "credentials": 24, "occupations": 30, "articulations": 14}}))]
 pub struct Health {
     /// `ok` once the dataset is served; `loading` while a start is still loading it (the
-    /// process is alive, the API answers 503 `loading` with `Retry-After` until then).
+    /// process is alive, the API answers 503 `loading` with `Retry-After` until then);
+    /// `degraded` when it serves, but not as it should: the current version did not verify
+    /// against its manifest and an older one is served, or a failed write could not be undone
+    /// (writes then wait for a restart). `reason` says which and what to do.
+    #[schema(example = "ok")]
     pub status: &'static str,
+    /// With `degraded`: what is wrong and how to repair it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// Whether the dataset is loaded and the API serves it (the same as `GET /health/ready`
     /// answering 200).
     pub ready: bool,
@@ -42,8 +49,14 @@ fn health_now(state: &AppState) -> Result<Health, ApiError> {
             None => state.catalog.snapshot().info.clone(),
         }
     };
+    let reason = state.catalog.degraded();
     Ok(Health {
-        status: if ready { "ok" } else { "loading" },
+        status: match (ready, &reason) {
+            (false, _) => "loading",
+            (true, Some(_)) => "degraded",
+            (true, None) => "ok",
+        },
+        reason,
         ready,
         dataset_version: info.version,
         committed_at: info.committed_at,
@@ -155,6 +168,7 @@ pub struct RestoreResult {
         (status = 404, description = "No kept data for this version", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Bad version", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed authentications or writes", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 507, description = "Not enough free disk (CAREERMAP_MIN_FREE_DISK); nothing written", body = ProblemDetails, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
 #[post("/v1/datasets/{version}/restore")]
@@ -168,6 +182,7 @@ pub async fn restore(
     let opts = WriteOptions {
         confirm: true,
         author: super::security::fingerprint(&req),
+        ..Default::default()
     };
     let catalog = state.catalog.clone();
     let outcome = web::block(move || use_case::restore(&catalog, version, &opts)).await??;

@@ -162,6 +162,7 @@ pub async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usiz
         (status = 415, description = "Content-Type not JSON, an .xlsx workbook or a zip of CSV files", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid bundle; the problems listed (at most 100, with `total_errors`)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed authentications or writes from this client", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 507, description = "Not enough free disk for this import (CAREERMAP_MIN_FREE_DISK plus twice its size), or the disk filled during it; nothing written", body = ProblemDetails, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -180,6 +181,7 @@ pub async fn import(
     let opts = WriteOptions {
         confirm: query.confirm.unwrap_or(false),
         author: super::security::fingerprint(&req),
+        incoming_bytes: body.len() as u64,
     };
     let dry_run = query.dry_run.unwrap_or(false);
     let catalog = state.catalog.clone();

@@ -66,11 +66,12 @@ impl PlanWire for JsonWire<'_> {
 #[schema(example = json!({"label": "Adult CNA to RN, evening route",
     "request": {"target": {"occupation": "29-1141"}, "entry": "adult", "learner": {"credentials": ["cna"]}}}))]
 pub struct NewPlan {
-    /// 1-120 characters, not all blank, no control characters; shown (trimmed) as the plan's
+    /// 1-80 characters of plain text, not all blank, no control or invisible formatting
+    /// characters, nothing shaped like a Social Security number; shown (trimmed) as the plan's
     /// title. Do not put a learner's name here.
     #[schema(
         min_length = 1,
-        max_length = 120,
+        max_length = 80,
         pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$"
     )]
     pub label: String,
@@ -221,8 +222,9 @@ pub fn remove(
         (status = 404, description = "The request's target does not exist", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "Body over 1 MiB", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "Body not sent as application/json", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Label blank, over 120 characters or with control characters; malformed request", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Label blank, over 80 characters, not plain text or shaped like a Social Security number; an eligibility flag no funding source of the catalog uses; malformed request", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 429, description = "Too many plan writes from this address", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 507, description = "The saved-plan store is full (`plans-full`: CAREERMAP_PLANS_MAX, CAREERMAP_PLANS_MAX_BYTES), or the disk is (`insufficient-storage`: CAREERMAP_MIN_FREE_DISK); nothing saved", body = ProblemDetails, content_type = "application/problem+json"),
     ))]
 #[post("/v1/plans")]
 pub async fn create_plan(

@@ -195,6 +195,7 @@ fn puller(req: &HttpRequest) -> Result<web::Data<Puller>, ApiError> {
         (status = 422, description = "Unknown source kind, bad URL, credentials in the URL, or a host that is not public and not in CAREERMAP_PULL_ALLOW", body = ProblemDetails, content_type = "application/problem+json",
             example = json!({"type": "/problems/invalid-request", "title": "The request is invalid", "status": 422,
                 "detail": "unknown source kind `onet`; expected one of onet_db, bls_projections, bls_oews, bls_api, cip_soc, career_clusters, sced, case, ctdl"})),
+        (status = 507, description = "Less than CAREERMAP_MIN_FREE_DISK free on the data directory's disk; nothing queued", body = ProblemDetails, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -224,6 +225,7 @@ pub async fn start_pull(
     })?;
     let puller = puller(&req)?.into_inner();
     let job = use_case::start(
+        &state.catalog,
         &puller,
         request.source.0,
         request.url.as_deref(),

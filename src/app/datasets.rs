@@ -1,4 +1,4 @@
-//! The dataset history and restoring a kept version (undo).
+//! The dataset history, restoring a kept version (undo), and the offline check of a store.
 
 use super::AppError;
 use crate::service::{Catalog, WriteOptions, WriteOutcome};
@@ -37,4 +37,11 @@ pub fn restore(catalog: &Catalog, version: u64, opts: &WriteOptions) -> Result<W
     let outcome = catalog.restore(version, opts)?;
     tracing::info!(restored = version, version = outcome.info.version, "dataset restored");
     Ok(outcome)
+}
+
+/// Opens the store in `dir` (the service must not be running) without repairing anything and
+/// verifies every kept version against its seal ([`crate::store::Store::check`]).
+pub fn check_store(dir: &std::path::Path) -> Result<crate::store::StoreCheck, AppError> {
+    let store = crate::store::Store::open_only(dir).map_err(|e| AppError::Unexpected(e.into()))?;
+    store.check(dir).map_err(|e| AppError::Unexpected(e.into()))
 }

@@ -40,6 +40,13 @@ pub enum AppError {
     /// A credential other than the admin token is missing or wrong (a plan's delete key).
     #[error("{0}")]
     Forbidden(String),
+    /// The disk has not enough room for the write (nothing was written), or filled during it
+    /// (nothing was committed).
+    #[error("{0}")]
+    InsufficientStorage(crate::store::Shortage),
+    /// The saved-plan store is full (`CAREERMAP_PLANS_MAX` plans or bytes).
+    #[error("{0}")]
+    PlansFull(String),
     /// Writes are turned off (no admin token configured).
     #[error("writes are disabled")]
     WritesDisabled,
@@ -57,7 +64,20 @@ impl From<WriteError> for AppError {
                 what: "kept dataset version",
                 id: v.to_string(),
             },
-            WriteError::Store(s) => AppError::Unexpected(s.into()),
+            WriteError::Store(s) => AppError::from(s),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for AppError {
+    fn from(e: crate::store::StoreError) -> Self {
+        match e {
+            crate::store::StoreError::InsufficientStorage(s) => AppError::InsufficientStorage(s),
+            crate::store::StoreError::PlansFull(m) => AppError::PlansFull(m),
+            e @ (crate::store::StoreError::Broken { .. } | crate::store::StoreError::CorruptChunk { .. }) => {
+                AppError::Conflict(format!("{e}; see `careermap check`"))
+            }
+            other => AppError::Unexpected(other.into()),
         }
     }
 }

@@ -92,6 +92,9 @@ pub fn import(
     dry_run: bool,
     opts: &WriteOptions,
 ) -> Result<Imported, AppError> {
+    if !dry_run {
+        catalog.ensure_space(opts.incoming_bytes)?;
+    }
     let records = parse(format, bytes.as_ref(), mode)?;
     drop(bytes);
     commit(catalog, records, mode, dry_run, opts)

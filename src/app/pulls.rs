@@ -7,13 +7,16 @@
 use super::AppError;
 use crate::domain::{PullOptions, SourceKind};
 use crate::pulls::{Puller, SourceState, SubmitError};
+use crate::service::Catalog;
 use crate::store::JobRecord;
 use std::sync::Arc;
 
 /// Checks a pull of `kind` from `url` (or the kind's default URL) and queues it as a job
 /// started by `trigger` (`api`, `cli`...). A bad or non-public URL is
-/// [`AppError::BadRequest`]; a full queue [`AppError::PullQueueFull`].
+/// [`AppError::BadRequest`]; a full queue [`AppError::PullQueueFull`]; a disk with less than
+/// `CAREERMAP_MIN_FREE_DISK` free [`AppError::InsufficientStorage`] (nothing queued).
 pub fn start(
+    catalog: &Catalog,
     puller: &Arc<Puller>,
     kind: SourceKind,
     url: Option<&str>,
@@ -21,6 +24,7 @@ pub fn start(
     trigger: &str,
 ) -> Result<JobRecord, AppError> {
     let url = puller.resolve(kind, url).map_err(AppError::BadRequest)?;
+    catalog.ensure_space(0)?;
     let job = puller.submit(kind, url, options, trigger).map_err(|e| match e {
         SubmitError::QueueFull(_) => AppError::PullQueueFull(e.to_string()),
         SubmitError::Store(s) => AppError::Unexpected(s.into()),

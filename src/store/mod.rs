@@ -17,14 +17,17 @@
 //! `0x00 'm' [u64 big-endian]` -> the manifest of a version whose data is kept: its chunk
 //! hashes in order. The newest `keep` versions keep their manifest (and so their data, for
 //! `restore`); a commit drops older manifests and deletes the chunks no kept manifest uses,
-//! in the same batch, so the store stays bounded.
+//! so the store stays bounded.
 //!
 //! A commit first writes its new chunks in flushed batches of about 8 MB (unreferenced until
-//! the end, with a `0x00 "pending"` marker), then the manifest, the new current version and its
-//! history entry, and the garbage collection of dropped versions as **one** `sled::Batch` on
-//! one tree, which sled applies atomically (also across a crash), then flushes before
-//! returning. So after a crash the store holds exactly the previous dataset or the next one
-//! (the next open deletes the chunks of a cut commit), and a commit that returned is durable.
+//! the end, with a `0x00 "pending"` marker), then the version's manifest and seal
+//! (`0x00 's' [u64]`: records per kind and the manifest's digest, see [`integrity`]), flushed;
+//! then sets the commit marker file, applies the history entry and the new current version as
+//! **one** `sled::Batch` (atomic, also across a crash), flushes, clears the marker and returns;
+//! only then does it drop the data of versions past `keep`. So after a crash the store holds
+//! exactly the previous dataset or the next one (the next open deletes the chunks of a cut
+//! commit, and takes back a version whose commit never returned), a commit that returned is
+//! durable, and a version is served only once it verifies against its seal.
 //! No I/O happens in any closure; the caller serialises writers.
 //!
 //! Stores written by earlier versions (records under `[kind][first id]` keys) are migrated to
@@ -36,11 +39,15 @@ pub use jobs::{JobRecord, JobStore};
 
 pub mod plans;
 
+pub mod integrity;
+
+pub use integrity::{Seal, Shortage, StoreCheck, VersionCheck};
+
 use crate::domain::{Bundle, Counts};
 use crate::telemetry::Phase;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const META: u8 = 0;
 /// Prefix of chunk keys.
@@ -69,6 +76,14 @@ const CHUNK: u64 = 64;
 pub enum StoreError {
     #[error("the data directory {path} is in use by another careermap process (sled allows one)")]
     Locked { path: String },
+    /// sled cannot open the store: the file at fault and what to do.
+    #[error(
+        "the store in {dir} cannot be opened: {reason} (file {file}). To recover: stop every careermap \
+         using it, run `careermap check --data-dir {dir}` to see which versions are whole, and if the \
+         store still cannot be opened move {dir} aside and restore it from a backup (or start on an empty \
+         directory and import the catalog again)"
+    )]
+    Unopenable { dir: String, file: String, reason: String },
     #[error("stored record {key} cannot be read: {source}")]
     Corrupt { key: String, source: serde_json::Error },
     #[error("stored {key} cannot be read: {reason}")]
@@ -77,8 +92,46 @@ pub enum StoreError {
     BadKey(String),
     #[error("the store is missing {0}")]
     Missing(String),
+    /// A kept version does not verify against its seal.
+    #[error("version {version} is not whole: {why}")]
+    Broken { version: u64, why: String },
+    /// No kept version verifies.
+    #[error(
+        "no dataset version in {dir} is whole ({why}); run `careermap check --data-dir {dir}`, then restore \
+         the directory from a backup or start on an empty one and import the catalog again"
+    )]
+    NothingWhole { dir: String, why: String },
+    /// The disk filled (sled or the file system answered "no space").
+    #[error("the disk of the data directory is full: {0}")]
+    DiskFull(String),
+    /// Not enough free space to start a write (nothing was written).
+    #[error("{0}")]
+    InsufficientStorage(Shortage),
+    /// The saved-plan store is at its bounds (nothing written).
+    #[error("{0}")]
+    PlansFull(String),
+    /// An earlier write failed and could not be undone in this process: writes wait for a
+    /// restart, which opens the store at the last acknowledged version.
+    #[error("{0}")]
+    Poisoned(String),
     #[error(transparent)]
-    Unexpected(#[from] sled::Error),
+    Unexpected(sled::Error),
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        match e {
+            sled::Error::Io(ref io) if integrity::is_disk_full(io) => StoreError::DiskFull(io.to_string()),
+            other => StoreError::Unexpected(other),
+        }
+    }
+}
+
+impl StoreError {
+    /// Whether this is the disk filling during a write.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, StoreError::DiskFull(_))
+    }
 }
 
 /// What a committed dataset version is.
@@ -101,11 +154,44 @@ pub struct VersionInfo {
 pub struct Store {
     db: sled::Db,
     catalog: sled::Tree,
+    dir: PathBuf,
+    marker: integrity::Marker,
+}
+
+/// The dataset a start serves: the current version when it verifies, else the newest kept
+/// version that does (`fallback` then says which failed and why).
+pub struct Served {
+    pub info: VersionInfo,
+    pub bundle: Bundle,
+    /// The version the store names current and what is wrong with it, when it was passed over.
+    pub fallback: Option<(u64, String)>,
 }
 
 impl Store {
-    /// Opens (or creates) the store in `dir`.
+    /// Opens (or creates) the store in `dir`, and repairs what an interrupted run left: a
+    /// half-written sled snapshot, a commit that never answered (its version is taken back),
+    /// stores of earlier layouts (migrated, and their whole versions sealed).
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        let store = Store::open_only(dir)?;
+        store.migrate()?;
+        store.seal_unsealed()?;
+        store.take_back_unacknowledged()?;
+        if !integrity::take_reserve(dir) {
+            tracing::warn!(dir = %dir.display(), "no room for the space reserve file; the disk is nearly full");
+        }
+        Ok(store)
+    }
+
+    /// Opens the store in `dir` without repairing or migrating anything (`careermap check`).
+    pub fn open_only(dir: &Path) -> Result<Store, StoreError> {
+        for done in integrity::prepare_dir(dir) {
+            tracing::warn!(what = done, "store repaired before opening");
+        }
+        let unopenable = |reason: String| StoreError::Unopenable {
+            dir: dir.display().to_string(),
+            file: dir.join("db").display().to_string(),
+            reason,
+        };
         let db = sled::Config::new()
             .path(dir)
             .cache_capacity(CACHE_BYTES)
@@ -118,12 +204,23 @@ impl Store {
                         path: dir.display().to_string(),
                     }
                 }
-                other => StoreError::Unexpected(other),
+                sled::Error::Io(ref io) if integrity::is_disk_full(io) => {
+                    unopenable(format!("the disk is full ({io}); free some space first"))
+                }
+                other => unopenable(other.to_string()),
             })?;
         let catalog = db.open_tree("catalog")?;
-        let store = Store { db, catalog };
-        store.migrate()?;
-        Ok(store)
+        let marker = integrity::Marker::open(dir).map_err(|e| StoreError::Unopenable {
+            dir: dir.display().to_string(),
+            file: dir.join(integrity::MARKER_FILE).display().to_string(),
+            reason: format!("its commit marker cannot be opened: {e}"),
+        })?;
+        Ok(Store {
+            db,
+            catalog,
+            dir: dir.to_path_buf(),
+            marker,
+        })
     }
 
     /// The current version, if anything was ever committed.
@@ -142,13 +239,70 @@ impl Store {
             .collect()
     }
 
-    /// Loads the current dataset (canonical order), or `None` for an empty store.
+    /// Loads the current dataset (canonical order) verified against its seal, or `None` for an
+    /// empty store; a current version that does not verify is [`StoreError::Broken`].
     pub fn load(&self) -> Result<Option<(VersionInfo, Bundle)>, StoreError> {
         let Some(info) = self.current()? else { return Ok(None) };
-        let bundle = self
-            .load_version(info.version)?
-            .ok_or_else(|| StoreError::Missing(format!("the manifest of current version {}", info.version)))?;
+        let bundle = self.load_version(info.version)?.ok_or_else(|| StoreError::Broken {
+            version: info.version,
+            why: "it has no manifest".into(),
+        })?;
         Ok(Some((info, bundle)))
+    }
+
+    /// The dataset a start serves: the current version if it verifies, else the newest kept
+    /// version below it that does (a version that fails is never served); `None` for an empty
+    /// store, [`StoreError::NothingWhole`] when no kept version verifies.
+    pub fn load_served(&self) -> Result<Option<Served>, StoreError> {
+        let Some(current) = self.current()? else {
+            return Ok(None);
+        };
+        let why = match self.load() {
+            Ok(Some((info, bundle))) => {
+                return Ok(Some(Served {
+                    info,
+                    bundle,
+                    fallback: None,
+                }));
+            }
+            Ok(None) => unreachable!("a current version was read"),
+            Err(e @ (StoreError::Broken { .. } | StoreError::CorruptChunk { .. } | StoreError::Missing(_))) => {
+                e.to_string()
+            }
+            Err(e) => return Err(e),
+        };
+        let history = self.history()?;
+        let mut kept = self.kept_versions()?;
+        kept.retain(|&v| v < current.version);
+        for v in kept.into_iter().rev() {
+            let Some(info) = history.iter().find(|i| i.version == v) else {
+                continue;
+            };
+            match self.load_version(v) {
+                Ok(Some(bundle)) => {
+                    return Ok(Some(Served {
+                        info: info.clone(),
+                        bundle,
+                        fallback: Some((current.version, why)),
+                    }));
+                }
+                Ok(None) => {}
+                Err(e) => tracing::error!(version = v, error = %e, "a kept version is not whole either"),
+            }
+        }
+        Err(StoreError::NothingWhole {
+            dir: self.dir.display().to_string(),
+            why,
+        })
+    }
+
+    /// The newest version ever committed (0 for none): a new commit takes the next one, also
+    /// when an older version is served because the newest is not whole.
+    pub fn last_version(&self) -> Result<u64, StoreError> {
+        Ok(match self.catalog.scan_prefix([META, b'v']).keys().next_back() {
+            Some(k) => version_of(&k?),
+            None => 0,
+        })
     }
 
     /// The dataset of `version`, if its data is kept (see `keep` of [`Store::commit`]).
@@ -158,9 +312,11 @@ impl Store {
     /// thread per core in manifest order, so the parts join in canonical order; each chunk's
     /// bytes are dropped once decoded.
     pub fn load_version(&self, version: u64) -> Result<Option<Bundle>, StoreError> {
-        let Some(manifest) = self.catalog.get(manifest_key(version))? else {
+        if !self.catalog.contains_key(manifest_key(version))? {
             return Ok(None);
-        };
+        }
+        let broken = |why: String| StoreError::Broken { version, why };
+        let (manifest, seal) = self.sealed_manifest(version).map_err(broken)?;
         let mut phase = Phase::start("load.read");
         let hashes: Vec<&[u8]> = manifest.chunks_exact(HASH).collect();
         let mut by_key: Vec<usize> = (0..hashes.len()).collect();
@@ -185,6 +341,12 @@ impl Store {
                         let mut b = Bundle::default();
                         for (chunk, hash) in part.iter_mut().zip(hashes) {
                             let bytes = chunk.take().expect("every chunk was read");
+                            if chunk_hash(&bytes)[..] != hash[..] {
+                                return Err(StoreError::CorruptChunk {
+                                    key: format!("chunk {} of version {version}", hex(hash)),
+                                    reason: "its bytes do not match its hash (they changed on disk)".into(),
+                                });
+                            }
                             decode_chunk(&format!("chunk {}", hex(hash)), &bytes, &mut b)?;
                         }
                         Ok(b)
@@ -213,6 +375,9 @@ impl Store {
             join(&mut b.assessments, part.assessments);
             join(&mut b.funding, part.funding);
         }
+        if let Some(why) = integrity::counts_differ(&seal.counts, &b.counts()) {
+            return Err(broken(why));
+        }
         phase.next("load.canonicalize");
         b.canonicalize();
         phase.end();
@@ -227,26 +392,28 @@ impl Store {
     /// Commits `next` (canonical) as version `info.version` and makes it current; keeps the data
     /// of the newest `keep` versions (at least this one) and deletes what only older ones used.
     ///
-    /// The new chunks go first, in batches of about [`BATCH_BYTES`] each flushed (so a large
-    /// import never holds its whole serialised dataset in sled's buffers); then one atomic
-    /// batch writes the manifest, the history entry and the `current` pointer and deletes what
-    /// dropped versions used, and is flushed before returning. Until that last batch the new
-    /// chunks are unreferenced: a crash before it leaves the previous version current, and the
-    /// `pending` marker written with the first early batch makes the next open delete them
-    /// ([`Store::collect_interrupted`]).
+    /// In steps, each flushed before the next: the new chunks in batches of about
+    /// [`BATCH_BYTES`] (so a large import never holds its whole serialised dataset in sled's
+    /// buffers, with a `pending` marker so the next open deletes them if the commit is cut
+    /// short, [`Store::collect_interrupted`]); the last chunks with the version's manifest and
+    /// [`Seal`]; the commit marker file; then one atomic batch with the history entry and the
+    /// `current` pointer; then the marker is cleared and the commit has answered. Only then are
+    /// the versions past `keep` dropped (their manifests, seals and the chunks only they used),
+    /// in one more batch. A crash, a full disk or any error before the marker is cleared leaves
+    /// the previous version current at the next open ([`Store::take_back_unacknowledged`]).
     pub fn commit(&self, next: &Bundle, info: &VersionInfo, keep: usize) -> Result<(), StoreError> {
-        self.commit_in_batches(next, info, keep, BATCH_BYTES, true, Encoding::MessagePack)
+        self.commit_in_batches(next, info, keep, BATCH_BYTES, Cut::Never, Encoding::MessagePack)
     }
 
-    /// [`Store::commit`] with early batches of `batch_bytes`; with `finish` false it stops
-    /// after the early batches, as a crash would (for tests).
+    /// [`Store::commit`] with early batches of `batch_bytes`, stopping at `cut` as a crash
+    /// there would (for tests).
     fn commit_in_batches(
         &self,
         next: &Bundle,
         info: &VersionInfo,
         keep: usize,
         batch_bytes: usize,
-        finish: bool,
+        cut: Cut,
         encoding: Encoding,
     ) -> Result<(), StoreError> {
         let mut phase = Phase::start("commit.chunks");
@@ -275,56 +442,124 @@ impl Store {
             }
             Ok::<_, StoreError>(())
         })?;
-        if !finish {
+        if cut == Cut::AfterChunks {
             return Ok(());
         }
         drop(fresh);
-        phase.next("commit.final_batch");
-        // Versions whose data is dropped now, and the chunks only they use.
-        let kept: Vec<u64> = self
-            .catalog
-            .scan_prefix([META, b'm'])
-            .keys()
-            .map(|k| k.map(|k| version_of(&k)))
-            .collect::<Result<_, _>>()?;
-        let keep = keep.max(1);
-        let mut all: Vec<u64> = kept.into_iter().filter(|&v| v != info.version).collect();
-        all.push(info.version);
-        all.sort_unstable();
-        let cut = all.len().saturating_sub(keep);
-        let (dropped, retained) = all.split_at(cut);
-        if !dropped.is_empty() {
-            let mut used: HashSet<[u8; HASH]> = manifest.chunks_exact(HASH).map(to_hash).collect();
-            for &v in retained.iter().filter(|&&v| v != info.version) {
-                if let Some(m) = self.catalog.get(manifest_key(v))? {
-                    used.extend(m.chunks_exact(HASH).map(to_hash));
-                }
-            }
-            let mut gone = HashSet::new();
-            for &v in dropped {
-                if let Some(m) = self.catalog.get(manifest_key(v))? {
-                    for h in m.chunks_exact(HASH).map(to_hash) {
-                        if !used.contains(&h) && gone.insert(h) {
-                            batch.remove(chunk_key(&h));
-                        }
-                    }
-                }
-                batch.remove(manifest_key(v));
-            }
+        phase.next("commit.seal");
+        batch.insert(PENDING, &[][..]);
+        integrity::put_sealed_manifest(&mut batch, info.version, manifest, next.counts());
+        self.catalog.apply_batch(batch)?;
+        self.db.flush()?;
+        if cut == Cut::AfterSeal {
+            return Ok(());
         }
+        phase.next("commit.current");
+        let io = |e: std::io::Error| match integrity::is_disk_full(&e) {
+            true => StoreError::DiskFull(e.to_string()),
+            false => StoreError::Unexpected(sled::Error::Io(e)),
+        };
+        self.marker.set(info.version).map_err(io)?;
         let meta = serde_json::to_vec(info).expect("version info serialises");
+        let mut batch = sled::Batch::default();
         let mut hist = vec![META, b'v'];
         hist.extend_from_slice(&info.version.to_be_bytes());
         batch.insert(hist, meta.clone());
-        batch.insert(manifest_key(info.version), manifest);
         batch.insert(CURRENT, meta);
         batch.remove(PENDING);
-        phase.next("commit.apply_batch");
         self.catalog.apply_batch(batch)?;
-        phase.next("commit.flush");
         self.db.flush()?;
+        if cut == Cut::BeforeAnswer {
+            return Ok(());
+        }
+        self.marker.set(0).map_err(io)?;
+        phase.next("commit.drop_old");
+        // Answered: a failure to drop old versions now leaves them for the next commit.
+        if let Err(e) = self.drop_old_versions(info.version, keep) {
+            tracing::warn!(error = %e, "old dataset versions could not be dropped; the next commit retries");
+        }
         phase.end();
         Ok(())
+    }
+
+    /// Drops the data of the versions past the newest `keep` (at least `current`): their
+    /// manifests and seals, and the chunks no kept version uses, in one batch.
+    fn drop_old_versions(&self, current: u64, keep: usize) -> Result<(), StoreError> {
+        let mut all = self.kept_versions()?;
+        all.sort_unstable();
+        let cut = all.len().saturating_sub(keep.max(1));
+        let (dropped, retained) = all.split_at(cut);
+        if dropped.is_empty() || !retained.contains(&current) {
+            return Ok(());
+        }
+        let mut used: HashSet<[u8; HASH]> = HashSet::new();
+        for &v in retained {
+            if let Some(m) = self.catalog.get(manifest_key(v))? {
+                used.extend(m.chunks_exact(HASH).map(to_hash));
+            }
+        }
+        let mut batch = sled::Batch::default();
+        let mut gone = HashSet::new();
+        for &v in dropped {
+            if let Some(m) = self.catalog.get(manifest_key(v))? {
+                for h in m.chunks_exact(HASH).map(to_hash) {
+                    if !used.contains(&h) && gone.insert(h) {
+                        batch.remove(chunk_key(&h));
+                    }
+                }
+            }
+            batch.remove(manifest_key(v));
+            batch.remove(integrity::seal_key(v));
+        }
+        self.catalog.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Puts the previous version back when the commit marker names the current one (that
+    /// commit never answered: its flush failed, or the process died first; see
+    /// [`integrity`]), then clears the marker. The taken-back version's data is deleted by
+    /// [`Store::collect_interrupted`]. Returns the version taken back.
+    pub fn take_back_unacknowledged(&self) -> Result<Option<u64>, StoreError> {
+        let marked = self
+            .marker
+            .read()
+            .map_err(|e| StoreError::Unexpected(sled::Error::Io(e)))?;
+        if marked == 0 {
+            return Ok(None);
+        }
+        let current = self.current()?;
+        let taken = match current {
+            Some(c) if c.version == marked => {
+                let mut batch = sled::Batch::default();
+                let previous = self
+                    .catalog
+                    .range(hist_key(0)..hist_key(marked))
+                    .values()
+                    .next_back()
+                    .transpose()?;
+                match previous {
+                    Some(p) => batch.insert(CURRENT, p),
+                    None => batch.remove(CURRENT),
+                }
+                batch.remove(hist_key(marked));
+                batch.remove(manifest_key(marked));
+                batch.remove(integrity::seal_key(marked));
+                batch.insert(PENDING, &[][..]);
+                self.catalog.apply_batch(batch)?;
+                self.db.flush()?;
+                tracing::warn!(
+                    version = marked,
+                    "version {marked} was made current by a commit that never answered; the previous version is current again"
+                );
+                Some(marked)
+            }
+            _ => None,
+        };
+        self.marker
+            .set(0)
+            .map_err(|e| StoreError::Unexpected(sled::Error::Io(e)))?;
+        Ok(taken)
     }
 
     /// After a commit that stopped before its last batch (a crash): deletes the chunks it
@@ -333,6 +568,15 @@ impl Store {
         if !self.catalog.contains_key(PENDING)? {
             return Ok(0);
         }
+        // A commit cut after its seal: its manifest and seal, with no history entry, go first.
+        let mut batch = sled::Batch::default();
+        for v in self.kept_versions()? {
+            if !self.catalog.contains_key(hist_key(v))? {
+                batch.remove(manifest_key(v));
+                batch.remove(integrity::seal_key(v));
+            }
+        }
+        self.catalog.apply_batch(batch)?;
         let removed = self.collect_garbage()?;
         self.catalog.remove(PENDING)?;
         self.db.flush()?;
@@ -399,11 +643,16 @@ impl Store {
         for k in old_keys {
             batch.remove(k);
         }
-        batch.insert(manifest_key(info.version), manifest);
+        integrity::put_sealed_manifest(&mut batch, info.version, manifest, b.counts());
         self.catalog.apply_batch(batch)?;
         self.db.flush()?;
         tracing::info!(version = info.version, "store migrated to versioned chunks");
         Ok(true)
+    }
+
+    /// Bytes free for this process on the data directory's file system (statvfs).
+    pub fn free_bytes(&self) -> std::io::Result<u64> {
+        integrity::free_space(&self.dir)
     }
 
     /// Bytes the store takes on disk.
@@ -587,6 +836,27 @@ fn chunk_key(hash: &[u8]) -> Vec<u8> {
     k
 }
 
+/// Where a commit stops (tests cut commits where a crash could).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    Never,
+    /// After the early chunk batches.
+    #[cfg_attr(not(test), allow(dead_code))]
+    AfterChunks,
+    /// After the manifest and seal, before the version is current.
+    #[cfg_attr(not(test), allow(dead_code))]
+    AfterSeal,
+    /// After the `current` pointer, before the marker is cleared (the commit never answers).
+    #[cfg_attr(not(test), allow(dead_code))]
+    BeforeAnswer,
+}
+
+fn hist_key(version: u64) -> Vec<u8> {
+    let mut k = vec![META, b'v'];
+    k.extend_from_slice(&version.to_be_bytes());
+    k
+}
+
 fn manifest_key(version: u64) -> Vec<u8> {
     let mut k = vec![META, b'm'];
     k.extend_from_slice(&version.to_be_bytes());
@@ -646,7 +916,7 @@ mod tests {
         }
     }
 
-    fn comps(ids: impl IntoIterator<Item = String>) -> Bundle {
+    pub(super) fn comps(ids: impl IntoIterator<Item = String>) -> Bundle {
         let mut b = Bundle {
             competencies: ids.into_iter().map(|i| comp(&i)).collect(),
             ..Default::default()
@@ -775,7 +1045,7 @@ mod tests {
             );
             // Early batches of ~1 KB: many batches, then stop before the manifest.
             store
-                .commit_in_batches(&new, &info(2), 5, 1024, false, Encoding::MessagePack)
+                .commit_in_batches(&new, &info(2), 5, 1024, Cut::AfterChunks, Encoding::MessagePack)
                 .unwrap();
             let stored = store.catalog.scan_prefix([CHUNKS]).count();
             assert!(stored > chunks_of(&old).len(), "the cut commit wrote chunks");
@@ -792,7 +1062,7 @@ mod tests {
         assert_eq!(store.load_version(1).unwrap().as_ref(), Some(&old));
         // Small batches in a finished commit store the same dataset as one batch would.
         store
-            .commit_in_batches(&new, &info(2), 5, 1024, true, Encoding::MessagePack)
+            .commit_in_batches(&new, &info(2), 5, 1024, Cut::Never, Encoding::MessagePack)
             .unwrap();
         assert_eq!(store.load().unwrap().unwrap().1, new);
         assert!(!store.catalog.contains_key(PENDING).unwrap());
@@ -1004,7 +1274,7 @@ mod tests {
         {
             let store = Store::open(dir.path()).unwrap();
             store
-                .commit_in_batches(&old, &info(1), 5, BATCH_BYTES, true, Encoding::Json)
+                .commit_in_batches(&old, &info(1), 5, BATCH_BYTES, Cut::Never, Encoding::Json)
                 .unwrap();
             let kinds = chunk_kinds(&store);
             assert!(!kinds.is_empty() && kinds.iter().all(|k| k & MSGPACK == 0), "{kinds:?}");

@@ -11,6 +11,7 @@ mod catalog;
 mod contract;
 mod hardening;
 mod imports;
+mod integrity;
 mod maps;
 mod openapi;
 mod pictures;

@@ -1,5 +1,6 @@
 //! Saved plans over HTTP: create, read (re-answered on today's data), delete with and without
-//! the key, unknown ids, bounded labels, the optional token and the write rate limit.
+//! the key, unknown ids, bounded labels and eligibility flags, the optional token, the write
+//! rate limit and the bounds of the store.
 
 use crate::common::*;
 use serde_json::{Value, json};
@@ -156,7 +157,12 @@ async fn unknown_ids_are_404_and_ids_do_not_repeat() {
 #[tokio::test]
 async fn labels_and_requests_are_checked() {
     let app = seeded().await;
-    let long = "x".repeat(121);
+    let long = "x".repeat(81);
+    let with_flags = |flags: Value| {
+        let mut r = cna_to_rn();
+        r["learner"]["eligibility"] = flags;
+        r
+    };
     let cases = [
         (json!({"label": long, "request": cna_to_rn()}), 422, "label"),
         (json!({"label": "   ", "request": cna_to_rn()}), 422, "label"),
@@ -175,6 +181,27 @@ async fn labels_and_requests_are_checked() {
             422,
             "student_name",
         ),
+        (
+            json!({"label": "Ana SSN 123-45-6789", "request": cna_to_rn()}),
+            422,
+            "Social Security",
+        ),
+        (
+            json!({"label": "id 123456789", "request": cna_to_rn()}),
+            422,
+            "Social Security",
+        ),
+        (
+            json!({"label": "evening\u{202e}route", "request": cna_to_rn()}),
+            422,
+            "U+202E",
+        ),
+        (json!({"label": "tab\there", "request": cna_to_rn()}), 422, "U+0009"),
+        (
+            json!({"label": "ok", "request": with_flags(json!(["low_income", "veteran"]))}),
+            422,
+            "unknown eligibility flag `veteran`; the catalog's funding sources use dislocated_worker, employer_sponsored, low_income, tanf, under_24",
+        ),
     ];
     for (body, status, names) in cases {
         let r = app.client.post(app.url("/v1/plans")).json(&body).send().await.unwrap();
@@ -182,12 +209,60 @@ async fn labels_and_requests_are_checked() {
         let p: Value = r.json().await.unwrap();
         assert!(p["detail"].as_str().unwrap().contains(names), "{p}");
     }
-    let exactly = "é".repeat(120);
+    let exactly = "é".repeat(80);
     assert_eq!(
         create(&app, &exactly, cna_to_rn()).await.status().as_u16(),
         201,
-        "120 characters fit"
+        "80 characters fit"
     );
+    let r = create(
+        &app,
+        "Route 2026-27, phone 555-1234",
+        with_flags(json!(["low_income", "tanf"])),
+    )
+    .await;
+    assert_eq!(
+        r.status().as_u16(),
+        201,
+        "known flags and numbers that are not SSN-shaped"
+    );
+}
+
+/// `CAREERMAP_PLANS_MAX`: the plan past the cap is 507 `plans-full` and nothing is saved; a
+/// delete makes room again. The byte budget likewise.
+#[tokio::test]
+async fn the_store_of_plans_is_bounded() {
+    let app = spawn_tweaked(|s| {
+        s.seed = true;
+        s.plans_limits.max_plans = 2;
+    })
+    .await;
+    let mut keys = Vec::new();
+    for i in 0..2 {
+        let r = create(&app, &format!("plan {i}"), cna_to_rn()).await;
+        assert_eq!(r.status().as_u16(), 201);
+        keys.push(r.json::<Value>().await.unwrap());
+    }
+    let p = expect_problem(create(&app, "third", cna_to_rn()).await, 507, "past the cap").await;
+    assert_eq!(p["type"], "/problems/plans-full");
+    assert!(p["detail"].as_str().unwrap().contains("CAREERMAP_PLANS_MAX"), "{p}");
+    let r = app
+        .client
+        .delete(app.url(&format!("/v1/plans/{}", keys[0]["id"].as_str().unwrap())))
+        .header("X-Delete-Key", keys[0]["delete_key"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 204);
+    assert_eq!(create(&app, "room again", cna_to_rn()).await.status().as_u16(), 201);
+
+    let app = spawn_tweaked(|s| {
+        s.seed = true;
+        s.plans_limits.max_bytes = 2_000;
+    })
+    .await;
+    let p = expect_problem(create(&app, "too big", cna_to_rn()).await, 507, "past the bytes").await;
+    assert_eq!(p["type"], "/problems/plans-full");
 }
 
 #[tokio::test]
