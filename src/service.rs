@@ -570,8 +570,16 @@ impl Catalog {
     /// Makes a new version equal to the kept `version` (an undo).
     pub fn restore(&self, version: u64, opts: &WriteOptions) -> Result<WriteOutcome, WriteError> {
         let bundle = self.store.load_version(version)?.ok_or(WriteError::NotKept(version))?;
-        self.commit_with(&format!("restore:{version}"), opts, |_| Ok(Some(bundle)))
-            .map(|o| o.expect("always made"))
+        let mut refused = None;
+        let outcome = self.commit_with(&format!("restore:{version}"), opts, |current| {
+            refused = refusal(current, &bundle, opts.confirm, &format!("restoring version {version}"));
+            Ok(refused.is_none().then_some(bundle))
+        })?;
+        match (refused, outcome) {
+            (Some(why), _) => Err(WriteError::Refused(why)),
+            (None, Some(o)) => Ok(o),
+            (None, None) => unreachable!("no refusal without a reason"),
+        }
     }
 
     /// The one write path: `make` returns the next dataset (or `None` to stop without
@@ -679,11 +687,17 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Why a `replace` from `current` to `next` is refused without `confirm`: it would remove more
 /// than half of the records, or all of them.
 fn replace_refusal(current: &Bundle, next: &Bundle, confirm: bool) -> Option<String> {
+    refusal(current, next, confirm, "this replace")
+}
+
+/// Why a write that makes `next` of `current` (`what`: a replace, a restore) is refused without
+/// `confirm`: it would remove more than half of the records of every kind, or all of them.
+fn refusal(current: &Bundle, next: &Bundle, confirm: bool, what: &str) -> Option<String> {
     let before = current.counts().total();
     let removed = removed_records(current, next);
     (!confirm && before > 0 && (removed * 2 > before || next.is_empty())).then(|| {
         format!(
-            "this replace would remove {removed} of the {before} records; send `confirm=true` to do it \
+            "{what} would remove {removed} of the {before} records; send `confirm=true` to do it \
              (older versions can be restored with POST /v1/datasets/{{version}}/restore)"
         )
     })
@@ -700,4 +714,6 @@ fn removed_records(current: &Bundle, next: &Bundle) -> usize {
         + gone(&current.occupations, &next.occupations, |r| r.soc.as_str())
         + gone(&current.articulations, &next.articulations, |r| r.id.as_str())
         + gone(&current.pathways, &next.pathways, |r| r.id.as_str())
+        + gone(&current.assessments, &next.assessments, |r| r.id.as_str())
+        + gone(&current.funding, &next.funding, |r| r.id.as_str())
 }

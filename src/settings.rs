@@ -98,6 +98,10 @@ pub struct PullArgs {
     /// addresses are refused unless listed.
     #[arg(long, env = "CAREERMAP_PULL_ALLOW", default_value = "")]
     pub pull_allow: String,
+    /// Proxy every pull goes through (`http://proxy.internal:3128`); the target host is still
+    /// checked. Unset: pulls connect directly and ignore HTTP_PROXY / HTTPS_PROXY.
+    #[arg(long, env = "CAREERMAP_PULL_PROXY", hide_env_values = true)]
+    pub pull_proxy: Option<String>,
     /// Pulls that may wait or run at once; `POST /v1/pulls` answers 429 past it.
     #[arg(long, env = "CAREERMAP_PULL_QUEUE", default_value_t = 8)]
     pub pull_queue: usize,
@@ -227,6 +231,22 @@ pub struct HttpArgs {
     /// `https://portal.example.gov`); none by default.
     #[arg(long, env = "CAREERMAP_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// Time a client has to send a whole request body (JSON and forms), however steadily it
+    /// sends: past it the request is answered 408 and the connection closed.
+    #[arg(long, env = "CAREERMAP_BODY_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub body_timeout: std::time::Duration,
+    /// [`HttpArgs::body_timeout`] for the admin's catalog imports (`POST /v1/imports`), which
+    /// may be large workbooks.
+    #[arg(long, env = "CAREERMAP_IMPORT_BODY_TIMEOUT", default_value = "300s", value_parser = humantime::parse_duration)]
+    pub import_body_timeout: std::time::Duration,
+    /// Open connections one client address may hold at once; past it a request is answered
+    /// 429 and its connection closed. Addresses in CAREERMAP_TRUSTED_PROXIES are not capped.
+    #[arg(long, env = "CAREERMAP_MAX_CONNECTIONS_PER_IP", default_value_t = 64)]
+    pub max_connections_per_ip: usize,
+    /// Reverse proxies (comma-separated IPs or CIDRs) whose `Forwarded` / `X-Forwarded-For`
+    /// headers name the client; from any other peer those headers are ignored.
+    #[arg(long, env = "CAREERMAP_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
     /// Dataset versions whose data is kept for restore (older ones keep only their history entry).
     #[arg(long, env = "CAREERMAP_KEEP_VERSIONS", default_value_t = 20)]
     pub keep_versions: usize,
@@ -269,6 +289,11 @@ pub struct HttpSettings {
     pub auth_fail_burst: u32,
     pub write_rate_limit: u32,
     pub cors_origins: Vec<String>,
+    pub body_timeout: std::time::Duration,
+    pub import_body_timeout: std::time::Duration,
+    pub max_connections_per_ip: usize,
+    /// Peers whose forwarding headers are believed (`CAREERMAP_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub keep_versions: usize,
     pub analysis_cache_bytes: usize,
 }
@@ -287,6 +312,13 @@ impl HttpSettings {
         if a.auth_fail_burst == 0 || a.write_rate_limit == 0 {
             return Err("CAREERMAP_AUTH_FAIL_BURST and CAREERMAP_WRITE_RATE_LIMIT must be at least 1".into());
         }
+        if a.body_timeout.is_zero() || a.import_body_timeout.is_zero() {
+            return Err("CAREERMAP_BODY_TIMEOUT and CAREERMAP_IMPORT_BODY_TIMEOUT must be above zero".into());
+        }
+        if a.max_connections_per_ip == 0 {
+            return Err("CAREERMAP_MAX_CONNECTIONS_PER_IP must be at least 1".into());
+        }
+        let trusted_proxies = parse_networks(&a.trusted_proxies)?;
         if a.keep_versions == 0 {
             return Err("CAREERMAP_KEEP_VERSIONS must be at least 1".into());
         }
@@ -307,6 +339,10 @@ impl HttpSettings {
             auth_fail_burst: a.auth_fail_burst,
             write_rate_limit: a.write_rate_limit,
             cors_origins,
+            body_timeout: a.body_timeout,
+            import_body_timeout: a.import_body_timeout,
+            max_connections_per_ip: a.max_connections_per_ip,
+            trusted_proxies,
             keep_versions: a.keep_versions,
             analysis_cache_bytes: a.analysis_cache_bytes,
         })
@@ -322,10 +358,29 @@ impl HttpSettings {
             auth_fail_burst: 10,
             write_rate_limit: 600,
             cors_origins: Vec::new(),
+            body_timeout: std::time::Duration::from_secs(30),
+            import_body_timeout: std::time::Duration::from_secs(300),
+            max_connections_per_ip: 1024,
+            trusted_proxies: Vec::new(),
             keep_versions: 20,
             analysis_cache_bytes: 256 << 20,
         }
     }
+}
+
+/// Parses `CAREERMAP_TRUSTED_PROXIES`: IP addresses or CIDRs (`10.0.0.0/8`, `::1`).
+fn parse_networks(items: &[String]) -> Result<Vec<ipnet::IpNet>, String> {
+    let mut out = Vec::new();
+    for item in items.iter().map(|i| i.trim()).filter(|i| !i.is_empty()) {
+        let net = item
+            .parse::<ipnet::IpNet>()
+            .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+            .map_err(|_| {
+                format!("CAREERMAP_TRUSTED_PROXIES: `{item}` is neither an IP address nor a CIDR such as 10.0.0.0/8")
+            })?;
+        out.push(net);
+    }
+    Ok(out)
 }
 
 /// Parses `1048576`, `512KiB`, `128MiB`, `1GiB` (also KB/MB/GB as powers of 1000).
@@ -453,6 +508,12 @@ impl PullSettings {
                 backoff: a.pull_backoff,
                 max_bytes: a.pull_max_bytes,
                 max_redirects: a.pull_max_redirects,
+                proxy: a
+                    .pull_proxy
+                    .as_deref()
+                    .filter(|p| !p.trim().is_empty())
+                    .map(crate::sources::ProxyUrl::parse)
+                    .transpose()?,
             },
             queue: a.pull_queue,
             bls_api_key: a.bls_api_key.filter(|k| !k.trim().is_empty()).map(Secret::new),
@@ -474,6 +535,7 @@ impl PullSettings {
                 backoff: std::time::Duration::from_millis(10),
                 max_bytes: 512 << 20,
                 max_redirects: 5,
+                proxy: None,
                 allow: Default::default(),
             },
             queue: 8,

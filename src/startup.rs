@@ -10,6 +10,9 @@ use std::sync::Arc;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+/// Memory the cached home and occupation pages may take.
+const PAGE_CACHE_BYTES: u64 = 32 << 20;
+
 /// A bound, not yet running, careermap server.
 pub struct Application {
     port: u16,
@@ -40,6 +43,8 @@ impl Application {
         let workers = settings.workers;
         let http = settings.http.clone();
         let settings_http = settings.http.clone();
+        let connections = api::guard::Connections::new(&settings.http);
+        let pages = web::Data::new(crate::web::PageCache::new(PAGE_CACHE_BYTES));
         let routes = web::Data::new(api::guard::Routes::from_openapi(&api::openapi()));
         let puller = Arc::new(crate::pulls::Puller::new(catalog.clone(), &settings.pull)?);
         puller.start_scheduler();
@@ -62,6 +67,7 @@ impl Application {
                 .app_data(routes.clone())
                 .app_data(pulls.clone())
                 .app_data(plans.clone())
+                .app_data(pages.clone())
                 .configure(api::configure)
                 .split_for_parts();
             app.configure(api::extractor_configs)
@@ -76,6 +82,14 @@ impl Application {
                     }),
                 )
                 .default_service(web::to(api::not_found))
+        })
+        .on_connect(move |conn, data| {
+            // Counted per peer address while the connection is open (see `guard::Connections`).
+            if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>()
+                && let Ok(peer) = tcp.peer_addr()
+            {
+                data.insert(connections.open(peer.ip()));
+            }
         })
         .workers(workers)
         .client_request_timeout(settings_http.head_timeout)
@@ -132,8 +146,9 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
     c
 }
 
-/// One structured log line per request: method, path, status, latency. Never the body or
-/// headers (tokens).
+/// One structured log line per request: method, path, status, client address (as the limits
+/// see it: behind a trusted proxy, the client it names), latency. Never the body or headers
+/// (tokens).
 fn log_request<S, B>(
     req: actix_web::dev::ServiceRequest,
     srv: &S,
@@ -149,6 +164,7 @@ where
     let method = req.method().to_string();
     // Saved plans' ids are all a reader needs: logged as a short hash.
     let path = crate::app::plans::loggable_path(req.path()).into_owned();
+    let client = api::security::client_ip(req.request());
     let fut = srv.call(req);
     async move {
         let res = fut.await;
@@ -157,6 +173,7 @@ where
             method,
             path,
             status,
+            %client,
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
             "request"
         );

@@ -219,7 +219,7 @@ impl ApiError {
                 format!("too many {what} from this client; retry after {retry_after} s")
             }
             ApiError::RequestTimeout => {
-                "the body sent nothing for longer than CAREERMAP_BODY_IDLE_TIMEOUT; the connection is closed".into()
+                "the body sent nothing for longer than CAREERMAP_BODY_IDLE_TIMEOUT, or was not whole within CAREERMAP_BODY_TIMEOUT (CAREERMAP_IMPORT_BODY_TIMEOUT for imports); the connection is closed".into()
             }
             ApiError::MethodNotAllowed { method, allow } => {
                 format!("{} is not allowed here; allowed: {allow}", clip(method))

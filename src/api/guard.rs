@@ -1,12 +1,14 @@
-//! What every request passes through before and after its handler: per-client rate limits
-//! (governor), the body idle timeout, security and cache headers, ETag revalidation of reads of
-//! the current dataset, and 405 with `Allow` for a known path under the wrong method.
+//! What every request passes through before and after its handler: the per-address cap on
+//! open connections, per-client rate limits (governor; never on `/health`), the body idle
+//! timeout and whole-body deadline, `HEAD` as `GET` without a body, security and cache headers,
+//! ETag revalidation of reads of the current dataset, and 405 with `Allow` for a known path
+//! under the wrong method.
 //!
 //! The limiters and the client address are [`super::security`]'s.
 
 use super::AppState;
 use super::error::ApiError;
-use super::security::{Limiter, peer_ip};
+use super::security::{Limiter, client_ip};
 use crate::settings::HttpSettings;
 use actix_web::body::BoxBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
@@ -178,20 +180,51 @@ where
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let routes = req.app_data::<web::Data<Routes>>().cloned();
     let path = req.path().to_owned();
-    let method = req.method().clone();
+    let head = req.method() == Method::HEAD;
+    let method = if head { Method::GET } else { req.method().clone() };
+    if let Some(slot) = req.conn_data::<ConnectionSlot>()
+        && slot.over
+    {
+        // One address holds more connections than CAREERMAP_MAX_CONNECTIONS_PER_IP: this one
+        // is answered at once and closed, so it frees its place for other clients.
+        let mut resp = ApiError::TooManyRequests {
+            retry_after: 1,
+            what: "open connections",
+        }
+        .error_response();
+        resp.headers_mut()
+            .insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+        return answer(req, resp, &path);
+    }
+    // HEAD is GET without the body: routed as GET (actix sends the head of the answer only).
+    if head {
+        req.head_mut().method = Method::GET;
+    }
     if let Some(state) = &state {
-        if let Some(general) = &state.guards.general
-            && let Err(e) = general.check_ip(peer_ip(req.peer_addr()))
+        // A load balancer's health checks never count against the general limit.
+        let health = path == "/health" || path == "/health/ready";
+        if !health
+            && let Some(general) = &state.guards.general
+            && let Err(e) = general.check_ip(client_ip(req.request()))
         {
             return answer(req, e.error_response(), &path);
         }
-        // A body that stops arriving ends the request with 408 instead of holding the
-        // connection: the payload stream fails after `body_idle_timeout` of silence.
-        let idle = state.settings.http.body_idle_timeout;
+        // A body that stops arriving, or takes longer than its deadline however steadily it
+        // arrives, ends the request with 408 instead of holding the connection: the payload
+        // stream fails after `body_idle_timeout` of silence or at the whole-body deadline.
+        let http = &state.settings.http;
+        let idle = http.body_idle_timeout;
+        let whole = if path == "/v1/imports" {
+            http.import_body_timeout
+        } else {
+            http.body_timeout
+        };
+        let deadline = tokio::time::Instant::now() + whole;
         let payload = req.take_payload();
         let timed = futures_util::stream::unfold(Some(payload), move |payload| async move {
             let mut payload = payload?;
-            match tokio::time::timeout(idle, payload.next()).await {
+            let until = deadline.min(tokio::time::Instant::now() + idle);
+            match tokio::time::timeout_at(until, payload.next()).await {
                 Ok(Some(item)) => Some((item, Some(payload))),
                 Ok(None) => None,
                 Err(_) => Some((
@@ -270,10 +303,71 @@ where
     })
 }
 
-/// The message of the idle-body error, recognised by the body readers to answer 408.
-pub const BODY_IDLE: &str = "the request body sent nothing within CAREERMAP_BODY_IDLE_TIMEOUT";
+/// The message of the body-timeout error, recognised by the body readers to answer 408.
+pub const BODY_IDLE: &str =
+    "the request body sent nothing within CAREERMAP_BODY_IDLE_TIMEOUT or was not whole within CAREERMAP_BODY_TIMEOUT";
 
-/// True when a payload error is the body idle timeout.
+/// The open connections of each client address (the peer of the TCP connection; trusted
+/// proxies are not counted), for `CAREERMAP_MAX_CONNECTIONS_PER_IP`.
+pub struct Connections {
+    open: Mutex<HashMap<IpAddr, usize>>,
+    cap: usize,
+    trusted: Vec<ipnet::IpNet>,
+}
+
+/// One open connection, counted until it closes (it lives in the connection's data, dropped
+/// with the connection). `over`: its address held the cap already when it opened.
+pub struct ConnectionSlot {
+    ip: Option<IpAddr>,
+    over: bool,
+    owner: std::sync::Arc<Connections>,
+}
+
+impl Connections {
+    pub fn new(s: &HttpSettings) -> std::sync::Arc<Connections> {
+        std::sync::Arc::new(Connections {
+            open: Mutex::new(HashMap::new()),
+            cap: s.max_connections_per_ip,
+            trusted: s.trusted_proxies.clone(),
+        })
+    }
+
+    /// Counts a connection from `ip` opening.
+    pub fn open(self: &std::sync::Arc<Self>, ip: IpAddr) -> ConnectionSlot {
+        if self.trusted.iter().any(|n| n.contains(&ip)) {
+            return ConnectionSlot {
+                ip: None,
+                over: false,
+                owner: self.clone(),
+            };
+        }
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let n = open.entry(ip).or_insert(0);
+        *n += 1;
+        ConnectionSlot {
+            ip: Some(ip),
+            over: *n > self.cap,
+            owner: self.clone(),
+        }
+    }
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        let Some(ip) = self.ip else {
+            return;
+        };
+        let mut open = self.owner.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&ip) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&ip);
+            }
+        }
+    }
+}
+
+/// True when a payload error is the body idle timeout or the whole-body deadline.
 pub fn is_idle_timeout(e: &actix_web::error::PayloadError) -> bool {
     matches!(e, actix_web::error::PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut)
 }
@@ -290,10 +384,12 @@ fn finish(mut res: ServiceResponse<BoxBody>, path: &str, etag: Option<String>) -
     h.insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
     h.insert(header::X_FRAME_OPTIONS, header::HeaderValue::from_static("DENY"));
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            header::HeaderValue::from_static("frame-ancestors 'none'"),
-        );
+        let csp = if path.starts_with("/docs") {
+            DOCS_CSP
+        } else {
+            "frame-ancestors 'none'"
+        };
+        h.insert(header::CONTENT_SECURITY_POLICY, header::HeaderValue::from_static(csp));
     }
     let cache = match (&etag, ok) {
         (Some(tag), true) => {
@@ -302,12 +398,21 @@ fn finish(mut res: ServiceResponse<BoxBody>, path: &str, etag: Option<String>) -
             }
             "no-cache"
         }
+        // The assets say themselves how long they keep (hashed names: a year, immutable).
+        _ if path.starts_with("/assets/") && ok && h.contains_key(header::CACHE_CONTROL) => return res,
         _ if path.starts_with("/docs") && ok => "public, max-age=3600",
         _ => "no-store",
     };
     h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static(cache));
     res
 }
+
+/// The Content-Security-Policy of Swagger UI (`/docs/`): its own scripts, styles and the spec
+/// from this origin; inline styles (the UI sets `style` attributes) and `data:` images (its
+/// icons) and nothing else: no inline or evaluated script, no other origin, no framing.
+pub const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+img-src 'self' data:; connect-src 'self'; font-src 'self' data:; form-action 'self'; base-uri 'none'; \
+frame-ancestors 'none'";
 
 #[cfg(test)]
 mod tests {

@@ -158,11 +158,19 @@ pub struct RestoreResult {
     pub changed: bool,
 }
 
+#[derive(Deserialize, IntoParams)]
+pub struct RestoreQuery {
+    /// A restore that would remove more than half of the current records (of every kind), or
+    /// all of them, is refused (409) unless this is `true`, as a replace is.
+    pub confirm: Option<bool>,
+}
+
 /// Make a new dataset version equal to an older, kept one (undo).
 #[utoipa::path(tag = "service",
-    params(("version" = u64, Path, description = "A version listed as `restorable` in /v1/datasets", minimum = 1)),
+    params(("version" = u64, Path, description = "A version listed as `restorable` in /v1/datasets", minimum = 1), RestoreQuery),
     responses(
         (status = 200, description = "Restored", body = RestoreResult),
+        (status = 409, description = "A restore that would remove more than half of the records, without `confirm=true`", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 401, description = "Missing or wrong token", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "Writes disabled", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No kept data for this version", body = ProblemDetails, content_type = "application/problem+json"),
@@ -176,11 +184,12 @@ pub async fn restore(
     state: web::Data<AppState>,
     req: HttpRequest,
     version: web::Path<u64>,
+    query: web::Query<RestoreQuery>,
 ) -> Result<web::Json<RestoreResult>, ApiError> {
     super::auth::require_admin(&state.settings, &req)?;
     let version = version.into_inner();
     let opts = WriteOptions {
-        confirm: true,
+        confirm: query.confirm.unwrap_or(false),
         author: super::security::fingerprint(&req),
         ..Default::default()
     };

@@ -4,7 +4,7 @@
 //! request with its [`PullSource`]) and the admin check.
 
 use super::AppState;
-use super::auth::require_admin;
+use super::auth::{require_admin, require_admin_to_read};
 use super::error::{ApiError, ProblemDetails};
 use super::imports::read_body;
 use crate::app::pulls as use_case;
@@ -250,6 +250,7 @@ pub async fn start_pull(
         (status = 401, description = "Missing or wrong token", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "No admin token configured", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such job", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed authentications from this address (Retry-After), or past CAREERMAP_RATE_LIMIT", body = ProblemDetails, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -259,7 +260,7 @@ pub async fn get_job(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<web::Json<Job>, ApiError> {
-    require_admin(&state.settings, &req)?;
+    require_admin_to_read(&state.settings, &req)?;
     let puller = puller(&req)?;
     let job = web::block(move || use_case::job(&puller, &id)).await??;
     Ok(web::Json(Job::from(job)))
@@ -273,12 +274,13 @@ pub async fn get_job(
         (status = 200, description = "Sources", body = SourceList),
         (status = 401, description = "Missing or wrong token", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "No admin token configured", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed authentications from this address (Retry-After), or past CAREERMAP_RATE_LIMIT", body = ProblemDetails, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
 #[get("/v1/sources")]
 pub async fn list_sources(state: web::Data<AppState>, req: HttpRequest) -> Result<web::Json<SourceList>, ApiError> {
-    require_admin(&state.settings, &req)?;
+    require_admin_to_read(&state.settings, &req)?;
     let puller = puller(&req)?;
     let sources = web::block(move || use_case::sources(&puller)).await??;
     Ok(web::Json(SourceList {

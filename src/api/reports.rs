@@ -27,6 +27,7 @@ pub struct AlignmentQuery {
     pub format: Option<Format>,
     /// Lowest tier of `uncovered_competency` gaps counted with the others, 1-9 (default 4);
     /// lower tiers are counted apart in `foundational_uncovered`.
+    #[param(minimum = 1, maximum = 9)]
     pub tier_min: Option<u8>,
     /// A dataset version to compare with, side by side: `comparison` then lists every
     /// indicator of both versions and its change. 404 for a version never committed, 409 for

@@ -1,22 +1,88 @@
 //! The one home of the API's security primitives: who the client is (its peer address), the
 //! bearer token it sent, constant-time comparison of secrets, and per-client rate limits.
 //!
-//! Clients are told apart by the peer IP address of the connection (a proxy in front should
-//! apply its own limits; `X-Forwarded-For` is not trusted). Secrets are compared as SHA-256
-//! digests with `subtle`, so neither their content nor their length leaks through timing.
+//! Clients are told apart by the peer IP address of the connection, or, when that peer is a
+//! reverse proxy listed in `CAREERMAP_TRUSTED_PROXIES`, by the address its `Forwarded` (or,
+//! without one, `X-Forwarded-For`) header names: the nearest hop that is not itself a trusted
+//! proxy. From any other peer those headers are ignored (a client could write anything in
+//! them). Secrets are compared as SHA-256 digests with `subtle`, so neither their content nor
+//! their length leaks through timing.
 
 use super::error::ApiError;
 use actix_web::HttpRequest;
-use actix_web::http::header::AUTHORIZATION;
+use actix_web::http::header::{AUTHORIZATION, FORWARDED, HeaderMap};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use ipnet::IpNet;
 use std::net::{IpAddr, Ipv4Addr};
 use std::num::NonZeroU32;
 use subtle::ConstantTimeEq;
 
-/// The client address of a request (the peer; no proxy headers are trusted).
+/// The client address of a request: the peer, or the client a trusted proxy names.
 pub fn client_ip(req: &HttpRequest) -> IpAddr {
-    peer_ip(req.peer_addr())
+    let peer = peer_ip(req.peer_addr());
+    match req.app_data::<actix_web::web::Data<super::AppState>>() {
+        Some(state) => forwarded_client(peer, req.headers(), &state.settings.http.trusted_proxies),
+        None => peer,
+    }
+}
+
+/// The client behind `peer`: `peer` itself unless it is in `trusted`; then, walking the
+/// forwarding chain (`Forwarded: for=`, else `X-Forwarded-For`) from the nearest hop, the
+/// first address not in `trusted`. A hop that is not an address (`unknown`, an obfuscated
+/// name) ends the walk at the last trusted hop, which is then the client.
+pub fn forwarded_client(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|n| n.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<&str> = headers
+        .get_all(FORWARDED)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|element| {
+            element.split(';').find_map(|pair| {
+                let (k, v) = pair.split_once('=')?;
+                k.trim().eq_ignore_ascii_case("for").then_some(v.trim())
+            })
+        })
+        .collect();
+    let hops: Vec<&str> = if forwarded.is_empty() {
+        headers
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect()
+    } else {
+        forwarded
+    };
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        match hop_ip(hop) {
+            Some(ip) => {
+                client = ip;
+                if !is_trusted(&ip) {
+                    break;
+                }
+            }
+            None => break,
+        }
+    }
+    client
+}
+
+/// The address of one forwarding hop: `192.0.2.1`, `192.0.2.1:4711`, `"[2001:db8::1]:4711"`,
+/// `2001:db8::1`; `None` for `unknown` and obfuscated names.
+fn hop_ip(hop: &str) -> Option<IpAddr> {
+    let h = hop.trim().trim_matches('"');
+    if let Ok(ip) = h.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    if let Some(rest) = h.strip_prefix('[') {
+        return rest.split(']').next()?.parse().ok();
+    }
+    h.parse::<std::net::SocketAddr>().ok().map(|a| a.ip())
 }
 
 /// The address of a peer, or `0.0.0.0` when the connection has none (tests, Unix sockets).
@@ -123,6 +189,45 @@ mod tests {
         assert!(!same_secret("", "x"));
         assert!(matches_digest("key", &crate::app::plans::key_digest("key")));
         assert!(!matches_digest("kez", &crate::app::plans::key_digest("key")));
+    }
+
+    #[test]
+    fn only_a_trusted_proxy_names_the_client() {
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()];
+        let headers = |pairs: &[(&str, &str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.append(k.parse().unwrap(), v.parse().unwrap());
+            }
+            h
+        };
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let xff = headers(&[("x-forwarded-for", "6.6.6.6, 203.0.113.7, 10.0.0.2")]);
+        // From a trusted proxy: the nearest hop that is not a proxy (a client's own
+        // `6.6.6.6` in front of it is not believed).
+        assert_eq!(forwarded_client(ip("10.0.0.1"), &xff, &trusted), ip("203.0.113.7"));
+        // From anyone else: the peer, whatever it writes.
+        assert_eq!(forwarded_client(ip("198.51.100.9"), &xff, &trusted), ip("198.51.100.9"));
+        // `Forwarded` wins over `X-Forwarded-For`; quoted, bracketed and with ports.
+        let both = headers(&[
+            ("x-forwarded-for", "6.6.6.6"),
+            (
+                "forwarded",
+                "for=192.0.2.60;proto=http, For=\"[2001:db8:cafe::17]:4711\"",
+            ),
+        ]);
+        assert_eq!(forwarded_client(ip("::1"), &both, &trusted), ip("2001:db8:cafe::17"));
+        let port = headers(&[("forwarded", "for=\"192.0.2.43:47011\"")]);
+        assert_eq!(forwarded_client(ip("10.1.1.1"), &port, &trusted), ip("192.0.2.43"));
+        // No header, or an unknown hop: the proxy itself.
+        assert_eq!(
+            forwarded_client(ip("10.1.1.1"), &HeaderMap::new(), &trusted),
+            ip("10.1.1.1")
+        );
+        let unknown = headers(&[("forwarded", "for=unknown")]);
+        assert_eq!(forwarded_client(ip("10.1.1.1"), &unknown, &trusted), ip("10.1.1.1"));
+        // Nothing trusted: the peer.
+        assert_eq!(forwarded_client(ip("10.0.0.1"), &xff, &[]), ip("10.0.0.1"));
     }
 
     #[test]

@@ -48,7 +48,19 @@ fn csv_bytes<T: Serialize + Default>(rows: impl IntoIterator<Item = T>) -> Resul
         let end = all.iter().position(|&b| b == b'\n').map_or(all.len(), |i| i + 1);
         bytes = all[..end].to_vec();
     }
-    Ok(bytes)
+    neutralise(&bytes).map_err(|e| fail(&e))
+}
+
+/// `csv` with every cell passed through [`crate::render::spreadsheet_cell`]: no title a
+/// catalog holds is a live formula in the spreadsheet that opens the answer.
+fn neutralise(csv: &[u8]) -> Result<Vec<u8>, csv::Error> {
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(csv);
+    let mut w = csv::Writer::from_writer(Vec::with_capacity(csv.len() + 16));
+    for record in r.records() {
+        let record = record?;
+        w.write_record(record.iter().map(|c| crate::render::spreadsheet_cell(c).into_owned()))?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 #[cfg(test)]
@@ -70,5 +82,24 @@ mod tests {
             b_c: None,
         }];
         assert_eq!(csv_bytes(one).unwrap(), b"a,b_c\n\"x,y\",\n");
+    }
+
+    #[test]
+    fn no_cell_is_a_formula() {
+        let rows = vec![
+            Row {
+                a: "=HYPERLINK(\"http://evil.example/\",\"click\")".into(),
+                b_c: Some(1),
+            },
+            Row {
+                a: "-2.5".into(),
+                b_c: None,
+            },
+        ];
+        let text = String::from_utf8(csv_bytes(rows).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "a,b_c\n\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"click\"\")\",1\n-2.5,\n"
+        );
     }
 }

@@ -4,13 +4,21 @@
 //! Time O(records + links) with hash lookups; the current dataset is cloned once.
 
 use crate::domain::*;
-use crate::sources::{Pulled, SourceKind, Warnings, cip_code};
+use crate::sources::{Pulled, SourceKind, Warnings, cip_code, provenance_url};
 use std::collections::{HashMap, HashSet};
 
 /// Whether `p` says the record or figure came from this source (and URL, for kinds keyed by URL).
+/// URLs are compared as provenance keeps them (scheme, host, path), so records written before
+/// provenance dropped the query still belong to their source.
 pub fn owned_by(p: &Option<Provenance>, kind: SourceKind, url: &str) -> bool {
-    p.as_ref()
-        .is_some_and(|p| p.source == kind.as_str() && (!kind.keyed_by_url() || p.url.as_deref() == Some(url)))
+    p.as_ref().is_some_and(|p| {
+        p.source == kind.as_str()
+            && (!kind.keyed_by_url()
+                || p.url.as_deref().is_some_and(|u| {
+                    let url = provenance_url(url);
+                    u == url || provenance_url(u) == url
+                }))
+    })
 }
 
 /// The next dataset: `current` minus what this source put there before, plus `pulled`.

@@ -82,7 +82,7 @@ use crate::service::{Catalog, WriteError};
 use crate::settings::PullSettings;
 use crate::sources::guard::check_url;
 use crate::sources::http::{Expected, Fetcher, Outcome, sniff};
-use crate::sources::{Context, PullError, Pulled, Warnings, redact};
+use crate::sources::{Context, PullError, Pulled, Warnings, provenance_url, redact};
 use crate::store::{JobRecord, JobStore, StoreError, now_rfc3339};
 use config::ConfiguredSource;
 use std::sync::Arc;
@@ -295,7 +295,8 @@ impl Puller {
         options.onet_level_min.get_or_insert(self.settings.onet_level_min);
         Context {
             kind: job.source,
-            url: job.url.clone(),
+            // Records keep where they came from as scheme, host and path only.
+            url: provenance_url(&job.url),
             retrieved_at: now_rfc3339(),
             options,
             bls_api_key: self.settings.bls_api_key.clone(),
@@ -326,10 +327,10 @@ impl Puller {
             // The BLS API takes its own key from the context; its URL carries none.
             ctx.url = real_url.to_owned();
             let mut pulled = crate::sources::bls_api::pull(&self.fetcher, &ctx, &socs, &mut job.attempts).await?;
-            ctx.url = job.url.clone();
+            ctx.url = provenance_url(&job.url);
             for d in pulled.enrich.demand.iter_mut() {
                 if let Some(p) = d.1.provenance.as_mut() {
-                    p.url = Some(job.url.clone());
+                    p.url = Some(ctx.url.clone());
                 }
             }
             (pulled, None)

@@ -7,8 +7,9 @@ use crate::analysis::career_map::{CareerMap, LinkKind, Plan, SkipReason};
 use crate::graph::{CatalogGraph, Item};
 use std::fmt::Write;
 
+/// Text safe inside a quoted DOT string: on one line, backslashes and quotes escaped.
 fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
+    super::one_line(s).replace('\\', "\\\\").replace('"', "\\\"")
 }
 
 pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> String {
@@ -47,7 +48,7 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Str
                         r => format!(
                             "{} by {}",
                             r.as_str().replace('_', " "),
-                            s.via.map(|(i, _)| title(g, i)).unwrap_or("")
+                            s.via.map(|(i, _)| esc(title(g, i))).unwrap_or_default()
                         ),
                     }
                 ),

@@ -50,6 +50,65 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
+/// A spreadsheet cell that no spreadsheet evaluates (OWASP's rule against CSV injection): text
+/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so
+/// `=HYPERLINK(...)` is shown as text. A plain number (`-2.5`, `+3`, `1e-4`) is left as it is:
+/// it cannot be a formula.
+pub fn spreadsheet_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !is_plain_number(s) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// `[+-]digits[.digits][e[+-]digits]`: a number and nothing else.
+fn is_plain_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > start
+    };
+    if !digits(&mut i) {
+        return false;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// A title on one line: carriage returns, line feeds, tabs, other control characters and the
+/// Unicode line and paragraph separators become spaces, so no title can end the line of a DOT or Mermaid statement it sits in.
+pub fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +149,30 @@ mod tests {
     fn escaping_covers_markup_and_quotes() {
         assert_eq!(xml_escape(r#"a & <b> "c""#), "a &amp; &lt;b&gt; &quot;c&quot;");
         assert_eq!(xml_escape("é'"), "é'");
+    }
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_are_not() {
+        for (cell, out) in [
+            (
+                "=HYPERLINK(\"http://evil.example/\",\"click\")",
+                "'=HYPERLINK(\"http://evil.example/\",\"click\")",
+            ),
+            ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("-inf", "'-inf"),
+            ("-", "'-"),
+            ("-2.5", "-2.5"),
+            ("+3", "+3"),
+            ("-1e-4", "-1e-4"),
+            ("Nursing = care", "Nursing = care"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_cell(cell), out, "{cell:?}");
+        }
+        assert_eq!(one_line("a\r\nb\tc\u{2028}"), "a  b c ");
     }
 }

@@ -7,8 +7,21 @@ use crate::analysis::career_map::{CareerMap, LinkKind, Plan};
 use crate::graph::{CatalogGraph, Item};
 use std::fmt::Write;
 
+/// Text safe inside a quoted Mermaid label: on one line, with `#`, quotes, angle brackets and
+/// backticks written as Mermaid entity codes (`#` first, so a title's own `#quot;` stays text).
 fn esc(s: &str) -> String {
-    s.replace('"', "#quot;")
+    let mut out = String::with_capacity(s.len());
+    for c in super::one_line(s).chars() {
+        match c {
+            '#' => out.push_str("#35;"),
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '`' => out.push_str("#96;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> String {

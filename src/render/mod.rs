@@ -10,7 +10,7 @@ pub mod format;
 pub mod mermaid;
 pub mod svg;
 
-pub use format::{count, dollars, number, xml_escape};
+pub use format::{count, dollars, number, one_line, spreadsheet_cell, xml_escape};
 
 use crate::analysis::career_map::{CareerMap, Plan, Target};
 use crate::domain::System;

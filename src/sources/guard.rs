@@ -50,6 +50,16 @@ impl AllowList {
         Ok(out)
     }
 
+    /// This list with the host name or IP `host` allowed too (the proxy the admin named).
+    pub fn with_host(mut self, host: &str) -> AllowList {
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        match bare.parse::<IpAddr>() {
+            Ok(ip) => self.nets.push(IpNet::from(ip)),
+            Err(_) => self.hosts.push(bare.trim_end_matches('.').to_ascii_lowercase()),
+        }
+        self
+    }
+
     pub fn is_empty(&self) -> bool {
         self.nets.is_empty() && self.hosts.is_empty()
     }
@@ -208,28 +218,42 @@ impl std::fmt::Display for Refused {
 
 impl std::error::Error for Refused {}
 
-/// Query keys whose values are secrets (compared case-insensitively; also any key containing
-/// `key`, `token`, `secret`, `password` or `signature`).
-const SECRET_KEYS: [&str; 8] = [
+/// Parameter names whose values are secrets (compared case-insensitively, `-` as `_`).
+const SECRET_NAMES: [&str; 18] = [
     "key",
     "api_key",
     "apikey",
     "token",
     "access_token",
     "registrationkey",
-    "sig",
+    "secret",
+    "password",
+    "pwd",
+    "pass",
+    "sessionid",
+    "session",
+    "code",
     "auth",
+    "signature",
+    "sig",
+    "jsessionid",
+    "phpsessid",
 ];
 
+/// Whether a parameter named `k` holds a secret: a name of [`SECRET_NAMES`], or one that
+/// contains `key`, `token`, `secret`, `pass`, `pwd`, `session`, `auth`, `signature` or
+/// `credential` (`X-Amz-Signature`, `client_secret`, `refresh_token`, `passwd`...).
 fn secret_key(k: &str) -> bool {
-    let k = k.to_ascii_lowercase();
-    SECRET_KEYS.contains(&k.as_str())
+    let k = k.trim().to_ascii_lowercase().replace('-', "_");
+    SECRET_NAMES.contains(&k.as_str())
         || [
             "key",
             "token",
             "secret",
-            "password",
-            "passwd",
+            "pass",
+            "pwd",
+            "session",
+            "auth",
             "signature",
             "credential",
         ]
@@ -237,36 +261,149 @@ fn secret_key(k: &str) -> bool {
         .any(|w| k.contains(w))
 }
 
-/// `url` with user info removed and secret query values replaced by `REDACTED`. Text that is
-/// not a URL is returned with anything after `?` and before `@` dropped.
+/// Whether `s` looks like a random token (a key, a session id, a signature) rather than a
+/// word or a file name: at least 16 characters of base64/hex alphabet in one piece between
+/// `-`, `_`, `.` or `~`, holding letters and digits with at least three changes between
+/// lower case, upper case and digits. A UUID is an identifier, not a secret, and is kept.
+pub fn looks_random(s: &str) -> bool {
+    if is_uuid(s) {
+        return false;
+    }
+    s.split(['-', '_', '.', '~']).any(|piece| {
+        if piece.len() < 16
+            || !piece
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '%'))
+        {
+            return false;
+        }
+        let class = |c: char| match c {
+            'a'..='z' => 0,
+            'A'..='Z' => 1,
+            '0'..='9' => 2,
+            _ => 3,
+        };
+        let has_digit = piece.chars().any(|c| c.is_ascii_digit());
+        let has_letter = piece.chars().any(|c| c.is_ascii_alphabetic());
+        let changes = piece
+            .chars()
+            .zip(piece.chars().skip(1))
+            .filter(|(a, b)| class(*a) != class(*b))
+            .count();
+        has_digit && has_letter && changes >= 3
+    })
+}
+
+fn is_uuid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 5
+        && parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// The marker that stands where a secret was.
+const REDACTED: &str = "REDACTED";
+
+/// `name=value` pairs (a query or a fragment) with the value of every secret-named or
+/// random-looking parameter replaced, and a lone random-looking item replaced whole.
+fn redact_pairs(text: &str) -> String {
+    text.split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) => {
+                let name = percent_decoded(k);
+                if secret_key(&name) || looks_random(v) {
+                    format!("{k}={REDACTED}")
+                } else {
+                    pair.to_owned()
+                }
+            }
+            None if looks_random(pair) => REDACTED.to_owned(),
+            None => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn percent_decoded(s: &str) -> String {
+    form_urlencoded::parse(format!("x={s}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// A path with its secrets replaced: a random-looking segment, the value of a `;name=value`
+/// (matrix) or `name=value` segment with a secret name, and the segment after one named like
+/// a secret (`/token/abc`, `/api_key/abc`).
+fn redact_path(path: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut after_secret_name = false;
+    for seg in path.split('/') {
+        let decoded = percent_decoded(seg);
+        let redacted = if seg.is_empty() {
+            String::new()
+        } else if after_secret_name {
+            REDACTED.to_owned()
+        } else if seg.contains('=') {
+            seg.split(';').map(redact_pairs).collect::<Vec<_>>().join(";")
+        } else if looks_random(seg) {
+            REDACTED.to_owned()
+        } else {
+            seg.to_owned()
+        };
+        after_secret_name =
+            !seg.is_empty() && SECRET_NAMES.contains(&decoded.to_ascii_lowercase().replace('-', "_").as_str());
+        out.push(redacted);
+    }
+    out.join("/")
+}
+
+/// `url` as it may be shown, logged or stored: user info removed; in the path, query and
+/// fragment every value of a parameter named like a secret (key, token, secret, password,
+/// pwd, pass, sessionid, session, code, auth, signature, sig, apikey, access_token...) and
+/// every random-looking token replaced by `REDACTED`. Text that is not a URL is returned with
+/// anything after `?` or `#` and before `@` dropped.
 pub fn redact(url: &str) -> String {
     match reqwest::Url::parse(url) {
         Ok(mut u) => {
             let _ = u.set_username("");
             let _ = u.set_password(None);
-            if u.query().is_some() {
-                let pairs: Vec<(String, String)> = u
-                    .query_pairs()
-                    .map(|(k, v)| {
-                        let v = if secret_key(&k) {
-                            "REDACTED".to_owned()
-                        } else {
-                            v.into_owned()
-                        };
-                        (k.into_owned(), v)
-                    })
-                    .collect();
-                u.query_pairs_mut().clear().extend_pairs(pairs);
+            if u.has_host() {
+                let path = redact_path(u.path());
+                u.set_path(&path);
+            }
+            if let Some(q) = u.query().map(redact_pairs) {
+                u.set_query(Some(&q));
+            }
+            if let Some(f) = u.fragment().map(redact_pairs) {
+                u.set_fragment(Some(&f));
             }
             u.to_string()
         }
         Err(_) => {
-            let s = url.split('?').next().unwrap_or("");
+            let s = url.split(['?', '#']).next().unwrap_or("");
             match s.rsplit_once('@') {
                 Some((_, rest)) => rest.to_owned(),
                 None => s.to_owned(),
             }
         }
+    }
+}
+
+/// What a record's provenance keeps of the URL it was pulled from: scheme, host (and port)
+/// and the redacted path; no user info, query or fragment. The query's secrets live only in
+/// the settings the admin gave.
+pub fn provenance_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) if u.has_host() => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.set_query(None);
+            u.set_fragment(None);
+            let path = redact_path(u.path());
+            u.set_path(&path);
+            u.to_string()
+        }
+        _ => redact(url),
     }
 }
 
@@ -342,5 +479,75 @@ mod tests {
         assert!(!r.contains("=R&") && !r.contains("=t"), "{r}");
         assert!(r.contains("year=2024") && r.contains("api_key=REDACTED"), "{r}");
         assert_eq!(redact("not a url ?key=1"), "not a url ");
+    }
+
+    /// Every parameter name the probe used, in the query, a fragment, a matrix parameter or
+    /// under a benign name as a random-looking token: the secret never survives; the rest of
+    /// the URL does.
+    #[test]
+    fn every_secret_name_and_random_token_is_redacted_everywhere() {
+        let secret = "s3cr3tVALUE";
+        for name in [
+            "key",
+            "token",
+            "secret",
+            "password",
+            "pwd",
+            "pass",
+            "sessionid",
+            "session",
+            "code",
+            "auth",
+            "signature",
+            "sig",
+            "apikey",
+            "access_token",
+            "api_key",
+            "Client-Secret",
+            "X-Amz-Signature",
+            "JSESSIONID",
+        ] {
+            for url in [
+                format!("https://data.example.org/files/x.csv?year=2024&{name}={secret}"),
+                format!("https://data.example.org/files/x.csv#{name}={secret}"),
+                format!("https://data.example.org/files;{name}={secret}/x.csv"),
+            ] {
+                let r = redact(&url);
+                assert!(!r.contains(secret), "{name}: {r}");
+                assert!(r.contains("REDACTED") && r.contains("data.example.org"), "{name}: {r}");
+                let p = provenance_url(&url);
+                assert!(
+                    !p.contains(secret) && p.starts_with("https://data.example.org/files"),
+                    "{p}"
+                );
+                assert!(!p.contains('?') && !p.contains('#'), "{p}");
+            }
+        }
+        let token = "AKIAIOSFODNN7EXAMPLEk3yZ9";
+        for url in [
+            format!("https://h.example/dl?file=x.csv&t={token}"),
+            format!("https://h.example/dl/{token}/x.csv"),
+            format!("https://h.example/token/abc/x.csv"),
+            format!("https://h.example/dl#{token}"),
+            format!("https://user:{token}@h.example/x.csv"),
+        ] {
+            let r = redact(&url);
+            assert!(!r.contains(token) && !r.contains("/abc/"), "{r}");
+            assert!(r.contains("h.example/"), "{r}");
+        }
+        // Words, file names, dates, UUIDs and SOC codes are not secrets.
+        for url in [
+            "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",
+            "https://api.bls.gov/publicAPI/v2/timeseries/data/?year=2024&soc=29-1141",
+            "https://case.example.org/ims/case/v1p0/CFPackages/c6496676-d7cb-11e8-824f-0242ac160002",
+            "https://data.example.org/2024-05-01/careermap-catalog-final.csv",
+        ] {
+            assert_eq!(redact(url), url);
+        }
+        assert!(looks_random(
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N"
+        ));
+        assert!(looks_random("9f86d081884c7d659a2feaa0c55ad015"));
+        assert!(!looks_random("OccupationalOutlookHandbook"));
     }
 }

@@ -31,6 +31,39 @@ pub struct FetchSettings {
     pub max_redirects: usize,
     /// Non-public hosts and networks pulls may reach (`CAREERMAP_PULL_ALLOW`).
     pub allow: AllowList,
+    /// The proxy every pull goes through (`CAREERMAP_PULL_PROXY`); none: pulls connect
+    /// directly, whatever `HTTP_PROXY`/`HTTPS_PROXY` say.
+    pub proxy: Option<ProxyUrl>,
+}
+
+/// A proxy URL (it may carry credentials): shown and logged redacted.
+#[derive(Clone, PartialEq)]
+pub struct ProxyUrl(reqwest::Url);
+
+impl ProxyUrl {
+    /// Parses `CAREERMAP_PULL_PROXY`: an `http://` or `https://` URL with a host.
+    pub fn parse(s: &str) -> Result<ProxyUrl, String> {
+        let u = reqwest::Url::parse(s.trim())
+            .map_err(|e| format!("CAREERMAP_PULL_PROXY `{}` is not a URL: {e}", redact(s)))?;
+        if !matches!(u.scheme(), "http" | "https") || !u.has_host() {
+            return Err(format!(
+                "CAREERMAP_PULL_PROXY `{}` is not an http(s) URL with a host, such as http://proxy.internal:3128",
+                redact(s)
+            ));
+        }
+        Ok(ProxyUrl(u))
+    }
+
+    /// The proxy's host, which pulls may reach although it is not public.
+    pub fn host(&self) -> &str {
+        self.0.host_str().unwrap_or("")
+    }
+}
+
+impl std::fmt::Debug for ProxyUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ProxyUrl({})", redact(self.0.as_str()))
+    }
 }
 
 /// The outcome of a GET.
@@ -81,11 +114,55 @@ struct Failure {
     retry: bool,
 }
 
+/// Through a proxy: the target host name resolved here and every address it resolves to
+/// checked as the guarded resolver would (the proxy connects to it, not us). IP literals are
+/// [`check_url`]'s.
+async fn check_names(url: &reqwest::Url, allow: &AllowList) -> Result<(), String> {
+    let Some(url::Host::Domain(host)) = url.host() else {
+        return Ok(());
+    };
+    let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host, 0))
+        .await
+        .map_err(|e| format!("cannot resolve `{host}`: {e}"))?
+        .collect();
+    names_ok(host, &addrs, allow)
+}
+
+/// [`check_names`] for the (synchronous) redirect policy.
+fn check_names_blocking(url: &reqwest::Url, allow: &AllowList) -> Result<(), String> {
+    use std::net::ToSocketAddrs;
+    let Some(url::Host::Domain(host)) = url.host() else {
+        return Ok(());
+    };
+    let addrs: Vec<std::net::SocketAddr> = (host, 0)
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot resolve `{host}`: {e}"))?
+        .collect();
+    names_ok(host, &addrs, allow)
+}
+
+/// Every address `host` resolved to may be reached (one inward address refuses the name:
+/// the proxy may pick it).
+fn names_ok(host: &str, addrs: &[std::net::SocketAddr], allow: &AllowList) -> Result<(), String> {
+    if addrs.is_empty() || addrs.iter().any(|a| !allow.permits(Some(host), a.ip())) {
+        Err(super::guard::refused(host))
+    } else {
+        Ok(())
+    }
+}
+
 impl Fetcher {
     pub fn new(settings: &FetchSettings) -> Result<Fetcher, PullError> {
-        let allow = std::sync::Arc::new(settings.allow.clone());
+        // The resolver resolves the proxy's name (it resolves no target through a proxy):
+        // the proxy the admin named may be private.
+        let mut resolvable = settings.allow.clone();
+        if let Some(p) = &settings.proxy {
+            resolvable = resolvable.with_host(p.host());
+        }
+        let allow = std::sync::Arc::new(resolvable);
         let max = settings.max_redirects;
-        let hops = allow.clone();
+        let hops = std::sync::Arc::new(settings.allow.clone());
+        let proxied = settings.proxy.is_some();
         // Every redirect hop passes the same guard as the first URL, and never downgrades
         // https to http; host names are checked again when the resolver resolves them.
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
@@ -99,12 +176,29 @@ impl Fetcher {
                     "a redirect from https to http was refused".into(),
                 ));
             }
-            match check_url(attempt.url(), &hops) {
+            // Through a proxy the target's name is resolved by the proxy, not by the guarded
+            // resolver: resolve and check it here (a blocking lookup, once per redirect).
+            let checked = check_url(attempt.url(), &hops).and_then(|()| {
+                if proxied {
+                    check_names_blocking(attempt.url(), &hops)
+                } else {
+                    Ok(())
+                }
+            });
+            match checked {
                 Ok(()) => attempt.follow(),
                 Err(m) => attempt.error(super::guard::Refused(format!("a redirect was refused: {m}"))),
             }
         });
-        let client = reqwest::Client::builder()
+        let builder = match &settings.proxy {
+            Some(p) => reqwest::Client::builder().proxy(
+                reqwest::Proxy::all(p.0.clone()).map_err(|e| PullError::new(format!("CAREERMAP_PULL_PROXY: {e}")))?,
+            ),
+            // Never a proxy from the environment (`HTTP_PROXY`...): it would carry pulls past
+            // the host checks.
+            None => reqwest::Client::builder().no_proxy(),
+        };
+        let client = builder
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.timeout)
             .redirect(policy)
@@ -172,7 +266,10 @@ impl Fetcher {
         };
         match self.with_retries(url, make, attempts).await? {
             Outcome::Fetched(f) => Ok(f),
-            Outcome::NotModified => Err(PullError::new(format!("{url} answered 304 Not Modified to a POST"))),
+            Outcome::NotModified => Err(PullError::new(format!(
+                "{} answered 304 Not Modified to a POST",
+                redact(url)
+            ))),
         }
     }
 
@@ -185,6 +282,11 @@ impl Fetcher {
         let parsed =
             reqwest::Url::parse(url).map_err(|e| PullError::new(format!("`{}` is not a URL: {e}", redact(url))))?;
         check_url(&parsed, &self.settings.allow).map_err(PullError::new)?;
+        if self.settings.proxy.is_some() {
+            check_names(&parsed, &self.settings.allow)
+                .await
+                .map_err(PullError::new)?;
+        }
         let shown = redact(url);
         let mut failures: Vec<String> = Vec::new();
         for attempt in 0..=self.settings.retries {

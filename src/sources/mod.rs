@@ -24,8 +24,8 @@ pub mod table;
 pub mod workbook;
 
 pub use crate::domain::{PullOptions, SourceKind, Validators, Warning};
-pub use guard::{AllowList, redact};
-pub use http::FetchSettings;
+pub use guard::{AllowList, provenance_url, redact};
+pub use http::{FetchSettings, ProxyUrl};
 
 use crate::domain::{Bundle, ClusterLink, Demand, ProgramLink, Provenance, Wages};
 use std::collections::{BTreeMap, HashMap};

@@ -46,14 +46,76 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(page("/planner/duplicates", web::get().to(pages::duplicates)))
         .service(page("/planner/gaps", web::get().to(pages::gaps)))
         .service(page("/planner/report", web::get().to(pages::report)))
-        .route(
-            "/assets/style.css",
-            web::get().to(|| asset("text/css; charset=utf-8", STYLE)),
-        )
-        .route(
-            "/assets/app.js",
-            web::get().to(|| asset("text/javascript; charset=utf-8", SCRIPT)),
-        );
+        .route("/assets/{file}", web::get().to(asset));
+}
+
+/// One embedded asset: its plain name, its content-hashed name (`app.3f2a9c1b7d4e.js`, the
+/// one pages link to) and its content.
+struct Asset {
+    plain: &'static str,
+    hashed: String,
+    ctype: &'static str,
+    body: &'static str,
+}
+
+/// The embedded assets, their hashed names computed once (first 12 hex digits of SHA-256).
+fn assets() -> &'static [Asset] {
+    static ASSETS: OnceLock<Vec<Asset>> = OnceLock::new();
+    ASSETS.get_or_init(|| {
+        [
+            ("style.css", "text/css; charset=utf-8", STYLE),
+            ("app.js", "text/javascript; charset=utf-8", SCRIPT),
+        ]
+        .into_iter()
+        .map(|(plain, ctype, body)| {
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(body.as_bytes());
+            let hash: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+            let (stem, ext) = plain.split_once('.').expect("an asset name has an extension");
+            Asset {
+                plain,
+                hashed: format!("{stem}.{hash}.{ext}"),
+                ctype,
+                body,
+            }
+        })
+        .collect()
+    })
+}
+
+/// The path pages link an asset by (its content-hashed name).
+fn asset_href(plain: &str) -> String {
+    assets()
+        .iter()
+        .find(|a| a.plain == plain)
+        .map(|a| format!("/assets/{}", a.hashed))
+        .unwrap_or_else(|| format!("/assets/{plain}"))
+}
+
+/// An asset by its hashed name (cached for a year, immutable: a new content is a new name)
+/// or its plain name (revalidated: its content changes with a release).
+async fn asset(file: web::Path<String>) -> HttpResponse {
+    let file = file.into_inner();
+    let found = assets().iter().find_map(|a| {
+        if a.hashed == file {
+            Some((a, "public, max-age=31536000, immutable"))
+        } else if a.plain == file {
+            Some((a, "public, no-cache"))
+        } else {
+            None
+        }
+    });
+    match found {
+        Some((a, cache)) => HttpResponse::Ok()
+            .content_type(a.ctype)
+            .insert_header(("Cache-Control", cache))
+            .insert_header(("X-Content-Type-Options", "nosniff"))
+            .body(a.body),
+        None => HttpResponse::NotFound()
+            .content_type("text/plain; charset=utf-8")
+            .insert_header(("Cache-Control", "no-store"))
+            .body("no such asset"),
+    }
 }
 
 /// A page at `path`: while a start is still loading the dataset it answers [`loading_page`].
@@ -88,14 +150,6 @@ async fn loading_page(
     next.call(req).await
 }
 
-async fn asset(ctype: &'static str, body: &'static str) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(ctype)
-        .insert_header(("Cache-Control", "public, max-age=3600"))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .body(body)
-}
-
 fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
@@ -118,6 +172,8 @@ fn env() -> &'static Environment<'static> {
                 .unwrap_or_else(|e| panic!("template {name} does not parse: {e}"));
         }
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.add_global("style_href", Value::from_safe_string(asset_href("style.css")));
+        env.add_global("script_href", Value::from_safe_string(asset_href("app.js")));
         env.add_function("t", t);
         env.add_filter("money", |v: Value| fmt_num(&v, true));
         env.add_filter("num", |v: Value| fmt_num(&v, false));
@@ -214,6 +270,43 @@ impl PageCtx {
 
     /// Renders `template` with `ctx` plus the page globals.
     pub fn render(&self, status: StatusCode, template: &str, ctx: Value) -> HttpResponse {
+        match self.render_html(template, ctx) {
+            Some(html) => page_response(status, html),
+            None => internal_error_page(),
+        }
+    }
+
+    /// A 200 page of `template`, kept in the server's [`PageCache`] (when it has one) under
+    /// the dataset version it was made from, this page's path, query and language.
+    pub fn render_cached(&self, req: &HttpRequest, version: u64, template: &str, ctx: Value) -> HttpResponse {
+        let Some(html) = self.render_html(template, ctx) else {
+            return internal_error_page();
+        };
+        let html = web::Bytes::from(html);
+        if let Some(cache) = req.app_data::<web::Data<PageCache>>() {
+            cache.pages.insert(self.key(version), html.clone());
+        }
+        page_response(StatusCode::OK, html)
+    }
+
+    /// The cached page for the dataset version `version`, if one was made.
+    pub fn cached(&self, req: &HttpRequest, version: u64) -> Option<HttpResponse> {
+        let cache = req.app_data::<web::Data<PageCache>>()?;
+        let html = cache.pages.get(&self.key(version))?;
+        Some(page_response(StatusCode::OK, html))
+    }
+
+    fn key(&self, version: u64) -> PageKey {
+        PageKey {
+            version,
+            lang: self.lang.code(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+        }
+    }
+
+    /// `template` rendered with `ctx` and the page globals, or `None` (logged) when it fails.
+    fn render_html(&self, template: &str, ctx: Value) -> Option<String> {
         let other = if self.lang == Lang::En { Lang::Es } else { Lang::En };
         let globals = minijinja::context! {
             lang => self.lang.code(),
@@ -224,13 +317,10 @@ impl PageCtx {
         };
         let full = minijinja::context! { ..ctx, ..globals };
         match env().get_template(template).and_then(|t| t.render(full)) {
-            Ok(html) => page_response(status, html),
+            Ok(html) => Some(html),
             Err(e) => {
                 tracing::error!(template, error = format!("{e:#}"), "page rendering failed");
-                page_response(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "<!doctype html><title>Error</title><p>Internal error; it has been logged.</p>".into(),
-                )
+                None
             }
         }
     }
@@ -251,7 +341,45 @@ impl PageCtx {
     }
 }
 
-fn page_response(status: StatusCode, html: String) -> HttpResponse {
+/// The rendered pages most asked for (the home page, occupation pages), per dataset version,
+/// path, query (region, search) and language: a page is made once per version and then served
+/// as it is. Bounded in bytes (least likely to be asked again dropped first); entries of an
+/// older version are never asked for again and age out.
+pub struct PageCache {
+    pages: moka::sync::Cache<PageKey, web::Bytes>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct PageKey {
+    version: u64,
+    lang: &'static str,
+    path: String,
+    query: String,
+}
+
+impl PageCache {
+    /// A cache of at most `bytes` of pages.
+    pub fn new(bytes: u64) -> PageCache {
+        PageCache {
+            pages: moka::sync::Cache::builder()
+                .max_capacity(bytes)
+                .weigher(|k: &PageKey, v: &web::Bytes| {
+                    u32::try_from(k.path.len() + k.query.len() + v.len()).unwrap_or(u32::MAX)
+                })
+                .build(),
+        }
+    }
+}
+
+/// The page of a template that failed to render (the failure is logged).
+fn internal_error_page() -> HttpResponse {
+    page_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "<!doctype html><title>Error</title><p>Internal error; it has been logged.</p>",
+    )
+}
+
+fn page_response(status: StatusCode, html: impl Into<web::Bytes>) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(("Content-Security-Policy", CSP))
@@ -259,7 +387,7 @@ fn page_response(status: StatusCode, html: String) -> HttpResponse {
         .insert_header(("Referrer-Policy", "no-referrer"))
         .insert_header(("X-Frame-Options", "DENY"))
         .insert_header(("Cache-Control", "no-store"))
-        .body(html)
+        .body(html.into())
 }
 
 #[cfg(test)]
@@ -300,5 +428,15 @@ mod tests {
         }
         let css = test::call_service(&app, test::TestRequest::get().uri("/assets/style.css").to_request()).await;
         assert_eq!(css.status(), StatusCode::OK);
+        let css = test::call_service(
+            &app,
+            test::TestRequest::get().uri(&asset_href("style.css")).to_request(),
+        )
+        .await;
+        assert_eq!(css.status(), StatusCode::OK);
+        assert_eq!(
+            css.headers().get("cache-control").unwrap(),
+            "public, max-age=31536000, immutable"
+        );
     }
 }

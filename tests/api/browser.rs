@@ -50,6 +50,19 @@ async fn start_driver(chromedriver: &Path) -> Driver {
     Driver { child, port }
 }
 
+/// Chromium and chromedriver, or `None` (the test then skips, or fails under `CI=true`).
+fn browser_tools() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    let chromium = require(
+        find_on_path(&["chromium", "chromium-browser", "google-chrome"]),
+        "no Chromium on PATH (apt-get install chromium)",
+    )?;
+    let chromedriver = require(
+        find_on_path(&["chromedriver"]),
+        "no chromedriver on PATH (apt-get install chromium-driver)",
+    )?;
+    Some((chromium, chromedriver))
+}
+
 /// Types `keys` into the element at `at`.
 async fn type_into(c: &Client, at: Locator<'_>, keys: &str) {
     c.find(at).await.unwrap().send_keys(keys).await.unwrap();
@@ -161,16 +174,7 @@ fn money(v: f64) -> String {
 #[tokio::test]
 async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let Some(chromium) = require(
-        find_on_path(&["chromium", "chromium-browser", "google-chrome"]),
-        "no Chromium on PATH (apt-get install chromium)",
-    ) else {
-        return;
-    };
-    let Some(chromedriver) = require(
-        find_on_path(&["chromedriver"]),
-        "no chromedriver on PATH (apt-get install chromium-driver)",
-    ) else {
+    let Some((chromium, chromedriver)) = browser_tools() else {
         return;
     };
     let axe_path = root.join("node_modules/axe-core/axe.min.js");
@@ -370,4 +374,33 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
     c.close().await.unwrap();
     drop(driver);
     assert!(violations.is_empty(), "axe-core: {violations:#?}");
+}
+
+/// Swagger UI works under its Content-Security-Policy (no inline or evaluated script, the
+/// spec fetched from this origin): the operations are drawn in a real browser.
+#[tokio::test]
+async fn swagger_ui_renders_under_its_csp() {
+    let Some((chromium, chromedriver)) = browser_tools() else {
+        return;
+    };
+    let app = spawn_app().await;
+    let csp = app.get("/docs/").await.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    let driver = start_driver(&chromedriver).await;
+    let profile = tempfile::tempdir().unwrap();
+    let c = connect(&driver, &chromium, profile.path()).await;
+    c.goto(&app.url("/docs/")).await.unwrap();
+    let mut drawn = 0;
+    for _ in 0..100 {
+        drawn = c.find_all(Locator::Css(".opblock")).await.unwrap().len();
+        if drawn > 10 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(drawn > 10, "Swagger UI drew {drawn} operations under `{csp}`");
+    c.close().await.unwrap();
 }

@@ -9,6 +9,7 @@ mod analysis;
 mod browser;
 mod catalog;
 mod contract;
+mod edges;
 mod hardening;
 mod imports;
 mod integrity;

@@ -41,6 +41,7 @@ mod fixtures;
 mod ipeds;
 mod levels;
 mod onet;
+mod proxy;
 mod published_tables;
 mod pulls;
 mod state_projections;

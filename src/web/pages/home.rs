@@ -13,6 +13,9 @@ struct Row {
 /// `/`: search occupations and the region's high-demand list.
 pub async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let page = PageCtx::from_request(&req);
+    if let Some(cached) = page.cached(&req, state.catalog.snapshot().info.version) {
+        return cached;
+    }
     let q = query_of(&req);
     let region = page_or_error!(page, region_of(&q));
     let text = opt(&q, "q");
@@ -40,8 +43,9 @@ pub async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse 
         .filter(|(code, _)| lists.groups.contains(*code))
         .copied()
         .collect();
-    page.render(
-        StatusCode::OK,
+    page.render_cached(
+        &req,
+        snap.info.version,
         "home.html",
         context! {
             q => text.clone(), region,

@@ -6,13 +6,17 @@ use super::*;
 /// `/occupations/{soc}`: pay, openings, the ladder and "make a map".
 pub async fn occupation(state: web::Data<AppState>, req: HttpRequest, soc: web::Path<String>) -> HttpResponse {
     let page = PageCtx::from_request(&req);
+    if let Some(cached) = page.cached(&req, state.catalog.snapshot().info.version) {
+        return cached;
+    }
     let q = query_of(&req);
     let region = page_or_error!(page, region_of(&q));
     let outcome = page_or_error!(page, crate::app::maps::ladder(&state.app, &soc, Some(&region)));
     let snap = &outcome.snapshot;
     let g = &snap.graph;
-    page.render(
-        StatusCode::OK,
+    page.render_cached(
+        &req,
+        snap.info.version,
         "occupation.html",
         context! {
             occ => Value::from_serialize(g.occupation(outcome.occupation)),
