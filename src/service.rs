@@ -6,6 +6,7 @@
 
 use crate::analysis::cache::{DEFAULT_BUDGET, ResultCache};
 use crate::analysis::gaps::Reachability;
+use crate::analysis::search::SearchIndex;
 use crate::analysis::suggest::Suggester;
 use crate::analysis::text::TextModel;
 use crate::domain::ImportMode;
@@ -34,6 +35,8 @@ pub struct Snapshot {
     reachability: OnceLock<Reachability>,
     /// The competency suggester, computed on first use.
     suggester: OnceLock<Suggester>,
+    /// The search index of occupations, credentials and courses, built on first use.
+    search: OnceLock<Result<SearchIndex, String>>,
     /// Parameter-dependent results (duplicates, gaps, reports, supply), created on first use
     /// with the catalog's byte budget at that time.
     results: OnceLock<ResultCache>,
@@ -50,6 +53,7 @@ impl Snapshot {
             text_model: OnceLock::new(),
             reachability: OnceLock::new(),
             suggester: OnceLock::new(),
+            search: OnceLock::new(),
             results: OnceLock::new(),
             budget,
         }
@@ -95,6 +99,15 @@ impl Snapshot {
     pub fn suggester(&self) -> &Suggester {
         self.suggester
             .get_or_init(|| Suggester::new(&self.graph, self.text_model()))
+    }
+
+    /// The search index (built once, on first use, with reachability for `has_route`); an
+    /// error of the index library is kept and given to every search.
+    pub fn search_index(&self) -> Result<&SearchIndex, &str> {
+        self.search
+            .get_or_init(|| SearchIndex::build(&self.graph, self.reachability()).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(String::as_str)
     }
 
     /// The cache of this snapshot's parameter-dependent results.

@@ -207,6 +207,8 @@ pub fn generate(p: &SynthParams) -> Bundle {
             provider: None,
             provenance: None,
             annual_completers: None,
+            aliases: Vec::new(),
+            i18n: Default::default(),
         });
     }
     for j in 1..credentials.len() {

@@ -10,6 +10,7 @@ pub mod gaps;
 pub mod reach;
 pub mod report;
 pub mod report_compare;
+pub mod search;
 pub mod suggest;
 pub mod supply;
 pub mod text;

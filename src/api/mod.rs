@@ -19,6 +19,7 @@ pub mod planner;
 pub mod plans;
 pub mod pulls;
 pub mod reports;
+pub mod search;
 pub mod security;
 pub mod supply;
 pub mod table;
@@ -127,7 +128,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     catalog::configure(cfg);
     cfg.service(duplicates::list_duplicates)
         .service(gaps::list_gaps)
-        .service(reports::alignment_report);
+        .service(reports::alignment_report)
+        .service(search::search_catalog);
     planner::configure(cfg);
     pulls::configure(cfg);
     plans::configure(cfg);

@@ -9,6 +9,7 @@
 
 pub mod catalog;
 pub mod datasets;
+pub mod detail;
 pub mod duplicates;
 pub mod error;
 pub mod gaps;
@@ -18,6 +19,7 @@ pub mod maps;
 pub mod plans;
 pub mod pulls;
 pub mod reports;
+pub mod search;
 pub mod suggestions;
 pub mod supply;
 

@@ -108,6 +108,44 @@ impl Codes {
     }
 }
 
+/// A record's words in one other language.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocalText {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
+/// A record's words in the languages other than English that careermap speaks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"es": {"title": "Auxiliar de enfermería certificado", "aliases": ["enfermera auxiliar"]}}))]
+pub struct I18n {
+    /// Spanish.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub es: Option<LocalText>,
+}
+
+impl I18n {
+    pub fn is_empty(&self) -> bool {
+        self.es.is_none()
+    }
+
+    /// The Spanish title, where one is given.
+    pub fn es_title(&self) -> Option<&str> {
+        self.es.as_ref().and_then(|t| t.title.as_deref())
+    }
+
+    /// The Spanish aliases (none when not given).
+    pub fn es_aliases(&self) -> &[String] {
+        self.es.as_ref().map_or(&[], |t| t.aliases.as_slice())
+    }
+}
+
 /// A course or learning unit in one of the systems.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -157,6 +195,13 @@ pub struct Course {
     /// Learners completing the course (or program) in a year, where known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annual_completers: Option<f64>,
+    /// Other names people use for it: lay titles and abbreviations (`CNA`, `nurse aide`), in
+    /// any language; search matches them (`matched: "alias"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Its title, description and aliases in other languages (`{"es": {"title": ...}}`).
+    #[serde(default, skip_serializing_if = "I18n::is_empty")]
+    pub i18n: I18n,
 }
 
 /// An assessment a learner sits: a licensing or certification exam, a credit-by-exam test
@@ -327,6 +372,13 @@ pub struct Credential {
     /// provider's count), where known; the supply report sets it against annual openings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annual_completers: Option<f64>,
+    /// Other names people use for it: lay titles and abbreviations (`CNA`, `nurse aide`), in
+    /// any language; search matches them (`matched: "alias"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Its title, description and aliases in other languages (`{"es": {"title": ...}}`).
+    #[serde(default, skip_serializing_if = "I18n::is_empty")]
+    pub i18n: I18n,
 }
 
 /// Labor-market demand for an occupation in one region.
@@ -607,6 +659,13 @@ pub struct Occupation {
     /// entry credentials unless it states its own. Empty for a detailed occupation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub covers: Vec<SocCode>,
+    /// Other names people use for it: lay titles and abbreviations (`CNA`, `nurse aide`), in
+    /// any language; search matches them (`matched: "alias"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Its title, description and aliases in other languages (`{"es": {"title": ...}}`).
+    #[serde(default, skip_serializing_if = "I18n::is_empty")]
+    pub i18n: I18n,
 }
 
 impl Occupation {

@@ -16,15 +16,22 @@ yes = Yes
 no = No
 high-demand = High demand
 home-title = Find a job and the path to it
-home-lead = Search an occupation by title or SOC code, or start from the jobs in high demand in your region.
-search-label = Occupation title or SOC code
-search-placeholder = e.g. nurse, welder, 29-1141
+home-lead = Search a job or a credential by any name people use for it (a title, CNA, help desk, a SOC code), or start from the jobs in high demand in your region.
+search-label = Job, credential or SOC code
+search-placeholder = e.g. nurse, CNA, welder, help desk, 29-1141
 search-button = Search
 region-label = Region
 cluster-label = Career cluster
 group-label = Occupation group
-results-heading = { $count } occupations match “{ $q }”
-results-none = No occupation matches. Try a shorter word (nurs, weld) or a SOC code.
+results-heading = { $count ->
+    [one] One result for “{ $q }”
+   *[other] { $count } results for “{ $q }”
+    }
+results-none = Nothing matches. Try another name for the job (a lay title such as “nurse aide”), an abbreviation or a SOC code.
+hit-kind-occupation = Occupation
+hit-kind-credential = Credential
+hit-kind-course = Course
+hit-no-route = No route in this catalog yet
 wage-openings = { $wage } a year, { $openings } openings a year
 high-demand-heading = High-demand occupations in { $region }
 high-demand-explained = Occupations whose yearly openings and median wage are both in the upper part of the region's, most openings first.
@@ -251,3 +258,58 @@ svg-ladder-step = a step on the ladder
 svg-course-repeats = { $hours } h · already learned in { $sources }
 svg-course = { $hours } h · { $cost }
 svg-fee = fee { $fee }
+
+# Credential and course pages
+credential-kind-diploma = High school diploma
+credential-kind-hse = High school equivalency
+credential-kind-industry_certification = Industry certification
+credential-kind-license = License
+credential-kind-certificate = Certificate
+credential-kind-associate = Associate degree
+credential-kind-bachelor = Bachelor's degree
+credential-kind-master = Master's degree
+credential-kind-doctorate = Doctorate
+credential-kind-apprenticeship = Registered apprenticeship
+credential-kind-badge = Badge
+credential-kind-other = Credential
+awarded-by = awarded by { $provider }
+credential-no-route = This catalog has no route to this credential yet: some of what it requires is not offered to any learner here.
+requires-heading = What it requires
+requires-none = It lists no requirements.
+requirement-all = All of these:
+requirement-choose = { $n ->
+    [one] One of these:
+   *[other] { $n } of these:
+    }
+requirement-credits = { $credits } credits from these:
+exams-heading = Exams and fees
+exams-none = It requires no exam.
+exam-fees-total = Exam fees: { $fees }
+cost-note = Course costs are listed with each course; funding a learner qualifies for is taken off on the map.
+cost-unknown = cost not known
+offered-heading = Where it is offered
+offered-none = The catalog does not say who offers it.
+stack-heading = What it stacks into
+stacks-into = It counts toward:
+stacked-from = It builds on:
+stack-none = It does not stack with other credentials in this catalog.
+credential-jobs-heading = Jobs it qualifies for
+credential-jobs-none = The catalog links it to no occupation yet.
+col-evidence = How we know
+evidence-stated = the occupation names it
+evidence-ctdl = Credential Engine registry
+evidence-cip_soc = its program's CIP code maps to the job
+hours-n = { $hours } hours
+course-facts = { $system } · { $hours } hours · { $credits } credits
+course-cost = { $cost }
+course-no-route = No learner in this catalog can reach this course yet.
+prerequisites-heading = What it needs first
+prerequisites-none = Nothing: any learner it is open to can take it.
+counts-toward-heading = What it counts toward
+counts-toward-none = No credential or course in this catalog lists it.
+credit-heading = Credit
+credit-toward = Earns { $credits } credits toward
+credit-from = { $credits } credits toward it from
+no-route-heading = No route to this job in this catalog yet
+no-route-explained = None of the credentials in this catalog is known to lead to this job, so there is no plan to make or save for it here yet. The pay and openings above still hold.
+no-route-related = Related jobs this catalog does have a route to:

@@ -16,15 +16,22 @@ yes = Sí
 no = No
 high-demand = Alta demanda
 home-title = Encuentre un empleo y el camino para llegar
-home-lead = Busque una ocupación por título o código SOC, o empiece por los empleos de alta demanda en su región.
-search-label = Título de la ocupación o código SOC
-search-placeholder = p. ej. nurse, welder, 29-1141
+home-lead = Busque un empleo o una credencial por cualquier nombre que se le dé (un título, CNA, soporte técnico, un código SOC), o empiece por los empleos de alta demanda en su región.
+search-label = Empleo, credencial o código SOC
+search-placeholder = p. ej. enfermera, CNA, soldador, soporte técnico, 29-1141
 search-button = Buscar
 region-label = Región
 cluster-label = Grupo de carreras
 group-label = Grupo de ocupaciones
-results-heading = { $count } ocupaciones coinciden con «{ $q }»
-results-none = Ninguna ocupación coincide. Pruebe una palabra más corta (nurs, weld) o un código SOC.
+results-heading = { $count ->
+    [one] Un resultado para «{ $q }»
+   *[other] { $count } resultados para «{ $q }»
+    }
+results-none = Nada coincide. Pruebe otro nombre del empleo (como «auxiliar de enfermería»), una abreviatura o un código SOC.
+hit-kind-occupation = Ocupación
+hit-kind-credential = Credencial
+hit-kind-course = Curso
+hit-no-route = Aún sin ruta en este catálogo
 wage-openings = { $wage } al año, { $openings } vacantes al año
 high-demand-heading = Ocupaciones de alta demanda en { $region }
 high-demand-explained = Ocupaciones cuyas vacantes anuales y salario mediano están ambos en la parte alta de la región; primero las que tienen más vacantes.
@@ -251,3 +258,58 @@ svg-ladder-step = un peldaño de la escalera
 svg-course-repeats = { $hours } h · ya aprendido en { $sources }
 svg-course = { $hours } h · { $cost }
 svg-fee = tarifa { $fee }
+
+# Credential and course pages
+credential-kind-diploma = Diploma de escuela secundaria
+credential-kind-hse = Equivalencia de escuela secundaria
+credential-kind-industry_certification = Certificación de la industria
+credential-kind-license = Licencia
+credential-kind-certificate = Certificado
+credential-kind-associate = Grado asociado
+credential-kind-bachelor = Licenciatura
+credential-kind-master = Maestría
+credential-kind-doctorate = Doctorado
+credential-kind-apprenticeship = Aprendizaje registrado
+credential-kind-badge = Insignia
+credential-kind-other = Credencial
+awarded-by = otorgada por { $provider }
+credential-no-route = Este catálogo aún no tiene una ruta hacia esta credencial: parte de lo que exige no se ofrece a ningún estudiante aquí.
+requires-heading = Qué exige
+requires-none = No indica requisitos.
+requirement-all = Todo esto:
+requirement-choose = { $n ->
+    [one] Uno de estos:
+   *[other] { $n } de estos:
+    }
+requirement-credits = { $credits } créditos entre estos:
+exams-heading = Exámenes y cuotas
+exams-none = No exige ningún examen.
+exam-fees-total = Cuotas de examen: { $fees }
+cost-note = El costo de cada curso aparece junto al curso; en el mapa se descuenta la ayuda a la que el estudiante tiene derecho.
+cost-unknown = costo desconocido
+offered-heading = Dónde se ofrece
+offered-none = El catálogo no dice quién la ofrece.
+stack-heading = Con qué se acumula
+stacks-into = Cuenta para:
+stacked-from = Se basa en:
+stack-none = No se acumula con otras credenciales de este catálogo.
+credential-jobs-heading = Empleos para los que habilita
+credential-jobs-none = El catálogo aún no la vincula con ninguna ocupación.
+col-evidence = Cómo lo sabemos
+evidence-stated = la ocupación la nombra
+evidence-ctdl = registro de Credential Engine
+evidence-cip_soc = el código CIP de su programa corresponde al empleo
+hours-n = { $hours } horas
+course-facts = { $system } · { $hours } horas · { $credits } créditos
+course-cost = { $cost }
+course-no-route = Ningún estudiante de este catálogo puede llegar a este curso todavía.
+prerequisites-heading = Qué necesita antes
+prerequisites-none = Nada: cualquier estudiante al que esté abierto puede tomarlo.
+counts-toward-heading = Para qué cuenta
+counts-toward-none = Ninguna credencial ni curso de este catálogo lo incluye.
+credit-heading = Créditos
+credit-toward = Otorga { $credits } créditos para
+credit-from = { $credits } créditos para este curso desde
+no-route-heading = Aún no hay ruta hacia este empleo en este catálogo
+no-route-explained = Ninguna credencial de este catálogo lleva a este empleo, así que todavía no hay un plan que hacer o guardar para él. El salario y las vacantes de arriba siguen siendo válidos.
+no-route-related = Empleos relacionados a los que este catálogo sí tiene ruta:

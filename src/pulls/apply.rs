@@ -117,6 +117,8 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
                 o.cluster = o.cluster.or(old.cluster);
                 o.subcluster = o.subcluster.or(old.subcluster);
                 o.entry_credentials = old.entry_credentials;
+                merge_aliases(&mut o.aliases, old.aliases);
+                o.i18n = old.i18n;
                 next.occupations[i] = o;
                 continue;
             }
@@ -133,6 +135,7 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
             if existing.onet_codes.is_empty() {
                 existing.onet_codes = o.onet_codes;
             }
+            merge_aliases(&mut existing.aliases, o.aliases);
             continue;
         }
         if let Some(old) = old_occupations.remove(&o.soc) {
@@ -153,6 +156,10 @@ pub fn apply(current: &Bundle, kind: SourceKind, url: &str, pulled: Pulled, warn
                     o.competencies.push(c);
                 }
             }
+            // Lay titles an import gave stay (a re-pull's own come back anyway).
+            let pulled = std::mem::replace(&mut o.aliases, old.aliases);
+            merge_aliases(&mut o.aliases, pulled);
+            o.i18n = old.i18n;
         }
         occ_ix.insert(o.soc.clone(), next.occupations.len());
         next.occupations.push(o);
@@ -432,6 +439,12 @@ fn take_by<T, K: Eq + std::hash::Hash>(
 }
 
 /// Records that a pulled record was not added because another source or an import owns its id.
+/// Adds to `into` the lay titles of `more` it does not hold yet (ignoring case), in order.
+fn merge_aliases(into: &mut Vec<String>, more: Vec<String>) {
+    let mut seen: HashSet<String> = into.iter().map(|a| a.to_lowercase()).collect();
+    into.extend(more.into_iter().filter(|a| seen.insert(a.to_lowercase())));
+}
+
 fn kept_existing(warnings: &mut Warnings, what: String) {
     warnings.add(
         "kept_existing_record",

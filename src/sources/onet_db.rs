@@ -1,7 +1,10 @@
 //! The O*NET database release, as O*NET publishes it: a zip of the tab-delimited text files
 //! (`db_29_3_text.zip`) or of the Excel files (`db_29_3_excel.zip`). Both are read; files may sit
 //! in a folder inside the zip. Used: `Occupation Data`, `Job Zones`, `Skills`, `Knowledge`
-//! (and `Read Me.txt` for the release name).
+//! (and `Read Me.txt` for the release name), and when the release has them `Alternate Titles`
+//! (its `Short Title` and `Alternate Title` columns) and `Sample of Reported Titles`, which
+//! become the occupations' `aliases` (lay titles the search finds: `CNA`, `Nurse Aide`), each
+//! once, abbreviations first.
 //!
 //! # Roll-up from O*NET-SOC 2019 to SOC 2018
 //!
@@ -96,7 +99,15 @@ pub fn tier_of(element_id: &str) -> Option<u8> {
 }
 
 /// The files of the release this module reads, by base name without extension.
-const WANTED: [&str; 5] = ["occupation data", "job zones", "skills", "knowledge", "read me"];
+const WANTED: [&str; 7] = [
+    "occupation data",
+    "job zones",
+    "skills",
+    "knowledge",
+    "read me",
+    "alternate titles",
+    "sample of reported titles",
+];
 
 pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&f.bytes))
@@ -211,6 +222,33 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
         warnings.add("missing_file", "files of the release that were not found", "Job Zones");
     }
 
+    // Lay titles: short titles (abbreviations) first, then alternate, then reported titles.
+    let mut lay: HashMap<String, Vec<String>> = HashMap::new();
+    for (key, columns) in [
+        ("alternate titles", &["Short Title", "Alternate Title"][..]),
+        ("sample of reported titles", &["Reported Job Title"][..]),
+    ] {
+        if !files.contains_key(key) {
+            continue;
+        }
+        let last = columns[columns.len() - 1];
+        let t = table(&mut files, key, &["O*NET-SOC Code", last])?;
+        let c_code = t.col("O*NET-SOC Code")?;
+        let cols: Vec<usize> = columns.iter().filter_map(|c| t.find(c)).collect();
+        for (_, row) in &t.rows {
+            let code = cell(row, c_code);
+            let Some(soc) = code.get(..7) else { continue };
+            let titles = lay.entry(soc.to_owned()).or_default();
+            titles.extend(
+                cols.iter()
+                    .map(|&c| cell(row, c).trim())
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned),
+            );
+        }
+        pulled.counts.insert(key.replace(' ', "_"), t.rows.len() as u64);
+    }
+
     // Ratings -> elements and requirements.
     let imin = ctx.options.onet_importance_min.unwrap_or(ONET_IMPORTANCE_MIN);
     let lmin = ctx.options.onet_level_min.unwrap_or(0.0);
@@ -291,6 +329,8 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
             wages: Vec::new(),
             onet_codes: codes.keys().cloned().collect(),
             covers: Vec::new(),
+            aliases: lay_titles(&main.0, lay.remove(soc).unwrap_or_default()),
+            i18n: Default::default(),
         };
         o.competencies.sort();
         pulled.owned.occupations.push(o);
@@ -373,6 +413,13 @@ fn read_ratings(
     Ok(())
 }
 
+/// An occupation's lay titles: each once (ignoring case), in the order given, without its own
+/// title.
+fn lay_titles(title: &str, titles: Vec<String>) -> Vec<String> {
+    let mut seen: BTreeSet<String> = BTreeSet::from([title.to_lowercase()]);
+    titles.into_iter().filter(|t| seen.insert(t.to_lowercase())).collect()
+}
+
 fn title_case(key: &str) -> String {
     key.split(' ')
         .map(|w| {
@@ -409,6 +456,17 @@ mod tests {
         assert_eq!(tier_of("2.C.10"), Some(5));
         assert_eq!(tier_of("2.C.1"), Some(4));
         assert_eq!(tier_of("4.A.1"), None);
+    }
+
+    #[test]
+    fn lay_titles_are_listed_once_without_the_title() {
+        let got = lay_titles(
+            "Nursing Assistants",
+            ["CNA", "Nurse Aide", "nursing assistants", "cna", "Orderly"]
+                .map(String::from)
+                .to_vec(),
+        );
+        assert_eq!(got, ["CNA", "Nurse Aide", "Orderly"]);
     }
 
     #[test]

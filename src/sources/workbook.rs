@@ -151,6 +151,12 @@ pub const SHEETS: &[SheetSpec] = &[
                 List,
                 "Course ids this program is made of, separated by ; (optional)",
             ),
+            col(
+                "aliases",
+                List,
+                "Other names people use for it, lay titles and abbreviations, separated by ; (optional)",
+            ),
+            col("i18n.es.title", Text, "Spanish title (optional)"),
         ],
     },
     SheetSpec {
@@ -217,6 +223,12 @@ pub const SHEETS: &[SheetSpec] = &[
             col("codes.local", Text, "Local code (optional)"),
             col("ctid", Text, "Credential Engine CTID (optional)"),
             col("provider", Text, "Awarding body (optional)"),
+            col(
+                "aliases",
+                List,
+                "Other names people use for it, lay titles and abbreviations, separated by ; (optional)",
+            ),
+            col("i18n.es.title", Text, "Spanish title (optional)"),
         ],
     },
     SheetSpec {
@@ -244,6 +256,12 @@ pub const SHEETS: &[SheetSpec] = &[
                 List,
                 "Competency ids, separated by ; (optional; replace the list)",
             ),
+            col(
+                "aliases",
+                List,
+                "Other names people use for it, lay titles and abbreviations, separated by ; (optional)",
+            ),
+            col("i18n.es.title", Text, "Spanish title (optional)"),
         ],
     },
     SheetSpec {

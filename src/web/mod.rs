@@ -39,6 +39,8 @@ const SCRIPT: &str = include_str!("assets/app.js");
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(page("/", web::get().to(pages::home)))
         .service(page("/occupations/{soc}", web::get().to(pages::occupation)))
+        .service(page("/credentials/{id}", web::get().to(pages::credential)))
+        .service(page("/courses/{id}", web::get().to(pages::course)))
         .service(page("/map", web::get().to(pages::map)))
         .service(page("/plans", web::post().to(pages::save_plan)))
         .service(page("/plans/{id}", web::get().to(pages::plan)))
@@ -160,6 +162,8 @@ fn env() -> &'static Environment<'static> {
             ("macros.html", include_str!("templates/macros.html")),
             ("home.html", include_str!("templates/home.html")),
             ("occupation.html", include_str!("templates/occupation.html")),
+            ("credential.html", include_str!("templates/credential.html")),
+            ("course.html", include_str!("templates/course.html")),
             ("map.html", include_str!("templates/map.html")),
             ("plan.html", include_str!("templates/plan.html")),
             ("duplicates.html", include_str!("templates/duplicates.html")),

@@ -355,9 +355,42 @@ async fn a_counselor_and_a_planner_use_the_pages_in_a_real_browser() {
     let sorted_asc = text(&c, "table.sortable tbody tr td").await;
     assert_ne!(first, sorted_asc, "sorting ascending moves another credential first");
 
+    // Search by the names people use: "CNA", then "enfermera" in Spanish, each landing on its
+    // occupation; the credential, course and no-route pages pass axe-core too.
+    c.set_window_size(1280, 1000).await.unwrap();
+    c.goto(&app.url("/")).await.unwrap();
+    type_into(&c, Locator::Id("q"), "CNA").await;
+    follow(&c, Locator::Css("form.search button[type=submit]")).await;
+    check(&c, "/?q=CNA").await;
+    save("search-cna.png", &c.screenshot().await.unwrap());
+    follow(&c, Locator::LinkText("Nursing Assistants")).await;
+    assert!(c.current_url().await.unwrap().path().ends_with("/occupations/31-1131"));
+    c.goto(&app.url("/?lang=es")).await.unwrap();
+    type_into(&c, Locator::Id("q"), "enfermera").await;
+    follow(&c, Locator::Css("form.search button[type=submit]")).await;
+    check(&c, "/?q=enfermera&lang=es").await;
+    follow(&c, Locator::LinkText("Enfermeros registrados")).await;
+    assert!(c.current_url().await.unwrap().path().ends_with("/occupations/29-1141"));
+    for (path, shot) in [
+        ("/credentials/cna", "credential.png"),
+        ("/credentials/cna?lang=es", "credential-es.png"),
+        ("/courses/cc.nur-101", "course.png"),
+        ("/occupations/53-3032", "occupation-no-route.png"),
+    ] {
+        c.goto(&app.url(path)).await.unwrap();
+        check(&c, path).await;
+        save(shot, &c.screenshot().await.unwrap());
+    }
+
     // A 360 px phone: no page scrolls sideways.
     c.set_window_size(360, 800).await.unwrap();
-    for path in ["/", "/map?occupation=29-1141&entry=adult&has=cna", "/planner/gaps"] {
+    for path in [
+        "/",
+        "/map?occupation=29-1141&entry=adult&has=cna",
+        "/planner/gaps",
+        "/credentials/cna",
+        "/courses/cc.nur-101",
+    ] {
         c.goto(&app.url(path)).await.unwrap();
         let overflow = c
             .execute(

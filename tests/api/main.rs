@@ -18,6 +18,7 @@ mod openapi;
 mod pictures;
 mod planner;
 mod plans;
+mod search;
 mod seed_maps;
 mod spreadsheets;
 mod web;

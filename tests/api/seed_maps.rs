@@ -485,3 +485,64 @@ async fn dot_and_mermaid_draw_every_step_and_prerequisite_of_a_seed_plan() {
         assert!(prerequisites > 0, "{format}: the nursing plan has course prerequisites");
     }
 }
+
+/// Every step stands alone: its title, provider and cost (null when unknown) beside its id,
+/// kind, system and hours, as the seed gives them; the known costs add up to the plan's
+/// `total_cost`.
+#[tokio::test]
+async fn steps_carry_their_title_provider_and_cost() {
+    let app = seeded().await;
+    let b: Value = serde_json::from_str(careermap::service::SEED).unwrap();
+    let record = |id: &str| -> Value {
+        ["courses", "credentials", "assessments"]
+            .iter()
+            .flat_map(|k| b[*k].as_array().unwrap())
+            .find(|r| r["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} is in the seed"))
+    };
+    let mut steps_seen = 0;
+    for (soc, entry) in [
+        ("29-1141", "adult"),
+        ("51-4121", "secondary"),
+        ("15-1232", "postsecondary"),
+    ] {
+        let body = map(&app, json!({"target": {"occupation": soc}, "entry": entry, "k": 2})).await;
+        for path in body["paths"].as_array().unwrap() {
+            let mut known = 0.0;
+            let mut complete = true;
+            for st in path["steps"].as_array().unwrap() {
+                steps_seen += 1;
+                let step = st.as_object().unwrap();
+                for key in ["id", "kind", "system", "hours", "title", "provider", "cost"] {
+                    assert!(step.contains_key(key), "{key} in {st}");
+                }
+                let r = record(st["id"].as_str().unwrap());
+                assert_eq!(st["title"], r["title"], "{st}");
+                assert_eq!(
+                    st["provider"],
+                    r.get("provider").cloned().unwrap_or(Value::Null),
+                    "{st}"
+                );
+                let expected_cost = match st["kind"].as_str().unwrap() {
+                    "credential" => json!(0.0),
+                    _ if r["system"] == "secondary" && r.get("cost").is_none() => json!(0.0),
+                    _ => r.get("cost").cloned().unwrap_or(Value::Null),
+                };
+                assert_eq!(
+                    st["cost"].as_f64(),
+                    expected_cost.as_f64(),
+                    "{st} against the seed's {expected_cost}"
+                );
+                match st["cost"].as_f64() {
+                    Some(c) => known += c,
+                    None => complete = false,
+                }
+            }
+            assert!((known - path["total_cost"].as_f64().unwrap()).abs() < 0.01, "{path}");
+            assert_eq!(path["cost_complete"], complete);
+        }
+    }
+    assert!(steps_seen > 10, "{steps_seen} steps checked");
+    app.stop().await;
+}

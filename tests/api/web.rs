@@ -27,7 +27,11 @@ async fn every_page_renders_in_english_and_spanish() {
     let app = spawn_seeded().await;
     let pages = [
         ("/", "Find a job", "Encuentre un empleo"),
-        ("/?q=nurse", "Registered Nurses", "Registered Nurses"),
+        ("/?q=nurse", "Registered Nurses", "Enfermeros registrados"),
+        ("/?q=CNA", "Nursing Assistants", "Auxiliares de enfermería"),
+        ("/credentials/cna", "What it requires", "Qué exige"),
+        ("/courses/cc.nur-101", "What it counts toward", "Para qué cuenta"),
+        ("/occupations/53-3032", "No route to this job", "Aún no hay ruta"),
         ("/occupations/29-1141", "Credential ladder", "Escalera de credenciales"),
         ("/map", "Make a career map", "Hacer un mapa de carrera"),
         (
@@ -302,5 +306,114 @@ async fn every_template_renders_with_its_pages_real_context() {
             assert_eq!(status, want, "{url}: {html}");
         }
     }
+    app.stop().await;
+}
+
+/// The visible text of a page: its markup, scripts and styles removed.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    for tag in ["<script", "<style"] {
+        while let Some(i) = rest.find(tag) {
+            out.push_str(&rest[..i]);
+            let end = rest[i..].find("</").map_or(rest.len(), |j| i + j);
+            rest = &rest[end..];
+        }
+    }
+    out.push_str(rest);
+    let mut text = String::new();
+    let mut in_tag = false;
+    for ch in out.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+#[tokio::test]
+async fn credential_and_course_pages_say_what_a_counselor_asks_without_raw_ids() {
+    let app = spawn_seeded().await;
+    let (status, html) = page(&app, "/credentials/cna").await;
+    assert_eq!(status, 200);
+    let text = visible_text(&html);
+    // What it requires, by name; its exam and fee; who offers it; what it stacks into; the jobs.
+    for want in [
+        "Certified Nursing Assistant",
+        "What it requires",
+        "Exams and fees",
+        "Where it is offered",
+        "Licensed Practical Nurse",
+        "Nursing Assistants",
+        "the occupation names it",
+    ] {
+        assert!(text.contains(want), "`{want}` on /credentials/cna:\n{text}");
+    }
+    for id in [
+        "adult.cna-clinical",
+        "ex.nurse-aide",
+        "hs.nurse-aide",
+        "31-1131 ",
+        "lpn ",
+    ] {
+        assert!(!text.contains(id), "no raw id `{id}` in the visible text");
+    }
+    assert!(
+        html.contains("href=\"/occupations/31-1131"),
+        "the jobs link to their pages"
+    );
+    assert!(
+        html.contains("href=\"/courses/adult.cna-clinical\""),
+        "the courses link to theirs"
+    );
+    let (status, html) = page(&app, "/credentials/cna?lang=es").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Auxiliar de enfermería certificado"), "the Spanish title");
+    assert!(
+        html.contains("href=\"/courses/adult.cna-clinical?lang=es\""),
+        "links keep the language"
+    );
+
+    let (status, html) = page(&app, "/courses/adult.cna-clinical").await;
+    assert_eq!(status, 200);
+    let text = visible_text(&html);
+    assert!(
+        text.contains("Certified Nursing Assistant"),
+        "what it counts toward: {text}"
+    );
+    assert!(!text.contains("adult.cna-clinical"), "no raw id");
+    assert_eq!(page(&app, "/credentials/no-such").await.0, 404);
+    assert_eq!(page(&app, "/courses/no-such").await.0, 404);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_occupation_without_a_route_says_so_and_offers_related_ones_instead_of_a_map() {
+    let app = spawn_seeded().await;
+    // Truck drivers: demand figures, no entry credential in the seed.
+    let (status, html) = page(&app, "/occupations/53-3032").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("No route to this job in this catalog yet"), "{html}");
+    assert!(!html.contains("Make the map"), "no map form for a job with no route");
+    assert!(!html.contains("/map?occupation=53-3032"), "no map link either");
+    // A routed occupation keeps its map form and offers nothing instead.
+    let (_, html) = page(&app, "/occupations/29-1141").await;
+    assert!(html.contains("Make the map") && !html.contains("No route to this job"));
+    // A no-route nursing job offers the routed nursing jobs of its group.
+    let (_, html) = page(&app, "/occupations/29-1171").await;
+    assert!(
+        html.contains("Related jobs this catalog does have a route to"),
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"/occupations/29-1141"),
+        "registered nurses are offered: {html}"
+    );
     app.stop().await;
 }

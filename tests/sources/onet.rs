@@ -129,3 +129,40 @@ async fn the_text_and_excel_releases_give_the_same_dataset() {
         "same occupations and competencies from both layouts"
     );
 }
+
+#[actix_web::test]
+async fn lay_titles_come_from_alternate_and_reported_titles_and_search_finds_them() {
+    need_shared_data!("onet/db_29_3_excel", "onet/alternate_titles/Alternate Titles.xlsx");
+    let (up, _) = start_upstream().await;
+    let app = spawn_tweaked(|_| {}).await;
+    let job = app
+        .pull_ok("onet_db", &format!("{up}/ok/zip/onet_excel_with_titles.zip"))
+        .await;
+    // MANIFEST 1b2: 56,495 alternate titles.
+    assert_eq!(job["counts"]["alternate_titles"], 56_495, "{job:#}");
+    assert_eq!(job["counts"]["sample_of_reported_titles"], 4);
+    let snap = app.catalog.snapshot();
+    let na = snap
+        .bundle()
+        .occupations
+        .iter()
+        .find(|o| o.soc.as_str() == "31-1131")
+        .unwrap();
+    let has = |a: &str| na.aliases.iter().any(|x| x == a);
+    assert!(
+        has("CNA"),
+        "the short title: {:?}",
+        &na.aliases[..10.min(na.aliases.len())]
+    );
+    assert!(has("Certified Nursing Assistant (CNA)"), "an alternate title");
+    assert!(has("State Tested Nursing Assistant (STNA)"), "a reported title");
+    assert!(
+        !na.aliases.iter().any(|a| a.eq_ignore_ascii_case("Nursing Assistants")),
+        "not its own title"
+    );
+    let lower: std::collections::BTreeSet<String> = na.aliases.iter().map(|a| a.to_lowercase()).collect();
+    assert_eq!(lower.len(), na.aliases.len(), "each once");
+    let (_, hits) = app.get_json("/v1/search?q=STNA&kind=occupation&limit=3").await;
+    assert_eq!(hits["hits"][0]["id"], "31-1131", "{hits}");
+    assert_eq!(hits["hits"][0]["matched"], "alias");
+}

@@ -56,6 +56,23 @@ pub fn onet_text_zip_from_excel(data: &Path) -> Vec<u8> {
     w.finish().unwrap().into_inner()
 }
 
+/// The Excel release with the lay-title files O*NET publishes beside it: the real `Alternate
+/// Titles.xlsx` (MANIFEST 1b2) and our own small `Sample of Reported Titles.txt`.
+pub fn onet_zip_with_titles(data: &Path) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    for from in [
+        data.join("onet/db_29_3_excel"),
+        data.join("onet/alternate_titles"),
+        fixtures().join("onet_reported"),
+    ] {
+        for e in std::fs::read_dir(from).unwrap() {
+            let p = e.unwrap().path();
+            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    zip_dir(dir.path(), "db_29_3_excel")
+}
+
 #[derive(Clone)]
 pub struct Upstream {
     pub hits: Arc<Mutex<HashMap<String, u32>>>,
@@ -78,7 +95,7 @@ impl Upstream {
     }
 
     /// The bytes behind a path: `data/...` (shared data), `fixtures/...`, `live/...` (see
-    /// [`Upstream::publish`]), `zip/onet_excel.zip`, `zip/onet_text.zip`, `malformed/bls.csv`.
+    /// [`Upstream::publish`]), `zip/onet_excel.zip`, `zip/onet_excel_with_titles.zip`, `zip/onet_text.zip`, `malformed/bls.csv`.
     pub fn body(&self, rest: &str) -> Option<Vec<u8>> {
         if let Some(name) = rest.strip_prefix("live/") {
             return self.live.lock().unwrap().get(name).cloned();
@@ -87,6 +104,7 @@ impl Upstream {
             "zip/onet_excel.zip" => return self.data.as_ref().map(|_| onet_excel_zip().clone()),
             "zip/onet_text.zip" => return Some(zip_dir(&fixtures().join("onet_text"), "db_99_1_text")),
             "zip/onet_excel_as_text.zip" => return self.data.as_ref().map(|d| onet_text_zip_from_excel(d)),
+            "zip/onet_excel_with_titles.zip" => return self.data.as_ref().map(|d| onet_zip_with_titles(d)),
             "zip/oesm24nat.zip" => {
                 // BLS publishes the OEWS workbook inside a zip.
                 let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));

@@ -184,6 +184,13 @@ pub struct StepOut {
     /// `course` or `credential`.
     pub kind: &'static str,
     pub title: String,
+    /// Who offers or awards it (a course's or exam's provider, a credential's awarding body);
+    /// null when the catalog does not say.
+    pub provider: Option<String>,
+    /// Its cost to the learner in dollars before funding (a course's tuition, an exam's fee; 0
+    /// for a secondary course and for a credential, earned by its steps); null when unknown.
+    /// The plan's `total_cost` is the sum of the known ones.
+    pub cost: Option<f64>,
     /// The course's system; for a credential, the system of the course that completes it.
     pub system: crate::domain::System,
     pub hours: f64,
@@ -376,6 +383,15 @@ pub(crate) fn kind(item: Item) -> &'static str {
     item.step_kind().as_str()
 }
 
+/// The provider a step names: a course's or assessment's provider, a credential's awarding body.
+fn item_provider(g: &CatalogGraph, item: Item) -> Option<&str> {
+    match item {
+        Item::Course(c) => g.course(c).provider.as_deref(),
+        Item::Credential(c) => g.credential(c).provider.as_deref(),
+        Item::Assessment(a) => g.assessment(a).provider.as_deref(),
+    }
+}
+
 pub(crate) fn exit_out(g: &CatalogGraph, e: &Exit) -> ExitOut {
     let c = g.credential(e.credential);
     ExitOut {
@@ -407,6 +423,8 @@ pub(crate) fn path_out(g: &CatalogGraph, p: &Plan, high_demand: bool) -> PathOut
                 id: g.item_id(s.item).to_owned(),
                 kind: kind(s.item),
                 title: render::title(g, s.item).to_owned(),
+                provider: item_provider(g, s.item).map(str::to_owned),
+                cost: crate::analysis::career_map::schedule::step_cost(g, s.item),
                 system: s.system,
                 hours: s.hours,
                 duplicative: s.duplicative,

@@ -163,6 +163,8 @@ pub fn parse(f: &Fetched, ctx: &Context) -> Result<Pulled, PullError> {
                 provider: None,
                 provenance: Some(prov.clone()),
                 annual_completers: None,
+                aliases: Vec::new(),
+                i18n: Default::default(),
             });
         } else if ts.iter().any(|t| COURSE_CLASSES.contains(&t.as_str())) {
             let program = ts.iter().any(|t| t == "LearningProgram");

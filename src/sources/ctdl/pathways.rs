@@ -188,6 +188,8 @@ pub(super) fn materialise(
                         codes,
                         ctid: c.ctid.clone(),
                         annual_completers: None,
+                        aliases: Vec::new(),
+                        i18n: Default::default(),
                         provider: None,
                         provenance: Some(prov.clone()),
                     });

@@ -1,16 +1,29 @@
-//! `/`: occupation search and the region's high-demand list.
+//! `/`: the search by any name and the region's high-demand list.
 
 use super::*;
 use crate::analysis::demand::OccupationDemand;
-use crate::app::home::{self, OccupationFilter};
+use crate::analysis::search::HitKind;
+use crate::app::home::{self, Found, OccupationFilter};
 
-/// One occupation of a list, as the template reads it.
+/// One occupation of the high-demand list, as the template reads it.
 #[derive(serde::Serialize)]
 struct Row {
     occ: maps::OccupationOut,
 }
 
-/// `/`: search occupations and the region's high-demand list.
+/// One search hit, as the template reads it.
+#[derive(serde::Serialize)]
+struct HitRow {
+    kind: &'static str,
+    title: String,
+    /// The page the hit opens (the path, without the page's language and region).
+    href: String,
+    has_route: bool,
+    /// For an occupation: its SOC code and figures.
+    occ: Option<maps::OccupationOut>,
+}
+
+/// `/`: search occupations and credentials by any name, and the region's high-demand list.
 pub async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let page = PageCtx::from_request(&req);
     if let Some(cached) = page.cached(&req, state.catalog.snapshot().info.version) {
@@ -23,12 +36,9 @@ pub async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse 
         cluster: opt(&q, "cluster"),
         group: opt(&q, "group"),
     };
-    let lists = home::home(
-        state.catalog.snapshot(),
-        &region,
-        &state.settings.high_demand,
-        text.as_deref(),
-        &filter,
+    let lists = page_or_error!(
+        page,
+        home::home(&state, &region, page.lang, text.as_deref(), &filter).await
     );
     let snap = &lists.snapshot;
     let rows = |list: &[OccupationDemand]| -> Vec<Row> {
@@ -37,6 +47,20 @@ pub async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse 
                 occ: maps::occupation_out(&snap.graph, d, None),
             })
             .collect()
+    };
+    let hit_row = |f: &Found| HitRow {
+        kind: f.hit.kind.as_str(),
+        title: f.hit.title.clone(),
+        href: match f.hit.kind {
+            HitKind::Occupation => format!("/occupations/{}", f.hit.id),
+            HitKind::Credential => format!("/credentials/{}", f.hit.id),
+            HitKind::Course => format!("/courses/{}", f.hit.id),
+        },
+        has_route: f.hit.has_route,
+        occ: f
+            .occupation
+            .as_ref()
+            .map(|d| maps::occupation_out(&snap.graph, d, None)),
     };
     let groups: Vec<(&str, &str)> = MAJOR_GROUPS
         .iter()
@@ -51,7 +75,7 @@ pub async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse 
             q => text.clone(), region,
             cluster => filter.cluster.clone(), group => filter.group.clone(),
             searched => text.is_some(),
-            results => Value::from_serialize(rows(&lists.results)),
+            results => Value::from_serialize(lists.results.iter().map(hit_row).collect::<Vec<_>>()),
             high_demand => Value::from_serialize(rows(&lists.high_demand)),
             clusters => Value::from_serialize(&lists.clusters), groups,
             regions => Value::from_serialize(&lists.regions),

@@ -11,6 +11,8 @@ macro_rules! page_or_error {
     };
 }
 
+mod course;
+mod credential;
 mod duplicates;
 mod gaps;
 mod home;
@@ -19,6 +21,8 @@ mod occupation;
 mod plan;
 mod report;
 
+pub use course::course;
+pub use credential::credential;
 pub use duplicates::duplicates;
 pub use gaps::gaps;
 pub use home::home;
@@ -33,7 +37,8 @@ use crate::api::AppState;
 use crate::api::error::ApiError;
 use crate::api::maps::{self, CareerMapRequest};
 use crate::api::plans::{self, NewPlan, Plans};
-use crate::graph::{CatalogGraph, CompetencyIx, CourseIx, CredentialIx};
+use crate::app::detail::Requirement;
+use crate::graph::{CatalogGraph, CompetencyIx, CourseIx, CredentialIx, Item};
 use crate::i18n::Lang;
 use crate::render::Format;
 use crate::web::{PageCtx, charts};
@@ -131,6 +136,102 @@ impl Names {
     fn into_value(self) -> Value {
         Value::from_serialize(self.0)
     }
+}
+
+/// A record's title in the page's language: its Spanish title where it has one.
+fn local_title(title: &str, i18n: &crate::domain::I18n, lang: Lang) -> String {
+    match lang {
+        Lang::Es => i18n.es_title().unwrap_or(title).to_owned(),
+        Lang::En => title.to_owned(),
+    }
+}
+
+/// A course, credential or exam as a line of a page: its title, the page it opens (none for
+/// an exam), its provider, hours and cost.
+#[derive(serde::Serialize)]
+struct ItemRow {
+    kind: &'static str,
+    title: String,
+    href: Option<String>,
+    provider: Option<String>,
+    hours: f64,
+    cost: Option<f64>,
+}
+
+/// The path of a record's page (`/courses/{id}`) in the page's language, its id
+/// percent-encoded.
+fn record_href(kind: &str, id: &str, lang: Lang) -> String {
+    let mut out = format!("/{kind}/");
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if lang == Lang::Es {
+        out.push_str("?lang=es");
+    }
+    out
+}
+
+fn item_row(g: &CatalogGraph, item: Item, lang: Lang) -> ItemRow {
+    let (title, href, provider, cost) = match item {
+        Item::Course(c) => {
+            let c = g.course(c);
+            let t = local_title(&c.title, &c.i18n, lang);
+            (
+                t,
+                Some(record_href("courses", c.id.as_str(), lang)),
+                c.provider.clone(),
+                c.cost,
+            )
+        }
+        Item::Credential(c) => {
+            let c = g.credential(c);
+            let t = local_title(&c.title, &c.i18n, lang);
+            (
+                t,
+                Some(record_href("credentials", c.id.as_str(), lang)),
+                c.provider.clone(),
+                None,
+            )
+        }
+        Item::Assessment(a) => {
+            let a = g.assessment(a);
+            (a.title.clone(), None, a.provider.clone(), a.cost)
+        }
+    };
+    ItemRow {
+        kind: item.step_kind().as_str(),
+        title,
+        href,
+        provider,
+        hours: g.item_hours(item),
+        cost,
+    }
+}
+
+/// A requirement group as the template reads it.
+#[derive(serde::Serialize)]
+struct RequirementRow {
+    choose: Option<u32>,
+    credits: Option<f64>,
+    /// Every listed item must be done.
+    all: bool,
+    items: Vec<ItemRow>,
+}
+
+fn requirement_rows(g: &CatalogGraph, groups: &[Requirement], lang: Lang) -> Vec<RequirementRow> {
+    groups
+        .iter()
+        .map(|r| RequirementRow {
+            choose: r.choose,
+            credits: r.credits,
+            all: r.choose.is_some_and(|n| n as usize >= r.items.len()),
+            items: r.items.iter().map(|&i| item_row(g, i, lang)).collect(),
+        })
+        .collect()
 }
 
 fn parse_num<T: std::str::FromStr>(q: &Query, k: &str) -> Result<Option<T>, ApiError> {
