@@ -1,13 +1,18 @@
-//! Career-map latency on the state-scale synthetic catalog.
+//! Career-map latency on the state-scale synthetic catalog and on the seed.
 //!
 //! Builds `SynthParams::state(1)` once, picks 300 fixed targets (100 occupations spread over the
 //! catalog, each from the three entry points, an empty learner, `k = 3`, the default search
 //! budget), prints the per-request latency distribution, cap hits and unreachable targets to
 //! stderr, then lets criterion time the whole batch.
 //!
+//! Then the counselor sweep on the seed: the 1,000 random requests of
+//! `tests/career_map_sweep.rs` (`sweep::random_requests`), each timed once (p50, p99, max and
+//! the searches that reached the cap, printed), then criterion times the whole sweep.
+//!
 //! `cargo bench --bench career_map`
 
-use careermap::analysis::career_map::{EntryPoint, Limits, MapContext, MapError, MapRequest, Target, career_map};
+use careermap::analysis::career_map::sweep::random_requests;
+use careermap::analysis::career_map::{EntryPoint, Limits, MapContext, MapRequest, Target, career_map};
 use careermap::analysis::demand::DemandIndex;
 use careermap::graph::{CatalogGraph, OccupationIx};
 use careermap::synth::{SynthParams, generate};
@@ -57,19 +62,13 @@ fn bench(c: &mut Criterion) {
     for r in &reqs {
         let e = EntryPoint::ALL.iter().position(|&x| x == r.entry).unwrap();
         let t = Instant::now();
-        let out = career_map(&ctx, r, &limits);
+        let m = career_map(&ctx, r, &limits);
         lat.push(t.elapsed());
-        match out {
-            Ok(m) => {
-                unreachable += usize::from(m.paths.is_empty());
-                by_entry[e].1 += usize::from(m.paths.is_empty());
-                expanded.push(m.stats.expanded);
-            }
-            Err(MapError::TooComplex { .. }) => {
-                capped += 1;
-                by_entry[e].2 += 1;
-            }
-        }
+        unreachable += usize::from(m.paths.is_empty());
+        by_entry[e].1 += usize::from(m.paths.is_empty());
+        expanded.push(m.stats.expanded);
+        capped += usize::from(m.stats.capped);
+        by_entry[e].2 += usize::from(m.stats.capped);
         by_entry[e].0 += 1;
     }
     lat.sort_unstable();
@@ -84,7 +83,7 @@ fn bench(c: &mut Criterion) {
         lat.iter().sum::<Duration>(),
     );
     eprintln!(
-        "  cap hits (> {} expansions): {capped}; unreachable: {unreachable}; expansions p50 {} p99 {} max {}",
+        "  cap hits ({} expansions): {capped}; unreachable: {unreachable}; expansions p50 {} p99 {} max {}",
         limits.max_expansions,
         expanded.get(expanded.len() / 2).copied().unwrap_or(0),
         expanded
@@ -109,5 +108,44 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// Requests of the seed sweep and the seed of their random choices.
+const SWEEP: usize = 1000;
+const SWEEP_SEED: u64 = 0x5eed_0008;
+
+fn seed_sweep(c: &mut Criterion) {
+    let bundle = careermap::domain::Bundle::from_json(careermap::service::SEED.as_bytes()).expect("the seed parses");
+    let g = CatalogGraph::build(1, bundle);
+    let demand = DemandIndex::build(&g);
+    let ctx = MapContext::with_default_policy(&g, &demand);
+    let limits = Limits::default();
+    let reqs = random_requests(&g, SWEEP, SWEEP_SEED);
+    let (mut lat, mut capped) = (Vec::with_capacity(reqs.len()), 0);
+    for r in &reqs {
+        let t = Instant::now();
+        let m = career_map(&ctx, r, &limits);
+        lat.push(t.elapsed());
+        capped += usize::from(m.stats.capped);
+    }
+    lat.sort_unstable();
+    eprintln!(
+        "seed sweep of {} random requests: p50 {:.2?}  p90 {:.2?}  p99 {:.2?}  max {:.2?}; {capped} reached the cap (none refused)",
+        lat.len(),
+        pct(&lat, 0.50),
+        pct(&lat, 0.90),
+        pct(&lat, 0.99),
+        lat.last().unwrap(),
+    );
+    let mut group = c.benchmark_group("career_map");
+    group.sample_size(10);
+    group.bench_function("seed_1000_random", |b| {
+        b.iter(|| {
+            for r in &reqs {
+                let _ = black_box(career_map(&ctx, black_box(r), &limits));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, seed_sweep);
 criterion_main!(benches);

@@ -1,4 +1,7 @@
 //! Prints a career map computed over the seed (development aid).
+//!
+//! `cargo run --release --example map_debug -- TARGET ENTRY [CREDENTIALS] [OBJECTIVE] [K]`
+//! (OBJECTIVE: duplication, hours, postsecondary_hours, cost or weeks).
 use careermap::analysis::career_map::*;
 use careermap::analysis::demand::DemandIndex;
 use careermap::graph::{CatalogGraph, Item};
@@ -27,28 +30,44 @@ fn main() {
         target,
         entry,
         region: "US".into(),
-        k: 3,
-        optimize: Objective::Hours,
+        k: args.get(5).map_or(3, |k| k.parse().unwrap()),
+        optimize: match args.get(4).map(String::as_str) {
+            None | Some("duplication") => Objective::Duplication,
+            Some("hours") => Objective::Hours,
+            Some("postsecondary_hours") => Objective::PostsecondaryHours,
+            Some("cost") => Objective::Cost,
+            Some("weeks") => Objective::Weeks,
+            Some(o) => panic!("unknown objective {o}"),
+        },
         learner: Learner {
             credentials: creds,
             ..Default::default()
         },
     };
     let t = std::time::Instant::now();
-    let map = career_map(&ctx, &req, &Limits::default()).unwrap();
+    let map = career_map(&ctx, &req, &Limits::default());
     println!("{:?} in {:?} reason={:?}", map.stats, t.elapsed(), map.reason);
     for p in &map.paths {
         println!(
-            "rank {} hours {} dup {} cost {:?} value {}",
-            p.rank, p.total_hours, p.duplicative_hours, p.cost, p.exit_value
+            "rank {} hours {} dup {} net ${} weeks {} cost {:?} value {} optimal {} bound {:?}",
+            p.rank,
+            p.total_hours,
+            p.duplicative_hours,
+            p.net_cost,
+            p.weeks,
+            p.cost,
+            p.exit_value,
+            p.optimal,
+            p.lower_bound
         );
         for s in &p.steps {
             println!(
-                "   {:<22} {:?} {} dup={} {:?}",
+                "   {:<22} {:?} {} dup={} alt={:?} {:?}",
                 g.item_id(s.item),
                 s.system,
                 s.hours,
                 s.duplicative,
+                s.alternatives.iter().map(|&i| g.item_id(i)).collect::<Vec<_>>(),
                 s.covered_by
                     .iter()
                     .map(|c| match c {

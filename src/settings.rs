@@ -158,7 +158,8 @@ pub struct ServeArgs {
     pub pull: PullArgs,
     #[command(flatten)]
     pub http: HttpArgs,
-    /// Search nodes one career-map request may expand before it answers 422 too-complex.
+    /// Search nodes one career-map request may expand before it answers with the plans found
+    /// so far (`optimal: false`, with a proven `lower_bound`).
     #[arg(long, env = "CAREERMAP_MAP_MAX_EXPANSIONS", default_value_t = 50_000)]
     pub map_max_expansions: usize,
     /// High demand: annual openings at or above this percentile (0-100) of the region's.

@@ -4,10 +4,15 @@
 //!
 //! The oracle is written from DESIGN.md's semantics over the plain bundle (string ids, no
 //! graph): satisfaction as a least fixpoint, minimality by dropping one course at a time, the
-//! documented step order, duplicative steps, and the lexicographic cost. It checks that the
-//! engine's plans have the same best cost, the same ordered costs of the k best minimal plans,
-//! that every plan is a minimal, feasible plan in the order given, and that answers without
-//! plans are right (already qualified, or unreachable with a reason).
+//! documented step order, duplicative steps, and the ranking rule (docs/career-maps.md,
+//! "Ranking": the objective first, then duplicative hours, total hours, steps, exit value),
+//! for all five objectives. Plans alike but for interchangeable courses are one plan (the one
+//! of the smallest ids, the others' courses as `alternatives`), read here from the bundle on
+//! its own. It checks that the engine's plans have the same best cost, the same ordered costs
+//! of the k best distinct plans, that every plan is a minimal, feasible plan in the order
+//! given, with the alternatives the oracle finds, that every credit a plan uses is in
+//! `skipped`, and that answers without plans are right (already qualified, or unreachable with
+//! a reason).
 
 use careermap::analysis::career_map::*;
 use careermap::analysis::demand::DemandIndex;
@@ -39,7 +44,7 @@ struct Spec {
     held: Vec<usize>,
     prior: Vec<usize>,
     entry: usize,
-    /// 0 hours, 1 postsecondary hours, 2 cost, 3 weeks.
+    /// 0 hours, 1 postsecondary hours, 2 cost, 3 weeks, 4 duplication.
     objective: usize,
     k: usize,
     target_credential: Option<usize>,
@@ -106,7 +111,7 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop::collection::vec(0..12usize, 0..=2),
         prop::option::weighted(0.2, 0..4usize).prop_map(|o| o.into_iter().collect::<Vec<_>>()),
         prop::collection::vec(0..N_COMPS, 0..=3),
-        (0..3usize, 0..4usize, 1..=4usize, prop::option::weighted(0.3, 0..4usize)),
+        (0..3usize, 0..5usize, 1..=4usize, prop::option::weighted(0.3, 0..4usize)),
         (
             prop::collection::vec(prop::sample::select(vec![2u32, 5, 30]), 0..=2),
             prop::collection::vec(prop::option::weighted(0.5, 0..2usize), 4),
@@ -753,6 +758,8 @@ impl Oracle<'_> {
                 cost.duplicative += h;
             }
             let ps = matches!(system, System::Postsecondary | System::WorkBased);
+            // The objective's figure; total hours for every other objective (for `hours` they
+            // are the objective).
             match objective {
                 Objective::Hours => cost.objective += h,
                 Objective::PostsecondaryHours => {
@@ -782,6 +789,7 @@ impl Oracle<'_> {
                 cost.unknown_costs = unknown;
             }
             Objective::Weeks => cost.objective = centi(terms as f64 * self.weeks_per_term),
+            Objective::Duplication => cost.objective = cost.duplicative,
             _ => {}
         }
         Some((cost, value, order))
@@ -1047,9 +1055,100 @@ impl Oracle<'_> {
                 out.push((t, e));
             }
         }
-        out.sort_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.total_cmp(&a.1.1)));
+        out.sort_by(|a, b| rank(&a.1.0).cmp(&rank(&b.1.0)).then(b.1.1.total_cmp(&a.1.1)));
         out
     }
+
+    /// Interchangeable courses: same system, hours, credits, cost (a secondary course without
+    /// one is free) and prerequisites, and no articulation from either. Each course maps to the
+    /// first course of its class.
+    fn classes(&self) -> HashMap<String, String> {
+        let b = self.b;
+        let mut first: HashMap<String, String> = HashMap::new();
+        let mut out = HashMap::new();
+        for c in &b.courses {
+            let id = c.id.0.clone();
+            if b.articulations.iter().any(|a| a.from.0 == id) {
+                out.insert(id.clone(), id);
+                continue;
+            }
+            let cost = c.cost.or((c.system == System::Secondary).then_some(0.0));
+            let key = format!(
+                "{:?}|{}|{}|{:?}|{:?}",
+                c.system,
+                centi(c.hours),
+                centi(c.credits),
+                cost.map(centi),
+                c.prerequisites
+            );
+            let rep = first.entry(key).or_insert_with(|| id.clone()).clone();
+            out.insert(id, rep);
+        }
+        out
+    }
+
+    /// The distinct plans in rank order: alike plans (same rank figures and exit value, same
+    /// credentials earned, the same courses up to interchangeable ones) grouped, each group
+    /// as (its member of the smallest ids, every member).
+    fn distinct(&self, plans: &[(BTreeSet<String>, Eval)]) -> Vec<(BTreeSet<String>, Eval, Vec<BTreeSet<String>>)> {
+        let classes = self.classes();
+        let start = self.closure(&BTreeSet::new());
+        let is_cred = |id: &String| self.b.credentials.iter().any(|k| k.id.0 == *id);
+        let mut groups: Vec<(String, Vec<usize>)> = vec![];
+        for (i, (t, e)) in plans.iter().enumerate() {
+            let mut cls: Vec<&str> = t
+                .iter()
+                .map(|c| classes.get(c).map_or(c.as_str(), |r| r.as_str()))
+                .collect();
+            cls.sort_unstable();
+            let earned: BTreeSet<String> = self
+                .closure(t)
+                .difference(&start)
+                .filter(|x| is_cred(x))
+                .cloned()
+                .collect();
+            let sig = format!("{:?}|{}|{:?}|{:?}", rank(&e.0), e.1.to_bits(), earned, cls);
+            match groups.iter_mut().find(|g| g.0 == sig) {
+                Some(g) => g.1.push(i),
+                None => groups.push((sig, vec![i])),
+            }
+        }
+        let mut out: Vec<(BTreeSet<String>, Eval, Vec<BTreeSet<String>>)> = groups
+            .into_iter()
+            .map(|(_, members)| {
+                let best = members.iter().map(|&i| &plans[i]).min_by(|a, b| a.0.cmp(&b.0)).unwrap();
+                (
+                    best.0.clone(),
+                    best.1.clone(),
+                    members.iter().map(|&i| plans[i].0.clone()).collect(),
+                )
+            })
+            .collect();
+        // Equal figures: the higher exit value, then the smaller ids.
+        out.sort_by(|a, b| {
+            rank(&a.1.0)
+                .cmp(&rank(&b.1.0))
+                .then(b.1.1.total_cmp(&a.1.1))
+                .then_with(|| a.0.cmp(&b.0))
+        });
+        out
+    }
+}
+
+/// The units (courses and exams) a plan takes, by id.
+fn units_of(g: &CatalogGraph, p: &Plan) -> BTreeSet<String> {
+    p.steps
+        .iter()
+        .filter(|st| !matches!(st.item, Item::Credential(_)))
+        .map(|st| g.item_id(st.item).to_owned())
+        .collect()
+}
+
+/// The ranking rule, spelled out: the objective's figure (with, for `cost`, the steps of unknown
+/// cost), then duplicative hours, then total hours (`tie_hours`; for `hours`, the objective
+/// itself), then steps.
+fn rank(c: &Cost) -> (u64, u32, u64, u64, u32) {
+    (c.objective, c.unknown_costs, c.duplicative, c.tie_hours, c.courses)
 }
 
 fn check(s: &Spec) -> Result<(), TestCaseError> {
@@ -1076,6 +1175,7 @@ fn check(s: &Spec) -> Result<(), TestCaseError> {
         Objective::PostsecondaryHours,
         Objective::Cost,
         Objective::Weeks,
+        Objective::Duplication,
     ][s.objective];
     let eligibility = flags(s.money.eligibility);
     let hours_per_term = s.money.hours_per_term.map(f64::from);
@@ -1120,8 +1220,8 @@ fn check(s: &Spec) -> Result<(), TestCaseError> {
         &Limits {
             max_expansions: 1_000_000,
         },
-    )
-    .expect("small catalogs never hit the cap");
+    );
+    prop_assert!(!map.stats.capped, "small catalogs never reach the cap");
     let oracle = Oracle {
         b: &b,
         entry,
@@ -1150,16 +1250,109 @@ fn check(s: &Spec) -> Result<(), TestCaseError> {
         return Ok(());
     }
     let by_set: HashMap<BTreeSet<String>, &Eval> = expected.iter().map(|(t, e)| (t.clone(), e)).collect();
-    let want: Vec<(Cost, f64)> = expected.iter().take(s.k).map(|(_, e)| (e.0, e.1)).collect();
+    let distinct = oracle.distinct(&expected);
+    // The same request under a tiny budget: still an answer, made of real plans; the plans
+    // proven before the cap are the best of their ranks, and the others carry a lower bound
+    // that no plan the search did not prove beats.
+    for cap in [1, 3] {
+        let small = career_map(&ctx, &req, &Limits { max_expansions: cap });
+        let mut proven = 0;
+        for (i, p) in small.paths.iter().enumerate() {
+            let set = units_of(&g, p);
+            let e = by_set.get(&set);
+            prop_assert!(
+                e.is_some(),
+                "capped at {}: {:?} is not a minimal feasible plan",
+                cap,
+                set
+            );
+            prop_assert_eq!(p.cost, e.unwrap().0, "capped at {}: cost of {:?}", cap, set);
+            if p.optimal {
+                prop_assert_eq!(i, proven, "capped at {}: proven plans come first", cap);
+                prop_assert_eq!(
+                    p.cost,
+                    distinct[i].1.0,
+                    "capped at {}: proven plan {} is the best of its rank",
+                    cap,
+                    i + 1
+                );
+                proven += 1;
+            } else {
+                prop_assert!(small.stats.capped, "only a capped search leaves a plan unproven");
+                let lb = p.lower_bound.expect("an unproven plan has a lower bound");
+                prop_assert!(
+                    lb * 100.0 <= p.cost.objective as f64 + 1e-6,
+                    "bound above the plan's own objective"
+                );
+                if let Some(best) = distinct.get(proven) {
+                    prop_assert!(
+                        lb * 100.0 <= best.1.0.objective as f64 + 1e-6,
+                        "capped at {}: bound {} above the objective of the best unproven plan {:?}",
+                        cap,
+                        lb,
+                        best.1.0
+                    );
+                }
+            }
+        }
+        if !small.stats.capped {
+            prop_assert_eq!(
+                small.paths.len(),
+                map.paths.len(),
+                "an uncapped search is the full answer"
+            );
+        }
+    }
+    let want: Vec<(Cost, f64)> = distinct.iter().take(s.k).map(|(_, e, _)| (e.0, e.1)).collect();
     let got: Vec<(Cost, f64)> = map.paths.iter().map(|p| (p.cost, p.exit_value)).collect();
-    prop_assert_eq!(&got, &want, "ordered costs of the k best plans");
-    for p in &map.paths {
-        let set: BTreeSet<String> = p
+    prop_assert_eq!(&got, &want, "ordered costs of the k best distinct plans");
+    for w in map.paths.windows(2) {
+        prop_assert!(rank(&w[0].cost) <= rank(&w[1].cost), "ranked by the rule");
+    }
+    for (p, (rep, _, members)) in map.paths.iter().zip(&distinct) {
+        prop_assert!(p.optimal && p.lower_bound.is_none(), "an uncapped plan is optimal");
+        let set = units_of(&g, p);
+        prop_assert_eq!(
+            &set,
+            rep,
+            "the plan of its rank, shown as its alike plan of the smallest ids"
+        );
+        // Each alternative replaces its step alone in a plan of the same rank; every alike
+        // plan that swaps one course is listed.
+        let listed: BTreeSet<(String, String)> = p
             .steps
             .iter()
-            .filter(|st| !matches!(st.item, Item::Credential(_)))
-            .map(|st| g.item_id(st.item).to_owned())
+            .flat_map(|st| {
+                st.alternatives
+                    .iter()
+                    .map(|&a| (g.item_id(st.item).to_owned(), g.item_id(a).to_owned()))
+            })
             .collect();
+        let single: BTreeSet<(String, String)> = members
+            .iter()
+            .filter_map(|m| {
+                let gone: Vec<&String> = rep.difference(m).collect();
+                let new: Vec<&String> = m.difference(rep).collect();
+                (gone.len() == 1 && new.len() == 1).then(|| (gone[0].clone(), new[0].clone()))
+            })
+            .collect();
+        prop_assert_eq!(&listed, &single, "alternatives of {:?}", set);
+        let this = by_set[rep];
+        for (a, b) in &listed {
+            let mut swapped = rep.clone();
+            swapped.remove(a);
+            swapped.insert(b.clone());
+            let e = by_set.get(&swapped);
+            prop_assert!(
+                e.is_some_and(|e| e.0 == this.0 && e.1 == this.1),
+                "{} for {} is not a plan of the same rank",
+                b,
+                a
+            );
+        }
+    }
+    for p in &map.paths {
+        let set = units_of(&g, p);
         let e = by_set.get(&set);
         prop_assert!(e.is_some(), "plan {:?} is not a minimal feasible plan", set);
         let e = e.unwrap();
@@ -1263,6 +1456,81 @@ fn check(s: &Spec) -> Result<(), TestCaseError> {
         prop_assert_eq!(p.weeks, terms as f64 * oracle.weeks_per_term, "weeks");
         let dup: u64 = p.steps.iter().filter(|s| s.duplicative).map(|s| centi(s.hours)).sum();
         prop_assert_eq!(dup, p.cost.duplicative);
+        // No silent credit: walking the goal's requirements through what the plan satisfies,
+        // every course met without a step and without the learner's record (articulation,
+        // dual enrollment, prior learning) is in `skipped`, naming where the credit comes from;
+        // the walk goes on through that source.
+        let skipped: HashMap<String, (SkipReason, Option<String>)> = p
+            .skipped
+            .iter()
+            .map(|k| {
+                (
+                    g.item_id(k.item).to_owned(),
+                    (k.reason, k.via.map(|(i, _)| g.item_id(i).to_owned())),
+                )
+            })
+            .collect();
+        let units: BTreeSet<String> = taken;
+        let reaches: Vec<String> = oracle.goal.iter().filter(|x| sat.contains(*x)).cloned().collect();
+        let mut stack = reaches;
+        let mut seen: HashSet<String> = stack.iter().cloned().collect();
+        // Credentials held from the start are done, except a diploma earned at graduation.
+        let start = oracle.start();
+        let done = |k: &Credential| {
+            start.contains(k.id.as_str()) && !(entry == EntryPoint::Secondary && k.kind == CredentialKind::Diploma)
+        };
+        while let Some(x) = stack.pop() {
+            let mut next: Vec<String> = vec![];
+            if let Some(k) = b.credentials.iter().find(|k| k.id.0 == x) {
+                if !done(k) {
+                    next.extend(k.requires.iter().flat_map(|gr| gr.from().iter().map(|i| i.0.clone())));
+                }
+            } else if let Some(c) = b.courses.iter().find(|c| c.id.0 == x) {
+                if units.contains(&x) {
+                    next.extend(
+                        c.prerequisites
+                            .iter()
+                            .flat_map(|gr| gr.from().iter().map(|i| i.0.clone())),
+                    );
+                } else if !oracle.completed.contains(&x) {
+                    let entry = skipped.get(&x);
+                    prop_assert!(entry.is_some(), "credit for {} used silently", x);
+                    let (reason, from) = entry.unwrap();
+                    prop_assert!(*reason != SkipReason::Completed, "{} is a credit, not completed", x);
+                    if let Some(f) = from {
+                        prop_assert!(sat.contains(f), "{}'s credit comes from {}, which the plan lacks", x, f);
+                        let kind = b
+                            .articulations
+                            .iter()
+                            .find(|a| a.from.0 == *f && a.to.0 == x)
+                            .map(|a| a.kind);
+                        prop_assert!(kind.is_some(), "no articulation from {} into {}", f, x);
+                        let want = match kind.unwrap() {
+                            ArticulationKind::DualEnrollment => SkipReason::DualEnrollment,
+                            ArticulationKind::PriorLearning => SkipReason::PriorLearning,
+                            _ => SkipReason::Articulated,
+                        };
+                        prop_assert_eq!(*reason, want, "reason for {}", x);
+                        next.push(f.clone());
+                    } else {
+                        prop_assert_eq!(*reason, SkipReason::PriorLearning, "{} waived with no source", x);
+                    }
+                }
+            } else if let Some(e) = b.assessments.iter().find(|e| e.id.0 == x)
+                && units.contains(&x)
+            {
+                next.extend(
+                    e.prerequisites
+                        .iter()
+                        .flat_map(|gr| gr.from().iter().map(|i| i.0.clone())),
+                );
+            }
+            for y in next {
+                if sat.contains(&y) && seen.insert(y.clone()) {
+                    stack.push(y);
+                }
+            }
+        }
     }
     Ok(())
 }

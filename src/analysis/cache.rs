@@ -1,5 +1,6 @@
 //! The cache of parameter-dependent analysis results of one snapshot (duplicates, gaps,
-//! alignment reports, supply), keyed by typed parameters. A snapshot is immutable, so entries
+//! alignment reports, supply, and career maps whose search reached its cap), keyed by typed
+//! parameters. A snapshot is immutable, so entries
 //! never go stale; they go away with the snapshot when a new dataset version is swapped in.
 //! Results that depend on the snapshot alone (the text model, reachability, the suggester)
 //! are not here: they are computed once in `OnceLock` fields of the snapshot.
@@ -9,6 +10,7 @@
 //! (`CAREERMAP_ANALYSIS_CACHE_BYTES`), dropping what is least likely to be asked again.
 //! Callers that miss on the same key at the same time wait for one computation.
 
+use super::career_map::{CareerMap, Limits, MapRequest};
 use super::demand::HighDemandPolicy;
 use super::duplicates::{DuplicateParams, Duplicates, Measure};
 use super::gaps::{Gap, GapParams, Reachability};
@@ -105,6 +107,18 @@ impl SupplyKey {
     }
 }
 
+/// Everything a career map depends on besides the snapshot: the whole request (learner
+/// included), the search budget and the high-demand rule, in one canonical text (their debug
+/// form, which lists every field).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MapKey(String);
+
+impl MapKey {
+    pub fn new(req: &MapRequest, limits: &Limits, policy: &HighDemandPolicy) -> Self {
+        MapKey(format!("{req:?}|{limits:?}|{policy:?}"))
+    }
+}
+
 /// Which result, for which parameters. Each variant's value is the same-named [`Value`]
 /// variant: [`ResultCache`]'s methods are the only writers and readers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -113,6 +127,7 @@ enum Key {
     Gaps(GapsKey),
     Report(ReportKey),
     Supply(SupplyKey),
+    Map(MapKey),
 }
 
 #[derive(Clone)]
@@ -121,6 +136,7 @@ enum Value {
     Gaps(Arc<Vec<Gap>>),
     Report(Arc<AlignmentReport>),
     Supply(Arc<Vec<SupplyRow>>),
+    Map(Arc<CareerMap>),
 }
 
 impl Value {
@@ -130,6 +146,7 @@ impl Value {
             Value::Gaps(g) => g.weight(),
             Value::Report(r) => r.weight(),
             Value::Supply(s) => s.weight(),
+            Value::Map(m) => m.weight(),
         }
     }
 }
@@ -141,6 +158,7 @@ impl Key {
                 Key::Gaps(k) => k.region.len(),
                 Key::Report(k) => k.gaps.region.len(),
                 Key::Supply(k) => k.region.len(),
+                Key::Map(k) => k.0.len(),
                 Key::Duplicates(_) => 0,
             }
     }
@@ -206,6 +224,31 @@ impl ResultCache {
         }
     }
 
+    /// The career map for `key`: computed by `compute` on a miss, and kept only when its
+    /// search reached its cap (a capped search costs the whole budget; the others are fast
+    /// and their answers not worth the memory). Concurrent misses on a key wait for one
+    /// computation.
+    pub fn career_map(&self, key: MapKey, compute: impl FnOnce() -> CareerMap) -> Arc<CareerMap> {
+        let mut compute = Some(compute);
+        let mut fresh = None;
+        let cached = self.cache.optionally_get_with(Key::Map(key), || {
+            let map = compute.take().expect("the initializer runs once")();
+            if map.stats.capped {
+                Some(Value::Map(Arc::new(map)))
+            } else {
+                fresh = Some(Arc::new(map));
+                None
+            }
+        });
+        match (cached, fresh) {
+            (_, Some(map)) => map,
+            (Some(Value::Map(map)), None) => map,
+            // The value was not kept and this caller's initializer did not run.
+            (None, None) => Arc::new(compute.take().expect("not run yet")()),
+            (Some(_), None) => unreachable!("a career-map key holds a career map"),
+        }
+    }
+
     /// Bytes held, by the values' own estimates (after pending maintenance).
     pub fn bytes(&self) -> u64 {
         self.cache.run_pending_tasks();
@@ -253,6 +296,44 @@ impl Weigh for Duplicates {
                 .sum::<usize>()
             + vec_bytes(&self.clusters)
             + self.clusters.iter().map(vec_bytes).sum::<usize>()
+    }
+}
+
+/// Heap bytes of a region and flags an occupation's demand carries, roughly.
+const DEMAND_EXTRA: usize = 64;
+
+impl Weigh for CareerMap {
+    fn weight(&self) -> usize {
+        let demand = |v: &Vec<super::demand::OccupationDemand>| vec_bytes(v) + v.len() * DEMAND_EXTRA;
+        size_of::<CareerMap>()
+            + demand(&self.destination)
+            + self.region.len()
+            + self.reason.as_ref().map_or(0, String::len)
+            + vec_bytes(&self.paths)
+            + self
+                .paths
+                .iter()
+                .map(|p| {
+                    vec_bytes(&p.steps)
+                        + p.steps
+                            .iter()
+                            .map(|s| vec_bytes(&s.covered_by) + vec_bytes(&s.alternatives))
+                            .sum::<usize>()
+                        + vec_bytes(&p.credentials_earned)
+                        + vec_bytes(&p.reaches)
+                        + vec_bytes(&p.skipped)
+                        + vec_bytes(&p.links)
+                        + vec_bytes(&p.courses)
+                        + vec_bytes(&p.terms)
+                        + p.terms
+                            .iter()
+                            .map(|t| vec_bytes(&t.steps) + t.stage.len())
+                            .sum::<usize>()
+                        + vec_bytes(&p.funding)
+                        + vec_bytes(&p.exits)
+                        + p.exits.iter().map(|e| demand(&e.occupations)).sum::<usize>()
+                })
+                .sum::<usize>()
     }
 }
 
@@ -390,5 +471,51 @@ mod tests {
         }
         assert!(cache.bytes() <= budget as u64, "{}", cache.bytes());
         assert!(!cache.is_empty());
+    }
+
+    /// A capped career map is kept (asking again computes nothing); an uncapped one is not.
+    #[test]
+    fn only_capped_career_maps_are_kept() {
+        use crate::analysis::career_map::{EntryPoint, Objective, SearchStats, Target};
+        use crate::graph::CredentialIx;
+        let map = |capped: bool| CareerMap {
+            target: Target::Credential(CredentialIx(0)),
+            destination: vec![],
+            high_demand: false,
+            entry: EntryPoint::Adult,
+            region: "US".into(),
+            optimize: Objective::Duplication,
+            paths: vec![],
+            reason: None,
+            stats: SearchStats {
+                capped,
+                ..SearchStats::default()
+            },
+        };
+        let req = |k: usize| MapRequest {
+            k,
+            ..MapRequest::with_defaults(Target::Credential(CredentialIx(0)), EntryPoint::Adult)
+        };
+        let key = |k: usize| MapKey::new(&req(k), &Limits::default(), &HighDemandPolicy::DEFAULT);
+        let cache = ResultCache::new(DEFAULT_BUDGET);
+        let runs = AtomicUsize::new(0);
+        let run = |capped: bool| {
+            runs.fetch_add(1, Ordering::SeqCst);
+            map(capped)
+        };
+        for _ in 0..3 {
+            assert!(cache.career_map(key(10), || run(true)).stats.capped);
+        }
+        assert_eq!(runs.load(Ordering::SeqCst), 1, "a capped answer is searched once");
+        for _ in 0..3 {
+            assert!(!cache.career_map(key(3), || run(false)).stats.capped);
+        }
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            4,
+            "an uncapped answer is searched each time"
+        );
+        assert_eq!(cache.len(), 1);
+        assert_ne!(key(3), key(10), "the key is the whole request");
     }
 }

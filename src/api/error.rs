@@ -110,8 +110,6 @@ pub enum ApiError {
         limit: usize,
     },
     UnsupportedMediaType(String),
-    /// A search exceeded its budget (422).
-    TooComplex(String),
     /// The service is busy (503).
     Busy,
     /// The service has started but is still loading its dataset (503, `Retry-After`).
@@ -168,11 +166,6 @@ impl ApiError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "Unsupported media type",
             ),
-            ApiError::TooComplex(_) => (
-                "too-complex",
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "The request needs too much search",
-            ),
             ApiError::Busy => ("busy", StatusCode::SERVICE_UNAVAILABLE, "The service is busy"),
             ApiError::Loading => (
                 "loading",
@@ -207,7 +200,6 @@ impl ApiError {
     fn detail(&self) -> String {
         match self {
             ApiError::BadRequest(m)
-            | ApiError::TooComplex(m)
             | ApiError::UnsupportedMediaType(m)
             | ApiError::Conflict(m)
             | ApiError::PullQueueFull(m)
@@ -339,7 +331,6 @@ impl From<AppError> for ApiError {
             AppError::Conflict(m) => ApiError::Conflict(m),
             AppError::Invalid(p) => ApiError::Invalid(p),
             AppError::NotFound { what, id } => ApiError::NotFound { what, id },
-            AppError::TooComplex(m) => ApiError::TooComplex(m),
             AppError::Busy => ApiError::Busy,
             AppError::Loading => ApiError::Loading,
             AppError::VersionNotRetained(v) => ApiError::VersionNotRetained(v),

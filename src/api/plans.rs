@@ -178,7 +178,6 @@ pub fn plan_out(read: &ReadPlan) -> PlanOut {
 fn problem_of(e: &AppError) -> ProblemDetails {
     let api: ApiError = match e {
         AppError::NotFound { what, id } => ApiError::NotFound { what, id: id.clone() },
-        AppError::TooComplex(m) => ApiError::TooComplex(m.clone()),
         other => ApiError::BadRequest(other.to_string()),
     };
     api.problem()

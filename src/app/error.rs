@@ -22,9 +22,6 @@ pub enum AppError {
     /// No such record.
     #[error("unknown {what} `{id}`")]
     NotFound { what: &'static str, id: String },
-    /// A search exceeded its budget.
-    #[error("{0}")]
-    TooComplex(String),
     /// Too much heavy work is running.
     #[error("the service is busy")]
     Busy,

@@ -6,9 +6,10 @@
 //! the pages as HTML, and names come from the same graph the ids were found in.
 
 use super::{App, AppError};
+use crate::analysis::cache::MapKey;
 use crate::analysis::career_map::ladder::Rung;
 use crate::analysis::career_map::learner::LearnerError;
-use crate::analysis::career_map::{self as engine, CareerMap, MapError, MapRequest};
+use crate::analysis::career_map::{self as engine, CareerMap, MapRequest};
 use crate::analysis::demand::OccupationDemand;
 use crate::graph::OccupationIx;
 use crate::service::Snapshot;
@@ -20,7 +21,7 @@ pub const MAX_REGION_CHARS: usize = 32;
 /// A career map and the snapshot it was computed on.
 pub struct MapOutcome {
     pub snapshot: Arc<Snapshot>,
-    pub map: CareerMap,
+    pub map: Arc<CareerMap>,
 }
 
 impl From<LearnerError> for AppError {
@@ -45,7 +46,9 @@ pub fn region(given: &str) -> Option<&str> {
 /// The k best plans of `req`, which was parsed against `snapshot`'s graph.
 ///
 /// The learner's term defaults come from the settings for its entry point; the search budget
-/// is `CAREERMAP_MAP_MAX_EXPANSIONS` (over it: [`AppError::TooComplex`]).
+/// is `CAREERMAP_MAP_MAX_EXPANSIONS`. A search that reaches it answers with the plans it has
+/// (`optimal: false`), and that answer is kept in the snapshot's result cache, so asking again
+/// costs nothing until the dataset changes.
 pub async fn career_map(app: &App, snapshot: Arc<Snapshot>, req: MapRequest) -> Result<MapOutcome, AppError> {
     career_map_then(app, snapshot, req, Ok).await
 }
@@ -69,12 +72,14 @@ pub async fn career_map_then<T: Send + 'static>(
             demand: snapshot.demand(),
             policy: &policy,
         };
-        let map = engine::career_map(&ctx, &req, &limits).map_err(|e| match e {
-            MapError::TooComplex { .. } => AppError::TooComplex(e.to_string()),
-        })?;
+        let key = MapKey::new(&req, &limits, &policy);
+        let map = snapshot
+            .results()
+            .career_map(key, || engine::career_map(&ctx, &req, &limits));
         tracing::debug!(
             universe = map.stats.universe,
             expanded = map.stats.expanded,
+            capped = map.stats.capped,
             "career map"
         );
         then(MapOutcome { snapshot, map })

@@ -283,7 +283,7 @@ pub async fn read(app: &App, store: &PlanStore, id: &str, wire: &impl PlanWire) 
     };
     let current = match answered {
         Ok(a) => Ok(a),
-        Err(e @ (AppError::NotFound { .. } | AppError::BadRequest(_) | AppError::TooComplex(_))) => Err(e),
+        Err(e @ (AppError::NotFound { .. } | AppError::BadRequest(_))) => Err(e),
         Err(e) => return Err(e),
     };
     let changed = content(current.as_ref().ok().map(|a| &a.answer)) != content(Some(&stored.saved_answer));

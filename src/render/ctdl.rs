@@ -186,7 +186,16 @@ pub fn career_map(g: &CatalogGraph, map: &CareerMap, plan: Option<&Plan>) -> Val
         match step {
             Some(s) if s.duplicative => desc.push_str("Duplicative step: teaches nothing new. "),
             Some(_) => {}
-            None => desc.push_str("Not needed: already completed or articulated. "),
+            None => match plan.and_then(|p| p.skipped.iter().find(|k| k.item == item)) {
+                Some(k) => {
+                    let why = k.reason.as_str().replace('_', " ");
+                    match k.via {
+                        Some((from, _)) => desc.push_str(&format!("Not needed: {why} from {}. ", title(g, from))),
+                        None => desc.push_str(&format!("Not needed: {why}. ")),
+                    }
+                }
+                None => desc.push_str("Not needed: already completed or articulated. "),
+            },
         }
         if let Item::Credential(ci) = item {
             c["ceterms:sourceData"] = json!(resource_iri(g, ci));

@@ -81,7 +81,8 @@ fn skip_words(lang: Lang, g: &CatalogGraph, reason: SkipReason, via: Option<Item
     match (reason, by) {
         (SkipReason::Completed, _) => tr(lang, "svg-skip-done", &[]),
         (SkipReason::Articulated, Some(b)) => tr(lang, "svg-skip-credit-from", &[("source", b.into())]),
-        (SkipReason::Articulated, None) => tr(lang, "svg-skip-agreement", &[]),
+        (SkipReason::DualEnrollment, Some(b)) => tr(lang, "svg-skip-dual", &[("source", b.into())]),
+        (SkipReason::Articulated | SkipReason::DualEnrollment, None) => tr(lang, "svg-skip-agreement", &[]),
         (SkipReason::PriorLearning, Some(b)) => tr(lang, "svg-skip-prior-by", &[("source", b.into())]),
         (SkipReason::PriorLearning, None) => tr(lang, "svg-skip-prior", &[]),
     }

@@ -152,10 +152,15 @@ async fn dual_enrollment_waives_a_college_course_under_postsecondary_hours() {
         .iter()
         .find(|s| s["id"] == "cc.b")
         .expect("cc.b skipped");
-    assert_eq!(skip["reason"], "articulated");
+    assert_eq!(skip["reason"], "dual_enrollment", "a dual-enrollment credit says so");
+    assert_eq!(skip["from"], "hs.dual", "and names where it comes from");
     assert_eq!(skip["articulated_by"], "hs.dual");
     // With total hours as the objective the 45-hour college course beats the 120-hour one.
-    let body = map_ok(&app, map_request("credential", "cert", "secondary", 1)).await;
+    let body = map_ok(
+        &app,
+        json!({"target": {"credential": "cert"}, "entry": "secondary", "k": 1, "optimize": "hours"}),
+    )
+    .await;
     assert!(ids(&body["paths"][0], "steps").contains(&"cc.b".to_owned()));
 }
 
@@ -317,7 +322,10 @@ async fn renderings_by_accept_header_and_format() {
     assert_eq!(r.headers()["content-type"], "image/svg+xml");
     let svg = r.text().await.unwrap();
     assert!(svg.starts_with("<?xml") && svg.contains("<svg") && svg.contains("Target Occupation"));
-    assert!(svg.contains("skip: credit from"), "skipped steps say why, in words");
+    assert!(
+        svg.contains("skip: college credit in high school"),
+        "skipped steps say why, in words"
+    );
     for (format, needle) in [("ctdl", "ceterms:Pathway"), ("svg", "</svg>")] {
         let r = app.career_map_as(format, &body).await;
         assert_eq!(r.status().as_u16(), 200);

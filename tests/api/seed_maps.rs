@@ -546,3 +546,127 @@ async fn steps_carry_their_title_provider_and_cost() {
     assert!(steps_seen > 10, "{steps_seen} steps checked");
     app.stop().await;
 }
+
+fn path_ids(p: &Value) -> BTreeSet<String> {
+    step_ids(p).into_iter().collect()
+}
+
+/// Issue 21, ranking: a counselor who asks for the cheapest RN route for a high-school student
+/// gets the free high-school nurse-aide route first, plans in order of net cost, the
+/// interchangeable general-education courses folded into one plan as `alternatives`, and every
+/// dual-enrollment credit listed in `skipped` with where it comes from.
+#[tokio::test]
+async fn cost_ranks_first_and_electives_are_alternatives_not_plans() {
+    let app = seeded().await;
+    let learner = json!({"completed_courses": [], "credentials": [], "competencies": []});
+    let body = map(
+        &app,
+        json!({"target": {"occupation": "29-1141"}, "entry": "secondary", "k": 5, "optimize": "cost", "learner": learner}),
+    )
+    .await;
+    assert_eq!(body["optimize"], "cost");
+    let paths = body["paths"].as_array().unwrap();
+    assert!(paths.len() >= 3, "{body}");
+    let first = path_ids(&paths[0]);
+    assert!(
+        first.contains("hs.nurse-aide") && first.contains("ex.nurse-aide"),
+        "the free high-school nurse-aide route first: {first:?}"
+    );
+    let nets: Vec<f64> = paths.iter().map(|p| p["net_cost"].as_f64().unwrap()).collect();
+    assert!(nets.windows(2).all(|w| w[0] <= w[1]), "ranked by net cost: {nets:?}");
+    assert!(
+        paths[0]["duplicative_hours"].as_f64().unwrap() > 0.0 && paths.iter().any(|p| p["duplicative_hours"] == 0.0),
+        "the objective beats repetition: a cheaper plan that repeats a little comes first"
+    );
+    // College Algebra or Statistics is a choice inside one plan, not two plans.
+    let alternatives: Vec<(String, Vec<String>)> = paths
+        .iter()
+        .flat_map(|p| p["steps"].as_array().unwrap())
+        .filter(|s| s.get("alternatives").is_some())
+        .map(|s| (s["id"].as_str().unwrap().to_owned(), ids(&s["alternatives"])))
+        .collect();
+    assert!(!alternatives.is_empty(), "some step lists its interchangeable choices");
+    for (i, a) in paths.iter().enumerate() {
+        for b in &paths[i + 1..] {
+            let (a, b) = (path_ids(a), path_ids(b));
+            let gone: Vec<&String> = a.difference(&b).collect();
+            let new: Vec<&String> = b.difference(&a).collect();
+            assert!(
+                !(gone.len() == 1
+                    && new.len() == 1
+                    && alternatives
+                        .iter()
+                        .any(|(s, alts)| s == gone[0] && alts.contains(new[0]))),
+                "two plans differ only by an interchangeable choice: {gone:?} / {new:?}"
+            );
+        }
+    }
+    // Every dual-enrollment credit is named with its source, which the plan takes.
+    let mut dual = 0;
+    for p in paths {
+        let steps = path_ids(p);
+        for s in p["skipped"].as_array().unwrap() {
+            if s["reason"] == "dual_enrollment" {
+                dual += 1;
+                let from = s["from"].as_str().expect("a credit names where it comes from");
+                assert!(steps.contains(from), "{s} comes from a step of the plan");
+            }
+        }
+    }
+    assert!(
+        dual >= 1,
+        "the LPN-ladder route uses the high-school course's BIO 105 credit"
+    );
+    // The default ranks by repetition first, as before.
+    let default = map(
+        &app,
+        json!({"target": {"occupation": "29-1141"}, "entry": "secondary", "k": 3, "learner": learner}),
+    )
+    .await;
+    assert_eq!(default["optimize"], "duplication");
+    let dups: Vec<f64> = default["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["duplicative_hours"].as_f64().unwrap())
+        .collect();
+    assert!(
+        dups.windows(2).all(|w| w[0] <= w[1]),
+        "least repetition first: {dups:?}"
+    );
+}
+
+/// Issue 21, an answer for every valid request: the seed combinations that once answered 422
+/// `too-complex` (15-1211 and 15-1241 from secondary, k=10) answer 200 with plans; a plan the
+/// search did not prove says `optimal: false` with a lower bound no greater than its own
+/// figure; and asking again gives the same answer.
+#[tokio::test]
+async fn the_hardest_seed_requests_answer_with_plans() {
+    let app = seeded().await;
+    for soc in ["15-1211", "15-1241"] {
+        for optimize in ["duplication", "hours", "weeks"] {
+            let req = json!({"target": {"occupation": soc}, "entry": "secondary", "k": 10, "optimize": optimize});
+            let first = map(&app, req.clone()).await;
+            let paths = first["paths"].as_array().unwrap();
+            assert!(!paths.is_empty(), "{soc} {optimize}: {first}");
+            for p in paths {
+                let optimal = p["optimal"].as_bool().expect("every path says whether it is proven");
+                assert_eq!(optimal, p.get("lower_bound").is_none(), "{soc} {optimize}: {p}");
+                if !optimal {
+                    assert_eq!(first["search"]["capped"], true);
+                    let figure = match optimize {
+                        "duplication" => p["duplicative_hours"].as_f64().unwrap(),
+                        "hours" => p["total_hours"].as_f64().unwrap(),
+                        _ => p["weeks"].as_f64().unwrap(),
+                    };
+                    assert!(p["lower_bound"].as_f64().unwrap() <= figure + 1e-9, "{p}");
+                }
+            }
+            let again = map(&app, req).await;
+            assert_eq!(
+                again["paths"], first["paths"],
+                "{soc} {optimize}: the same answer again"
+            );
+        }
+    }
+}

@@ -32,19 +32,21 @@
 //!   held credentials (what they certify, and the courses of their all-of groups), or earlier
 //!   steps, waived courses and credentials of the plan. A course listing no competencies is never
 //!   duplicative (we cannot tell). `covered_by` names the first source of each competency.
-//! - **Ranking** is lexicographic: duplicative hours, then the objective (`hours`: total hours;
-//!   `postsecondary_hours`: postsecondary and work-based hours, then total hours; `cost`: net
-//!   cost after braided funding with unknown costs as 0, then the number of steps of unknown
-//!   cost, then total hours; `weeks`: weeks to finish, then total hours), then the
-//!   number of courses, then the higher **exit value** (the sum, over the credentials the plan
-//!   earns, of the best median wage among the occupations each qualifies for in the region),
-//!   then course ids.
+//! - **Ranking** is lexicographic: the objective first (`duplication`, the default:
+//!   duplicative hours; `hours`: total hours; `postsecondary_hours`: postsecondary and
+//!   work-based hours; `cost`: net cost after braided funding with unknown costs as 0, then
+//!   the number of steps of unknown cost; `weeks`: weeks to finish), then duplicative hours,
+//!   then total hours, then the number of courses, then the higher **exit value** (the sum,
+//!   over the credentials the plan earns, of the best median wage among the occupations each
+//!   qualifies for in the region), then course ids.
 //!
 //! # Algorithm
 //!
 //! Best-first (A*-style) search over partial AND/OR plans, see [`search`]. Exact: plans come
-//! out in order of their true cost. A request that needs more than `max_expansions` search nodes
-//! is refused with [`MapError::TooComplex`] instead of tying up a worker.
+//! out in order of their true cost. A request that needs more than `max_expansions` search
+//! nodes is answered with the plans found by then (each marked `optimal: false` unless it was
+//! proven before the cap) and a proven lower bound on the objective, instead of tying up a
+//! worker; plans alike but for interchangeable courses are one plan with `alternatives`.
 //!
 //! # Example
 //!
@@ -64,7 +66,7 @@
 //!     optimize: Objective::Hours,
 //!     learner: Learner { credentials: vec![graph.credential_ix("cna").unwrap()], ..Default::default() },
 //! };
-//! let map = career_map(&ctx, &req, &Limits::default()).unwrap();
+//! let map = career_map(&ctx, &req, &Limits::default());
 //! assert!(!map.paths.is_empty());
 //! assert!(map.paths[0].credentials_earned.contains(&graph.credential_ix("adn-rn").unwrap()));
 //! ```
@@ -76,6 +78,7 @@ mod model;
 mod plan;
 pub mod schedule;
 pub mod search;
+pub mod sweep;
 
 use crate::analysis::demand::{DemandIndex, HighDemandPolicy, OccupationDemand};
 use crate::domain::{ArticulationKind, System};
@@ -91,11 +94,13 @@ pub enum Target {
     Credential(CredentialIx),
 }
 
-/// What "shortest" means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// What "shortest" means: the measure plans are ranked by first (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Objective {
-    /// Total new hours.
+    /// Duplicative hours first, then total new hours: plans that repeat least.
     #[default]
+    Duplication,
+    /// Total new hours.
     Hours,
     /// Hours in postsecondary and work-based steps (ties broken by total hours).
     PostsecondaryHours,
@@ -138,15 +143,16 @@ pub struct MapRequest {
 }
 
 impl MapRequest {
-    /// The API's default question for `target` from `entry`: national figures, 3 plans, fewest
-    /// hours, a learner who holds nothing yet (the benchmark and the examples ask this).
+    /// The API's default question for `target` from `entry`: national figures, 3 plans, least
+    /// repetition then fewest hours, a learner who holds nothing yet (the benchmark and the
+    /// examples ask this).
     pub fn with_defaults(target: Target, entry: EntryPoint) -> Self {
         MapRequest {
             target,
             entry,
             region: "US".into(),
             k: 3,
-            optimize: Objective::Hours,
+            optimize: Objective::Duplication,
             learner: Learner::default(),
         }
     }
@@ -154,9 +160,10 @@ impl MapRequest {
 
 /// Bounds on the work one request may do. The default, 50,000 expanded nodes, is about 0.2 s
 /// of one core on the state-scale synthetic catalog.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Limits {
-    /// Search nodes expanded before the request is refused (`CAREERMAP_MAP_MAX_EXPANSIONS`).
+    /// Search nodes expanded before the search stops and answers with the plans it has
+    /// (`CAREERMAP_MAP_MAX_EXPANSIONS`); it may then spend a tenth of that completing plans.
     pub max_expansions: usize,
 }
 
@@ -185,16 +192,6 @@ impl<'a> MapContext<'a> {
     }
 }
 
-/// Why the engine gave no answer.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum MapError {
-    #[error(
-        "the plan search for this target needed more than {limit} steps of search (CAREERMAP_MAP_MAX_EXPANSIONS); \
-         ask for fewer alternatives (k) or a nearer target"
-    )]
-    TooComplex { limit: usize },
-}
-
 /// Who already taught a competency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Source {
@@ -211,13 +208,22 @@ pub struct Step {
     pub hours: f64,
     pub duplicative: bool,
     pub covered_by: Vec<Source>,
+    /// Duplicative, and no choice avoids it: every plan takes the course (nothing can waive
+    /// it for this learner) and it repeats what the learner knows wherever it falls.
+    pub unavoidable: bool,
+    /// Interchangeable courses of equal hours and cost another plan of the same rank takes
+    /// instead (see `search::alike`).
+    pub alternatives: Vec<Item>,
 }
 
 /// Why a listed item need not be taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SkipReason {
     Completed,
+    /// Credit by an articulation agreement (statewide, credit by exam, co-enrollment).
     Articulated,
+    /// College credit for a high-school course (a `dual_enrollment` articulation).
+    DualEnrollment,
     PriorLearning,
 }
 
@@ -226,6 +232,7 @@ impl SkipReason {
         match self {
             SkipReason::Completed => "completed",
             SkipReason::Articulated => "articulated",
+            SkipReason::DualEnrollment => "dual_enrollment",
             SkipReason::PriorLearning => "prior_learning",
         }
     }
@@ -266,15 +273,19 @@ pub struct Link {
     pub kind: LinkKind,
 }
 
-/// The comparable part of a plan's cost, compared field by field in this order. Hours in
-/// hundredths; `objective` is hundredths of an hour (`hours`, `postsecondary_hours`), cents
-/// of net cost (`cost`) or hundredths of a week (`weeks`).
+/// The comparable part of a plan's cost, compared field by field in this order: the
+/// objective, then duplicative hours, then total hours, then steps (exit value and course ids
+/// break the remaining ties). Hours in hundredths; `objective` is hundredths of an hour
+/// (`duplication`: duplicative hours; `hours`, `postsecondary_hours`), cents of net cost
+/// (`cost`) or hundredths of a week (`weeks`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
 pub struct Cost {
-    pub duplicative: u64,
     pub objective: u64,
-    /// Steps whose cost is unknown (counted by the `cost` objective only, else 0).
+    /// Steps whose cost is unknown (counted by the `cost` objective only, else 0): part of
+    /// that objective, a plan whose price is known first.
     pub unknown_costs: u32,
+    pub duplicative: u64,
+    /// Total hours (0 for the `hours` objective, whose objective they are).
     pub tie_hours: u64,
     pub courses: u32,
 }
@@ -327,6 +338,12 @@ pub struct Plan {
     pub funding: Vec<(FundingIx, f64)>,
     /// `total_cost` less funding.
     pub net_cost: f64,
+    /// False when the search reached its cap before proving this is the plan of its rank.
+    pub optimal: bool,
+    /// For a plan that is not `optimal`: a proven lower bound of the objective (hours,
+    /// dollars or weeks; duplicative hours for `duplication`) of every plan the search did
+    /// not prove.
+    pub lower_bound: Option<f64>,
 }
 
 /// Search effort, for logs and benchmarks.
@@ -336,6 +353,8 @@ pub struct SearchStats {
     pub expanded: usize,
     pub generated: usize,
     pub complete: usize,
+    /// The search reached `max_expansions`.
+    pub capped: bool,
 }
 
 /// The answer to a [`MapRequest`].
@@ -360,7 +379,10 @@ pub struct CareerMap {
 fn skip_reason(kind: ArticulationKind) -> SkipReason {
     match kind {
         ArticulationKind::PriorLearning => SkipReason::PriorLearning,
-        _ => SkipReason::Articulated,
+        ArticulationKind::DualEnrollment => SkipReason::DualEnrollment,
+        ArticulationKind::StatewideAgreement | ArticulationKind::CreditByExam | ArticulationKind::CoEnrollment => {
+            SkipReason::Articulated
+        }
     }
 }
 
@@ -380,7 +402,7 @@ fn skip_reason(kind: ArticulationKind) -> SkipReason {
 /// The search is exponential in the worst case (the problem is NP-hard: set cover reduces to
 /// it) and bounded by `limits.max_expansions` nodes, each costing O(U + E) for its closure and
 /// bound; real catalogs need a few hundred nodes per target.
-pub fn career_map(ctx: &MapContext<'_>, req: &MapRequest, limits: &Limits) -> Result<CareerMap, MapError> {
+pub fn career_map(ctx: &MapContext<'_>, req: &MapRequest, limits: &Limits) -> CareerMap {
     let g = ctx.graph;
     let (targets, destination): (Vec<CredentialIx>, Vec<OccupationIx>) = match req.target {
         Target::Occupation(o) => (g.entry_credentials(o).to_vec(), vec![o]),
@@ -420,28 +442,52 @@ pub fn career_map(ctx: &MapContext<'_>, req: &MapRequest, limits: &Limits) -> Re
                 )
             });
         }
-        return Ok(map);
+        return map;
     }
     let model = model::Model::build(g, &targets, req.entry, &req.learner);
     map.stats.universe = model.len();
     let ev = plan::Evaluator::new(ctx, &model, &req.learner, &req.region, req.optimize);
     if ev.initial_sat.get(0) {
         map.paths.push(ev.already_qualified(&targets));
-        return Ok(map);
+        return map;
     }
     let possible = model.closure(&model.takeable);
     if !possible.get(0) {
         map.reason = Some(explain::why_unreachable(&model, &possible, req.target));
-        return Ok(map);
+        return map;
     }
-    let (found, stats) = search::search(&model, &ev, &possible, req.k, limits.max_expansions)?;
+    let out = search::search(&model, &ev, &possible, req.k, limits.max_expansions);
     map.stats = SearchStats {
         universe: model.len(),
-        ..stats
+        capped: out.capped.is_some(),
+        ..out.stats
     };
-    map.paths = found.into_iter().enumerate().map(|(i, f)| ev.plan(i + 1, &f)).collect();
+    map.paths = out
+        .found
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut p = ev.plan(i + 1, &f);
+            for s in p.steps.iter_mut().filter(|s| s.duplicative) {
+                s.unavoidable = model.index.get(&s.item).is_some_and(|&l| out.unavoidable.get(l));
+            }
+            if !f.proven
+                && let Some(lb) = out.capped
+            {
+                p.optimal = false;
+                p.lower_bound = Some(lb.objective as f64 / 100.0);
+            }
+            p
+        })
+        .collect();
     if map.paths.is_empty() {
-        map.reason = Some("no minimal plan was found".into());
+        map.reason = Some(match out.capped {
+            Some(_) => format!(
+                "the search reached its cap ({} expansions, CAREERMAP_MAP_MAX_EXPANSIONS) before completing a plan",
+                limits.max_expansions
+            ),
+            None => "no minimal plan was found".into(),
+        });
     }
-    Ok(map)
+    map
 }

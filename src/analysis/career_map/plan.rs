@@ -151,7 +151,9 @@ impl<'a, 'g> Evaluator<'a, 'g> {
                 let h = centi(model.hours[u]);
                 let dup = if always_dup.get(i) { h } else { 0 };
                 let (obj, unknown, tie) = match objective {
-                    Objective::Hours => (h, 0, 0),
+                    // The search ranks `duplication` by the duplicative dimension and breaks
+                    // its ties by this one (see `search::bounds::bound`).
+                    Objective::Duplication | Objective::Hours => (h, 0, 0),
                     Objective::PostsecondaryHours => {
                         let ps = model.system[u].is_some_and(is_postsecondary);
                         (if ps { h } else { 0 }, 0, h)
@@ -344,6 +346,7 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             // An exam's hours count in the stage it is sat in (as `postsecondary_hours` does);
             // `course_cost` (no system: 0) stays a lower bound for the search.
             let (o, t) = match self.objective {
+                Objective::Duplication => (0, centi(h)),
                 Objective::Hours => (centi(h), 0),
                 Objective::PostsecondaryHours => (if is_postsecondary(system) { centi(h) } else { 0 }, centi(h)),
                 // Set from the whole plan below.
@@ -383,6 +386,9 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             sat = next;
         }
         let _ = g;
+        if self.objective == Objective::Duplication {
+            cost.objective = cost.duplicative;
+        }
         if matches!(self.objective, Objective::Cost | Objective::Weeks) {
             // Exactly as the reported plan computes them.
             let full = self.full_steps(&steps, &sat);
@@ -459,6 +465,8 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             cost_complete: true,
             funding: vec![],
             net_cost: 0.0,
+            optimal: true,
+            lower_bound: None,
         }
     }
 
@@ -475,6 +483,8 @@ impl<'a, 'g> Evaluator<'a, 'g> {
                 hours: m.hours[*i as usize],
                 duplicative: *dup,
                 covered_by: cov.clone(),
+                unavoidable: false,
+                alternatives: vec![],
             })
             .collect();
         let used = self.used(sat);
@@ -492,6 +502,8 @@ impl<'a, 'g> Evaluator<'a, 'g> {
                 hours: 0.0,
                 duplicative: false,
                 covered_by: vec![],
+                unavoidable: false,
+                alternatives: vec![],
             })
             .collect();
         steps.splice(at..at, grads);
@@ -503,7 +515,12 @@ impl<'a, 'g> Evaluator<'a, 'g> {
         let m = self.model;
         let g = self.ctx.graph;
         let sim = &f.sim;
-        let steps = self.full_steps(&sim.steps, &sim.sat);
+        let mut steps = self.full_steps(&sim.steps, &sim.sat);
+        for (i, alts) in &f.alternatives {
+            if let Some(s) = steps.iter_mut().find(|s| s.item == m.item(*i)) {
+                s.alternatives = alts.iter().map(|&a| m.item(a)).collect();
+            }
+        }
         let credentials_earned: Vec<CredentialIx> = steps
             .iter()
             .filter_map(|s| match s.item {
@@ -600,6 +617,8 @@ impl<'a, 'g> Evaluator<'a, 'g> {
             skipped,
             links,
             courses,
+            optimal: true,
+            lower_bound: None,
         }
     }
 
@@ -648,6 +667,11 @@ impl<'a, 'g> Evaluator<'a, 'g> {
                 reason: SkipReason::Completed,
                 via: None,
             });
+            if !m.given.get(x) {
+                // Earned before any step from credit (a course waived by a held exam): the
+                // credit it rests on is listed too.
+                queue.push(x);
+            }
             return;
         }
         if m.prior_waived.get(x) {
@@ -676,6 +700,10 @@ impl<'a, 'g> Evaluator<'a, 'g> {
                     seen.set(s);
                     if earned.get(s) {
                         queue.push(s);
+                    } else if !m.given.get(s) && !self.initial_sat.get(s) {
+                        // A chain of credit (a waived course waiving the next): each link is
+                        // a credit the plan uses.
+                        self.follow(s, earned, sat, skipped, links, queue, seen);
                     }
                 }
             }

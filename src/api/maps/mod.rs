@@ -78,7 +78,7 @@ fn format_of(query: &MapQuery, http: &HttpRequest) -> Result<Format, ApiError> {
         (status = 404, description = "Unknown target", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "Body over 1 MiB", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "Body not sent as application/json", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Malformed request (unknown entry, k out of 1..=10, more than 1000 ids in a learner list, unknown learner ids), or a search over budget (`/problems/too-complex`)",
+        (status = 422, description = "Malformed request (unknown entry, k out of 1..=10, more than 1000 ids in a learner list, unknown learner ids)",
             body = ProblemDetails, content_type = "application/problem+json"),
         (status = 429, description = "Over the per-client rate limit (CAREERMAP_RATE_LIMIT)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 503, description = "Too many searches running", body = ProblemDetails, content_type = "application/problem+json"),

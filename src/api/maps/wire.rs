@@ -21,21 +21,24 @@ pub struct TargetSpec {
     pub credential: Option<String>,
 }
 
-/// What "shortest" means after non-duplication.
+/// What plans are ranked by first. Every objective then ranks by duplicative hours, total
+/// hours, steps and exit value (docs/career-maps.md, "Ranking").
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Optimize {
-    /// Total new hours.
+    /// The default: fewest duplicative hours (hours repeating what the learner already
+    /// knows), then fewest total hours.
     #[default]
+    Duplication,
+    /// Total new hours.
     Hours,
-    /// Hours in postsecondary and work-based steps (tuition-bearing), ties by total hours.
+    /// Hours in postsecondary and work-based steps (tuition-bearing).
     PostsecondaryHours,
     /// Net cost to the learner after braided funding (`net_cost`, dollars). A step whose cost
     /// is unknown counts as 0; at equal net cost a plan with fewer such steps comes first (a
-    /// plan with `cost_complete: true` before one with `false`), then fewer total hours.
+    /// plan with `cost_complete: true` before one with `false`).
     Cost,
-    /// Weeks to finish (`weeks`: terms times the entry point's term length), ties by total
-    /// hours.
+    /// Weeks to finish (`weeks`: terms times the entry point's term length).
     Weeks,
 }
 
@@ -44,6 +47,7 @@ pub use crate::analysis::career_map::learner::MAX_LEARNER_IDS;
 impl From<Optimize> for engine::Objective {
     fn from(o: Optimize) -> Self {
         match o {
+            Optimize::Duplication => engine::Objective::Duplication,
             Optimize::Hours => engine::Objective::Hours,
             Optimize::PostsecondaryHours => engine::Objective::PostsecondaryHours,
             Optimize::Cost => engine::Objective::Cost,
@@ -55,6 +59,7 @@ impl From<Optimize> for engine::Objective {
 impl From<engine::Objective> for Optimize {
     fn from(o: engine::Objective) -> Self {
         match o {
+            engine::Objective::Duplication => Optimize::Duplication,
             engine::Objective::Hours => Optimize::Hours,
             engine::Objective::PostsecondaryHours => Optimize::PostsecondaryHours,
             engine::Objective::Cost => Optimize::Cost,
@@ -196,8 +201,16 @@ pub struct StepOut {
     pub hours: f64,
     /// Every competency it teaches is already held before this step.
     pub duplicative: bool,
+    /// Duplicative and no choice avoids it: every route takes this course and it repeats
+    /// what the learner knows wherever it falls ("ask the college for credit").
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unavoidable: bool,
     /// Completed courses, credentials, earlier steps or `prior_learning` that taught it.
     pub covered_by: Vec<String>,
+    /// Interchangeable courses (same system, hours, credits, cost and prerequisites) that
+    /// another plan of the same rank takes instead of this one: any of them will do.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<String>,
 }
 
 /// Something the learner does not need to take.
@@ -207,8 +220,14 @@ pub struct SkipOut {
     /// `course` or `credential`.
     pub kind: &'static str,
     pub title: String,
-    /// `completed`, `articulated` or `prior_learning`.
+    /// `completed`, `articulated` (an articulation agreement or credit by exam),
+    /// `dual_enrollment` (college credit for a high-school course) or `prior_learning`.
     pub reason: &'static str,
+    /// Where the credit comes from: the held or planned course, exam or credential
+    /// (`articulated`, `dual_enrollment`, and `prior_learning` by an agreement), or
+    /// `prior_learning` for competencies the learner demonstrated; absent for `completed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
     /// The course or credential that earns the credit (articulated, prior_learning).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub articulated_by: Option<String>,
@@ -264,6 +283,14 @@ pub struct PathOut {
     pub funding: Vec<FundingOut>,
     /// `total_cost` less `funding`.
     pub net_cost: f64,
+    /// False when the search reached its budget (`CAREERMAP_MAP_MAX_EXPANSIONS`) before
+    /// proving that this is the plan of its rank.
+    pub optimal: bool,
+    /// For a plan that is not `optimal`: a proven lower bound of the objective (hours,
+    /// dollars or weeks; duplicative hours for `duplication`) of every plan the search did
+    /// not prove, so how much better the best unproven plan could be.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lower_bound: Option<f64>,
 }
 
 /// One term of a plan.
@@ -307,6 +334,8 @@ pub struct SearchOut {
     pub universe: usize,
     /// Search nodes expanded (the budget is `CAREERMAP_MAP_MAX_EXPANSIONS`).
     pub expanded: usize,
+    /// The search reached its budget: plans with `optimal: false` were not proven best.
+    pub capped: bool,
 }
 
 /// What `high_demand` was judged against: the one high-demand rule (the gaps and the report use
@@ -428,6 +457,7 @@ pub(crate) fn path_out(g: &CatalogGraph, p: &Plan, high_demand: bool) -> PathOut
                 system: s.system,
                 hours: s.hours,
                 duplicative: s.duplicative,
+                unavoidable: s.unavoidable,
                 covered_by: s
                     .covered_by
                     .iter()
@@ -436,6 +466,7 @@ pub(crate) fn path_out(g: &CatalogGraph, p: &Plan, high_demand: bool) -> PathOut
                         Source::PriorLearning => "prior_learning".to_owned(),
                     })
                     .collect(),
+                alternatives: s.alternatives.iter().map(|&i| g.item_id(i).to_owned()).collect(),
             })
             .collect(),
         credentials_earned: p.credentials_earned.iter().map(cid).collect(),
@@ -448,6 +479,11 @@ pub(crate) fn path_out(g: &CatalogGraph, p: &Plan, high_demand: bool) -> PathOut
                 kind: kind(s.item),
                 title: render::title(g, s.item).to_owned(),
                 reason: s.reason.as_str(),
+                from: match (s.reason, s.via) {
+                    (_, Some((i, _))) => Some(g.item_id(i).to_owned()),
+                    (engine::SkipReason::PriorLearning, None) => Some("prior_learning".to_owned()),
+                    _ => None,
+                },
                 articulated_by: s.via.map(|(i, _)| g.item_id(i).to_owned()),
                 articulation: s.via.map(|(_, a)| g.articulation(a).id.0.clone()),
             })
@@ -476,6 +512,8 @@ pub(crate) fn path_out(g: &CatalogGraph, p: &Plan, high_demand: bool) -> PathOut
             })
             .collect(),
         net_cost: p.net_cost,
+        optimal: p.optimal,
+        lower_bound: p.lower_bound,
     }
 }
 
@@ -518,6 +556,7 @@ pub fn response(g: &CatalogGraph, map: &CareerMap, basis: Option<HighDemandBasis
         search: SearchOut {
             universe: map.stats.universe,
             expanded: map.stats.expanded,
+            capped: map.stats.capped,
         },
         high_demand_basis: basis,
     }

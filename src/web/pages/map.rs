@@ -86,7 +86,7 @@ impl MapForm {
             has,
             k,
             region: region_of(q)?,
-            optimize: opt(q, "optimize").unwrap_or_else(|| "hours".into()),
+            optimize: opt(q, "optimize").unwrap_or_else(|| "duplication".into()),
             plan,
         })
     }
@@ -219,7 +219,7 @@ pub async fn map(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
         form => Value::from_serialize(&form),
         has_text => form.has.join(", "),
         entries => ["secondary", "adult", "postsecondary"],
-        optimizes => ["hours", "postsecondary_hours", "cost", "weeks"],
+        optimizes => ["duplication", "hours", "postsecondary_hours", "cost", "weeks"],
         credentials => credential_options(g),
         occupations => g.bundle().occupations.iter().map(|o| Value::from_serialize(OccupationOption { soc: &o.soc.0, title: &o.title })).collect::<Vec<_>>(),
         dataset_version => snap.info.version,
@@ -235,7 +235,7 @@ pub async fn map(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
         .await;
         match result {
             Ok(outcome) => ctx = context! { ..map_context(&state, &outcome, page.lang), ..ctx },
-            Err(e @ (ApiError::BadRequest(_) | ApiError::NotFound { .. } | ApiError::TooComplex(_))) => {
+            Err(e @ (ApiError::BadRequest(_) | ApiError::NotFound { .. })) => {
                 let p = e.problem();
                 let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
                 return page.render(status, "map.html", context! { problem => p.detail, ..ctx });

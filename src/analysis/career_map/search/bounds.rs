@@ -563,11 +563,23 @@ pub(super) fn bound(m: &Model<'_>, ev: &Evaluator<'_, '_>, facts: &Facts<'_>, no
     {
         objective = objective.max(w);
     }
+    let duplicative = acc[0].saturating_add(extra[0]).max(dup_all);
+    let courses = (acc[4].saturating_add(extra[4])).min(u32::MAX as u64) as u32;
+    if ev.objective() == Objective::Duplication {
+        // Duplicative hours first, then the hours (the summed objective dimension).
+        return Cost {
+            objective: duplicative,
+            unknown_costs: 0,
+            duplicative,
+            tie_hours: objective,
+            courses,
+        };
+    }
     Cost {
-        duplicative: acc[0].saturating_add(extra[0]).max(dup_all),
         objective,
         unknown_costs: (acc[2].saturating_add(extra[2])).min(u32::MAX as u64) as u32,
+        duplicative,
         tie_hours: acc[3].saturating_add(extra[3]),
-        courses: (acc[4].saturating_add(extra[4])).min(u32::MAX as u64) as u32,
+        courses,
     }
 }

@@ -51,6 +51,7 @@
 //! Exponential in the worst case; each expansion costs O(U + E) (closure and bound over the
 //! request's universe) plus the children's. Bounded by `max_expansions`.
 
+mod alike;
 mod bounds;
 mod depths;
 mod expand;
@@ -58,19 +59,42 @@ mod expand;
 use super::centi;
 use super::model::{Bits, Kind, LGroup, Model};
 use super::plan::{Evaluator, Sim};
-use super::{Cost, MapError, Objective, SearchStats};
+use super::{Cost, Objective, SearchStats};
+use alike::*;
 use bounds::*;
 use depths::*;
 use expand::*;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
 /// A complete minimal course set and its evaluation.
 #[derive(Debug, Clone)]
 pub struct Found {
     pub taken: Bits,
     pub sim: Sim,
+    /// The plans alike to this one (see [`alike`]): course set and walk.
+    pub alike: Vec<(Bits, Sim)>,
+    /// Per taken course with interchangeable choices in the alike plans: those choices.
+    pub alternatives: Vec<(u32, Vec<u32>)>,
+    /// Proven to be the plan of its rank: it left the queue before the search reached its cap.
+    pub proven: bool,
 }
+
+/// What [`search`] found.
+pub struct Outcome {
+    pub found: Vec<Found>,
+    pub stats: SearchStats,
+    /// When the search reached its cap: a lower bound of the cost of every plan it did not
+    /// prove (the bound of the queue's best node when it stopped).
+    pub capped: Option<Cost>,
+    /// Courses every plan takes that are duplicative wherever they fall: those necessarily
+    /// satisfied for the goal that nothing can waive, and whose competencies the learner holds
+    /// before them whatever the plan (see [`DupFacts`]).
+    pub unavoidable: Bits,
+}
+
+/// Expansions a capped search may still spend completing plans, as a share of the cap.
+const DIVE_SHARE: usize = 10;
 
 /// Queue order: cost (bound or exact), complete before open, newest first, slot.
 type QueueKey = (Cost, u8, Reverse<u64>, usize);
@@ -131,13 +155,7 @@ struct Facts<'m> {
 }
 
 /// Searches the `k` best minimal plans. See the module docs.
-pub fn search(
-    m: &Model<'_>,
-    ev: &Evaluator<'_, '_>,
-    possible: &Bits,
-    k: usize,
-    max_expansions: usize,
-) -> Result<(Vec<Found>, SearchStats), MapError> {
+pub fn search(m: &Model<'_>, ev: &Evaluator<'_, '_>, possible: &Bits, k: usize, max_expansions: usize) -> Outcome {
     let n = m.len();
     let (nec, pre) = necessary(m, ev, possible);
     let dup = DupFacts::new(m, ev, possible, &pre);
@@ -160,6 +178,12 @@ pub fn search(
         })
         .collect();
     let depths = (ev.objective() == Objective::Weeks).then(|| Depths::new(m, ev, possible));
+    let mut unavoidable = Bits::new(n);
+    for i in nec[0].ones() {
+        if dup.only_take.get(i) && m.kind[i as usize] == Kind::Course && dup.forced(i, &dup.pre[i as usize]) {
+            unavoidable.set(i);
+        }
+    }
     let facts = Facts {
         depths,
         possible,
@@ -174,8 +198,9 @@ pub fn search(
     let mut slots: Vec<Slot> = Vec::new();
     let mut heap: BinaryHeap<Reverse<QueueKey>> = BinaryHeap::new();
     let mut seen = Seen::default();
-    let mut results: Vec<Found> = Vec::new();
+    let mut results = Results::new(m);
     let mut seq = 0u64;
+    let mut capped: Option<Cost> = None;
 
     let mut root = Node {
         taken: Bits::new(n),
@@ -192,22 +217,26 @@ pub fn search(
     slots.push(Slot::Open(root));
     heap.push(Reverse((lb, 1, Reverse(seq), 0)));
 
-    while let Some(Reverse((cost, _, _, idx))) = heap.pop() {
-        if results.len() >= k && cost > results[k - 1].sim.cost {
+    while let Some(Reverse((cost, kind, order, idx))) = heap.pop() {
+        if results.len() >= k && cost > results.kth(k) {
+            break;
+        }
+        if stats.expanded >= max_expansions && kind == 1 {
+            // The cap: every plan not yet out costs at least this node's bound.
+            capped = Some(cost);
+            heap.push(Reverse((cost, kind, order, idx)));
             break;
         }
         let mut node = match std::mem::replace(&mut slots[idx], Slot::Open(empty())) {
-            Slot::Done(f) => {
-                results.push(f);
+            Slot::Done(mut f) => {
+                f.proven = true;
+                results.add(m, f);
                 continue;
             }
             Slot::Open(node) => node,
         };
         stats.expanded += 1;
-        if stats.expanded > max_expansions {
-            return Err(MapError::TooComplex { limit: max_expansions });
-        }
-        let kth = (results.len() >= k).then(|| results[k - 1].sim.cost);
+        let kth = (results.len() >= k).then(|| results.kth(k));
         // A decision with one child is no branching point: follow it at once (each step
         // admitted and bounded like any child), so only real choices count as expansions.
         let admitted: Vec<Admitted> = loop {
@@ -237,18 +266,150 @@ pub fn search(
             heap.push(Reverse((key.0, key.1, Reverse(u64::MAX - seq), slots.len() - 1)));
         }
     }
+    if capped.is_some() {
+        // The plans already complete in the queue, then plans completed from its best open
+        // nodes by following their cheapest child, within a tenth of the cap.
+        let mut open = Vec::new();
+        while let Some(Reverse((_, _, _, idx))) = heap.pop() {
+            match std::mem::replace(&mut slots[idx], Slot::Open(empty())) {
+                Slot::Done(f) => results.add(m, f),
+                Slot::Open(node) => open.push(node),
+            }
+        }
+        let mut budget = (max_expansions / DIVE_SHARE).max(1);
+        for node in open {
+            if results.len() >= k || budget == 0 {
+                break;
+            }
+            if let Some(f) = dive(m, ev, &facts, node, &mut seen, &mut budget) {
+                results.add(m, f);
+            }
+        }
+    }
     stats.generated = seen.generated;
     stats.complete = seen.complete;
-    // Equal costs: higher exit value first, then course ids.
-    results.sort_by(|a, b| {
-        a.sim
-            .cost
-            .cmp(&b.sim.cost)
-            .then(b.sim.exit_value.total_cmp(&a.sim.exit_value))
-            .then_with(|| ids(m, &a.taken).cmp(&ids(m, &b.taken)))
-    });
-    results.truncate(k);
-    Ok((results, stats))
+    Outcome {
+        found: results.finish(m, k),
+        stats,
+        capped,
+        unavoidable,
+    }
+}
+
+/// Follows the cheapest child of `node` until a plan is complete, spending one unit of
+/// `budget` per step; `None` when the way ends without one or the budget runs out.
+fn dive(
+    m: &Model<'_>,
+    ev: &Evaluator<'_, '_>,
+    facts: &Facts<'_>,
+    mut node: Node,
+    seen: &mut Seen,
+    budget: &mut usize,
+) -> Option<Found> {
+    while *budget > 0 {
+        *budget -= 1;
+        let mut best: Option<(Cost, Node)> = None;
+        let mut done: Option<Found> = None;
+        for child in children(m, facts, &node) {
+            match admit(m, ev, facts, &node, child, None, seen) {
+                Admitted::Done(f) => {
+                    if done.as_ref().is_none_or(|d| f.sim.cost < d.sim.cost) {
+                        done = Some(f);
+                    }
+                }
+                Admitted::Open(n, lb) => {
+                    if best.as_ref().is_none_or(|(b, _)| lb < *b) {
+                        best = Some((lb, n));
+                    }
+                }
+                Admitted::Dropped => {}
+            }
+        }
+        if done.is_some() {
+            return done;
+        }
+        node = best?.1;
+    }
+    None
+}
+
+/// The results so far: one per class of alike plans (see [`alike`]), in the order they left
+/// the queue.
+struct Results {
+    classes: Classes,
+    list: Vec<Found>,
+    by_signature: HashMap<Signature, usize>,
+}
+
+impl Results {
+    fn new(m: &Model<'_>) -> Results {
+        Results {
+            classes: Classes::new(m),
+            list: Vec::new(),
+            by_signature: HashMap::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// The cost of the `k`-th result (there are at least `k`).
+    fn kth(&self, k: usize) -> Cost {
+        self.list[k - 1].sim.cost
+    }
+
+    /// A new result, or an alternative of the result it is alike to.
+    fn add(&mut self, m: &Model<'_>, f: Found) {
+        let sig = self.classes.signature(m, &f);
+        match self.by_signature.get(&sig) {
+            Some(&i) => self.list[i].alike.push((f.taken, f.sim)),
+            None => {
+                self.by_signature.insert(sig, self.list.len());
+                self.list.push(f);
+            }
+        }
+    }
+
+    /// The `k` best results in rank order, each shown as its alike plan of the smallest course
+    /// ids with the others' choices as alternatives. Equal costs: a proven plan first (only a
+    /// capped search has others), then higher exit value, then course ids.
+    fn finish(self, m: &Model<'_>, k: usize) -> Vec<Found> {
+        let classes = self.classes;
+        let mut out: Vec<Found> = self
+            .list
+            .into_iter()
+            .map(|mut f| {
+                if let Some((pos, _)) = f
+                    .alike
+                    .iter()
+                    .enumerate()
+                    .min_by(|a, b| ids(m, &a.1.0).cmp(&ids(m, &b.1.0)))
+                    .filter(|(_, b)| ids(m, &b.0) < ids(m, &f.taken))
+                {
+                    let (taken, sim) = f.alike.swap_remove(pos);
+                    let was = (
+                        std::mem::replace(&mut f.taken, taken),
+                        std::mem::replace(&mut f.sim, sim),
+                    );
+                    f.alike.push(was);
+                }
+                let others: Vec<&Bits> = f.alike.iter().map(|(t, _)| t).collect();
+                f.alternatives = classes.alternatives(&f.taken, &others);
+                f
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            a.sim
+                .cost
+                .cmp(&b.sim.cost)
+                .then(b.proven.cmp(&a.proven))
+                .then(b.sim.exit_value.total_cmp(&a.sim.exit_value))
+                .then_with(|| ids(m, &a.taken).cmp(&ids(m, &b.taken)))
+        });
+        out.truncate(k);
+        out
+    }
 }
 
 /// What the search has generated so far.
@@ -326,6 +487,9 @@ fn admit(
         return Admitted::Done(Found {
             taken: child.taken,
             sim,
+            alike: Vec::new(),
+            alternatives: Vec::new(),
+            proven: false,
         });
     }
     if stuck(m, facts, &child) {
