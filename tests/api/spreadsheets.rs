@@ -31,6 +31,8 @@ const DOCUMENTED: [(&str, &[&str]); 6] = [
             "codes.local",
             "cost",
             "parts",
+            "aliases",
+            "i18n.es.title",
         ],
     ),
     (
@@ -61,11 +63,20 @@ const DOCUMENTED: [(&str, &[&str]); 6] = [
             "codes.local",
             "ctid",
             "provider",
+            "aliases",
+            "i18n.es.title",
         ],
     ),
     (
         "occupation_links",
-        &["soc", "title", "entry_credentials", "competencies"],
+        &[
+            "soc",
+            "title",
+            "entry_credentials",
+            "competencies",
+            "aliases",
+            "i18n.es.title",
+        ],
     ),
     (
         "articulations",
