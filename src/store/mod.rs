@@ -39,7 +39,9 @@ pub use jobs::{JobRecord, JobStore};
 
 pub mod plans;
 
+mod chunks;
 pub mod integrity;
+use chunks::{Encoding, chunk_hash, chunk_key, decode, decode_chunk, for_each_chunk, join, to_hash};
 
 pub use integrity::{Seal, Shortage, StoreCheck, VersionCheck};
 
@@ -677,165 +679,6 @@ impl Store {
     }
 }
 
-/// Appends `part` to `list`, moving it whole when `list` is empty.
-fn join<T>(list: &mut Vec<T>, mut part: Vec<T>) {
-    if list.is_empty() {
-        *list = part;
-    } else {
-        list.append(&mut part);
-    }
-}
-
-fn decode<T: for<'de> Deserialize<'de>>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|source| StoreError::Corrupt {
-        key: key.to_owned(),
-        source,
-    })
-}
-
-/// How a chunk's records are encoded (the high bit of its kind byte, [`MSGPACK`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Encoding {
-    /// What stores written before MessagePack hold; still read (and written by tests).
-    #[cfg_attr(not(test), allow(dead_code))]
-    Json,
-    MessagePack,
-}
-
-/// Calls `f` with each chunk of a canonical bundle (`[kind]` + the encoded array), one at a
-/// time, so a commit never holds the whole dataset serialised.
-fn for_each_chunk<E>(b: &Bundle, encoding: Encoding, mut f: impl FnMut(Vec<u8>) -> Result<(), E>) -> Result<(), E> {
-    fn put<T: Serialize, E>(
-        f: &mut impl FnMut(Vec<u8>) -> Result<(), E>,
-        encoding: Encoding,
-        kind: u8,
-        records: &[T],
-        id: impl Fn(&T) -> &str,
-    ) -> Result<(), E> {
-        let mut start = 0;
-        for (i, r) in records.iter().enumerate() {
-            let last = i + 1 == records.len();
-            if last || chunk_ends_after(id(r)) {
-                let part = &records[start..=i];
-                let bytes = match encoding {
-                    Encoding::Json => {
-                        let mut bytes = vec![kind];
-                        serde_json::to_writer(&mut bytes, part).expect("records serialise");
-                        bytes
-                    }
-                    Encoding::MessagePack => {
-                        let mut bytes = vec![kind | MSGPACK];
-                        // Named fields: the records skip absent optional fields, which a
-                        // positional encoding could not read back.
-                        rmp_serde::encode::write_named(&mut bytes, part).expect("records serialise");
-                        bytes
-                    }
-                };
-                f(bytes)?;
-                start = i + 1;
-            }
-        }
-        Ok(())
-    }
-    put(&mut f, encoding, 1, &b.competencies, |r| r.id.as_str())?;
-    put(&mut f, encoding, 2, &b.courses, |r| r.id.as_str())?;
-    put(&mut f, encoding, 3, &b.credentials, |r| r.id.as_str())?;
-    put(&mut f, encoding, 4, &b.occupations, |r| r.soc.as_str())?;
-    put(&mut f, encoding, 5, &b.articulations, |r| r.id.as_str())?;
-    put(&mut f, encoding, 6, &b.pathways, |r| r.id.as_str())?;
-    put(&mut f, encoding, 7, &b.assessments, |r| r.id.as_str())?;
-    put(&mut f, encoding, 8, &b.funding, |r| r.id.as_str())?;
-    Ok(())
-}
-
-/// Appends the records of one stored chunk (`[kind]` + JSON or MessagePack array) to their
-/// list in `b`, decoding them in place (no intermediate list).
-fn decode_chunk(name: &str, chunk: &[u8], b: &mut Bundle) -> Result<(), StoreError> {
-    let Some((&kind, bytes)) = chunk.split_first() else {
-        return Err(StoreError::Missing(name.to_owned()));
-    };
-    let msgpack = kind & MSGPACK != 0;
-    fn into<T: for<'de> Deserialize<'de>>(
-        name: &str,
-        msgpack: bool,
-        bytes: &[u8],
-        list: &mut Vec<T>,
-    ) -> Result<(), StoreError> {
-        use serde::de::DeserializeSeed;
-        let corrupt = |reason: String| StoreError::CorruptChunk {
-            key: name.to_owned(),
-            reason,
-        };
-        if msgpack {
-            let mut de = rmp_serde::Deserializer::from_read_ref(bytes);
-            AppendTo(list).deserialize(&mut de).map_err(|e| corrupt(e.to_string()))
-        } else {
-            let mut de = serde_json::Deserializer::from_slice(bytes);
-            AppendTo(list)
-                .deserialize(&mut de)
-                .map_err(|e| corrupt(e.to_string()))?;
-            de.end().map_err(|e| corrupt(e.to_string()))
-        }
-    }
-    match kind & !MSGPACK {
-        1 => into(name, msgpack, bytes, &mut b.competencies),
-        2 => into(name, msgpack, bytes, &mut b.courses),
-        3 => into(name, msgpack, bytes, &mut b.credentials),
-        4 => into(name, msgpack, bytes, &mut b.occupations),
-        5 => into(name, msgpack, bytes, &mut b.articulations),
-        6 => into(name, msgpack, bytes, &mut b.pathways),
-        7 => into(name, msgpack, bytes, &mut b.assessments),
-        8 => into(name, msgpack, bytes, &mut b.funding),
-        _ => Err(StoreError::Missing(format!("{name}: unknown record kind {kind}"))),
-    }
-}
-
-/// Deserialises an array by pushing its elements onto a list.
-struct AppendTo<'a, T>(&'a mut Vec<T>);
-
-impl<'de, T: Deserialize<'de>> serde::de::DeserializeSeed<'de> for AppendTo<'_, T> {
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for AppendTo<'_, T> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array of records")
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        // The length a chunk claims is not trusted beyond what its bytes could hold.
-        self.0.reserve(seq.size_hint().unwrap_or(0).min(1 << 16));
-        while let Some(r) = seq.next_element()? {
-            self.0.push(r);
-        }
-        Ok(())
-    }
-}
-
-fn chunk_hash(bytes: &[u8]) -> [u8; HASH] {
-    use sha2::Digest;
-    to_hash(&sha2::Sha256::digest(bytes)[..HASH])
-}
-
-fn to_hash(b: &[u8]) -> [u8; HASH] {
-    let mut h = [0; HASH];
-    h.copy_from_slice(&b[..HASH]);
-    h
-}
-
-fn chunk_key(hash: &[u8]) -> Vec<u8> {
-    let mut k = Vec::with_capacity(1 + HASH);
-    k.push(CHUNKS);
-    k.extend_from_slice(hash);
-    k
-}
-
 /// Where a commit stops (tests cut commits where a crash could).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cut {
@@ -1087,12 +930,14 @@ mod tests {
                 "codes": {"sced": "14001", "cip": "51.3902", "local": "NUR 101"}, "cost": 1234.56,
                 "provenance": prov, "sced_title": "Health Science", "parts": ["c.0"],
                 "eligible_entries": ["adult", "postsecondary"], "prior_learning_credit": true,
-                "description": "Theory and clinicals", "annual_completers": 1e-7},
+                "description": "Theory and clinicals", "annual_completers": 1e-7,
+                "aliases": ["nurse aide class"], "i18n": {"es": {"title": "Auxiliar de enfermería", "description": "Teoría", "aliases": ["CNA"]}},},
                 {"id": "c.0", "title": "Intro", "system": "secondary", "hours": 0.0}],
             "credentials": [{"id": "r.1", "title": "CNA", "kind": "license", "level": "intermediate",
                 "requires": [{"choose": 2, "from": ["c.1", "c.0"]}], "competencies": ["k.1"],
                 "stacks_into": ["r.0"], "codes": {"cip": "51.3902"}, "ctid": "ce-123", "provider": "TX HHSC",
-                "provenance": prov, "annual_completers": 17.0},
+                "provenance": prov, "annual_completers": 17.0,
+                "aliases": ["CNA class"], "i18n": {"es": {"title": "Auxiliar de enfermería", "description": "Teoría", "aliases": ["CNA"]}},},
                 {"id": "r.0", "title": "LPN", "kind": "associate", "level": 4}],
             "occupations": [{"soc": "31-1131", "title": "Nursing Assistants", "job_zone": 2,
                 "competencies": ["k.1"], "entry_credentials": ["r.1"],
@@ -1109,7 +954,8 @@ mod tests {
                     "hourly": {"mean": 1.0, "p10": 2.0, "p25": 3.0, "median": 4.0, "p75": 5.0, "p90": 6.0},
                     "annual": {"median": 93600.0}, "top_coded": ["annual.p90"],
                     "not_available": ["hourly.p90"], "provenance": prov}],
-                "onet_codes": ["31-1131.00"], "covers": ["31-1132"]},
+                "onet_codes": ["31-1131.00"], "covers": ["31-1132"],
+                "aliases": ["nurse aide"], "i18n": {"es": {"title": "Auxiliar de enfermería", "description": "Teoría", "aliases": ["CNA"]}},},
                 {"soc": "31-1132", "title": "Orderlies"}],
             "articulations": [{"id": "a.1", "from": "c.0", "to": "c.1", "credits": 3.0,
                 "kind": "credit_by_exam", "source": "https://example.org/a", "start_date": "2025-01-01",

@@ -214,7 +214,7 @@ async fn saved_plan_bodies_are_documented_as_checked() {
     let label = &doc["components"]["schemas"]["NewPlan"]["properties"]["label"];
     assert_eq!(
         (label["minLength"].as_u64(), label["maxLength"].as_u64()),
-        (Some(1), Some(120))
+        (Some(1), Some(80))
     );
     assert!(label["pattern"].is_string(), "{label}");
     let request = json!({"target": {"occupation": "29-1141"}, "entry": "adult", "learner": {"credentials": ["cna"]}});

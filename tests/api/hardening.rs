@@ -107,8 +107,8 @@ async fn failed_authentication_is_rate_limited() {
     let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=61).contains(&wait), "{wait}");
     assert_eq!(r.headers()["content-type"], "application/problem+json");
-    // Locked out: the right token does not get through either.
-    assert_eq!(try_token(TOKEN).await.status().as_u16(), 429);
+    // Others' failures never lock the right token out (issue 22): it gets through.
+    assert_ne!(try_token(TOKEN).await.status().as_u16(), 429);
 }
 
 /// Defect 4: 2,000 quick requests were all served. With `CAREERMAP_RATE_LIMIT` a client gets
@@ -120,8 +120,9 @@ async fn the_general_rate_limit_applies_when_set() {
     })
     .await;
     let mut statuses = Vec::new();
+    // `/health` is exempt (a load balancer's check is never refused); a catalog read is not.
     for _ in 0..30 {
-        statuses.push(app.get("/health").await.status().as_u16());
+        statuses.push(app.get("/v1/occupations?limit=1").await.status().as_u16());
     }
     assert!(statuses.iter().filter(|&&s| s == 200).count() >= 10);
     assert!(statuses.contains(&429), "{statuses:?}");

@@ -96,7 +96,12 @@ async fn the_named_proxy_carries_pulls_and_the_target_is_still_checked() {
         let job = wait_job(&app, &id).await;
         assert_eq!(job["state"], "failed", "{target}: {job}");
         let error = job["error"].as_str().unwrap();
-        assert!(error.contains("not a public address"), "{target}: {error}");
+        // A name that does not resolve here (`localhost.` on some resolvers) fails before any
+        // connection too.
+        assert!(
+            error.contains("not a public address") || error.contains("cannot resolve"),
+            "{target}: {error}"
+        );
     }
     assert_eq!(
         proxy.connections.load(Ordering::SeqCst),

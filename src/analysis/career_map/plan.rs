@@ -700,9 +700,10 @@ impl<'a, 'g> Evaluator<'a, 'g> {
                     seen.set(s);
                     if earned.get(s) {
                         queue.push(s);
-                    } else if !m.given.get(s) && !self.initial_sat.get(s) {
-                        // A chain of credit (a waived course waiving the next): each link is
-                        // a credit the plan uses.
+                    } else if m.prior_waived.get(s) || (!m.given.get(s) && !self.initial_sat.get(s)) {
+                        // A chain of credit (a waived course waiving the next, or a course
+                        // waived by prior learning giving credit for another): each link is a
+                        // credit the plan uses.
                         self.follow(s, earned, sat, skipped, links, queue, seen);
                     }
                 }
