@@ -55,16 +55,16 @@ pub struct HitOut {
 
 /// The hits, best first.
 #[derive(Serialize, ToSchema)]
-pub struct SearchOut {
+pub struct SearchHits {
     pub hits: Vec<HitOut>,
     /// Records matching the query (and its filters) in all, of which `hits` are the best.
     pub total: usize,
     pub dataset_version: u64,
 }
 
-impl SearchOut {
-    pub fn new(a: &SearchAnswer) -> SearchOut {
-        SearchOut {
+impl SearchHits {
+    pub fn new(a: &SearchAnswer) -> SearchHits {
+        SearchHits {
             hits: a
                 .hits
                 .iter()
@@ -126,7 +126,7 @@ pub fn params(q: SearchQueryParams) -> Result<SearchParams, ApiError> {
 /// `routes=only` keeps those.
 #[utoipa::path(tag = "catalog", params(SearchQueryParams),
     responses(
-        (status = 200, description = "The hits, best first", body = SearchOut),
+        (status = 200, description = "The hits, best first", body = SearchHits),
         (status = 422, description = "Empty or over-long `q`; unknown `kind`, `lang`, `routes` or region; `limit` outside 1-100",
          body = ProblemDetails, content_type = "application/problem+json")))]
 #[get("/v1/search")]
@@ -136,5 +136,5 @@ pub async fn search_catalog(
 ) -> Result<HttpResponse, ApiError> {
     let p = params(q.into_inner())?;
     let answer = search::search(&state, p).await?;
-    Ok(HttpResponse::Ok().json(SearchOut::new(&answer)))
+    Ok(HttpResponse::Ok().json(SearchHits::new(&answer)))
 }
